@@ -1,0 +1,145 @@
+/**
+ * The embedded Supabase alone, over HTTP, for any `supabase/` folder — a `supabase start` without
+ * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
+ *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json]
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
+import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
+import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
+
+const { values: args } = parseArgs({
+	options: {
+		dir: { type: 'string', default: 'supabase' },
+		port: { type: 'string', default: '54321' },
+		host: { type: 'string', default: '127.0.0.1' },
+		memory: { type: 'boolean', default: false },
+		'data-dir': { type: 'string' },
+		'db-url': { type: 'string' },
+		'no-seed': { type: 'boolean', default: false },
+		json: { type: 'boolean', default: false },
+		help: { type: 'boolean', default: false }
+	}
+});
+
+if (args.help) {
+	console.log(
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json]'
+	);
+	process.exit(0);
+}
+
+const dir = resolve(args.dir!);
+const dbUrl = args['db-url'] ?? process.env.DATABASE_URL;
+const log = (line: string) => {
+	if (!args.json) console.error(line);
+};
+
+let db;
+if (dbUrl) {
+	db = await openPostgres({ connectionString: dbUrl });
+} else if (args.memory) {
+	db = await openPglite();
+} else {
+	const dataDir = resolve(args['data-dir'] ?? resolve(dir, '.temp', 'pglite'));
+	await mkdir(dataDir, { recursive: true });
+	db = await openPglite({ dataDir });
+}
+await applyBootstrap(db);
+await migrate(db, { dir, seed: !args['no-seed'], log });
+
+const apiUrl = `http://${args.host === '0.0.0.0' ? '127.0.0.1' : args.host}:${args.port}`;
+const emails: AuthEmail[] = [];
+const embedded = await createEmbeddedSupabase({
+	db,
+	apiUrl,
+	jwtSecret: process.env.JWT_SECRET,
+	redirectAllowList: ['http://localhost:**', 'http://127.0.0.1:**'],
+	mailer: {
+		async send(email) {
+			emails.push(email);
+			log(`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`);
+		}
+	}
+});
+
+async function toRequest(req: IncomingMessage): Promise<Request | 'too_large'> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > embedded.env.maxBodyBytes) return 'too_large';
+		chunks.push(chunk);
+	}
+	const headers = new Headers();
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
+		else if (value !== undefined) headers.set(name, value);
+	}
+	const method = req.method ?? 'GET';
+	return new Request(new URL(req.url ?? '/', apiUrl), {
+		method,
+		headers,
+		body: method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks)
+	});
+}
+
+async function send(res: ServerResponse, response: Response) {
+	res.writeHead(response.status, Object.fromEntries(response.headers));
+	res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+const server = createServer(async (req, res) => {
+	try {
+		const request = await toRequest(req);
+		if (request === 'too_large') {
+			return send(res, Response.json({ code: 'PGRST413', message: 'Payload Too Large', details: null, hint: null }, { status: 413 }));
+		}
+		const response = await embedded.handle(request);
+		await send(res, response ?? Response.json({ message: 'no Route matched with those values' }, { status: 404 }));
+	} catch (error) {
+		console.error(error);
+		if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+		res.end(JSON.stringify({ message: 'internal error' }));
+	}
+});
+
+server.listen(Number(args.port), args.host, () => {
+	const status = {
+		API_URL: apiUrl,
+		REST_URL: `${apiUrl}/rest/v1`,
+		AUTH_URL: `${apiUrl}/auth/v1`,
+		DB: dbUrl ? 'postgres' : args.memory ? 'pglite (memory)' : 'pglite',
+		PUBLISHABLE_KEY: embedded.keys.publishable,
+		SECRET_KEY: embedded.keys.secret,
+		ANON_KEY: embedded.keys.anonJwt,
+		SERVICE_ROLE_KEY: embedded.keys.serviceRoleJwt,
+		JWT_SECRET: embedded.env.jwtSecret
+	};
+	if (args.json) {
+		console.log(JSON.stringify(status));
+	} else {
+		console.log(`Embedded Supabase is running (${status.DB}).
+
+         API URL: ${status.API_URL}
+        REST URL: ${status.REST_URL}
+        Auth URL: ${status.AUTH_URL}
+ Publishable key: ${status.PUBLISHABLE_KEY}
+      Secret key: ${status.SECRET_KEY}
+        anon key: ${status.ANON_KEY}
+service_role key: ${status.SERVICE_ROLE_KEY}
+      JWT secret: ${status.JWT_SECRET}`);
+	}
+});
+
+async function shutdown() {
+	server.close();
+	await embedded.close();
+	await db.close();
+	process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,125 @@
+import { createAuthHandler } from './auth';
+import { resolveCaller } from './caller';
+import type { Database } from './database';
+import type { AuthMailer, EmbeddedEnv } from './env';
+import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY, makeKeys, type ApiKeys } from './keys';
+import { createRestHandler } from './rest';
+
+export type { AuthEmail, AuthMailer, EmbeddedEnv } from './env';
+export type { ApiKeys } from './keys';
+export type { Database } from './database';
+
+export interface EmbeddedSupabaseOptions {
+	db: Database;
+	/** The origin the API is reached at, e.g. `http://localhost:3000`. */
+	apiUrl: string;
+	/** GoTrue's SITE_URL: the default redirect after sign-in (defaults to apiUrl). */
+	siteUrl?: string;
+	redirectAllowList?: string[];
+	/** Defaults to the well-known local secret, which is refused on a non-local origin. */
+	jwtSecret?: string;
+	publishableKey?: string;
+	secretKey?: string;
+	jwtExpiry?: number;
+	mailer: AuthMailer;
+	maxBodyBytes?: number;
+	auth?: Partial<EmbeddedEnv['auth']>;
+}
+
+export interface EmbeddedSupabase {
+	/** A `fetch` for supabase-js (`global.fetch`): API paths are answered in-process. */
+	fetch: typeof fetch;
+	/** Answers one `/rest/v1/*` or `/auth/v1/*` request; `null` for any other path. */
+	handle(request: Request): Promise<Response | null>;
+	env: EmbeddedEnv;
+	keys: ApiKeys;
+	reloadSchema(): Promise<void>;
+	close(): Promise<void>;
+}
+
+const localHost = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+export function isLocalOrigin(url: string): boolean {
+	try {
+		return localHost.test(new URL(url).hostname);
+	} catch {
+		return false;
+	}
+}
+
+export function isApiPath(pathname: string): boolean {
+	return pathname.startsWith('/rest/v1/') || pathname.startsWith('/auth/v1/') || pathname === '/rest/v1';
+}
+
+const corsHeaders = {
+	'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+	'access-control-allow-headers':
+		'authorization, apikey, content-type, prefer, range, accept, accept-profile, content-profile, x-client-info, x-supabase-api-version',
+	'access-control-expose-headers': 'content-range, content-location, x-supabase-api-version',
+	'access-control-max-age': '86400'
+};
+
+export async function createEmbeddedSupabase(
+	options: EmbeddedSupabaseOptions
+): Promise<EmbeddedSupabase> {
+	const jwtSecret = options.jwtSecret ?? LOCAL_JWT_SECRET;
+	if (jwtSecret === LOCAL_JWT_SECRET && !isLocalOrigin(options.apiUrl)) {
+		throw new Error(
+			`The embedded Supabase is reachable at ${options.apiUrl}, which is not local: set a JWT secret of your own (JWT_SECRET) and your own keys.`
+		);
+	}
+	if (jwtSecret.length < 32) throw new Error('The JWT secret must be at least 32 characters long.');
+	const keys = await makeKeys(
+		jwtSecret,
+		options.publishableKey ?? LOCAL_PUBLISHABLE_KEY,
+		options.secretKey ?? LOCAL_SECRET_KEY
+	);
+	const env: EmbeddedEnv = {
+		db: options.db,
+		keys,
+		jwtSecret,
+		jwtExpiry: options.jwtExpiry ?? 3600,
+		apiUrl: options.apiUrl.replace(/\/$/, ''),
+		siteUrl: (options.siteUrl ?? options.apiUrl).replace(/\/$/, ''),
+		redirectAllowList: options.redirectAllowList ?? [],
+		mailer: options.mailer,
+		maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+		auth: {
+			autoConfirm: true,
+			otpLength: 6,
+			otpExpiry: 3600,
+			minPasswordLength: 6,
+			...options.auth
+		}
+	};
+	const rest = createRestHandler(env);
+	const auth = createAuthHandler(env);
+
+	async function handle(request: Request): Promise<Response | null> {
+		const url = new URL(request.url);
+		if (!isApiPath(url.pathname)) return null;
+		const origin = request.headers.get('origin');
+		const cors = { ...corsHeaders, 'access-control-allow-origin': origin ?? '*' };
+		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+		const response = url.pathname.startsWith('/auth/v1/')
+			? await auth.handle(request)
+			: await rest.handle(request, await resolveCaller(request.headers, keys, jwtSecret));
+		if (origin) for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+		return response;
+	}
+
+	const embeddedFetch: typeof fetch = async (input, init) => {
+		const request = new Request(input, init);
+		const response = await handle(request);
+		return response ?? fetch(request);
+	};
+
+	return {
+		fetch: embeddedFetch,
+		handle,
+		env,
+		keys,
+		reloadSchema: () => rest.reloadSchema(),
+		close: () => rest.close()
+	};
+}

@@ -1,0 +1,143 @@
+/**
+ * Which of the three ways to run this process uses, chosen by environment variables only:
+ * - Supabase: PUBLIC_SUPABASE_URL, PUBLIC_SUPABASE_PUBLISHABLE_KEY and SUPABASE_SECRET_KEY are set.
+ * - Postgres server: DATABASE_URL is set; the embedded Supabase answers over that server.
+ * - Embedded (default): PGlite in GONGYU_DATA_DIR (default `.data/pglite`).
+ * App code asks this module for a URL, keys and a fetch, and never knows which mode it is in.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createEmbeddedSupabase, type EmbeddedSupabase } from './embedded-supabase';
+import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
+import { applyBootstrap, migrate } from './embedded-supabase/migrate';
+import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
+import { renderAuthEmail } from './email/templates/auth';
+
+export interface Runtime {
+	mode: 'embedded' | 'supabase';
+	/** The URL supabase-js uses (embedded: the app's own API origin). */
+	supabaseUrl(origin?: string): string;
+	publishableKey: string;
+	secretKey: string;
+	/** fetch for supabase-js: in embedded mode /auth/v1 and /rest/v1 are answered in-process. */
+	fetch: typeof fetch;
+	/** Answers API requests that arrive over HTTP on the app's origin; null for other paths. */
+	handleApi(request: Request): Promise<Response | null>;
+	/** Resolves when the database answers. */
+	ping(): Promise<void>;
+	/** The dev mailbox (embedded mode); null when real email is configured. */
+	mailbox: DevMailbox | null;
+	/** The database, in embedded mode only (the email worker and the dev mailbox use it). */
+	db: Database | null;
+	embedded: EmbeddedSupabase | null;
+	close(): Promise<void>;
+}
+
+let current: Promise<Runtime> | null = null;
+let ready: Runtime | null = null;
+
+export function initRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+	current ??= (env.PUBLIC_SUPABASE_URL ? supabaseRuntime(env) : embeddedRuntime(env)).then((r) => {
+		ready = r;
+		return r;
+	});
+	return current;
+}
+
+export function getRuntime(): Runtime {
+	if (!ready) throw new Error('The runtime is not initialised: call initRuntime() first.');
+	return ready;
+}
+
+/** The app's public origin: ORIGIN, or localhost on PORT. */
+export function appOrigin(env: NodeJS.ProcessEnv = process.env): string {
+	return (env.ORIGIN ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
+}
+
+async function supabaseRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
+	const url = env.PUBLIC_SUPABASE_URL!.replace(/\/$/, '');
+	const publishableKey = required(env, 'PUBLIC_SUPABASE_PUBLISHABLE_KEY');
+	const secretKey = required(env, 'SUPABASE_SECRET_KEY');
+	return {
+		mode: 'supabase',
+		supabaseUrl: () => url,
+		publishableKey,
+		secretKey,
+		fetch: globalThis.fetch,
+		handleApi: async () => null,
+		async ping() {
+			const response = await fetch(`${url}/auth/v1/health`, { headers: { apikey: publishableKey } });
+			if (!response.ok) throw new Error(`Supabase answered ${response.status}`);
+		},
+		mailbox: null,
+		db: null,
+		embedded: null,
+		close: async () => {}
+	};
+}
+
+async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
+	const log = (line: string) => console.log(`[gongyu] ${line}`);
+	let db: Database;
+	if (env.DATABASE_URL) {
+		db = await openPostgres({ connectionString: env.DATABASE_URL, max: Number(env.DATABASE_POOL_SIZE ?? 10) });
+		log('database: PostgreSQL server (DATABASE_URL)');
+	} else {
+		const dataDir = resolve(env.GONGYU_DATA_DIR ?? '.data/pglite');
+		await mkdir(dataDir, { recursive: true });
+		db = await openPglite({ dataDir });
+		log(`database: PGlite in ${dataDir}`);
+	}
+	await applyBootstrap(db);
+	const result = await migrate(db, {
+		dir: resolve(env.GONGYU_SUPABASE_DIR ?? 'supabase'),
+		seed: env.GONGYU_SEED !== 'false',
+		log
+	});
+	if (result.seeded) log('demo data loaded');
+
+	const origin = appOrigin(env);
+	const mailbox = createDevMailbox(db);
+	const embedded = await createEmbeddedSupabase({
+		db,
+		apiUrl: origin,
+		siteUrl: origin,
+		jwtSecret: env.JWT_SECRET,
+		publishableKey: env.SUPABASE_PUBLISHABLE_KEY,
+		secretKey: env.SUPABASE_SECRET_KEY,
+		auth: env.GONGYU_OTP_EXPIRY_SECONDS ? { otpExpiry: Number(env.GONGYU_OTP_EXPIRY_SECONDS) } : {},
+		mailer: {
+			async send(email) {
+				const locale = email.userMetadata.locale === 'en' ? 'en' : 'zh-CN';
+				const rendered = renderAuthEmail(email, locale, origin);
+				await mailbox.add({ to: email.email, kind: `auth_${email.type}`, ...rendered });
+			}
+		}
+	});
+	log(`API URL: ${origin}`);
+	log(`publishable key: ${embedded.keys.publishable}`);
+	return {
+		mode: 'embedded',
+		supabaseUrl: () => origin,
+		publishableKey: embedded.keys.publishable,
+		secretKey: embedded.keys.secret,
+		fetch: embedded.fetch,
+		handleApi: (request) => embedded.handle(request),
+		async ping() {
+			await db.query('select 1');
+		},
+		mailbox,
+		db,
+		embedded,
+		async close() {
+			await embedded.close();
+			await db.close();
+		}
+	};
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+	const value = env[name];
+	if (!value) throw new Error(`${name} must be set when PUBLIC_SUPABASE_URL is set.`);
+	return value;
+}

@@ -124,6 +124,18 @@ create table if not exists auth.refresh_tokens (
 	session_id uuid references auth.sessions (id) on delete cascade
 );
 create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+
+-- How each session was authenticated (the access token's amr claim), as GoTrue keeps it.
+create table if not exists auth.mfa_amr_claims (
+	session_id uuid not null references auth.sessions (id) on delete cascade,
+	created_at timestamptz not null,
+	updated_at timestamptz not null,
+	authentication_method text not null,
+	id uuid not null,
+	constraint amr_id_pk primary key (id),
+	constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method)
+);
 
 do $$ begin
 	create type auth.one_time_token_type as enum (

@@ -120,7 +120,6 @@ export function errorResponse(error: unknown, anonymous: boolean): Response {
 	}
 	if (isPgError(error)) {
 		const status = statusForSqlState(error.code, anonymous);
-		const custom = /^PT\d{3}$/.test(error.code);
 		const body: ErrorBody = {
 			code: error.code,
 			details: error.detail ?? null,
@@ -129,8 +128,7 @@ export function errorResponse(error: unknown, anonymous: boolean): Response {
 		};
 		const headers: Record<string, string> = {};
 		if (status === 401) headers['www-authenticate'] = 'Bearer';
-		// A custom `PTxyz` code only sets the status; PostgREST leaves the body's code as raised.
-		return jsonResponse(status, custom ? body : body, headers);
+		return jsonResponse(status, body, headers);
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return jsonResponse(500, {
@@ -169,7 +167,7 @@ export function authErrorResponse(
 					code: 'PGRST301',
 					details: null,
 					hint: null,
-					message: 'No suitable key or wrong key type'
+					message: 'JWSError JWSInvalidSignature'
 				},
 				{ 'www-authenticate': 'Bearer error="invalid_token"' }
 			);

@@ -1,0 +1,66 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests against the production build (`vite build`, then `node build`), each server on
+ * a fresh temporary PGlite data directory. Two servers: the main one, and one with a 2-second code
+ * expiry and a per-address code limit of 1, for the "expired code" and "rate limit" tests.
+ * Set E2E_BUILD=0 when the build is already there (scripts/test.js builds once).
+ */
+const port = Number(process.env.E2E_PORT ?? 4173);
+const strictPort = port + 1;
+const build = process.env.E2E_BUILD ?? '1';
+
+const server = (serverPort: number, env: Record<string, string>, buildFirst: boolean) => ({
+	command: 'node tests/e2e/serve.js',
+	url: `http://localhost:${serverPort}/healthz`,
+	timeout: 240_000,
+	reuseExistingServer: false,
+	stdout: 'pipe' as const,
+	stderr: 'pipe' as const,
+	env: {
+		E2E_BUILD: buildFirst ? build : '0',
+		PORT: String(serverPort),
+		ORIGIN: `http://localhost:${serverPort}`,
+		// Every test request comes from 127.0.0.1: lift the per-address limit.
+		GONGYU_CODE_LIMIT_PER_IP: '1000',
+		...env
+	}
+});
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	outputDir: 'test-results',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+	use: {
+		...devices['Desktop Chrome'],
+		baseURL: `http://localhost:${port}`,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	projects: [{ name: 'chromium' }],
+	webServer: [
+		server(port, {}, true),
+		server(strictPort, { GONGYU_OTP_EXPIRY_SECONDS: '2', GONGYU_CODE_LIMIT_PER_EMAIL: '1' }, false)
+	]
+});

@@ -1,0 +1,108 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { isApiPath } from '$lib/server/embedded-supabase';
+import { isDistrictAdmin, isStaffMember } from '$lib/server/auth/roles';
+import { getRuntime, initRuntime } from '$lib/server/runtime';
+import { createRequestClient } from '$lib/server/supabase';
+
+export const init: ServerInit = async () => {
+	await initRuntime();
+};
+
+/**
+ * The embedded Supabase's HTTP face on the app's own origin, for supabase-js in a browser or
+ * another tool. These are JSON calls, so SvelteKit's CSRF check (form posts only) leaves them be.
+ */
+const api: Handle = async ({ event, resolve }) => {
+	if (isApiPath(event.url.pathname)) {
+		const response = await getRuntime().handleApi(event.request);
+		if (response) return response;
+	}
+	return resolve(event);
+};
+
+const supabase: Handle = async ({ event, resolve }) => {
+	event.locals.supabase = createRequestClient(event);
+	let verified: ReturnType<App.Locals['safeGetSession']> | null = null;
+	event.locals.safeGetSession = () => {
+		// getSession() alone only reads the cookie; getUser() asks the auth server to vouch for it.
+		verified ??= (async () => {
+			const {
+				data: { session }
+			} = await event.locals.supabase.auth.getSession();
+			if (!session) return { session: null, user: null };
+			const {
+				data: { user },
+				error: userError
+			} = await event.locals.supabase.auth.getUser();
+			if (userError || !user) return { session: null, user: null };
+			return { session, user };
+		})();
+		return verified;
+	};
+	event.locals.largeText = event.cookies.get('gongyu_text') === 'large';
+	return resolve(event, {
+		filterSerializedResponseHeaders: (name) =>
+			name === 'content-range' || name === 'x-supabase-api-version'
+	});
+};
+
+/**
+ * The route groups decide who may enter. Checked here so that form actions and endpoints are
+ * guarded too; a page request that is refused is left to the group's +layout.server.ts, which
+ * throws the same error inside the page tree so the visitor gets a translated error page.
+ */
+const guards: Handle = async ({ event, resolve }) => {
+	const { user } = await event.locals.safeGetSession();
+	event.locals.user = user;
+	let roles: Promise<{ staff: boolean; admin: boolean }> | null = null;
+	event.locals.roles = () =>
+		(roles ??= (async () => ({
+			staff: await isStaffMember(event.locals.supabase, user),
+			admin: isDistrictAdmin(user)
+		}))());
+	const group = /^\/\((family|staff|admin)\)/.exec(event.route.id ?? '')?.[1];
+	if (group && !user) {
+		redirect(
+			303,
+			`/auth/sign-in?next=${encodeURIComponent(event.url.pathname + event.url.search)}`
+		);
+	}
+	const pageRender =
+		(event.request.method === 'GET' || event.request.method === 'HEAD') && !event.isDataRequest;
+	if ((group === 'staff' || group === 'admin') && !pageRender) {
+		const allowed = (await event.locals.roles())[group];
+		if (!allowed) error(403, { message: 'forbidden' });
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('x-content-type-options', 'nosniff');
+	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	if (!headers.has('x-frame-options')) headers.set('x-frame-options', 'DENY');
+	headers.set(
+		'permissions-policy',
+		'camera=(self), microphone=(), geolocation=(), payment=(), usb=()'
+	);
+	headers.set('cross-origin-opener-policy', 'same-origin');
+	if (event.locals.user) headers.set('cache-control', 'private, no-store');
+	return response;
+};
+
+const paraglide: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request: localizedRequest, locale }) => {
+		event.request = localizedRequest;
+		return resolve(event, {
+			transformPageChunk: ({ html }) =>
+				html
+					.replace('%paraglide.lang%', locale)
+					.replace('%gongyu.textsize%', event.locals.largeText ? 'text-large' : '')
+		});
+	});
+
+export const handle = sequence(api, supabase, guards, securityHeaders, paraglide);

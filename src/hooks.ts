@@ -1,0 +1,6 @@
+import type { Reroute } from '@sveltejs/kit';
+import { deLocalizeUrl } from '$lib/paraglide/runtime';
+
+// The locale lives in a cookie, so URLs carry no prefix; this keeps Paraglide's URL handling in
+// one place should a prefix ever be added.
+export const reroute: Reroute = (request) => deLocalizeUrl(request.url).pathname;

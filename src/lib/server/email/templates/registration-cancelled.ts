@@ -1,0 +1,50 @@
+/** 取消报名 — the family's registration (or waitlist place) is cancelled. */
+import { greeting, requireEvent } from './common';
+import {
+	button,
+	eventDetails,
+	eventUrl,
+	layout,
+	para,
+	pick,
+	type EmailContext,
+	type RenderOptions,
+	type RenderedMessage
+} from './layout';
+
+const copy = {
+	'zh-CN': {
+		subject: (title: string) => `已取消报名：${title}`,
+		intro: '您家的报名已取消，名额已释放给其他家庭。',
+		byStaff: '主办方取消了您家的报名。如有疑问，请联系主办单位。',
+		again: '如果计划有变，欢迎在名额允许时重新报名。',
+		view: '查看活动'
+	},
+	en: {
+		subject: (title: string) => `Registration cancelled: ${title}`,
+		intro:
+			'Your family’s registration is cancelled and the places have been released to other families.',
+		byStaff:
+			'The organiser cancelled your family’s registration. Please contact them with any questions.',
+		again: 'If your plans change again, you are welcome to register while places remain.',
+		view: 'See the event'
+	}
+};
+
+export async function registrationCancelled(
+	context: EmailContext,
+	options: RenderOptions
+): Promise<RenderedMessage> {
+	const event = requireEvent(context);
+	const t = copy[context.locale];
+	const subject = t.subject(pick(event.title, context.locale));
+	const byStaff = context.payload.by_staff === true || context.payload.cancelled_by === 'staff';
+	const { html, text } = layout(context.locale, subject, [
+		greeting(context.locale),
+		para(byStaff ? t.byStaff : t.intro),
+		eventDetails(event, context.locale, context.registration?.attendees),
+		para(t.again),
+		button(t.view, eventUrl(options.siteUrl, event))
+	]);
+	return { subject, html, text };
+}

@@ -1,0 +1,69 @@
+/**
+ * 主办方消息 — a message from the event's staff to its registered families. The staff member's own
+ * heading goes into the body, never the subject line: staff might type a child's name there.
+ */
+import { greeting, requireEvent } from './common';
+import {
+	eventDetails,
+	escapeHtml,
+	layout,
+	pick,
+	styles,
+	type EmailContext,
+	type RenderOptions,
+	type RenderedMessage,
+	type Section
+} from './layout';
+
+const copy = {
+	'zh-CN': {
+		subject: (title: string) => `主办方消息：${title}`,
+		intro: (org: string) => `${org || '主办方'}给报名这场活动的家庭发来一条消息：`
+	},
+	en: {
+		subject: (title: string) => `Message from the organiser: ${title}`,
+		intro: (org: string) =>
+			`${org || 'The organiser'} sent a message to families registered for this event:`
+	}
+};
+
+function message(heading: string, body: string): Section {
+	const paragraphs = body
+		.split(/\n{2,}/)
+		.map((p) => p.trim())
+		.filter(Boolean);
+	return {
+		html: `<div style="margin:0 0 18px;padding:14px 16px;border-left:4px solid #9a3412;background:#fef5f2;">${
+			heading
+				? `<p style="margin:0 0 10px;font-size:18px;font-weight:700;">${escapeHtml(heading)}</p>`
+				: ''
+		}${paragraphs.map((p) => `<p style="${styles.p}">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('')}</div>`,
+		text: [heading, ...paragraphs].filter(Boolean).join('\n\n')
+	};
+}
+
+export async function staffMessage(
+	context: EmailContext,
+	_options: RenderOptions
+): Promise<RenderedMessage> {
+	const event = requireEvent(context);
+	const t = copy[context.locale];
+	const subject = t.subject(pick(event.title, context.locale));
+	const heading = typeof context.payload.subject === 'string' ? context.payload.subject : '';
+	const body =
+		typeof context.payload.body === 'string'
+			? context.payload.body
+			: typeof context.payload.message === 'string'
+				? context.payload.message
+				: '';
+	const { html, text } = layout(context.locale, subject, [
+		greeting(context.locale),
+		{
+			html: `<p style="${styles.p}">${escapeHtml(t.intro(pick(event.organiser, context.locale)))}</p>`,
+			text: t.intro(pick(event.organiser, context.locale))
+		},
+		message(heading, body),
+		eventDetails(event, context.locale)
+	]);
+	return { subject, html, text };
+}

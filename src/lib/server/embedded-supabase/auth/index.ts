@@ -1,0 +1,178 @@
+/**
+ * The embedded Supabase Auth (GoTrue subset) behind `/auth/v1/*`.
+ *
+ * Like Supabase's gateway, every route but the email link (`GET /verify`) needs a project API key;
+ * admin routes need the secret (service_role) key. All database work runs as the owner, in one
+ * transaction per request. Emails are handed to `env.mailer` after the transaction commits.
+ */
+import { resolveCaller, type Caller } from '../caller';
+import { isPgError } from '../database';
+import type { EmbeddedEnv } from '../env';
+import {
+	createUser,
+	deleteUserRoute,
+	generateLink,
+	getUserRoute,
+	invite,
+	listUsersRoute,
+	updateUserRoute
+} from './admin';
+import { makeCtx, type Ctx } from './context';
+import {
+	AuthError,
+	OAuthError,
+	badRequest,
+	baseHeaders,
+	errorResponse,
+	forbidden,
+	internal,
+	notFound,
+	unprocessable
+} from './errors';
+import {
+	getUser,
+	healthRoute,
+	logoutRoute,
+	otp,
+	recover,
+	settingsRoute,
+	signup,
+	token,
+	updateUser,
+	verifyGet,
+	verifyPost
+} from './routes';
+
+export { isAllowedRedirect, resolveRedirect } from './redirect';
+export type { ExtraAuthSettings } from './settings';
+
+export interface AuthHandler {
+	handle(request: Request): Promise<Response>;
+}
+
+type Handler = (ctx: Ctx, path: string) => Promise<Response> | Response;
+
+interface Route {
+	method: string;
+	match: (path: string) => boolean;
+	admin?: boolean;
+	handler: Handler;
+}
+
+const exact = (p: string) => (path: string) => path === p;
+const adminUser = (path: string) => /^\/admin\/users\/[^/]+$/.test(path);
+
+const routes: Route[] = [
+	{ method: 'GET', match: exact('/health'), handler: () => healthRoute() },
+	{ method: 'GET', match: exact('/settings'), handler: (ctx) => settingsRoute(ctx) },
+	{ method: 'POST', match: exact('/signup'), handler: signup },
+	{ method: 'POST', match: exact('/token'), handler: token },
+	{ method: 'POST', match: exact('/otp'), handler: otp },
+	{ method: 'POST', match: exact('/magiclink'), handler: otp },
+	{ method: 'POST', match: exact('/verify'), handler: verifyPost },
+	{ method: 'POST', match: exact('/recover'), handler: recover },
+	{ method: 'GET', match: exact('/user'), handler: getUser },
+	{ method: 'PUT', match: exact('/user'), handler: updateUser },
+	{ method: 'POST', match: exact('/logout'), handler: logoutRoute },
+	{ method: 'POST', match: exact('/invite'), admin: true, handler: invite },
+	{ method: 'GET', match: exact('/admin/users'), admin: true, handler: listUsersRoute },
+	{ method: 'POST', match: exact('/admin/users'), admin: true, handler: createUser },
+	{ method: 'GET', match: adminUser, admin: true, handler: getUserRoute },
+	{ method: 'PUT', match: adminUser, admin: true, handler: updateUserRoute },
+	{ method: 'DELETE', match: adminUser, admin: true, handler: deleteUserRoute },
+	{ method: 'POST', match: exact('/admin/generate_link'), admin: true, handler: generateLink }
+];
+
+function gatewayError(status: number, message: string, hint: string): Response {
+	return new Response(JSON.stringify({ message, hint }), {
+		status,
+		headers: { 'content-type': 'application/json' }
+	});
+}
+
+/**
+ * The API key check of Supabase's gateway. A bad user token in `Authorization` is not the
+ * gateway's business here: the auth routes that need a user answer it as GoTrue does (403 `bad_jwt`).
+ */
+async function apiCaller(request: Request, env: EmbeddedEnv): Promise<Caller | Response> {
+	const resolved = await resolveCaller(request.headers, env.keys, env.jwtSecret);
+	if (resolved.ok) return resolved.caller;
+	if (resolved.reason === 'no_api_key') {
+		return gatewayError(
+			401,
+			'No API key found in request',
+			'No `apikey` request header or url param was found.'
+		);
+	}
+	if (resolved.reason === 'invalid_api_key' || !request.headers.get('apikey')) {
+		return gatewayError(
+			401,
+			'Invalid API key',
+			'Double check your Supabase `anon` or `service_role` API key.'
+		);
+	}
+	const keyOnly = new Headers({ apikey: request.headers.get('apikey') as string });
+	const byKey = await resolveCaller(keyOnly, env.keys, env.jwtSecret);
+	if (!byKey.ok) {
+		return gatewayError(401, 'Invalid API key', 'Double check your Supabase `anon` or `service_role` API key.');
+	}
+	return byKey.caller;
+}
+
+/** A database error that reached the top: constraint breaches are the caller's, the rest ours. */
+function fromDatabaseError(error: unknown): AuthError | null {
+	if (!isPgError(error)) return null;
+	if (error.code === '23505') {
+		if (/phone/.test(error.constraint ?? '') || /phone/.test(error.detail ?? '')) {
+			return unprocessable('phone_exists', 'Phone number already registered by another user');
+		}
+		return unprocessable('email_exists', 'A user with this email address has already been registered');
+	}
+	if (error.code === '23503') return internal('Database error deleting user');
+	if (error.code.startsWith('22')) return badRequest('validation_failed', error.message);
+	return null;
+}
+
+export function createAuthHandler(env: EmbeddedEnv): AuthHandler {
+	async function dispatch(request: Request): Promise<Response> {
+		const url = new URL(request.url);
+		const path = url.pathname.replace(/^\/auth\/v1/, '').replace(/\/+$/, '') || '/';
+		const method = request.method.toUpperCase();
+
+		// The email link is opened by a browser, without a key (Supabase's open route).
+		if (path === '/verify' && method === 'GET') return verifyGet(makeCtx(env, request, null));
+
+		const caller = await apiCaller(request, env);
+		if (caller instanceof Response) return caller;
+
+		const candidates = routes.filter((r) => r.match(path));
+		if (candidates.length === 0) throw notFound('not_found', 'Not Found');
+		const route = candidates.find((r) => r.method === method);
+		if (!route) throw new AuthError(405, 'method_not_allowed', 'Method Not Allowed');
+		if (route.admin && caller.role !== 'service_role') {
+			throw forbidden('not_admin', 'User not allowed');
+		}
+		return route.handler(makeCtx(env, request, caller), path);
+	}
+
+	return {
+		async handle(request) {
+			try {
+				return await dispatch(request);
+			} catch (error) {
+				if (error instanceof AuthError || error instanceof OAuthError) {
+					return errorResponse(error, request);
+				}
+				const mapped = fromDatabaseError(error);
+				if (mapped) return errorResponse(mapped, request);
+				console.error('[auth] unexpected failure:', error);
+				return errorResponse(
+					internal('Unexpected failure, please check server logs for more information'),
+					request
+				);
+			}
+		}
+	};
+}
+
+export { baseHeaders };

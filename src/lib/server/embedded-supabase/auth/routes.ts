@@ -1,0 +1,650 @@
+/**
+ * The public Auth endpoints supabase-js calls: sign-up, the token grants, one-time codes and
+ * links, verification, recovery, the current user, and sign-out — GoTrue's behaviour, status codes
+ * and error codes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../database';
+import type { AuthEmail } from '../env';
+import {
+	authenticate,
+	inTx,
+	loadAuthenticatedUser,
+	redirectTarget,
+	sendMail,
+	type Ctx
+} from './context';
+import {
+	AuthError,
+	OAuthError,
+	badRequest,
+	forbidden,
+	linkExpired,
+	otpExpired,
+	unprocessable
+} from './errors';
+import { bool, json, noContent, obj, readJsonBody, redirect, str, validateEmail } from './http';
+import {
+	authEmail,
+	checkFrequency,
+	clearToken,
+	findToken,
+	issueToken,
+	kindOfTokenType,
+	tokenHash,
+	type FoundToken
+} from './otp';
+import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
+import { consumeFlowState, createFlowState, issueAuthCode, pkceParams } from './pkce';
+import { issueSession, logout, refreshGrant, type AuthMethod, type SessionResponse } from './tokens';
+import {
+	EMAIL_APP_METADATA,
+	confirmUser,
+	findUserByEmail,
+	findUserById,
+	insertUser,
+	mergeMetadata,
+	type AuthUser
+} from './users';
+
+// ---------------------------------------------------------------- sign-up
+
+export async function signup(ctx: Ctx): Promise<Response> {
+	const { settings, env } = ctx;
+	if (settings.disableSignup) {
+		throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+	}
+	const body = await readJsonBody(ctx.request, env);
+	const rawEmail = str(body, 'email');
+	if (!rawEmail && str(body, 'phone')) {
+		throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
+	}
+	const email = validateEmail(rawEmail);
+	const password = str(body, 'password');
+	if (!password) throw unprocessable('validation_failed', 'Signup requires a valid password');
+	const weak = checkPasswordStrength(password, settings.minPasswordLength);
+	if (weak) throw weak;
+	const data = obj(body, 'data') ?? {};
+	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
+	const redirectTo = redirectTarget(ctx);
+
+	const result = await inTx(ctx, async (tx) => {
+		let user = await findUserByEmail(tx, email, true);
+		if (user?.emailConfirmed) return { exists: user } as const;
+		if (user && settings.autoConfirm) {
+			// GoTrue would confirm an unconfirmed account here and sign the caller in whatever the
+			// password; we only do so when the password is the account's own.
+			if (!(await verifyPassword(tx, user.encryptedPassword, password))) {
+				return { exists: user } as const;
+			}
+		}
+		if (!user) {
+			const id = await insertUser(tx, {
+				email,
+				encryptedPassword: await hashPassword(tx, password),
+				userMetadata: data,
+				appMetadata: { ...EMAIL_APP_METADATA },
+				identityData: data
+			});
+			user = (await findUserById(tx, id)) as AuthUser;
+		}
+		if (settings.autoConfirm) {
+			await confirmUser(tx, user.id);
+			return { session: await issueSession(env, tx, user.id, 'password', ctx.request) } as const;
+		}
+		if (pkce) await createFlowState(tx, user.id, 'email', 'email/signup', pkce);
+		await checkFrequency(tx, user.id, 'confirmation', settings.emailMaxFrequency);
+		const token = await issueToken(tx, user.id, email, 'confirmation', {
+			pkce: pkce !== null,
+			otpLength: settings.otpLength
+		});
+		const fresh = (await findUserById(tx, user.id)) as AuthUser;
+		return {
+			user: fresh,
+			mail: authEmail(env, 'signup', email, token, redirectTo, fresh.userMetadata)
+		} as const;
+	});
+
+	if ('exists' in result) {
+		if (settings.autoConfirm) {
+			throw unprocessable('user_already_exists', 'User already registered');
+		}
+		return json(obfuscatedUser(email, data));
+	}
+	if ('session' in result) return json(result.session);
+	await sendMail(ctx, result.mail);
+	return json(result.user.json);
+}
+
+/** GoTrue's `sanitizeUser`: an answer that does not reveal that the email is registered. */
+function obfuscatedUser(email: string, data: Record<string, unknown>): Record<string, unknown> {
+	const now = new Date().toISOString();
+	return {
+		id: randomUUID(),
+		aud: 'authenticated',
+		role: '',
+		email,
+		phone: '',
+		confirmation_sent_at: now,
+		app_metadata: { ...EMAIL_APP_METADATA },
+		user_metadata: data,
+		identities: [],
+		created_at: now,
+		updated_at: now,
+		is_anonymous: false
+	};
+}
+
+// ---------------------------------------------------------------- /token
+
+export async function token(ctx: Ctx): Promise<Response> {
+	const grantType = ctx.url.searchParams.get('grant_type') ?? '';
+	switch (grantType) {
+		case 'password':
+			return passwordGrant(ctx);
+		case 'refresh_token':
+			return refreshTokenGrant(ctx);
+		case 'pkce':
+			return pkceGrant(ctx);
+		default:
+			throw badRequest('invalid_credentials', 'unsupported_grant_type');
+	}
+}
+
+const invalidCredentials = () => badRequest('invalid_credentials', 'Invalid login credentials');
+
+async function passwordGrant(ctx: Ctx): Promise<Response> {
+	const body = await readJsonBody(ctx.request, ctx.env);
+	const rawEmail = str(body, 'email');
+	const phone = str(body, 'phone');
+	const password = str(body, 'password');
+	if (rawEmail && phone) {
+		throw badRequest(
+			'validation_failed',
+			'Only an email address or phone number should be provided on login.'
+		);
+	}
+	if (!rawEmail) {
+		if (phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+		throw badRequest('validation_failed', 'missing email or phone');
+	}
+	const email = rawEmail.trim().toLowerCase();
+	const session = await inTx(ctx, async (tx) => {
+		const user = await findUserByEmail(tx, email);
+		const ok = await verifyPassword(tx, user?.encryptedPassword ?? null, password);
+		if (!user || !ok) throw invalidCredentials();
+		if (user.banned) throw badRequest('user_banned', 'User is banned');
+		if (!user.emailConfirmed) throw badRequest('email_not_confirmed', 'Email not confirmed');
+		return issueSession(ctx.env, tx, user.id, 'password', ctx.request);
+	});
+	return json(session);
+}
+
+async function refreshTokenGrant(ctx: Ctx): Promise<Response> {
+	const body = await readJsonBody(ctx.request, ctx.env);
+	const refreshToken = str(body, 'refresh_token');
+	if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
+	// Errors are returned, not thrown, so that a detected reuse commits the revocation.
+	const result = await inTx(ctx, (tx) => refreshGrant(ctx.env, tx, refreshToken));
+	if ('error' in result) throw result.error;
+	return json(result.session);
+}
+
+async function pkceGrant(ctx: Ctx): Promise<Response> {
+	const body = await readJsonBody(ctx.request, ctx.env);
+	const authCode = str(body, 'auth_code');
+	const verifier = str(body, 'code_verifier');
+	const session = await inTx(ctx, async (tx) => {
+		const flow = await consumeFlowState(tx, authCode, verifier, ctx.settings.flowStateExpiry);
+		const user = await findUserById(tx, flow.userId);
+		if (!user) throw notFoundUser();
+		if (user.banned) throw badRequest('user_banned', 'User is banned');
+		return issueSession(ctx.env, tx, user.id, flow.method, ctx.request);
+	});
+	return json(session);
+}
+
+const notFoundUser = () => new AuthError(404, 'user_not_found', 'User not found');
+
+// ---------------------------------------------------------------- /otp and /recover
+
+export async function otp(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const body = await readJsonBody(ctx.request, env);
+	const rawEmail = str(body, 'email');
+	const phone = str(body, 'phone');
+	if (rawEmail && phone) {
+		throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
+	}
+	if (!rawEmail) {
+		if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
+		throw badRequest('validation_failed', 'One of email or phone must be set');
+	}
+	if (str(body, 'channel')) {
+		throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP');
+	}
+	const email = validateEmail(rawEmail);
+	const createUser = bool(body, 'create_user', true);
+	const data = obj(body, 'data') ?? {};
+	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
+	const redirectTo = redirectTarget(ctx);
+
+	const mail = await inTx(ctx, async (tx): Promise<AuthEmail> => {
+		let user = await findUserByEmail(tx, email, true);
+		if (!user) {
+			if (!createUser) throw unprocessable('otp_disabled', 'Signups not allowed for otp');
+			if (settings.disableSignup) {
+				throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+			}
+			const id = await insertUser(tx, {
+				email,
+				encryptedPassword: null,
+				userMetadata: data,
+				appMetadata: { ...EMAIL_APP_METADATA },
+				identityData: data
+			});
+			user = (await findUserById(tx, id)) as AuthUser;
+		}
+		if (!user.emailConfirmed && !settings.autoConfirm) {
+			// Not yet confirmed and confirmation is on: the sign-up confirmation email, which also
+			// signs the user in (GoTrue's MagicLink → Signup path).
+			if (pkce) await createFlowState(tx, user.id, 'email', 'email/signup', pkce);
+			await checkFrequency(tx, user.id, 'confirmation', settings.emailMaxFrequency);
+			const issued = await issueToken(tx, user.id, email, 'confirmation', {
+				pkce: pkce !== null,
+				otpLength: settings.otpLength
+			});
+			return authEmail(env, 'signup', email, issued, redirectTo, user.userMetadata);
+		}
+		if (pkce) await createFlowState(tx, user.id, 'magiclink', 'magiclink', pkce);
+		await checkFrequency(tx, user.id, 'recovery', settings.emailMaxFrequency);
+		const issued = await issueToken(tx, user.id, email, 'recovery', {
+			pkce: pkce !== null,
+			otpLength: settings.otpLength
+		});
+		return authEmail(env, 'magiclink', email, issued, redirectTo, user.userMetadata);
+	});
+	await sendMail(ctx, mail);
+	return json({});
+}
+
+export async function recover(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const body = await readJsonBody(ctx.request, env);
+	const rawEmail = str(body, 'email');
+	if (!rawEmail) throw unprocessable('validation_failed', 'Password recovery requires an email');
+	const email = validateEmail(rawEmail);
+	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
+	const redirectTo = redirectTarget(ctx);
+	const mail = await inTx(ctx, async (tx): Promise<AuthEmail | null> => {
+		const user = await findUserByEmail(tx, email, true);
+		// Unknown addresses get the same answer, so the endpoint does not reveal who is registered.
+		if (!user) return null;
+		if (pkce) await createFlowState(tx, user.id, 'recovery', 'recovery', pkce);
+		await checkFrequency(tx, user.id, 'recovery', settings.emailMaxFrequency);
+		const issued = await issueToken(tx, user.id, email, 'recovery', {
+			pkce: pkce !== null,
+			otpLength: settings.otpLength
+		});
+		return authEmail(env, 'recovery', email, issued, redirectTo, user.userMetadata);
+	});
+	await sendMail(ctx, mail);
+	return json({});
+}
+
+// ---------------------------------------------------------------- /verify
+
+const tokenTypesFor: Record<string, string[]> = {
+	email: ['confirmation_token', 'recovery_token'],
+	signup: ['confirmation_token'],
+	invite: ['confirmation_token'],
+	magiclink: ['recovery_token'],
+	recovery: ['recovery_token'],
+	email_change: ['email_change_token_new', 'email_change_token_current']
+};
+
+/** How a verified link authenticated the user, for a PKCE flow (GoTrue's ParseAuthenticationMethod). */
+function methodFor(type: string, found: FoundToken): AuthMethod {
+	switch (type) {
+		case 'signup':
+			return 'email/signup';
+		case 'invite':
+			return 'invite';
+		case 'recovery':
+			return 'recovery';
+		case 'magiclink':
+			return 'magiclink';
+		case 'email_change':
+			return 'email_change';
+		default:
+			return found.tokenType === 'confirmation_token' ? 'email/signup' : 'magiclink';
+	}
+}
+
+/** Consumes a verified token: confirms, recovers or changes the email, as its kind requires. */
+async function applyToken(tx: Queryable, found: FoundToken): Promise<void> {
+	const kind = kindOfTokenType(found.tokenType);
+	if (kind === 'confirmation') {
+		await confirmUser(tx, found.userId);
+		return;
+	}
+	if (kind === 'recovery') {
+		await clearToken(tx, found.userId, 'recovery');
+		await tx.query('update auth.users set recovery_sent_at = null where id = $1::uuid', [
+			found.userId
+		]);
+		const { rows } = await tx.query<{ confirmed: string }>(
+			'select (email_confirmed_at is not null)::text as confirmed from auth.users where id = $1::uuid',
+			[found.userId]
+		);
+		if (rows[0]?.confirmed !== 'true') await confirmUser(tx, found.userId);
+		return;
+	}
+	// An email change, confirmed from the new address.
+	await tx.query(
+		`update auth.users set email = email_change, email_change = '', email_change_token_new = '',
+			email_change_token_current = '', email_change_confirm_status = 0,
+			email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now()
+		where id = $1::uuid and coalesce(email_change, '') <> ''`,
+		[found.userId]
+	);
+	await tx.query(
+		`update auth.identities set identity_data = identity_data
+			|| jsonb_build_object('email', (select email from auth.users where id = $1::uuid), 'email_verified', true),
+			updated_at = now()
+		where user_id = $1::uuid and provider = 'email'`,
+		[found.userId]
+	);
+	await tx.query(
+		`delete from auth.one_time_tokens where user_id = $1::uuid
+			and token_type in ('email_change_token_new', 'email_change_token_current')`,
+		[found.userId]
+	);
+}
+
+async function checkNotBanned(tx: Queryable, userId: string): Promise<void> {
+	const user = await findUserById(tx, userId);
+	if (user?.banned) throw forbidden('user_banned', 'User is banned');
+}
+
+export async function verifyPost(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const body = await readJsonBody(ctx.request, env);
+	const type = str(body, 'type');
+	const tokenValue = str(body, 'token');
+	const hashValue = str(body, 'token_hash');
+	const rawEmail = str(body, 'email');
+	const phone = str(body, 'phone');
+	if (!type) throw badRequest('validation_failed', 'Verify requires a verification type');
+	if ((!tokenValue && !hashValue) || (tokenValue && hashValue)) {
+		throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
+	}
+	let email: string | undefined;
+	let hashes: string[];
+	if (tokenValue) {
+		if (!rawEmail || phone) {
+			if (phone && !rawEmail) {
+				throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
+			}
+			throw badRequest(
+				'validation_failed',
+				'Only an email address or phone number should be provided on verify'
+			);
+		}
+		try {
+			email = validateEmail(rawEmail);
+		} catch {
+			throw unprocessable('validation_failed', 'Invalid email format');
+		}
+		const hash = tokenHash(email, tokenValue.trim());
+		hashes = [hash, `pkce_${hash}`];
+	} else {
+		if (rawEmail || phone) {
+			throw badRequest('validation_failed', 'Only the token_hash and type should be provided');
+		}
+		hashes = [hashValue];
+	}
+	const types = tokenTypesFor[type];
+	if (!types) {
+		if (type === 'sms' || type === 'phone_change') {
+			throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
+		}
+		throw badRequest('validation_failed', 'Unsupported verification type');
+	}
+	const session = await inTx(ctx, async (tx): Promise<SessionResponse> => {
+		const found = await findToken(tx, hashes, types, settings.otpExpiry, email);
+		if (!found || found.expired) throw tokenValue ? otpExpired() : linkExpired();
+		await checkNotBanned(tx, found.userId);
+		await applyToken(tx, found);
+		return issueSession(env, tx, found.userId, 'otp', ctx.request);
+	});
+	return json(session);
+}
+
+const oauthErrors: Record<number, string> = {
+	400: 'invalid_request',
+	401: 'unauthorized_client',
+	403: 'access_denied',
+	500: 'server_error',
+	503: 'temporarily_unavailable'
+};
+
+/** GoTrue's `prepErrorRedirectURL`: the error in the fragment (and the query in PKCE). */
+function errorRedirectUrl(target: string, error: AuthError, pkce: boolean): string {
+	const url = new URL(target);
+	const hash = new URLSearchParams();
+	const oauth = oauthErrors[error.status];
+	if (oauth) hash.set('error', oauth);
+	hash.set('error_code', error.code);
+	hash.set('error_description', error.message);
+	if (pkce) {
+		if (oauth) url.searchParams.set('error', oauth);
+		url.searchParams.set('error_code', error.code);
+		url.searchParams.set('error_description', error.message);
+	}
+	hash.set('sb', '');
+	url.hash = hash.toString();
+	return url.toString();
+}
+
+/** The link in an email: verifies, then 303 to `redirect_to` with the session or a PKCE code. */
+export async function verifyGet(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const tokenValue = ctx.url.searchParams.get('token') ?? '';
+	const type = ctx.url.searchParams.get('type') ?? '';
+	const target = redirectTarget(ctx);
+	if (!type) throw badRequest('validation_failed', 'Verify requires a verification type');
+	if (!tokenValue) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
+	const pkce = tokenValue.startsWith('pkce_');
+	let outcome: { session: SessionResponse } | { code: string };
+	try {
+		const types = tokenTypesFor[type];
+		if (!types) throw badRequest('validation_failed', 'Unsupported verification type');
+		outcome = await inTx(ctx, async (tx) => {
+			const found = await findToken(tx, [tokenValue], types, settings.otpExpiry);
+			if (!found || found.expired) throw linkExpired();
+			await checkNotBanned(tx, found.userId);
+			await applyToken(tx, found);
+			if (pkce) {
+				const code = await issueAuthCode(tx, found.userId, methodFor(type, found));
+				if (!code) {
+					throw badRequest(
+						'flow_state_not_found',
+						'No associated flow state found. No valid flow state found for user.'
+					);
+				}
+				return { code };
+			}
+			return { session: await issueSession(env, tx, found.userId, 'otp', ctx.request) };
+		});
+	} catch (error) {
+		if (error instanceof AuthError) return redirect(errorRedirectUrl(target, error, pkce));
+		throw error;
+	}
+	if ('code' in outcome) {
+		const url = new URL(target);
+		url.searchParams.set('code', outcome.code);
+		return redirect(url.toString());
+	}
+	const s = outcome.session;
+	const fragment = new URLSearchParams([
+		['access_token', s.access_token],
+		['expires_at', String(s.expires_at)],
+		['expires_in', String(s.expires_in)],
+		['refresh_token', s.refresh_token],
+		['sb', ''],
+		['token_type', s.token_type],
+		['type', type]
+	]);
+	const base = target.split('#')[0];
+	return redirect(`${base}#${fragment.toString()}`);
+}
+
+// ---------------------------------------------------------------- /user
+
+export async function getUser(ctx: Ctx): Promise<Response> {
+	const auth = await authenticate(ctx);
+	const aud = auth.claims.aud;
+	if (aud !== 'authenticated' && !(Array.isArray(aud) && aud[0] === 'authenticated')) {
+		throw badRequest('validation_failed', "Token audience doesn't match request audience");
+	}
+	const user = await inTx(ctx, (tx) => loadAuthenticatedUser(tx, auth));
+	return json(user.json);
+}
+
+export async function updateUser(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const auth = await authenticate(ctx);
+	const body = await readJsonBody(ctx.request, env);
+	const rawEmail = str(body, 'email');
+	const newEmail = rawEmail ? validateEmail(rawEmail) : '';
+	const passwordGiven = body.password !== undefined && body.password !== null;
+	const password = str(body, 'password');
+	const data = obj(body, 'data');
+	const appData = obj(body, 'app_metadata');
+	if (str(body, 'phone')) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+	if (passwordGiven) {
+		const weak = checkPasswordStrength(password, settings.minPasswordLength);
+		if (weak) throw weak;
+	}
+	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
+	const redirectTo = redirectTarget(ctx);
+
+	const result = await inTx(ctx, async (tx) => {
+		const user = await loadAuthenticatedUser(tx, auth);
+		if (appData) {
+			throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
+		}
+		if (newEmail && newEmail !== user.email) {
+			const other = await findUserByEmail(tx, newEmail);
+			if (other && other.id !== user.id) {
+				throw unprocessable(
+					'email_exists',
+					'A user with this email address has already been registered'
+				);
+			}
+		}
+		if (passwordGiven && password) {
+			if (user.encryptedPassword && (await verifyPassword(tx, user.encryptedPassword, password))) {
+				throw unprocessable('same_password', 'New password should be different from the old password.');
+			}
+			const hash = await hashPassword(tx, password);
+			// GoTrue's UpdatePassword: every outstanding code is void, other sessions end.
+			await tx.query(
+				`update auth.users set encrypted_password = $2, confirmation_token = '', confirmation_sent_at = null,
+					recovery_token = '', recovery_sent_at = null, email_change_token_current = '',
+					email_change_token_new = '', email_change_sent_at = null, reauthentication_token = '',
+					reauthentication_sent_at = null, updated_at = now()
+				where id = $1::uuid`,
+				[user.id, hash]
+			);
+			await tx.query('delete from auth.one_time_tokens where user_id = $1::uuid', [user.id]);
+			await logout(tx, user.id, auth.sessionId, 'others');
+		}
+		if (data) {
+			await tx.query(
+				'update auth.users set raw_user_meta_data = $2::jsonb, updated_at = now() where id = $1::uuid',
+				[user.id, JSON.stringify(mergeMetadata(user.userMetadata, data))]
+			);
+		}
+		let mail: AuthEmail | null = null;
+		if (newEmail && newEmail !== user.email) {
+			if (pkce) await createFlowState(tx, user.id, 'email_change', 'email_change', pkce);
+			await checkFrequency(tx, user.id, 'email_change_new', settings.emailMaxFrequency);
+			const issued = await issueToken(tx, user.id, newEmail, 'email_change_new', {
+				pkce: pkce !== null,
+				otpLength: settings.otpLength
+			});
+			mail = authEmail(env, 'email_change', newEmail, issued, redirectTo, user.userMetadata);
+		}
+		await tx.query('update auth.users set updated_at = now() where id = $1::uuid', [user.id]);
+		return { user: (await findUserById(tx, user.id)) as AuthUser, mail };
+	});
+	await sendMail(ctx, result.mail);
+	return json(result.user.json);
+}
+
+// ---------------------------------------------------------------- /logout
+
+export async function logoutRoute(ctx: Ctx): Promise<Response> {
+	const scope = ctx.url.searchParams.get('scope') || 'global';
+	if (scope !== 'global' && scope !== 'local' && scope !== 'others') {
+		throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`);
+	}
+	const auth = await authenticate(ctx);
+	await inTx(ctx, async (tx) => {
+		const user = await loadAuthenticatedUser(tx, auth);
+		await logout(tx, user.id, auth.sessionId, scope);
+	});
+	return noContent();
+}
+
+// ---------------------------------------------------------------- /settings, /health
+
+export function settingsRoute(ctx: Ctx): Response {
+	return json({
+		external: {
+			anonymous_users: false,
+			apple: false,
+			azure: false,
+			bitbucket: false,
+			discord: false,
+			facebook: false,
+			snapchat: false,
+			figma: false,
+			fly: false,
+			github: false,
+			gitlab: false,
+			google: false,
+			keycloak: false,
+			kakao: false,
+			linkedin: false,
+			linkedin_oidc: false,
+			notion: false,
+			spotify: false,
+			slack: false,
+			slack_oidc: false,
+			workos: false,
+			twitch: false,
+			twitter: false,
+			email: true,
+			phone: false,
+			zoom: false
+		},
+		disable_signup: ctx.settings.disableSignup,
+		mailer_autoconfirm: ctx.settings.autoConfirm,
+		phone_autoconfirm: false,
+		sms_provider: '',
+		saml_enabled: false,
+		saml_private_key_next_configured: false,
+		passkeys_enabled: false
+	});
+}
+
+export function healthRoute(): Response {
+	return json({
+		version: 'embedded',
+		name: 'GoTrue',
+		description: 'GoTrue is a user registration and authentication API'
+	});
+}

@@ -1,0 +1,156 @@
+/**
+ * `/rest/v1/*`: the PostgREST-compatible part of the embedded Supabase.
+ * parse (URL → tree) · catalogue (schema cache) · plan (tree → one SQL statement) · respond.
+ * Each request runs in exactly one transaction with the caller's role and claims set locally.
+ */
+import type { CallerResult } from '../caller';
+import type { EmbeddedEnv } from '../env';
+import { loadCatalogue, type Catalogue } from './catalogue';
+import { authErrorResponse, errorResponse, RestError } from './errors';
+import { parseRequest, type ParsedRequest } from './parse';
+import { plan } from './plan';
+import { shape, type ResultRow } from './respond';
+
+export { RestError, ParseError } from './errors';
+
+export interface RestHandler {
+	handle(request: Request, caller: CallerResult): Promise<Response>;
+	reloadSchema(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export interface RestOptions {
+	/** Exposed schemas (PostgREST's `db-schemas`); the first is the default. Default `['public']`. */
+	schemas?: string[];
+}
+
+const writeMethods = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+async function readBody(request: Request, limit: number): Promise<string | undefined> {
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+	if (!request.body) return undefined;
+	const buffer = await request.arrayBuffer();
+	if (buffer.byteLength > limit) throw tooLarge(limit);
+	return new TextDecoder().decode(buffer);
+}
+
+function tooLarge(limit: number): RestError {
+	return new RestError(
+		413,
+		'PGRST413',
+		'Request Entity Too Large',
+		`The request body is larger than ${limit} bytes`
+	);
+}
+
+function parseJson(text: string | undefined, required: boolean): unknown {
+	if (text === undefined || text.trim() === '') {
+		if (required) throw new RestError(400, 'PGRST102', 'Empty or invalid json');
+		return undefined;
+	}
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw new RestError(
+			400,
+			'PGRST102',
+			'Empty or invalid json',
+			error instanceof Error ? error.message : null
+		);
+	}
+}
+
+function headersJson(headers: Headers): string {
+	const out: Record<string, string> = {};
+	headers.forEach((value, key) => {
+		out[key] = value;
+	});
+	return JSON.stringify(out);
+}
+
+export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): RestHandler {
+	const schemas = options.schemas?.length ? options.schemas : ['public'];
+	let catalogue: Promise<Catalogue> | null = null;
+	let closed = false;
+
+	const load = (): Promise<Catalogue> => {
+		const loading = loadCatalogue(env.db, schemas);
+		catalogue = loading;
+		// A failed load is retried by the next request.
+		loading.catch(() => {
+			if (catalogue === loading) catalogue = null;
+		});
+		return loading;
+	};
+
+	const listening = env.db
+		.listen('pgrst', (payload) => {
+			if (!closed && (payload === 'reload schema' || payload === '')) void load().catch(() => {});
+		})
+		.catch(() => null);
+
+	async function answer(request: Request, caller: Extract<CallerResult, { ok: true }>['caller']) {
+		const url = new URL(request.url);
+		const parsed: ParsedRequest = parseRequest(request.method, url, request.headers);
+		const schema = parsed.profile ?? schemas[0];
+		if (!schemas.includes(schema)) {
+			throw new RestError(
+				406,
+				'PGRST106',
+				`The schema must be one of the following: ${schemas.join(', ')}`
+			);
+		}
+		if (parsed.accept.kind === 'unsupported') {
+			throw new RestError(
+				406,
+				'PGRST107',
+				`None of these media types are available: ${parsed.accept.raw}`
+			);
+		}
+		let bodyText: string | undefined;
+		let body: unknown;
+		if (writeMethods.has(parsed.method)) {
+			bodyText = await readBody(request, env.maxBodyBytes);
+			const required = parsed.target.kind === 'table' && parsed.method !== 'DELETE';
+			body = parseJson(bodyText, required);
+		}
+		const cache = await (catalogue ?? load());
+		const built = plan({ request: parsed, catalogue: cache, schema, body, bodyText });
+
+		const settings: Record<string, string> = {
+			'request.method': parsed.method,
+			'request.path': url.pathname,
+			'request.headers': headersJson(request.headers)
+		};
+		if (built.readOnly) settings.transaction_read_only = 'on';
+		const outcome = await env.db.transaction(
+			{ role: caller.role, claims: caller.claims, settings },
+			async (tx) => {
+				const result = await tx.query<ResultRow>(built.sql, built.params);
+				// Inside the transaction: a 406 for a single object rolls the write back.
+				return shape(parsed, built, result.rows[0], result.rowCount);
+			}
+		);
+		return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
+	}
+
+	return {
+		async handle(request, caller) {
+			if (!caller.ok) return authErrorResponse(caller.reason);
+			try {
+				return await answer(request, caller.caller);
+			} catch (error) {
+				return errorResponse(error, caller.caller.role === 'anon');
+			}
+		},
+		async reloadSchema() {
+			await load();
+		},
+		async close() {
+			closed = true;
+			const unlisten = await listening;
+			if (unlisten) await unlisten().catch(() => {});
+		}
+	};
+}

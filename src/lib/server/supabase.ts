@@ -1,0 +1,32 @@
+/**
+ * One supabase-js client per request (never at module scope: a module-level client on the server
+ * would be shared by every user). It reads and writes the auth cookies of this request, and in
+ * embedded mode its fetch is answered in-process.
+ */
+import { createServerClient } from '@supabase/ssr';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { RequestEvent } from '@sveltejs/kit';
+import WebSocket from 'ws';
+import { getRuntime } from './runtime';
+
+export function createRequestClient(event: Pick<RequestEvent, 'cookies' | 'url'>): SupabaseClient {
+	const runtime = getRuntime();
+	return createServerClient(runtime.supabaseUrl(event.url.origin), runtime.publishableKey, {
+		cookies: {
+			getAll: () => event.cookies.getAll(),
+			setAll: (cookies) => {
+				for (const { name, value, options } of cookies) {
+					event.cookies.set(name, value, {
+						...options,
+						path: '/',
+						httpOnly: true,
+						sameSite: 'lax'
+					});
+				}
+			}
+		},
+		// Node 20 has no global WebSocket; supabase-js refuses to start without one.
+		realtime: { transport: WebSocket as never },
+		global: { fetch: runtime.fetch }
+	});
+}

@@ -1,0 +1,116 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+import { codeLimiters } from '$lib/server/auth/limits';
+import { safeRedirectPath } from '$lib/server/auth/redirect';
+import {
+	PENDING_EMAIL_COOKIE,
+	classifyAuthError,
+	normaliseCode,
+	normaliseEmail
+} from '$lib/server/auth/sign-in';
+import type { Actions, PageServerLoad } from './$types';
+
+const pendingCookie = { path: '/auth', httpOnly: true, sameSite: 'lax', maxAge: 60 * 60 } as const;
+
+function rateLimitMessage(retryAfterMs: number): string {
+	const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+	return m.error_rate_limited({ minutes });
+}
+
+export const load = (async ({ url, cookies, locals }) => {
+	const next = safeRedirectPath(url.searchParams.get('next'), url.origin);
+	if (locals.user) redirect(303, next);
+	return {
+		next,
+		pendingEmail: cookies.get(PENDING_EMAIL_COOKIE) ?? null,
+		linkError: url.searchParams.get('error') === 'link'
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	/** Step 1: send a code (and a link) to the address. */
+	request: async ({ request, cookies, url, locals, getClientAddress }) => {
+		const form = await request.formData();
+		const next = safeRedirectPath(form.get('next') as string | null, url.origin);
+		const email = normaliseEmail(form.get('email'));
+		if (!email) {
+			return fail(400, {
+				step: 'email',
+				email: String(form.get('email') ?? ''),
+				message: m.error_email_invalid()
+			});
+		}
+		const limiters = codeLimiters();
+		const byIp = limiters.perIp.peek(getClientAddress());
+		const byEmail = limiters.perEmail.peek(email);
+		if (!byIp.allowed || !byEmail.allowed) {
+			const wait = Math.max(byIp.retryAfterMs, byEmail.retryAfterMs);
+			return fail(429, { step: 'email', email, message: rateLimitMessage(wait) });
+		}
+		limiters.perIp.hit(getClientAddress());
+		limiters.perEmail.hit(email);
+
+		const { error } = await locals.supabase.auth.signInWithOtp({
+			email,
+			options: {
+				shouldCreateUser: true,
+				emailRedirectTo: `${url.origin}/auth/confirm?next=${encodeURIComponent(next)}`,
+				data: { locale: getLocale() }
+			}
+		});
+		if (error) {
+			const kind = classifyAuthError(error);
+			if (kind !== 'rate_limited')
+				console.error('sign-in: sending a code failed:', error.status, error.code);
+			return fail(kind === 'rate_limited' ? 429 : 500, {
+				step: 'email',
+				email,
+				message: kind === 'rate_limited' ? m.error_rate_limited_soon() : m.error_generic()
+			});
+		}
+		cookies.set(PENDING_EMAIL_COOKIE, email, pendingCookie);
+		return { step: 'code', email, sent: true };
+	},
+
+	/** Step 2: the code from the email. */
+	verify: async ({ request, cookies, url, locals }) => {
+		const form = await request.formData();
+		const next = safeRedirectPath(form.get('next') as string | null, url.origin);
+		const email = normaliseEmail(form.get('email'));
+		if (!email) return fail(400, { step: 'email', email: '', message: m.error_email_invalid() });
+		const token = normaliseCode(form.get('code'));
+		if (!token) return fail(400, { step: 'code', email, message: m.error_code_format() });
+
+		const attempt = codeLimiters().attempts.hit(email);
+		if (!attempt.allowed) {
+			return fail(429, { step: 'code', email, message: rateLimitMessage(attempt.retryAfterMs) });
+		}
+		const { error } = await locals.supabase.auth.verifyOtp({ email, token, type: 'email' });
+		if (error) {
+			const kind = classifyAuthError(error);
+			if (kind === 'generic')
+				console.error('sign-in: verifying a code failed:', error.status, error.code);
+			const message =
+				kind === 'code_wrong'
+					? m.error_code_wrong()
+					: kind === 'rate_limited'
+						? m.error_rate_limited_soon()
+						: m.error_generic();
+			return fail(kind === 'code_wrong' ? 400 : kind === 'rate_limited' ? 429 : 500, {
+				step: 'code',
+				email,
+				message
+			});
+		}
+		codeLimiters().attempts.reset(email);
+		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
+		redirect(303, next);
+	},
+
+	/** Back to step 1, for another address. */
+	restart: async ({ cookies }) => {
+		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
+		return { step: 'email', email: '' };
+	}
+} satisfies Actions;

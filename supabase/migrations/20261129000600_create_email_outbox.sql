@@ -1,0 +1,193 @@
+-- The email outbox: one row per email, written in the same transaction as the change that causes it.
+
+create type public.outbox_status as enum ('pending', 'sending', 'sent', 'failed');
+
+/*
+ * One email to send. SQL functions and triggers write rows here in the transaction of the change
+ * (a registration, a cancellation, an approved room …); the dispatcher claims due rows with
+ * claim_email_outbox() (for update skip locked), sends them through Resend in batches under
+ * batch_key, and records provider_id or last_error. idempotency_key is unique: writing the same
+ * email twice is a no-op, so retries and repeated reminder runs never send twice.
+ * payload: what the template needs, see private.registration_payload() / private.booking_payload().
+ */
+create table public.email_outbox (
+	id uuid primary key default gen_random_uuid(),
+	kind text not null check (kind ~ '^[a-z0-9_]{1,60}$'),
+	to_email text not null check (to_email ~ '^[^@\s]+@[^@\s]+$' and char_length(to_email) <= 254),
+	locale public.app_locale not null default 'zh-CN',
+	payload jsonb not null default '{}'::jsonb,
+	idempotency_key text not null unique check (char_length(idempotency_key) <= 256),
+	status public.outbox_status not null default 'pending',
+	attempts integer not null default 0 check (attempts >= 0),
+	next_attempt_at timestamptz not null default now(),
+	batch_key text check (char_length(batch_key) <= 256),
+	provider_id text,
+	last_error text,
+	event_id uuid references public.events (id) on delete set null,
+	registration_id uuid references public.registrations (id) on delete set null,
+	created_at timestamptz not null default now(),
+	sent_at timestamptz
+);
+create index email_outbox_due_idx on public.email_outbox (next_attempt_at)
+	where status in ('pending', 'sending');
+create index email_outbox_event_id_idx on public.email_outbox (event_id);
+create index email_outbox_registration_id_idx on public.email_outbox (registration_id);
+comment on column public.email_outbox.kind is
+	'registration_confirmed, registration_waitlisted, registration_cancelled, waitlist_promoted, '
+	'reminder_24h, reminder_2h, event_changed, event_cancelled, room_request_received, '
+	'room_request_approved, room_request_rejected, room_booking_cancelled (and auth emails).';
+comment on column public.email_outbox.next_attempt_at is
+	'When the row is next due; while sending, the end of the claim''s lease.';
+comment on column public.email_outbox.batch_key is
+	'Idempotency key of the provider batch this row was sent in; kept so a retry repeats it.';
+
+create function private.enqueue_email(
+	p_kind text,
+	p_to_email text,
+	p_locale public.app_locale,
+	p_payload jsonb,
+	p_idempotency_key text,
+	p_event_id uuid default null,
+	p_registration_id uuid default null
+)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+	if p_to_email is null then
+		return false;
+	end if;
+	insert into public.email_outbox (kind, to_email, locale, payload, idempotency_key, event_id,
+		registration_id)
+	values (p_kind, p_to_email, coalesce(p_locale, 'zh-CN'), p_payload, p_idempotency_key, p_event_id,
+		p_registration_id)
+	on conflict (idempotency_key) do nothing;
+	return found;
+end;
+$$;
+
+-- What an event looks like in an email (and a calendar attachment).
+create function private.event_payload(p_event_id uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+	select jsonb_build_object(
+		'id', e.id,
+		'slug', e.slug,
+		'status', e.status,
+		'category', e.category,
+		'title_zh', e.title_zh,
+		'title_en', e.title_en,
+		'starts_at', e.starts_at,
+		'ends_at', e.ends_at,
+		'sequence', e.sequence,
+		'cancelled_reason', e.cancelled_reason,
+		'place_zh', coalesce(
+			nullif(concat_ws(' · ', v.name_zh, coalesce(v.address_zh, o.address_zh)), ''), e.address_zh),
+		'place_en', coalesce(
+			nullif(concat_ws(' · ', nullif(v.name_en, ''), coalesce(v.address_en, o.address_en)), ''),
+			e.address_en),
+		'organisation_zh', o.name_zh,
+		'organisation_en', o.name_en,
+		'organisation_phone', o.contact_phone
+	)
+	from public.events e
+	join public.organisations o on o.id = e.org_id
+	left join public.venue_bookings b on b.id = e.venue_booking_id
+	left join public.venues v on v.id = b.venue_id
+	where e.id = p_event_id
+$$;
+
+-- The payload of every email about a registration: the event, the registration, who comes.
+create function private.registration_payload(p_registration_id uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+	select jsonb_build_object(
+		'event', private.event_payload(r.event_id),
+		'registration', jsonb_build_object(
+			'id', r.id,
+			'status', r.status,
+			'seats', r.seats,
+			'waitlist_position', r.waitlist_position,
+			'check_in_code', r.check_in_code
+		),
+		'guardian_name', f.guardian_name,
+		'attendees', coalesce((
+			select jsonb_agg(jsonb_build_object('kind', m.kind, 'nickname', m.nickname)
+				order by m.kind, m.nickname)
+			from public.registration_attendees a
+			join public.family_members m on m.id = a.member_id
+			where a.registration_id = r.id
+		), '[]'::jsonb),
+		'unsubscribe_token', f.unsubscribe_token
+	)
+	from public.registrations r
+	join public.families f on f.id = r.family_id
+	where r.id = p_registration_id
+$$;
+
+-- Queues one email about a registration to its family. The key makes it happen at most once.
+create function private.email_family(p_kind text, p_registration_id uuid, p_idempotency_key text)
+returns boolean
+language sql
+security definer
+set search_path = ''
+as $$
+	select private.enqueue_email(p_kind, f.email, f.locale, private.registration_payload(r.id),
+		p_idempotency_key, r.event_id, r.id)
+	from public.registrations r
+	join public.families f on f.id = r.family_id
+	where r.id = p_registration_id
+$$;
+
+/*
+ * Claims up to p_limit due emails for sending: pending rows, and rows left "sending" by a
+ * dispatcher that crashed (their lease, next_attempt_at, has run out; they keep their batch_key so
+ * the retry repeats the provider idempotency key). Each claimed row gets attempts + 1 and a lease
+ * of p_lease_seconds. Service role only.
+ */
+create function public.claim_email_outbox(p_limit integer default 100, p_lease_seconds integer default 300)
+returns setof public.email_outbox
+language sql
+security definer
+set search_path = ''
+as $$
+	with picked as (
+		select o.id from public.email_outbox o
+		where o.status in ('pending', 'sending') and o.next_attempt_at <= now()
+		order by o.next_attempt_at, o.created_at
+		limit least(greatest(p_limit, 1), 1000)
+		for update skip locked
+	)
+	update public.email_outbox o
+	set status = 'sending',
+		attempts = o.attempts + 1,
+		next_attempt_at = now() + make_interval(secs => greatest(p_lease_seconds, 10))
+	from picked
+	where o.id = picked.id
+	returning o.*
+$$;
+
+revoke all on all functions in schema private from public;
+revoke all on function public.claim_email_outbox(integer, integer) from public, anon, authenticated;
+grant execute on function public.claim_email_outbox(integer, integer) to service_role;
+
+revoke all on table public.email_outbox from anon, authenticated;
+grant select on table public.email_outbox to authenticated;
+
+alter table public.email_outbox enable row level security;
+
+-- Staff see what was sent about their events (and which emails failed); nobody else but
+-- administrators. The dispatcher uses the service role.
+create policy "Staff can read emails about their events"
+	on public.email_outbox for select to authenticated
+	using (event_id in (select private.my_event_ids()) or (select private.is_district_admin()));

@@ -1,0 +1,67 @@
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 4173);
+export const ORIGIN = `http://localhost:${port}`;
+/** The server with a 2-second code expiry and one code request per address. */
+export const STRICT_ORIGIN = `http://localhost:${port + 1}`;
+
+export function uniqueEmail(label: string): string {
+	return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.cn`;
+}
+
+export interface Mail {
+	subject: string;
+	text: string;
+	code: string;
+	link: string;
+}
+
+/** Opens the dev mailbox in a page of its own and reads the newest email to `email`. */
+export async function readLatestMail(
+	context: BrowserContext,
+	email: string,
+	origin = ORIGIN
+): Promise<Mail> {
+	const page = await context.newPage();
+	try {
+		const item = page.locator(`a[data-to="${email}"]`).first();
+		await expect(async () => {
+			await page.goto(`${origin}/dev/mailbox`);
+			await expect(item).toBeVisible({ timeout: 1000 });
+		}).toPass({ timeout: 15_000 });
+		await item.click();
+		await expect(page.getByTestId('mail-to')).toHaveText(email);
+		const text = (await page.getByTestId('mail-text').textContent()) ?? '';
+		const subject = await page.locator('h1').textContent();
+		const code = /\b(\d{6})\b/.exec(text)?.[1];
+		const link = /(https?:\/\/\S+\/auth\/confirm\?\S+)/.exec(text)?.[1];
+		if (!code || !link) throw new Error(`no code or link in the email:\n${text}`);
+		return { subject: subject ?? '', text, code, link };
+	} finally {
+		await page.close();
+	}
+}
+
+/** Step 1 of signing in: ask for a code. */
+export async function requestCode(page: Page, email: string, origin = ORIGIN) {
+	await page.goto(`${origin}/auth/sign-in`);
+	await page.getByLabel('邮箱地址').fill(email);
+	await page.getByRole('button', { name: '发送验证码' }).click();
+}
+
+export async function enterCode(page: Page, code: string) {
+	await page.getByLabel('6 位验证码').fill(code);
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+/** Opens the account menu (a <details>, so it works without JavaScript) and reads who is in. */
+export async function expectSignedInAs(page: Page, email: string) {
+	const summary = page.getByLabel(/我的账户|My account/);
+	await expect(summary).toBeVisible();
+	if (!(await page.locator('details[open]').count())) await summary.click();
+	await expect(page.getByTestId('signed-in-as')).toContainText(email);
+}
+
+export function otherCode(code: string): string {
+	return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthEmail } from '../../src/lib/server/embedded-supabase/env';
+import { renderAuthEmail } from '../../src/lib/server/email/templates/auth';
+
+const origin = 'http://localhost:3000';
+
+function email(overrides: Partial<AuthEmail> = {}): AuthEmail {
+	return {
+		type: 'magiclink',
+		email: 'parent@example.cn',
+		token: '042917',
+		tokenHash: 'pkce_abc123',
+		actionLink: `${origin}/auth/v1/verify?token=pkce_abc123&type=magiclink`,
+		redirectTo: `${origin}/auth/confirm?next=%2Ffamily`,
+		userMetadata: {},
+		...overrides
+	};
+}
+
+describe('the sign-in email', () => {
+	it('is Chinese by default and carries the code in subject, text and HTML', () => {
+		const rendered = renderAuthEmail(email(), 'zh-CN', origin);
+		expect(rendered.subject).toBe('共育登录验证码：042917');
+		expect(rendered.text).toContain('042917');
+		expect(rendered.html).toContain('>042917<');
+		expect(rendered.html).toContain('lang="zh-CN"');
+	});
+
+	it('is in English for an English-speaking parent', () => {
+		const rendered = renderAuthEmail(email(), 'en', origin);
+		expect(rendered.subject).toBe('Your Gongyu sign-in code: 042917');
+		expect(rendered.text).toContain('Enter this 6-digit code');
+	});
+
+	it("links to the app's confirm route with the token hash and the page to return to", () => {
+		const { text, html } = renderAuthEmail(email(), 'zh-CN', origin);
+		const link = /(http\S+\/auth\/confirm\?\S+)/.exec(text)?.[1];
+		expect(link).toBeDefined();
+		const url = new URL(link!);
+		expect(url.origin).toBe(origin);
+		expect(url.searchParams.get('token_hash')).toBe('pkce_abc123');
+		expect(url.searchParams.get('type')).toBe('email');
+		expect(url.searchParams.get('next')).toBe('/family');
+		expect(html).toContain(`href="${link!.replaceAll('&', '&amp;')}"`);
+	});
+
+	it('never carries a redirect to another site in its link', () => {
+		const { text } = renderAuthEmail(email({ redirectTo: 'https://evil.example/x' }), 'en', origin);
+		const link = new URL(/(http\S+\/auth\/confirm\?\S+)/.exec(text)![1]);
+		expect(link.searchParams.get('next')).toBe('/');
+	});
+
+	it('escapes what it puts into HTML', () => {
+		const { html } = renderAuthEmail(email({ tokenHash: '"><script>x</script>' }), 'en', origin);
+		expect(html).not.toContain('<script>');
+	});
+});

@@ -25,8 +25,11 @@ if (!origin) {
 }
 
 /** Script URLs a page loads: modulepreload links, module scripts and dynamic imports in inline boot code. */
-function scriptUrls(html: string, base: string): string[] {
+function scriptUrls(html: string, link: string | null, base: string): string[] {
 	const urls = new Set<string>();
+	// adapter-node sends the modulepreloads in a Link header rather than in the HTML.
+	for (const match of (link ?? '').matchAll(/<([^>]+)>;\s*rel="modulepreload"/g))
+		urls.add(match[1]);
 	for (const match of html.matchAll(/<link[^>]+rel="modulepreload"[^>]*href="([^"]+)"/g))
 		urls.add(match[1]);
 	for (const match of html.matchAll(/<script[^>]+src="([^"]+)"/g)) urls.add(match[1]);
@@ -39,7 +42,7 @@ try {
 	for (const route of routes) {
 		const page = await fetch(`${origin}${route}`);
 		const html = await page.text();
-		const urls = scriptUrls(html, `${origin}${route}`);
+		const urls = scriptUrls(html, page.headers.get('link'), `${origin}${route}`);
 		let raw = 0;
 		let gz = 0;
 		for (const url of urls) {

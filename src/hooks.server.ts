@@ -50,9 +50,12 @@ const supabase: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * The route groups decide who may enter. Checked here so that form actions and endpoints are
- * guarded too; a page request that is refused is left to the group's +layout.server.ts, which
- * throws the same error inside the page tree so the visitor gets a translated error page.
+ * The route groups decide who may enter. Signed-out visitors are sent to sign in from here, for
+ * every request. A signed-in visitor without the role is refused here for everything but GET and
+ * HEAD (form actions, endpoints that change things); a page read is refused by the group's
+ * +layout.server.ts, inside the page tree, so the visitor gets the translated error page. A GET
+ * endpoint (+server.ts) inside (staff) or (admin) runs no layout: it must check
+ * `locals.roles()` itself.
  */
 const guards: Handle = async ({ event, resolve }) => {
 	const { user } = await event.locals.safeGetSession();
@@ -70,9 +73,8 @@ const guards: Handle = async ({ event, resolve }) => {
 			`/auth/sign-in?next=${encodeURIComponent(event.url.pathname + event.url.search)}`
 		);
 	}
-	const pageRender =
-		(event.request.method === 'GET' || event.request.method === 'HEAD') && !event.isDataRequest;
-	if ((group === 'staff' || group === 'admin') && !pageRender) {
+	const read = event.request.method === 'GET' || event.request.method === 'HEAD';
+	if ((group === 'staff' || group === 'admin') && !read) {
 		const allowed = (await event.locals.roles())[group];
 		if (!allowed) error(403, { message: 'forbidden' });
 	}
@@ -84,7 +86,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const headers = response.headers;
 	headers.set('x-content-type-options', 'nosniff');
 	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	if (!headers.has('x-frame-options')) headers.set('x-frame-options', 'DENY');
+	// Only the /embed/… widgets may be framed (they send their own CSP with frame-ancestors);
+	// every other route forbids it.
+	const embeddable = event.route.id?.startsWith('/embed/') ?? false;
+	if (!embeddable && !headers.has('x-frame-options')) headers.set('x-frame-options', 'DENY');
 	headers.set(
 		'permissions-policy',
 		'camera=(self), microphone=(), geolocation=(), payment=(), usb=()'

@@ -4,9 +4,9 @@ create type public.outbox_status as enum ('pending', 'sending', 'sent', 'failed'
 
 /*
  * One email to send. SQL functions and triggers write rows here in the transaction of the change
- * (a registration, a cancellation, an approved room …); the dispatcher claims due rows with
- * claim_email_outbox() (for update skip locked), sends them through Resend in batches under
- * batch_key, and records provider_id or last_error. idempotency_key is unique: writing the same
+ * (a registration, a cancellation, an approved room …); the dispatcher claims due rows (for update
+ * skip locked), sends them through Resend in batches under batch_key, and records provider_id or
+ * last_error. idempotency_key is unique: writing the same
  * email twice is a no-op, so retries and repeated reminder runs never send twice.
  * payload: what the template needs, see private.registration_payload() / private.booking_payload().
  */
@@ -149,37 +149,7 @@ as $$
 	where r.id = p_registration_id
 $$;
 
-/*
- * Claims up to p_limit due emails for sending: pending rows, and rows left "sending" by a
- * dispatcher that crashed (their lease, next_attempt_at, has run out; they keep their batch_key so
- * the retry repeats the provider idempotency key). Each claimed row gets attempts + 1 and a lease
- * of p_lease_seconds. Service role only.
- */
-create function public.claim_email_outbox(p_limit integer default 100, p_lease_seconds integer default 300)
-returns setof public.email_outbox
-language sql
-security definer
-set search_path = ''
-as $$
-	with picked as (
-		select o.id from public.email_outbox o
-		where o.status in ('pending', 'sending') and o.next_attempt_at <= now()
-		order by o.next_attempt_at, o.created_at
-		limit least(greatest(p_limit, 1), 1000)
-		for update skip locked
-	)
-	update public.email_outbox o
-	set status = 'sending',
-		attempts = o.attempts + 1,
-		next_attempt_at = now() + make_interval(secs => greatest(p_lease_seconds, 10))
-	from picked
-	where o.id = picked.id
-	returning o.*
-$$;
-
 revoke all on all functions in schema private from public;
-revoke all on function public.claim_email_outbox(integer, integer) from public, anon, authenticated;
-grant execute on function public.claim_email_outbox(integer, integer) to service_role;
 
 revoke all on table public.email_outbox from anon, authenticated;
 grant select on table public.email_outbox to authenticated;

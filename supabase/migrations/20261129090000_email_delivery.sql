@@ -48,18 +48,17 @@ stable
 security definer
 set search_path = ''
 as $$
-	select coalesce((
-		select case
-			when e.status <> 'published' then 'event_' || e.status::text
-			when r.status <> 'confirmed' then 'registration_' || r.status::text
-			when not f.reminders_enabled then 'reminders_disabled'
-			when e.starts_at <= now() then 'event_started'
-		end
-		from public.registrations r
-		join public.events e on e.id = r.event_id
-		join public.families f on f.id = r.family_id
-		where r.id = p_registration_id
-	), 'registration_missing')
+	select case
+		when r.id is null then 'registration_missing'
+		when e.status <> 'published' then 'event_' || e.status::text
+		when r.status <> 'confirmed' then 'registration_' || r.status::text
+		when not f.reminders_enabled then 'reminders_disabled'
+		when e.starts_at <= now() then 'event_started'
+	end
+	from (select p_registration_id as id) wanted
+	left join public.registrations r on r.id = wanted.id
+	left join public.events e on e.id = r.event_id
+	left join public.families f on f.id = r.family_id
 $$;
 
 /*
@@ -77,7 +76,8 @@ create function public.claim_email_batch(
 	p_worker text,
 	p_single_kinds text[] default array['registration_confirmed', 'waitlist_promoted', 'event_changed'],
 	p_batch_size integer default 100,
-	p_lease_seconds integer default 120
+	p_lease_seconds integer default 120,
+	p_max_requests integer default 20
 )
 returns jsonb
 language plpgsql
@@ -87,7 +87,9 @@ as $$
 declare
 	v_limit integer := least(greatest(coalesce(p_limit, 100), 1), 5000);
 	v_size integer := least(greatest(coalesce(p_batch_size, 100), 1), 100);
-	v_lease interval := make_interval(secs => greatest(coalesce(p_lease_seconds, 120), 5));
+	v_lease interval := make_interval(secs => greatest(coalesce(p_lease_seconds, 120), 1));
+	v_max_requests integer := least(greatest(coalesce(p_max_requests, 20), 1), 1000);
+	v_requests integer := 0;
 	v_result jsonb := '[]'::jsonb;
 	v_taken integer := 0;
 	v_batch record;
@@ -105,7 +107,7 @@ begin
 		select b.key from public.email_batches b
 		where b.finished_at is null and b.lease_until <= now()
 		order by b.lease_until, b.key
-		limit greatest(v_limit / v_size, 1)
+		limit v_max_requests
 		for update skip locked
 	loop
 		update public.email_batches b
@@ -131,9 +133,10 @@ begin
 		from public.email_batches b where b.key = v_batch.key;
 		v_taken := v_taken + (select count(*) from public.email_outbox o
 			where o.batch_key = v_batch.key and o.status = 'sending');
+		v_requests := v_requests + 1;
 	end loop;
 
-	if v_taken >= v_limit then
+	if v_taken >= v_limit or v_requests >= v_max_requests then
 		return v_result;
 	end if;
 
@@ -166,7 +169,13 @@ begin
 	where p.id not in (select s.id from stale s);
 
 	for v_row in select c.id, c.single from pg_temp.gongyu_claimed c order by c.single, c.ord loop
+		-- Only as many requests as one lease can send: the rest stay pending for the next claim.
+		if v_requests >= v_max_requests and (v_row.single or v_group is null or v_count >= v_size) then
+			delete from pg_temp.gongyu_claimed c where c.id = v_row.id;
+			continue;
+		end if;
 		if v_row.single then
+			v_requests := v_requests + 1;
 			v_key := 'gongyu-email-' || gen_random_uuid()::text;
 			insert into public.email_batches (key, mode, worker, lease_until)
 			values (v_key, 'single', p_worker, now() + v_lease);
@@ -175,6 +184,7 @@ begin
 			if v_group is null or v_count >= v_size then
 				v_group := 'gongyu-batch-' || gen_random_uuid()::text;
 				v_count := 0;
+				v_requests := v_requests + 1;
 				insert into public.email_batches (key, mode, worker, lease_until)
 				values (v_group, 'batch', p_worker, now() + v_lease);
 			end if;
@@ -340,13 +350,13 @@ begin
 end;
 $$;
 
-revoke all on function public.claim_email_batch(integer, text, text[], integer, integer),
+revoke all on function public.claim_email_batch(integer, text, text[], integer, integer, integer),
 	public.mark_emails_sent(text, jsonb), public.mark_email_failed(text, text, uuid[]),
 	public.reschedule_emails(text, text, integer, text, boolean), public.retry_email(uuid)
 	from public, anon, authenticated;
 revoke all on function private.reminder_stale_reason(uuid), private.finish_email_batch(text)
 	from public, anon, authenticated;
-grant execute on function public.claim_email_batch(integer, text, text[], integer, integer),
+grant execute on function public.claim_email_batch(integer, text, text[], integer, integer, integer),
 	public.mark_emails_sent(text, jsonb), public.mark_email_failed(text, text, uuid[]),
 	public.reschedule_emails(text, text, integer, text, boolean)
 	to service_role;

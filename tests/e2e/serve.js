@@ -18,6 +18,7 @@ const server = spawn(process.execPath, [process.env.GONGYU_BUILD_DIR ?? 'build']
 });
 
 let stopping = false;
+/** @param {NodeJS.Signals} signal */
 function stop(signal) {
 	if (stopping) return;
 	stopping = true;

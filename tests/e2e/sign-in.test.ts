@@ -101,7 +101,7 @@ test('a wrong code gives a clear message and the right one still works', async (
 
 test('a code that is not six digits is refused before it is checked', async ({ page }) => {
 	await requestCode(page, uniqueEmail('short'));
-	await enterCode(page, '12a45');
+	await enterCode(page, '12345');
 	await expect(page.getByRole('alert')).toHaveText(/6 位数字验证码/);
 });
 
@@ -114,6 +114,17 @@ test('an expired code gives a clear message', async ({ page, context }) => {
 	await expect(page.getByRole('alert')).toHaveText(/验证码不正确或已过期/);
 });
 
+test('on the short-expiry server a code used at once still works (so the test above is about time)', async ({
+	page,
+	context
+}) => {
+	const email = uniqueEmail('prompt');
+	await requestCode(page, email, STRICT_ORIGIN);
+	const mail = await readLatestMail(context, email, STRICT_ORIGIN);
+	await enterCode(page, mail.code);
+	await expectSignedInAs(page, email);
+});
+
 test('asking for codes too often is refused with a clear message', async ({ page, context }) => {
 	const email = uniqueEmail('limit');
 	await requestCode(page, email, STRICT_ORIGIN);
@@ -121,6 +132,17 @@ test('asking for codes too often is refused with a clear message', async ({ page
 	await readLatestMail(context, email, STRICT_ORIGIN);
 	await page.getByRole('button', { name: '重新发送验证码' }).click();
 	await expect(page.getByRole('alert')).toHaveText(/请求过于频繁，请 15 分钟后再试/);
+});
+
+test("asking again within a minute is refused by auth's own send interval, in the parent's words", async ({
+	page,
+	context
+}) => {
+	const email = uniqueEmail('resend');
+	await requestCode(page, email);
+	await readLatestMail(context, email);
+	await page.getByRole('button', { name: '重新发送验证码' }).click();
+	await expect(page.getByRole('alert')).toHaveText('请求过于频繁，请稍后（约一分钟）再试。');
 });
 
 test('the sign-in link from the email signs in and goes where the parent was headed', async ({

@@ -24,13 +24,11 @@ interface EventRow {
 	address_zh: string | null;
 	address_en: string | null;
 	organisation: Named;
-	booking: { venue: Named } | null;
 }
 
 const columns = [
 	'id, title_zh, title_en, starts_at, ends_at, address_zh, address_en',
-	'organisation:organisations(name_zh, name_en)',
-	'booking:venue_bookings(venue:venues(name_zh, name_en))'
+	'organisation:organisations(name_zh, name_en)'
 ].join(', ');
 
 const named = (value: Named) =>
@@ -59,9 +57,7 @@ export async function listUpcomingEvents(
 		startsAt: row.starts_at,
 		endsAt: row.ends_at,
 		organiser: named(row.organisation),
-		// A room at a centre when the event has a booking, else the address the organiser gave.
-		place:
-			named(row.booking?.venue ?? null) ??
-			(row.address_zh ? { zh: row.address_zh, en: row.address_en || row.address_zh } : null)
+		// Visitors may not read venue bookings, so the place is the address on the event itself.
+		place: row.address_zh ? { zh: row.address_zh, en: row.address_en || row.address_zh } : null
 	}));
 }

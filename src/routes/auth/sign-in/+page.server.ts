@@ -37,6 +37,7 @@ export const actions = {
 		if (!email) {
 			return fail(400, {
 				step: 'email',
+				next,
 				email: String(form.get('email') ?? ''),
 				message: m.error_email_invalid()
 			});
@@ -46,7 +47,7 @@ export const actions = {
 		const byEmail = limiters.perEmail.peek(email);
 		if (!byIp.allowed || !byEmail.allowed) {
 			const wait = Math.max(byIp.retryAfterMs, byEmail.retryAfterMs);
-			return fail(429, { step: 'email', email, message: rateLimitMessage(wait) });
+			return fail(429, { step: 'email', next, email, message: rateLimitMessage(wait) });
 		}
 		limiters.perIp.hit(getClientAddress());
 		limiters.perEmail.hit(email);
@@ -65,12 +66,13 @@ export const actions = {
 				console.error('sign-in: sending a code failed:', error.status, error.code);
 			return fail(kind === 'rate_limited' ? 429 : 500, {
 				step: 'email',
+				next,
 				email,
 				message: kind === 'rate_limited' ? m.error_rate_limited_soon() : m.error_generic()
 			});
 		}
 		cookies.set(PENDING_EMAIL_COOKIE, email, pendingCookie);
-		return { step: 'code', email, sent: true };
+		return { step: 'code', next, email, sent: true };
 	},
 
 	/** Step 2: the code from the email. */
@@ -78,13 +80,19 @@ export const actions = {
 		const form = await request.formData();
 		const next = safeRedirectPath(form.get('next') as string | null, url.origin);
 		const email = normaliseEmail(form.get('email'));
-		if (!email) return fail(400, { step: 'email', email: '', message: m.error_email_invalid() });
+		if (!email)
+			return fail(400, { step: 'email', next, email: '', message: m.error_email_invalid() });
 		const token = normaliseCode(form.get('code'));
-		if (!token) return fail(400, { step: 'code', email, message: m.error_code_format() });
+		if (!token) return fail(400, { step: 'code', next, email, message: m.error_code_format() });
 
 		const attempt = codeLimiters().attempts.hit(email);
 		if (!attempt.allowed) {
-			return fail(429, { step: 'code', email, message: rateLimitMessage(attempt.retryAfterMs) });
+			return fail(429, {
+				step: 'code',
+				next,
+				email,
+				message: rateLimitMessage(attempt.retryAfterMs)
+			});
 		}
 		const { error } = await locals.supabase.auth.verifyOtp({ email, token, type: 'email' });
 		if (error) {
@@ -99,6 +107,7 @@ export const actions = {
 						: m.error_generic();
 			return fail(kind === 'code_wrong' ? 400 : kind === 'rate_limited' ? 429 : 500, {
 				step: 'code',
+				next,
 				email,
 				message
 			});
@@ -109,8 +118,13 @@ export const actions = {
 	},
 
 	/** Back to step 1, for another address. */
-	restart: async ({ cookies }) => {
+	restart: async ({ cookies, request, url }) => {
+		const form = await request.formData();
 		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		return { step: 'email', email: '' };
+		return {
+			step: 'email',
+			next: safeRedirectPath(form.get('next') as string | null, url.origin),
+			email: ''
+		};
 	}
 } satisfies Actions;

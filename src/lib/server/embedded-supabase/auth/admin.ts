@@ -53,7 +53,10 @@ function banDurationParam(body: Json): number | null | undefined {
 	if (!raw) return undefined;
 	const ms = parseBanDuration(raw);
 	if (ms === null) {
-		throw badRequest('validation_failed', `invalid format for ban duration: time: invalid duration "${raw}"`);
+		throw badRequest(
+			'validation_failed',
+			`invalid format for ban duration: time: invalid duration "${raw}"`
+		);
 	}
 	return ms;
 }
@@ -99,7 +102,8 @@ export async function createUser(ctx: Ctx): Promise<Response> {
 		throw badRequest('validation_failed', 'Only bcrypt password hashes are supported');
 	}
 	const id = str(body, 'id');
-	if (id && !isUuid(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
+	if (id && !isUuid(id))
+		throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
 	if (id === '00000000-0000-0000-0000-000000000000') {
 		throw badRequest('validation_failed', 'ID cannot be a nil uuid');
 	}
@@ -150,11 +154,10 @@ export async function listUsersRoute(ctx: Ctx): Promise<Response> {
 	let header = '';
 	if (totalPages > page) header += `${link(page + 1)}; rel="next", `;
 	header += `${link(totalPages)}; rel="last"`;
-	return json(
-		{ users: users.map((u) => u.json), aud: 'authenticated' },
-		200,
-		{ link: header, 'x-total-count': String(total) }
-	);
+	return json({ users: users.map((u) => u.json), aud: 'authenticated' }, 200, {
+		link: header,
+		'x-total-count': String(total)
+	});
 }
 
 function userIdFrom(path: string): string {
@@ -222,9 +225,9 @@ export async function updateUserRoute(ctx: Ctx, path: string): Promise<Response>
 			if (rowCount === 0) {
 				await tx.query(
 					`insert into auth.identities (id, provider_id, user_id, identity_data, provider, created_at, updated_at)
-					values (gen_random_uuid(), $1, $1::uuid, jsonb_build_object('sub', $1::text, 'email', $2::text,
+					values (gen_random_uuid(), $1::text, $4::uuid, jsonb_build_object('sub', $1::text, 'email', $2::text,
 						'email_verified', $3::boolean, 'phone_verified', false), 'email', now(), now())`,
-					[id, email, String(emailConfirm)]
+					[id, email, String(emailConfirm), id]
 				);
 			}
 		}
@@ -298,7 +301,10 @@ export async function invite(ctx: Ctx): Promise<Response> {
 			invited: true
 		});
 		const fresh = (await findUserById(tx, user.id)) as AuthUser;
-		return { user: fresh, mail: authEmail(ctx.env, 'invite', email, issued, redirectTo, fresh.userMetadata) };
+		return {
+			user: fresh,
+			mail: authEmail(ctx.env, 'invite', email, issued, redirectTo, fresh.userMetadata)
+		};
 	});
 	await sendMail(ctx, result.mail);
 	return json(result.user.json);
@@ -375,4 +381,3 @@ export async function generateLink(ctx: Ctx): Promise<Response> {
 		redirect_to: redirectTo
 	});
 }
-

@@ -36,10 +36,8 @@ export const unprocessable = (code: string, message: string) => new AuthError(42
 export const tooManyRequests = (code: string, message: string) => new AuthError(429, code, message);
 export const internal = (message: string) => new AuthError(500, 'unexpected_failure', message);
 
-export const otpExpired = () =>
-	forbidden('otp_expired', 'Token has expired or is invalid');
-export const linkExpired = () =>
-	forbidden('otp_expired', 'Email link is invalid or has expired');
+export const otpExpired = () => forbidden('otp_expired', 'Token has expired or is invalid');
+export const linkExpired = () => forbidden('otp_expired', 'Email link is invalid or has expired');
 
 export function weakPassword(message: string, reasons: string[]): AuthError {
 	return new AuthError(422, 'weak_password', message, { weak_password: { reasons } });

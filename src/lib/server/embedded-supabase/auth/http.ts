@@ -46,7 +46,10 @@ export async function readJsonBody(request: Request, env: EmbeddedEnv): Promise<
 	try {
 		parsed = JSON.parse(text);
 	} catch (error) {
-		throw badRequest('bad_json', `Could not parse request body as JSON: ${(error as Error).message}`);
+		throw badRequest(
+			'bad_json',
+			`Could not parse request body as JSON: ${(error as Error).message}`
+		);
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw badRequest('bad_json', 'Could not parse request body as JSON: expected an object');

@@ -18,6 +18,7 @@ import {
 	updateUserRoute
 } from './admin';
 import { makeCtx, type Ctx } from './context';
+import { json } from './http';
 import {
 	AuthError,
 	OAuthError,
@@ -114,7 +115,11 @@ async function apiCaller(request: Request, env: EmbeddedEnv): Promise<Caller | R
 	const keyOnly = new Headers({ apikey: request.headers.get('apikey') as string });
 	const byKey = await resolveCaller(keyOnly, env.keys, env.jwtSecret);
 	if (!byKey.ok) {
-		return gatewayError(401, 'Invalid API key', 'Double check your Supabase `anon` or `service_role` API key.');
+		return gatewayError(
+			401,
+			'Invalid API key',
+			'Double check your Supabase `anon` or `service_role` API key.'
+		);
 	}
 	return byKey.caller;
 }
@@ -126,7 +131,10 @@ function fromDatabaseError(error: unknown): AuthError | null {
 		if (/phone/.test(error.constraint ?? '') || /phone/.test(error.detail ?? '')) {
 			return unprocessable('phone_exists', 'Phone number already registered by another user');
 		}
-		return unprocessable('email_exists', 'A user with this email address has already been registered');
+		return unprocessable(
+			'email_exists',
+			'A user with this email address has already been registered'
+		);
 	}
 	if (error.code === '23503') return internal('Database error deleting user');
 	if (error.code.startsWith('22')) return badRequest('validation_failed', error.message);
@@ -139,8 +147,10 @@ export function createAuthHandler(env: EmbeddedEnv): AuthHandler {
 		const path = url.pathname.replace(/^\/auth\/v1/, '').replace(/\/+$/, '') || '/';
 		const method = request.method.toUpperCase();
 
-		// The email link is opened by a browser, without a key (Supabase's open route).
+		// The email link is opened by a browser, without a key (Supabase's open routes).
 		if (path === '/verify' && method === 'GET') return verifyGet(makeCtx(env, request, null));
+		// Tokens are signed with the shared HS256 secret: there is no public key to publish.
+		if (path === '/.well-known/jwks.json' && method === 'GET') return json({ keys: [] });
 
 		const caller = await apiCaller(request, env);
 		if (caller instanceof Response) return caller;

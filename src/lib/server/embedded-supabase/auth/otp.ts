@@ -31,7 +31,9 @@ export function generateOtp(length: number): string {
 }
 
 export function tokenHash(email: string, otp: string): string {
-	return createHash('sha224').update(email + otp).digest('hex');
+	return createHash('sha224')
+		.update(email + otp)
+		.digest('hex');
 }
 
 /** GoTrue's SMTP_MAX_FREQUENCY check on the `*_sent_at` column of this kind of token. */
@@ -94,7 +96,12 @@ export async function issueToken(
 }
 
 /** GoTrue's `ConfirmationURL`: `<api>/auth/v1/verify?token=…&type=…&redirect_to=…`. */
-export function actionLink(env: EmbeddedEnv, hash: string, type: string, redirectTo: string): string {
+export function actionLink(
+	env: EmbeddedEnv,
+	hash: string,
+	type: string,
+	redirectTo: string
+): string {
 	return (
 		`${env.apiUrl}/auth/v1/verify?token=${encodeURIComponent(hash)}` +
 		`&type=${encodeURIComponent(type)}&redirect_to=${encodeURIComponent(redirectTo)}`

@@ -15,7 +15,8 @@ export const MAX_PASSWORD_LENGTH = 72;
 const DUMMY_HASH = '$2a$10$myCK8KWZtTogSx8lF.vuG.r5jzxFEE5d9w.mPhk1j63dlhE5WeHE2';
 
 export function checkPasswordStrength(password: unknown, minLength: number): AuthError | null {
-	if (typeof password !== 'string') return badRequest('validation_failed', 'Password must be a string');
+	if (typeof password !== 'string')
+		return badRequest('validation_failed', 'Password must be a string');
 	if (Buffer.byteLength(password) > MAX_PASSWORD_LENGTH) {
 		return badRequest(
 			'validation_failed',
@@ -45,10 +46,10 @@ export async function verifyPassword(
 	const usable = typeof hash === 'string' && /^\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash);
 	// pgcrypto knows the `$2a$` spelling; `$2b$`/`$2y$` hashes are the same algorithm.
 	const stored = usable ? `$2a$${hash.slice(4)}` : DUMMY_HASH;
-	const { rows } = await tx.query<{ h: string | null }>(
-		'select extensions.crypt($1, $2) as h',
-		[password, stored]
-	);
+	const { rows } = await tx.query<{ h: string | null }>('select extensions.crypt($1, $2) as h', [
+		password,
+		stored
+	]);
 	const computed = Buffer.from(rows[0]?.h ?? '');
 	const expected = Buffer.from(stored);
 	const same = computed.length === expected.length && timingSafeEqual(computed, expected);

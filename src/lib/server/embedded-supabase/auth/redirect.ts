@@ -30,7 +30,9 @@ function matchesEntry(candidate: URL, entry: string): boolean {
 	if (!base || base.origin === 'null') return false;
 	// The origin is pinned: only the path (and query) may vary after the prefix.
 	if (candidate.origin !== base.origin) return false;
-	const basePath = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(prefix) ? '' : base.pathname + base.search;
+	const basePath = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(prefix)
+		? ''
+		: base.pathname + base.search;
 	const rest = candidate.href.slice(candidate.origin.length);
 	return basePath === '' || rest.startsWith(basePath);
 }

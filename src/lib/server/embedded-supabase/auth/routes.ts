@@ -36,7 +36,13 @@ import {
 } from './otp';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
 import { consumeFlowState, createFlowState, issueAuthCode, pkceParams } from './pkce';
-import { issueSession, logout, refreshGrant, type AuthMethod, type SessionResponse } from './tokens';
+import {
+	issueSession,
+	logout,
+	refreshGrant,
+	type AuthMethod,
+	type SessionResponse
+} from './tokens';
 import {
 	EMAIL_APP_METADATA,
 	confirmUser,
@@ -214,7 +220,10 @@ export async function otp(ctx: Ctx): Promise<Response> {
 	const rawEmail = str(body, 'email');
 	const phone = str(body, 'phone');
 	if (rawEmail && phone) {
-		throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
+		throw badRequest(
+			'validation_failed',
+			'Only an email address or phone number should be provided'
+		);
 	}
 	if (!rawEmail) {
 		if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
@@ -522,7 +531,8 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 	const password = str(body, 'password');
 	const data = obj(body, 'data');
 	const appData = obj(body, 'app_metadata');
-	if (str(body, 'phone')) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+	if (str(body, 'phone'))
+		throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
 	if (passwordGiven) {
 		const weak = checkPasswordStrength(password, settings.minPasswordLength);
 		if (weak) throw weak;
@@ -546,7 +556,10 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 		}
 		if (passwordGiven && password) {
 			if (user.encryptedPassword && (await verifyPassword(tx, user.encryptedPassword, password))) {
-				throw unprocessable('same_password', 'New password should be different from the old password.');
+				throw unprocessable(
+					'same_password',
+					'New password should be different from the old password.'
+				);
 			}
 			const hash = await hashPassword(tx, password);
 			// GoTrue's UpdatePassword: every outstanding code is void, other sessions end.

@@ -11,13 +11,7 @@ import { authSettings } from './settings';
 import { findUserById, type AuthUser } from './users';
 
 export type AuthMethod =
-	| 'password'
-	| 'otp'
-	| 'magiclink'
-	| 'recovery'
-	| 'invite'
-	| 'email/signup'
-	| 'email_change';
+	'password' | 'otp' | 'magiclink' | 'recovery' | 'invite' | 'email/signup' | 'email_change';
 
 export interface SessionResponse {
 	access_token: string;
@@ -137,11 +131,13 @@ export type RefreshResult = { session: SessionResponse } | { error: AuthError };
 
 /**
  * GoTrue's refresh-token grant. The token row is locked, so two concurrent refreshes of one token
- * are serialised. A revoked token that is the parent of the session's live token returns that live
- * token (the client lost the answer); any other revoked token is accepted within the reuse
- * interval, and beyond it is reuse: the whole session is ended (stricter than GoTrue, which only
- * revokes the session's refresh tokens) and `refresh_token_already_used` is answered. The caller
- * commits before reporting the error, so the revocation sticks.
+ * are serialised. A revoked token is accepted only within the reuse interval (10 s by default):
+ * when it is the parent of the session's live token, that live token is returned (the client lost
+ * the answer, or two tabs refreshed at once); otherwise a new one is chained. Past the interval it
+ * is reuse: the whole session is ended and `refresh_token_already_used` is answered. Two points
+ * are stricter than GoTrue, which returns the live token to its parent at any age and on reuse
+ * only revokes the session's refresh tokens. The caller commits before reporting the error, so
+ * the revocation sticks.
  */
 export async function refreshGrant(
 	env: EmbeddedEnv,
@@ -198,14 +194,13 @@ export async function refreshGrant(
 			where session_id = $1::uuid and revoked = false order by id desc limit 1`,
 			[row.session_id]
 		);
-		if (active.rows[0] && active.rows[0].parent === row.token) {
-			issued = active.rows[0].token;
-		} else if (Number(row.age) > authSettings(env).refreshTokenReuseInterval) {
+		if (Number(row.age) > authSettings(env).refreshTokenReuseInterval) {
 			await tx.query('delete from auth.sessions where id = $1::uuid', [row.session_id]);
 			return {
 				error: badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used')
 			};
 		}
+		if (active.rows[0] && active.rows[0].parent === row.token) issued = active.rows[0].token;
 	}
 	if (!issued) {
 		await tx.query(

@@ -259,8 +259,8 @@ export async function insertUser(tx: Queryable, user: NewUser): Promise<string> 
 	}
 	await tx.query(
 		`insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-		values ($1::uuid, $2, $2::uuid, $3::jsonb, 'email', now(), now(), now())`,
-		[randomUUID(), id, JSON.stringify(identityData)]
+		values ($1::uuid, $2, $3::uuid, $4::jsonb, 'email', now(), now(), now())`,
+		[randomUUID(), id, id, JSON.stringify(identityData)]
 	);
 	return id;
 }

@@ -80,7 +80,8 @@ interface EmbedInfo {
 }
 
 interface Compiled {
-	select: string[];
+	/** Output key (a parameter placeholder) and expression, in order. */
+	pairs: [string, string][];
 	inner: string[];
 	embeds: Map<string, EmbedInfo>;
 }
@@ -99,6 +100,11 @@ class Builder {
 	param(value: Value): string {
 		this.params.push(value);
 		return `$${this.params.length}`;
+	}
+
+	/** An output key: bound as a parameter, typed text. */
+	key(name: string): string {
+		return `${this.param(name)}::text`;
 	}
 
 	alias(): string {
@@ -239,16 +245,6 @@ function filterSql(b: Builder, source: Source, alias: string, filter: Filter): s
 				sql = `${vector} @@ ${ftsFunctions[filter.op]}(${language}${b.param(value as string)})`;
 				break;
 			}
-			case 'cs':
-			case 'cd':
-			case 'ov':
-			case 'sl':
-			case 'sr':
-			case 'nxr':
-			case 'nxl':
-			case 'adj':
-				sql = `${col} ${comparison[filter.op]} ${b.param(value as string)}::${fieldType(source, filter.field)}`;
-				break;
 			default:
 				sql = `${col} ${comparison[filter.op]} ${b.param(value as string)}`;
 		}
@@ -401,15 +397,17 @@ function compileSelect(
 	path: string,
 	filtersOnly = false
 ): Compiled {
-	const compiled: Compiled = { select: [], inner: [], embeds: new Map() };
+	const compiled: Compiled = { pairs: [], inner: [], embeds: new Map() };
 	for (const item of items ?? [{ type: 'star' as const }]) {
 		if (filtersOnly && item.type !== 'embed') continue;
 		if (item.type === 'star') {
-			compiled.select.push(`${q(alias)}.*`);
+			for (const name of source.columns.keys()) {
+				compiled.pairs.push([b.key(name), `${q(alias)}.${q(name)}`]);
+			}
 		} else if (item.type === 'column') {
 			let expr = fieldSql(b, source, alias, item.field);
 			if (item.cast) expr = `${expr}::${castType(b, item.cast)}`;
-			compiled.select.push(`${expr} as ${q(outputName(item))}`);
+			compiled.pairs.push([b.key(outputName(item)), expr]);
 		} else {
 			const rel = resolveRelationship(b, source, item);
 			const name = item.alias ?? item.name;
@@ -421,9 +419,9 @@ function compileSelect(
 				b,
 				childSource,
 				childAlias,
-				item.spread ? null : item.select,
+				item.select,
 				childPath,
-				filtersOnly
+				filtersOnly || item.spread
 			);
 			const params = b.node(childPath);
 			const join =
@@ -479,25 +477,21 @@ function compileSelect(
 					for (const col of cols) {
 						let expr = fieldSql(b, childSource, childAlias, col.field);
 						if ('cast' in col && col.cast) expr = `${expr}::${castType(b, col.cast)}`;
-						compiled.select.push(`(select ${expr} ${fromWhere} limit 1) as ${q(outputName(col))}`);
+						compiled.pairs.push([b.key(outputName(col)), `(select ${expr} ${fromWhere} limit 1)`]);
 					}
 				}
 				continue;
 			}
-			const inner = `select ${child.select.join(', ')} ${fromWhere}`;
+			const object = objectSql(child.pairs);
 			if (toOne) {
-				compiled.select.push(
-					`(select row_to_json(${q(sub)}) from (${inner} limit 1) as ${q(sub)}) as ${q(name)}`
-				);
+				compiled.pairs.push([b.key(name), `(select ${object} ${fromWhere} limit 1)`]);
 			} else {
 				const order = orderSql(b, childSource, childAlias, params.order, child.embeds);
-				compiled.select.push(
-					`coalesce((select json_agg(${q(sub)}) from (${inner}${order}${limitSql(
-						b,
-						params.limit,
-						params.offset
-					)}) as ${q(sub)}), '[]'::json) as ${q(name)}`
-				);
+				const page = limitSql(b, params.limit, params.offset);
+				compiled.pairs.push([
+					b.key(name),
+					`coalesce((select json_agg(${q(sub)}.pgrst_row) from (select ${object} as pgrst_row ${fromWhere}${order}${page}) as ${q(sub)}), '[]'::json)`
+				]);
 			}
 		}
 	}
@@ -549,10 +543,23 @@ function paging(b: Builder): { limit?: number; offset: number } {
 	return { limit, offset };
 }
 
-function bodyAggregate(b: Builder, rowAlias: string): string {
+function bodyAggregate(b: Builder): string {
 	if (b.request.method === 'HEAD') return 'null';
-	const row = b.request.accept.stripNulls ? `json_strip_nulls(row_to_json(${rowAlias}))` : rowAlias;
+	const row = b.request.accept.stripNulls ? 'json_strip_nulls(pgrst_t.pgrst_row)' : 'pgrst_t.pgrst_row';
 	return `coalesce(json_agg(${row}), '[]')::text`;
+}
+
+/**
+ * One JSON object per row, its keys bound as parameters (aliases are client strings).
+ * `json_build_object` takes at most 50 pairs; beyond that, an ordered `json_object_agg`.
+ */
+function objectSql(pairs: [string, string][]): string {
+	if (pairs.length === 0) return `'{}'::json`;
+	if (pairs.length <= 50) {
+		return `json_build_object(${pairs.map(([k, e]) => `${k}, ${e}`).join(', ')})`;
+	}
+	const values = pairs.map(([k, e], i) => `(${i}, ${k}, to_json(${e}))`).join(', ');
+	return `(select json_object_agg(pgrst_kv.k, pgrst_kv.v order by pgrst_kv.i) from (values ${values}) as pgrst_kv(i, k, v))`;
 }
 
 function readFrom(
@@ -563,7 +570,7 @@ function readFrom(
 ): { sql: string; offset: number } {
 	const { compiled, where, order } = rootParts(b, source, alias);
 	const { limit, offset } = paging(b);
-	const inner = `select ${compiled.select.join(', ')} from ${fromSql} as ${q(alias)}${where}${order}${limitSql(
+	const inner = `select ${objectSql(compiled.pairs)} as pgrst_row from ${fromSql} as ${q(alias)}${where}${order}${limitSql(
 		b,
 		limit,
 		offset
@@ -571,9 +578,8 @@ function readFrom(
 	const total = b.request.prefer.count
 		? `(select pg_catalog.count(*) from ${fromSql} as ${q(alias)}${where})::text`
 		: 'null::text';
-	const sql = `select ${total} as total, pg_catalog.count(pgrst_t)::text as page, ${bodyAggregate(
-		b,
-		'pgrst_t'
+	const sql = `select ${total} as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
+		b
 	)} as body, ${responseGucs} from (${inner}) as pgrst_t`;
 	return { sql, offset };
 }
@@ -638,10 +644,9 @@ function writePlan(
 	checkUnusedPaths(b);
 	const root = b.request.nodes.get('') ?? { filters: [] };
 	const order = orderSql(b, source, alias, root.order, compiled.embeds);
-	const sql = `with pgrst_source as (${mutation} returning ${q(alias)}.*) select null::text as total, pg_catalog.count(pgrst_t)::text as page, ${bodyAggregate(
-		b,
-		'pgrst_t'
-	)} as body, ${responseGucs} from (select ${compiled.select.join(', ')} from pgrst_source as ${q(alias)}${order}) as pgrst_t`;
+	const sql = `with pgrst_source as (${mutation} returning ${q(alias)}.*) select null::text as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
+		b
+	)} as body, ${responseGucs} from (select ${objectSql(compiled.pairs)} as pgrst_row from pgrst_source as ${q(alias)}${order}) as pgrst_t`;
 	return { sql, params: b.params, result: 'rows', readOnly: false, offset: 0, kind };
 }
 

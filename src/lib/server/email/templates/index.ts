@@ -1,0 +1,46 @@
+/** Which template renders which kind of outbox row. */
+import { eventCancelled } from './event-cancelled';
+import { eventChanged } from './event-changed';
+import type { EmailContext, RenderOptions, RenderedMessage } from './layout';
+import { registrationCancelled } from './registration-cancelled';
+import { registrationConfirmed } from './registration-confirmed';
+import { registrationWaitlisted } from './registration-waitlisted';
+import { reminder } from './reminder';
+import { roomRequest } from './room-request';
+import { staffMessage } from './staff-message';
+import { waitlistPromoted } from './waitlist-promoted';
+
+type Template = (context: EmailContext, options: RenderOptions) => Promise<RenderedMessage>;
+
+export const templates: Record<string, Template> = {
+	registration_confirmed: (c, o) => registrationConfirmed(c, o),
+	registration_waitlisted: registrationWaitlisted,
+	waitlist_promoted: waitlistPromoted,
+	reminder_24h: reminder,
+	reminder_2h: reminder,
+	event_changed: eventChanged,
+	event_cancelled: eventCancelled,
+	registration_cancelled: registrationCancelled,
+	room_request_received: roomRequest,
+	room_request_approved: roomRequest,
+	room_request_rejected: roomRequest,
+	room_booking_cancelled: roomRequest,
+	staff_message: staffMessage
+};
+
+/** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */
+export const singleKinds = ['registration_confirmed', 'waitlist_promoted', 'event_changed'];
+
+export class UnknownKindError extends Error {
+	constructor(kind: string) {
+		super(`unknown_email_kind: ${kind}`);
+	}
+}
+
+export async function renderEmail(context: EmailContext, options: RenderOptions): Promise<RenderedMessage> {
+	const template = templates[context.kind];
+	if (!template) throw new UnknownKindError(context.kind);
+	return template(context, options);
+}
+
+export type { EmailContext, RenderOptions, RenderedMessage } from './layout';

@@ -1,0 +1,173 @@
+/**
+ * Where the dispatcher runs: a loop in the server process (`startEmailWorker`, called from the
+ * `init` hook) and/or `POST /api/cron/tick` (`runEmailTick`), for hosts that prefer an external
+ * scheduler. Both queue due reminders and run a dispatcher pass; any number of processes may do so
+ * at once. Configuration comes from the environment only:
+ *   RESEND_API_KEY, RESEND_BASE_URL  send through Resend (or a Resend-compatible host); without
+ *                                    either, emails land in the dev mailbox (/dev/mailbox)
+ *   EMAIL_FROM                       sender, e.g. `共育 Gongyu <noreply@example.org>`
+ *   EMAIL_RATE_PER_SECOND            requests per second to the provider (default 2)
+ *   EMAIL_WORKER_INTERVAL_MS         how often the loop looks for due emails (default 5000)
+ *   EMAIL_WORKER                     `off`: no loop in this process (use the cron route)
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { createAdminClient } from '../supabase-admin';
+import { appOrigin, getRuntime, type Runtime } from '../runtime';
+import { createDispatcher, type Dispatcher, type PassResult } from './dispatcher';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { mailboxTransport, resendTransport, type EmailTransport } from './transport';
+
+export interface EmailSettings {
+	transport: 'resend' | 'mailbox' | 'none';
+	apiKey: string | null;
+	baseUrl: string | null;
+	from: string;
+	ratePerSecond: number;
+	intervalMs: number;
+	siteUrl: string;
+	workerEnabled: boolean;
+}
+
+export const DEFAULT_FROM = '共育 Gongyu <onboarding@resend.dev>';
+
+function positive(value: string | undefined, fallback: number): number {
+	const n = Number(value);
+	return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function emailSettings(env: NodeJS.ProcessEnv = process.env, hasMailbox = true): EmailSettings {
+	const apiKey = env.RESEND_API_KEY || null;
+	const baseUrl = env.RESEND_BASE_URL || null;
+	return {
+		transport: apiKey || baseUrl ? 'resend' : hasMailbox ? 'mailbox' : 'none',
+		apiKey,
+		baseUrl,
+		from: env.EMAIL_FROM || DEFAULT_FROM,
+		ratePerSecond: positive(env.EMAIL_RATE_PER_SECOND, 2),
+		intervalMs: positive(env.EMAIL_WORKER_INTERVAL_MS, 5000),
+		siteUrl: appOrigin(env),
+		workerEnabled: env.EMAIL_WORKER !== 'off'
+	};
+}
+
+export function createTransport(settings: EmailSettings, runtime: Pick<Runtime, 'mailbox'>): EmailTransport | null {
+	if (settings.transport === 'resend') {
+		// A local Resend-compatible host needs no real key.
+		return resendTransport({ apiKey: settings.apiKey ?? 're_local', baseUrl: settings.baseUrl ?? undefined });
+	}
+	if (settings.transport === 'mailbox' && runtime.mailbox) return mailboxTransport(runtime.mailbox);
+	return null;
+}
+
+/** One dispatcher and one rate limiter per process: the cron route and the loop share them. */
+let shared: { dispatcher: Dispatcher; client: SupabaseClient; limiter: RateLimiter; settings: EmailSettings } | null = null;
+
+function sharedDispatcher(log: (line: string) => void) {
+	if (shared) return shared;
+	const runtime = getRuntime();
+	const settings = emailSettings(process.env, !!runtime.mailbox);
+	const transport = createTransport(settings, runtime);
+	if (!transport) return null;
+	const client = createAdminClient() as unknown as SupabaseClient;
+	const limiter = createRateLimiter(settings.ratePerSecond);
+	const dispatcher = createDispatcher({
+		client,
+		transport,
+		limiter,
+		from: settings.from,
+		siteUrl: settings.siteUrl,
+		// The cron route must answer before a scheduler's timeout.
+		maxPassMs: 45_000,
+		log
+	});
+	shared = { dispatcher, client, limiter, settings };
+	return shared;
+}
+
+const defaultLog = (line: string) => console.log(`[gongyu email] ${line}`);
+
+export async function enqueueDueReminders(client: SupabaseClient, now?: Date): Promise<number> {
+	const { data, error } = await client.rpc('enqueue_due_reminders', now ? { p_now: now.toISOString() } : {});
+	if (error) throw new Error(`enqueue_due_reminders: ${error.message}`);
+	return Number(data ?? 0);
+}
+
+export interface TickResult extends PassResult {
+	reminders: number;
+}
+
+/** One tick: queue due reminders, then one dispatcher pass. */
+export async function runEmailTick(options: { log?: (line: string) => void } = {}): Promise<TickResult> {
+	const s = sharedDispatcher(options.log ?? defaultLog);
+	if (!s) throw new Error('No email transport: set RESEND_API_KEY (or run in embedded mode for the dev mailbox).');
+	const reminders = await enqueueDueReminders(s.client);
+	const pass = await s.dispatcher.runOnce();
+	return { reminders, ...pass };
+}
+
+let wake: (() => void) | null = null;
+
+/** Asks the running worker to look for due emails now (e.g. right after a registration). */
+export function notifyEmailWorker(): void {
+	wake?.();
+}
+
+/**
+ * Starts the loop: a dispatcher pass every EMAIL_WORKER_INTERVAL_MS (or when notified), and
+ * enqueue_due_reminders every minute. Returns a function that stops it and waits for the current
+ * pass. Errors are logged, never thrown: a database hiccup must not take the server down.
+ */
+export function startEmailWorker(options: { log?: (line: string) => void; remindersEveryMs?: number } = {}): () => Promise<void> {
+	const log = options.log ?? defaultLog;
+	const s = sharedDispatcher(log);
+	if (!s) {
+		log('no email transport configured (RESEND_API_KEY): emails stay in the outbox');
+		return async () => {};
+	}
+	if (!s.settings.workerEnabled) {
+		log('EMAIL_WORKER=off: this process does not send; POST /api/cron/tick does');
+		return async () => {};
+	}
+	log(`sending through ${s.settings.transport === 'resend' ? `Resend${s.settings.baseUrl ? ` at ${s.settings.baseUrl}` : ''}` : 'the dev mailbox'}, ${s.settings.ratePerSecond} requests/s`);
+	const remindersEvery = options.remindersEveryMs ?? 60_000;
+	let lastReminders = 0;
+	let stopped = false;
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	let current: Promise<void> = Promise.resolve();
+
+	const tick = async () => {
+		try {
+			if (Date.now() - lastReminders >= remindersEvery) {
+				lastReminders = Date.now();
+				const queued = await enqueueDueReminders(s.client);
+				if (queued) log(`queued ${queued} reminders`);
+			}
+			const pass = await s.dispatcher.runOnce();
+			if (pass.requests) log(`sent ${pass.sent}, failed ${pass.failed}, retrying ${pass.rescheduled} (${pass.requests} requests)`);
+		} catch (error) {
+			log(`pass failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	};
+
+	const schedule = (ms: number) => {
+		if (stopped) return;
+		timer = setTimeout(() => {
+			timer = null;
+			current = tick().finally(() => schedule(s.settings.intervalMs));
+		}, ms);
+	};
+	wake = () => {
+		if (timer && !stopped) {
+			clearTimeout(timer);
+			schedule(0);
+		}
+	};
+	schedule(1000);
+
+	return async () => {
+		stopped = true;
+		wake = null;
+		if (timer) clearTimeout(timer);
+		await current;
+	};
+}

@@ -1,0 +1,51 @@
+/**
+ * "Add to calendar": an RFC 5545 file for one event, built by the email pipeline's writer
+ * ($lib/server/email/ics) so that the entry from the event page, from "my registrations" and from
+ * the confirmation email are the same calendar entry where they should be: the UID is
+ * `<registration id>@gongyu` for a family's registration (as in the emails) and
+ * `<event id>@gongyu` for the event itself. Times are UTC instants, so every calendar shows the
+ * right Beijing time whatever its own zone.
+ */
+import { buildIcs } from '$lib/server/email/ics';
+import type { EventDetails } from './index';
+
+type Locale = 'zh-CN' | 'en';
+
+const pick = (text: { zh: string; en: string }, locale: Locale) =>
+	locale === 'en' ? text.en : text.zh;
+
+export function eventPlace(event: Pick<EventDetails, 'venue' | 'address'>, locale: Locale): string {
+	return [event.venue, event.address]
+		.filter((part): part is { zh: string; en: string } => part !== null)
+		.map((part) => pick(part, locale))
+		.join(' · ');
+}
+
+export function eventIcs(
+	event: EventDetails,
+	options: { origin: string; locale: Locale; registrationId?: string; cancelled?: boolean }
+): string {
+	const url = `${options.origin}/events/${event.slug}`;
+	return buildIcs({
+		uid: `${options.registrationId ?? event.id}@gongyu`,
+		stamp: new Date(event.updatedAt || Date.now()),
+		start: new Date(event.startsAt),
+		end: new Date(event.endsAt),
+		summary: pick(event.title, options.locale),
+		location: eventPlace(event, options.locale) || undefined,
+		description: [pick(event.organiser.name, options.locale), url].join('\n'),
+		url,
+		sequence: event.sequence,
+		cancelled: options.cancelled ?? event.status === 'cancelled'
+	});
+}
+
+export function icsResponse(body: string, filename: string): Response {
+	return new Response(body, {
+		headers: {
+			'content-type': 'text/calendar; charset=utf-8',
+			'content-disposition': `attachment; filename="${filename}"`,
+			'cache-control': 'private, no-cache'
+		}
+	});
+}

@@ -1,0 +1,140 @@
+/**
+ * Registering a family for an event, cancelling, and the family's own registrations. Capacity,
+ * the waitlist and every rule live in SQL (register_family, cancel_registration); these are the
+ * calls, with the stable failure code handed back for the page to translate.
+ */
+import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
+import { toEventCard, type EventCard } from '$lib/server/events';
+
+export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled' | 'attended' | 'no_show';
+
+export interface MyRegistration {
+	id: string;
+	status: RegistrationStatus;
+	seats: number;
+	waitlistPosition: number | null;
+	/** Set when the family ever waited: with status confirmed, it was promoted from the waitlist. */
+	waitlistJoinedAt: string | null;
+	checkInCode: string;
+	createdAt: string;
+	confirmedAt: string | null;
+	cancelledAt: string | null;
+	checkedInAt: string | null;
+	event: EventCard & { sequence: number; updatedAt: string; cancelledReason: string | null };
+	attendees: { id: string; kind: 'child' | 'parent' | 'grandparent'; nickname: string }[];
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string };
+
+/** The stable code of a rule failure (`raise … using message = 'event_full'`), else 'generic'. */
+export function failureCode(error: PostgrestError | null): string {
+	if (error?.code === 'P0001' && /^[a-z_]{2,60}$/.test(error.message)) return error.message;
+	return 'generic';
+}
+
+type Json = Record<string, unknown>;
+
+function toRegistration(row: Json): MyRegistration {
+	const event = row.event as Json;
+	return {
+		id: String(row.id),
+		status: row.status as RegistrationStatus,
+		seats: Number(row.seats),
+		waitlistPosition: (row.waitlist_position as number | null) ?? null,
+		waitlistJoinedAt: (row.waitlist_joined_at as string | null) ?? null,
+		checkInCode: String(row.check_in_code),
+		createdAt: String(row.created_at),
+		confirmedAt: (row.confirmed_at as string | null) ?? null,
+		cancelledAt: (row.cancelled_at as string | null) ?? null,
+		checkedInAt: (row.checked_in_at as string | null) ?? null,
+		event: {
+			...toEventCard(event),
+			sequence: Number(event.sequence ?? 0),
+			updatedAt: String(event.updated_at ?? ''),
+			cancelledReason: (event.cancelled_reason as string | null) ?? null
+		},
+		attendees: (row.attendees as MyRegistration['attendees']) ?? []
+	};
+}
+
+export async function myRegistrations(
+	supabase: SupabaseClient,
+	eventId?: string
+): Promise<MyRegistration[]> {
+	const { data, error } = await supabase.rpc('my_registrations', { p_event_id: eventId ?? null });
+	if (error) throw new Error(`my_registrations: ${error.code} ${error.message}`);
+	return ((data ?? []) as Json[]).map(toRegistration);
+}
+
+/** The family's registration for one event that is still on (confirmed, waitlisted, attended …). */
+export async function activeRegistration(
+	supabase: SupabaseClient,
+	eventId: string
+): Promise<MyRegistration | null> {
+	const all = await myRegistrations(supabase, eventId);
+	return all.find((r) => r.status !== 'cancelled') ?? null;
+}
+
+export interface Registered {
+	registrationId: string;
+	status: 'confirmed' | 'waitlisted';
+	waitlistPosition: number | null;
+	/** True when the family had already registered (a second submit of the same form). */
+	repeated: boolean;
+}
+
+export async function register(
+	supabase: SupabaseClient,
+	input: { eventId: string; memberIds: string[]; source: string | null }
+): Promise<Outcome<Registered>> {
+	const { data, error } = await supabase.rpc('register_family', {
+		p_event_id: input.eventId,
+		p_member_ids: input.memberIds,
+		p_source: input.source
+	});
+	if (error) {
+		const code = failureCode(error);
+		if (code === 'generic') console.error('register_family failed:', error.code);
+		// A double submit: the first one went through. Answer as it did, not with an error.
+		if (code === 'already_registered') {
+			const existing = await activeRegistration(supabase, input.eventId);
+			if (existing && (existing.status === 'confirmed' || existing.status === 'waitlisted')) {
+				return {
+					ok: true,
+					value: {
+						registrationId: existing.id,
+						status: existing.status,
+						waitlistPosition: existing.waitlistPosition,
+						repeated: true
+					}
+				};
+			}
+		}
+		return { ok: false, code };
+	}
+	const result = data as { registration_id: string; status: 'confirmed' | 'waitlisted'; waitlist_position: number | null };
+	return {
+		ok: true,
+		value: {
+			registrationId: result.registration_id,
+			status: result.status,
+			waitlistPosition: result.waitlist_position,
+			repeated: false
+		}
+	};
+}
+
+export async function cancel(
+	supabase: SupabaseClient,
+	registrationId: string
+): Promise<Outcome<{ promoted: number }>> {
+	const { data, error } = await supabase.rpc('cancel_registration', {
+		p_registration_id: registrationId
+	});
+	if (error) {
+		const code = failureCode(error);
+		if (code === 'generic') console.error('cancel_registration failed:', error.code);
+		return { ok: false, code };
+	}
+	return { ok: true, value: { promoted: Number((data as { promoted: number }).promoted ?? 0) } };
+}

@@ -1,0 +1,137 @@
+/**
+ * Every failure code the staff's SQL functions raise (20261129001200_staff.sql and the domain's
+ * booking and registration functions), as a sentence in the staff member's language. Codes are
+ * the error's message; details come from what the page already knows, never from the hint's prose
+ * (except series_conflict, whose hint is a list of dates).
+ */
+import type { PostgrestError } from '@supabase/supabase-js';
+import { m } from '$lib/paraglide/messages';
+
+export interface FailureContext {
+	/** People already confirmed, for capacity_below_confirmed. */
+	seatsTaken?: number;
+	/** The room's capacity, for capacity_exceeds_venue. */
+	venueCapacity?: number;
+}
+
+export function staffFailure(code: string, hint?: string | null, context: FailureContext = {}): string {
+	switch (code) {
+		case 'not_authorised':
+		case 'forbidden':
+			return m.staff_error_not_authorised();
+		case 'venue_not_found':
+			return m.staff_error_venue_not_found();
+		case 'invalid_venue':
+			return m.staff_error_invalid_venue();
+		case 'invalid_capacity':
+			return m.staff_error_invalid_capacity();
+		case 'invalid_buffer':
+			return m.staff_error_invalid_buffer();
+		case 'invalid_opening_hours':
+			return m.staff_error_invalid_opening_hours();
+		case 'capacity_below_events':
+			return m.staff_error_capacity_below_events();
+		case 'event_not_found':
+			return m.staff_error_event_not_found();
+		case 'event_cancelled':
+			return m.staff_error_event_cancelled();
+		case 'invalid_period':
+			return m.staff_error_invalid_period();
+		case 'starts_in_past':
+			return m.staff_error_starts_in_past();
+		case 'place_required':
+			return m.staff_error_place_required();
+		case 'place_invalid':
+			return m.staff_error_place_invalid();
+		case 'venue_not_own':
+			return m.staff_error_venue_not_own();
+		case 'venue_inactive':
+			return m.staff_error_venue_inactive();
+		case 'capacity_exceeds_venue':
+			return context.venueCapacity != null
+				? m.staff_error_capacity_exceeds_venue_count({ count: context.venueCapacity })
+				: m.staff_error_capacity_exceeds_venue();
+		case 'outside_opening_hours':
+			return m.staff_error_outside_opening_hours();
+		case 'venue_conflict':
+			return m.staff_error_venue_conflict();
+		case 'venue_booking_invalid':
+			return m.staff_error_venue_booking_invalid();
+		case 'event_outside_booking':
+			return m.staff_error_event_outside_booking();
+		case 'capacity_below_confirmed':
+			return context.seatsTaken != null
+				? m.staff_error_capacity_below_confirmed_count({ count: context.seatsTaken })
+				: m.staff_error_capacity_below_confirmed();
+		case 'invalid_age_range':
+			return m.staff_error_invalid_age_range();
+		case 'invalid_event':
+			return m.staff_error_invalid_event();
+		case 'invalid_series':
+			return m.staff_error_invalid_series();
+		case 'series_conflict':
+			return hint && /^[0-9, -]+$/.test(hint)
+				? m.staff_error_series_conflict_dates({ dates: hint })
+				: m.staff_error_series_conflict();
+		case 'event_already_started':
+			return m.staff_error_event_already_started();
+		case 'event_has_registrations':
+			return m.staff_error_event_has_registrations();
+		case 'reason_too_long':
+		case 'purpose_too_long':
+			return m.staff_error_text_too_long();
+		case 'invalid_message':
+			return m.staff_error_invalid_message();
+		case 'no_recipients':
+			return m.staff_error_no_recipients();
+		case 'too_many_messages':
+			return m.staff_error_too_many_messages();
+		case 'registration_not_found':
+			return m.staff_error_registration_not_found();
+		case 'wrong_event':
+			return m.staff_error_wrong_event();
+		case 'not_confirmed':
+			return m.staff_error_not_confirmed();
+		case 'registration_not_active':
+			return m.staff_error_registration_not_active();
+		case 'not_checked_in':
+			return m.staff_error_not_checked_in();
+		case 'event_not_started':
+			return m.staff_error_event_not_started();
+		case 'booking_not_found':
+			return m.staff_error_booking_not_found();
+		case 'booking_not_pending':
+			return m.staff_error_booking_not_pending();
+		case 'booking_not_active':
+			return m.staff_error_booking_not_active();
+		case 'booking_in_use':
+			return m.staff_error_booking_in_use();
+		case 'invalid_decision':
+			return m.staff_error_unknown();
+		default:
+			return m.staff_error_unknown();
+	}
+}
+
+/** A supabase-js error as a sentence (its message is the stable code for our functions). */
+export function describeError(error: Pick<PostgrestError, 'message' | 'hint' | 'code'> | null, context?: FailureContext): string {
+	if (!error) return m.staff_error_unknown();
+	if (error.code === '23P01') return m.staff_error_venue_conflict();
+	return staffFailure(error.message, error.hint, context);
+}
+
+/** The form-validation issue messages used by the staff's zod schemas, translated. */
+export function fieldProblem(message: string): string {
+	switch (message) {
+		case 'invalid_period':
+			return m.staff_error_invalid_period();
+		case 'invalid_age_range':
+			return m.staff_error_invalid_age_range();
+		case 'overlap':
+			return m.staff_error_hours_overlap();
+		case 'closes_before_opens':
+			return m.staff_error_hours_order();
+		default:
+			return m.staff_error_field();
+	}
+}

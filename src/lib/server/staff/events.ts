@@ -1,0 +1,152 @@
+/**
+ * An organisation's events as its staff see them (drafts included), who is coming, and the
+ * messages sent to them. Thin over supabase-js: RLS and the SQL functions decide.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+
+export interface StaffEvent {
+	id: string;
+	org_id: string;
+	slug: string;
+	category: string;
+	status: 'draft' | 'published' | 'cancelled';
+	title_zh: string;
+	title_en: string;
+	summary_zh: string;
+	summary_en: string;
+	description_zh: string;
+	description_en: string;
+	starts_at: string;
+	ends_at: string;
+	venue_booking_id: string | null;
+	address_zh: string | null;
+	address_en: string | null;
+	capacity: number;
+	min_child_age: number | null;
+	max_child_age: number | null;
+	registration_opens_at: string | null;
+	registration_closes_at: string | null;
+	max_seats_per_family: number;
+	waitlist_enabled: boolean;
+	second_reminder: boolean;
+	seats_taken: number;
+	waitlist_count: number;
+	cancelled_reason: string | null;
+	series_id: string | null;
+	booking: {
+		id: string;
+		venue_id: string;
+		org_id: string;
+		starts_at: string;
+		ends_at: string;
+		venues: { id: string; name_zh: string; name_en: string; org_id: string; capacity: number } | null;
+	} | null;
+}
+
+const COLUMNS = `id, org_id, slug, category, status, title_zh, title_en, summary_zh, summary_en,
+	description_zh, description_en, starts_at, ends_at, venue_booking_id, address_zh, address_en,
+	capacity, min_child_age, max_child_age, registration_opens_at, registration_closes_at,
+	max_seats_per_family, waitlist_enabled, second_reminder, seats_taken, waitlist_count,
+	cancelled_reason, series_id,
+	booking:venue_bookings(id, venue_id, org_id, starts_at, ends_at, venues(id, name_zh, name_en, org_id, capacity))`.replace(
+	/\s+/g,
+	''
+);
+
+export async function getEvent(
+	supabase: SupabaseClient,
+	orgId: string,
+	id: string
+): Promise<StaffEvent | null> {
+	const { data, error } = await supabase
+		.from('events')
+		.select(COLUMNS)
+		.eq('id', id)
+		.eq('org_id', orgId)
+		.maybeSingle();
+	if (error || !data) return null;
+	return data as unknown as StaffEvent;
+}
+
+export type EventListItem = Pick<
+	StaffEvent,
+	| 'id'
+	| 'status'
+	| 'category'
+	| 'title_zh'
+	| 'title_en'
+	| 'starts_at'
+	| 'ends_at'
+	| 'capacity'
+	| 'seats_taken'
+	| 'waitlist_count'
+	| 'series_id'
+	| 'address_zh'
+	| 'booking'
+>;
+
+/** The organisation's events from `since` on, soonest first. */
+export async function listEvents(
+	supabase: SupabaseClient,
+	orgId: string,
+	since: string,
+	limit = 200
+): Promise<EventListItem[]> {
+	const { data, error } = await supabase
+		.from('events')
+		.select(
+			'id, status, category, title_zh, title_en, starts_at, ends_at, capacity, seats_taken, waitlist_count, series_id, address_zh, booking:venue_bookings(id, venue_id, org_id, starts_at, ends_at, venues(id, name_zh, name_en, org_id, capacity))'
+		)
+		.eq('org_id', orgId)
+		.gte('ends_at', since)
+		.order('starts_at')
+		.limit(limit);
+	if (error) throw new Error(`events: ${error.message}`);
+	return (data ?? []) as unknown as EventListItem[];
+}
+
+export interface Attendee {
+	registration_id: string;
+	status: 'confirmed' | 'waitlisted' | 'attended' | 'no_show';
+	seats: number;
+	waitlist_position: number | null;
+	check_in_code: string;
+	source: string | null;
+	guardian_name: string;
+	phone_masked: string | null;
+	attendees: { kind: 'child' | 'parent' | 'grandparent'; nickname: string; age: number | null }[];
+	created_at: string;
+}
+
+export async function eventAttendees(supabase: SupabaseClient, eventId: string) {
+	const { data, error } = await supabase.rpc('event_attendees', { p_event_id: eventId });
+	return { attendees: (data ?? []) as Attendee[], error };
+}
+
+export interface MessageProgress {
+	id: string;
+	subject: string;
+	body: string;
+	include_waitlisted: boolean;
+	recipients: number;
+	created_at: string;
+	queued: number;
+	sent: number;
+	failed: number;
+	skipped: number;
+}
+
+export async function messageProgress(supabase: SupabaseClient, eventId: string) {
+	const { data } = await supabase.rpc('event_message_progress', { p_event_id: eventId });
+	return (data ?? []) as MessageProgress[];
+}
+
+/** Where an event happens, for lists: the room's name or the address. */
+export function placeText(
+	event: Pick<StaffEvent, 'address_zh' | 'booking'>,
+	locale: 'zh-CN' | 'en'
+): string {
+	const venue = event.booking?.venues;
+	if (venue) return locale === 'en' ? venue.name_en || venue.name_zh : venue.name_zh;
+	return event.address_zh ?? '';
+}

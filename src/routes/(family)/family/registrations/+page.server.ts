@@ -1,0 +1,72 @@
+import { fail, redirect } from '@sveltejs/kit';
+import QRCode from 'qrcode';
+import { cancelSchema } from '$lib/schemas/registration';
+import { eventPlace } from '$lib/server/events/calendar';
+import { getLocale } from '$lib/paraglide/runtime';
+import { cancel, myRegistrations } from '$lib/server/registrations';
+import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationFailure } from '$lib/server/registrations/messages';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The check-in QR code as inline SVG: what staff scan at the door is the check-in code itself. */
+function qrSvg(code: string): Promise<string> {
+	return QRCode.toString(code, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+}
+
+export const load = (async ({ locals, url }) => {
+	if (!locals.user) redirect(303, '/auth/sign-in?next=%2Ffamily%2Fregistrations');
+	const all = await myRegistrations(locals.supabase);
+	const now = Date.now();
+	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
+	const rows = await Promise.all(
+		all.map(async (r) => {
+			const active = r.status === 'confirmed' || r.status === 'waitlisted';
+			const ahead = new Date(r.event.endsAt).getTime() > now;
+			return {
+				id: r.id,
+				status: r.status,
+				waitlistPosition: r.waitlistPosition,
+				promoted: r.status === 'confirmed' && r.waitlistJoinedAt !== null,
+				checkInCode: r.checkInCode,
+				attendees: r.attendees,
+				upcoming: active && ahead && r.event.status !== 'cancelled',
+				cancellable: active && new Date(r.event.startsAt).getTime() > now,
+				qr: r.status === 'confirmed' && ahead ? await qrSvg(r.checkInCode) : null,
+				event: {
+					slug: r.event.slug,
+					status: r.event.status,
+					title: r.event.title,
+					startsAt: r.event.startsAt,
+					endsAt: r.event.endsAt,
+					place: eventPlace(r.event, locale)
+				}
+			};
+		})
+	);
+	return {
+		upcoming: rows.filter((r) => r.upcoming),
+		past: rows.filter((r) => !r.upcoming).reverse(),
+		done: url.searchParams.get('done')
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	cancel: async ({ locals, request }) => {
+		if (!locals.user) redirect(303, '/auth/sign-in?next=%2Ffamily%2Fregistrations');
+		const parsed = cancelSchema.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success) {
+			return fail(400, { message: registrationFailure('registration_not_found'), id: null });
+		}
+		if (!registrationLimiter().hit(locals.user.id).allowed) {
+			return fail(429, { message: registrationFailure('rate_limited'), id: parsed.data.registration_id });
+		}
+		const outcome = await cancel(locals.supabase, parsed.data.registration_id);
+		if (!outcome.ok) {
+			return fail(outcome.code === 'generic' ? 500 : 400, {
+				message: registrationFailure(outcome.code),
+				id: parsed.data.registration_id
+			});
+		}
+		redirect(303, '/family/registrations?done=cancelled');
+	}
+} satisfies Actions;

@@ -1,0 +1,18 @@
+import { error } from '@sveltejs/kit';
+import { getPublicEvent } from '$lib/server/promotion/events';
+import { eventPath, eventUrl } from '$lib/server/promotion/links';
+import { qrSvg } from '$lib/server/promotion/qr';
+import type { PageServerLoad } from './$types';
+
+/** A printable A4 poster: the event, and a large QR code to its page tagged ?src=poster. */
+export const load = (async ({ locals, params, url }) => {
+	const event = await getPublicEvent(locals.supabase, params.slug);
+	if (!event) error(404, { message: 'not_found' });
+	const target = eventUrl(url.origin, event.slug, 'poster');
+	return {
+		event,
+		qr: { url: target, svg: await qrSvg(target, event.title.zh) },
+		// What a person types: the readable address, without the scheme or the channel tag.
+		shortUrl: `${url.host}${eventPath(event.slug)}`
+	};
+}) satisfies PageServerLoad;

@@ -1,0 +1,192 @@
+/**
+ * What happens when staff edit an event through the REST API: the checks of the events trigger,
+ * emails to registered families when the time or place changes or the event is cancelled, and
+ * the waitlist moving up when places are added.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	accessToken,
+	codeOf,
+	createWorld,
+	insertEvent,
+	insertFamilies,
+	row,
+	rows,
+	shanghaiAt,
+	startDomain,
+	type Domain,
+	type World
+} from '../support/personas';
+
+let domain: Domain;
+let w: World;
+
+beforeAll(async () => {
+	domain = await startDomain('pglite');
+	w = await createWorld(domain);
+});
+
+afterAll(async () => {
+	await domain?.close();
+});
+
+const kindsFor = async (eventId: string) =>
+	(
+		await rows<{ kind: string }>(
+			domain,
+			`select kind from public.email_outbox where event_id = $1::uuid order by created_at, kind`,
+			[eventId]
+		)
+	).map((r) => r.kind);
+
+async function eventWithFamilies(capacity: number, count: number) {
+	const id = await insertEvent(domain, w, { capacity });
+	const made = await insertFamilies(domain, count);
+	const regs: string[] = [];
+	for (const f of made) {
+		const client = domain.as(await accessToken(f.user));
+		const { data, error } = await client.rpc('register_family', { p_event_id: id, p_member_ids: [f.parentId] });
+		expect(error).toBeNull();
+		regs.push(data.registration_id);
+	}
+	return { id, regs };
+}
+
+describe('staff creating events', () => {
+	it('gets a readable slug from the date and category when none is given', async () => {
+		const { data, error } = await w.client.staffA
+			.from('events')
+			.insert({
+				org_id: w.orgA,
+				category: 'sports_day',
+				title_zh: '趣味运动会',
+				starts_at: shanghaiAt(12, '09:00'),
+				ends_at: shanghaiAt(12, '11:00'),
+				capacity: 40
+			})
+			.select('slug, status, seats_taken')
+			.single();
+		expect(error).toBeNull();
+		expect(data?.slug).toMatch(new RegExp(`^${shanghaiAt(12, '09:00').slice(0, 10)}-sports-day-[a-z0-9]{4}$`));
+		expect(data).toMatchObject({ status: 'draft', seats_taken: 0 });
+	});
+
+	it('fails with invalid_period when the end is not after the start', async () => {
+		const result = await w.client.staffA.from('events').insert({
+			org_id: w.orgA,
+			category: 'other',
+			title_zh: '错误',
+			starts_at: shanghaiAt(12, '11:00'),
+			ends_at: shanghaiAt(12, '09:00'),
+			capacity: 10
+		});
+		expect(codeOf(result)).toBe('invalid_period');
+	});
+
+	it("fails with venue_booking_invalid for another organisation's booking", async () => {
+		const booking = await w.client.staffB.rpc('request_venue_booking', {
+			p_venue_id: w.venueB,
+			p_starts_at: shanghaiAt(13, '10:00'),
+			p_ends_at: shanghaiAt(13, '12:00'),
+			p_purpose: '',
+			p_org_id: w.orgB
+		});
+		const result = await w.client.staffA.from('events').insert({
+			org_id: w.orgA,
+			category: 'other',
+			title_zh: '借用',
+			starts_at: shanghaiAt(13, '10:00'),
+			ends_at: shanghaiAt(13, '11:00'),
+			capacity: 10,
+			venue_booking_id: booking.data.booking_id
+		});
+		expect(codeOf(result)).toBe('venue_booking_invalid');
+	});
+
+	it('cannot set the counters', async () => {
+		const id = await insertEvent(domain, w);
+		const result = await w.client.staffA.from('events').update({ seats_taken: 0 }).eq('id', id);
+		expect(result.error?.code).toBe('42501');
+	});
+});
+
+describe('staff changing events', () => {
+	it('emails every registered family (confirmed and waitlisted) when the time changes', async () => {
+		const { id, regs } = await eventWithFamilies(1, 3);
+		const before = await row<{ sequence: string }>(domain, 'select sequence::text from public.events where id = $1::uuid', [id]);
+		const { error } = await w.client.staffA
+			.from('events')
+			.update({ starts_at: shanghaiAt(11, '10:00'), ends_at: shanghaiAt(11, '12:00') })
+			.eq('id', id);
+		expect(error).toBeNull();
+		const changed = await rows<{ registration_id: string }>(
+			domain,
+			`select registration_id::text from public.email_outbox where event_id = $1::uuid and kind = 'event_changed'`,
+			[id]
+		);
+		expect(changed.map((c) => c.registration_id).sort()).toEqual(regs.slice().sort());
+		const after = await row<{ sequence: string }>(domain, 'select sequence::text from public.events where id = $1::uuid', [id]);
+		expect(Number(after.sequence)).toBe(Number(before.sequence) + 1);
+	});
+
+	it('sends nothing when only the description changes', async () => {
+		const { id } = await eventWithFamilies(5, 1);
+		await w.client.staffA.from('events').update({ description_en: 'More details' }).eq('id', id);
+		expect(await kindsFor(id)).toEqual(['registration_confirmed']);
+	});
+
+	it('emails every registered family when the event is cancelled, and a cancelled event stays cancelled', async () => {
+		const { id, regs } = await eventWithFamilies(1, 2);
+		await w.client.staffA.from('events').update({ status: 'cancelled', cancelled_reason: '天气原因' }).eq('id', id);
+		const cancelled = await rows<{ registration_id: string; payload: string }>(
+			domain,
+			`select registration_id::text, payload::text from public.email_outbox where event_id = $1::uuid and kind = 'event_cancelled'`,
+			[id]
+		);
+		expect(cancelled.map((c) => c.registration_id).sort()).toEqual(regs.slice().sort());
+		expect(JSON.parse(cancelled[0].payload).event).toMatchObject({ status: 'cancelled', cancelled_reason: '天气原因' });
+		const reopen = await w.client.staffA.from('events').update({ status: 'published' }).eq('id', id);
+		expect(codeOf(reopen)).toBe('event_cancelled');
+	});
+
+	it('fails with capacity_below_confirmed when places would drop below those taken', async () => {
+		const { id } = await eventWithFamilies(3, 3);
+		const result = await w.client.staffA.from('events').update({ capacity: 2 }).eq('id', id);
+		expect(codeOf(result)).toBe('capacity_below_confirmed');
+		expect((await w.client.staffA.from('events').update({ capacity: 3 }).eq('id', id)).error).toBeNull();
+	});
+
+	it('promotes waitlisted families in order when places are added', async () => {
+		const { id, regs } = await eventWithFamilies(1, 4);
+		await w.client.staffA.from('events').update({ capacity: 3 }).eq('id', id);
+		const statuses = await rows<{ id: string; status: string; waitlist_position: string | null }>(
+			domain,
+			'select id::text, status::text, waitlist_position::text from public.registrations where event_id = $1::uuid',
+			[id]
+		);
+		const byId = Object.fromEntries(statuses.map((s) => [s.id, [s.status, s.waitlist_position]]));
+		expect(regs.map((r) => byId[r])).toEqual([
+			['confirmed', null],
+			['confirmed', null],
+			['confirmed', null],
+			['waitlisted', '1']
+		]);
+		expect(await kindsFor(id)).toEqual(expect.arrayContaining(['waitlist_promoted', 'waitlist_promoted']));
+		const event = await row(domain, 'select seats_taken::text, waitlist_count::text from public.events where id = $1::uuid', [id]);
+		expect(event).toEqual({ seats_taken: '3', waitlist_count: '1' });
+	});
+
+	it('fails with event_has_registrations when unpublishing an event families registered for', async () => {
+		const { id } = await eventWithFamilies(2, 1);
+		expect(codeOf(await w.client.staffA.from('events').update({ status: 'draft' }).eq('id', id))).toBe(
+			'event_has_registrations'
+		);
+	});
+
+	it("staff of another organisation change nothing", async () => {
+		const { id } = await eventWithFamilies(2, 1);
+		const { data } = await w.client.staffB.from('events').update({ status: 'cancelled' }).eq('id', id).select('id');
+		expect(data ?? []).toEqual([]);
+		expect(await kindsFor(id)).toEqual(['registration_confirmed']);
+	});
+});

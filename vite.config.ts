@@ -18,7 +18,12 @@ export default defineConfig({
 		})
 	],
 	test: {
-		include: ['tests/unit/**/*.test.ts', 'tests/db/**/*.test.ts', 'tests/conformance/**/*.test.ts', 'tests/email/**/*.test.ts'],
+		include: [
+			'tests/unit/**/*.test.ts',
+			'tests/db/**/*.test.ts',
+			'tests/conformance/**/*.test.ts',
+			'tests/email/**/*.test.ts'
+		],
 		testTimeout: 60_000,
 		hookTimeout: 120_000
 	}

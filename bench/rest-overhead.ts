@@ -10,7 +10,11 @@ import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createEmbeddedSupabase } from '../src/lib/server/embedded-supabase';
-import { openPglite, openPostgres, type Database } from '../src/lib/server/embedded-supabase/database';
+import {
+	openPglite,
+	openPostgres,
+	type Database
+} from '../src/lib/server/embedded-supabase/database';
 import { signJwt } from '../src/lib/server/embedded-supabase/jwt';
 import { LOCAL_JWT_SECRET } from '../src/lib/server/embedded-supabase/keys';
 import { applyBootstrap } from '../src/lib/server/embedded-supabase/migrate';
@@ -62,7 +66,8 @@ async function measure(concurrency: number, run: (i: number) => Promise<void>): 
 	);
 	const seconds = (performance.now() - started) / 1000;
 	latencies.sort((a, b) => a - b);
-	const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+	const pick = (q: number) =>
+		latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
 	return { rps: REQUESTS / seconds, p50: pick(0.5), p95: pick(0.95) };
 }
 
@@ -73,9 +78,19 @@ function line(label: string, s: Stats): string {
 async function bench(name: string, db: Database, concurrency: number): Promise<void> {
 	await applyBootstrap(db);
 	await db.exec(fixture);
-	const embedded = await createEmbeddedSupabase({ db, apiUrl: API_URL, mailer: { send: async () => {} } });
+	const embedded = await createEmbeddedSupabase({
+		db,
+		apiUrl: API_URL,
+		mailer: { send: async () => {} }
+	});
 	const now = Math.floor(Date.now() / 1000);
-	const claims = { sub: USER, aud: 'authenticated', role: 'authenticated', iat: now, exp: now + 3600 };
+	const claims = {
+		sub: USER,
+		aud: 'authenticated',
+		role: 'authenticated',
+		iat: now,
+		exp: now + 3600
+	};
 	const token = await signJwt(claims, LOCAL_JWT_SECRET);
 	const supabase = createClient(API_URL, embedded.keys.publishable, {
 		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
@@ -85,8 +100,14 @@ async function bench(name: string, db: Database, concurrency: number): Promise<v
 	const scope = { role: 'authenticated' as const, claims };
 
 	// Sanity: both paths answer the same rows.
-	const viaRest = await supabase.from('bench_rows').select('id, title, score').gte('score', 50).order('id').limit(20);
-	if (viaRest.error || viaRest.data?.length !== 20) throw new Error(`select failed: ${JSON.stringify(viaRest.error)}`);
+	const viaRest = await supabase
+		.from('bench_rows')
+		.select('id, title, score')
+		.gte('score', 50)
+		.order('id')
+		.limit(20);
+	if (viaRest.error || viaRest.data?.length !== 20)
+		throw new Error(`select failed: ${JSON.stringify(viaRest.error)}`);
 
 	const selectSql = `select coalesce(json_agg(t), '[]')::text as body from (
 		select id, title, score from public.bench_rows where score >= $1 order by id limit 20) t`;
@@ -94,8 +115,22 @@ async function bench(name: string, db: Database, concurrency: number): Promise<v
 
 	console.log(`\n${name} (${REQUESTS} requests, concurrency ${concurrency})`);
 	const restSelect = await measure(concurrency, async (i) => {
-		const { error } = await supabase.from('bench_rows').select('id, title, score').gte('score', i % 90).order('id').limit(20);
+		const { error } = await supabase
+			.from('bench_rows')
+			.select('id, title, score')
+			.gte('score', i % 90)
+			.order('id')
+			.limit(20);
 		if (error) throw new Error(error.message);
+	});
+	// The handler alone, without supabase-js: a plain Request through the in-process fetch.
+	const handlerSelect = await measure(concurrency, async (i) => {
+		const response = await embedded.fetch(
+			`${API_URL}/rest/v1/bench_rows?select=id,title,score&score=gte.${i % 90}&order=id.asc&limit=20`,
+			{ headers: { apikey: embedded.keys.publishable, authorization: `Bearer ${token}` } }
+		);
+		if (response.status !== 200) throw new Error(`status ${response.status}`);
+		await response.text();
 	});
 	const directSelect = await measure(concurrency, async (i) => {
 		await db.transaction(scope, (tx) => tx.query(selectSql, [String(i % 90)]));
@@ -108,6 +143,7 @@ async function bench(name: string, db: Database, concurrency: number): Promise<v
 		await db.transaction(scope, (tx) => tx.query(rpcSql, [String(i % 90)]));
 	});
 	console.log(line('select 20 rows via supabase-js', restSelect));
+	console.log(line('select 20 rows via fetch (no client)', handlerSelect));
 	console.log(line('select 20 rows, same SQL direct', directSelect));
 	console.log(`  ratio ${(restSelect.rps / directSelect.rps).toFixed(2)} (target >= 0.5)`);
 	console.log(line('rpc via supabase-js', restRpc));

@@ -106,9 +106,9 @@ $$;
  * else puts the family on the waitlist, or fails with event_full when the waitlist is off.
  * Writes the confirmation (or waitlist) email in the same transaction.
  * Returns {registration_id, status: 'confirmed'|'waitlisted', waitlist_position: int|null}.
- * Fails: not_authorised, family_required, no_attendees, not_family_member, consent_required,
- * event_not_found, event_cancelled, registration_not_open, registration_closed,
- * seat_limit_exceeded, age_out_of_range, already_registered, event_full.
+ * Fails (checked in this order): not_authorised, family_required, no_attendees, not_family_member,
+ * consent_required, event_not_found, event_cancelled, already_registered, registration_not_open,
+ * registration_closed, seat_limit_exceeded, age_out_of_range, event_full.
  */
 create function public.register_family(p_event_id uuid, p_member_ids uuid[], p_source text default null)
 returns jsonb
@@ -161,6 +161,12 @@ begin
 	if v_event.status = 'cancelled' then
 		perform private.fail('event_cancelled');
 	end if;
+	if exists (
+		select 1 from public.registrations r
+		where r.event_id = p_event_id and r.family_id = v_family_id and r.status <> 'cancelled'
+	) then
+		perform private.fail('already_registered');
+	end if;
 	if v_event.registration_opens_at is not null and now() < v_event.registration_opens_at then
 		perform private.fail('registration_not_open', to_char(v_event.registration_opens_at
 			at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'));
@@ -187,12 +193,6 @@ begin
 				coalesce(v_event.min_child_age, 0), coalesce(v_event.max_child_age::text, '…')));
 		end if;
 	end if;
-	if exists (
-		select 1 from public.registrations r
-		where r.event_id = p_event_id and r.family_id = v_family_id and r.status <> 'cancelled'
-	) then
-		perform private.fail('already_registered');
-	end if;
 
 	if v_event.seats_taken + v_seats <= v_event.capacity then
 		v_status := 'confirmed';
@@ -210,7 +210,8 @@ begin
 	insert into public.registrations (event_id, family_id, status, seats, waitlist_position,
 		waitlist_joined_at, check_in_code, source, confirmed_at)
 	values (p_event_id, v_family_id, v_status, v_seats, v_position,
-		case when v_status = 'waitlisted' then now() end,
+		-- The moment the lock was won: the joining order the positions follow.
+		case when v_status = 'waitlisted' then clock_timestamp() end,
 		private.new_check_in_code(), v_source,
 		case when v_status = 'confirmed' then now() end)
 	returning id into v_id;

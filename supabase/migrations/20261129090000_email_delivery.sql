@@ -93,10 +93,6 @@ declare
 	v_result jsonb := '[]'::jsonb;
 	v_taken integer := 0;
 	v_batch record;
-	v_row record;
-	v_key text;
-	v_group text := null;
-	v_count integer := 0;
 begin
 	if p_worker is null or char_length(p_worker) not between 1 and 200 then
 		raise exception using errcode = 'P0001', message = 'invalid_worker';
@@ -140,12 +136,7 @@ begin
 		return v_result;
 	end if;
 
-	-- 2. New rows, in the order they became due.
-	create temporary table if not exists pg_temp.gongyu_claimed (
-		id uuid primary key, kind text, single boolean, ord bigint
-	) on commit drop;
-	truncate pg_temp.gongyu_claimed;
-
+	-- 2. New rows, in the order they became due, grouped into requests in one statement.
 	with picked as (
 		select o.id, o.kind, o.registration_id, o.next_attempt_at, o.created_at
 		from public.email_outbox o
@@ -154,63 +145,66 @@ begin
 		limit v_limit - v_taken
 		for update of o skip locked
 	),
-	stale as (
-		update public.email_outbox o
-		set status = 'skipped', last_error = 'skipped: ' || private.reminder_stale_reason(o.registration_id)
+	checked as materialized (
+		select p.id, p.next_attempt_at, p.created_at,
+			p.kind = any (coalesce(p_single_kinds, '{}')) as single,
+			case when p.kind in ('reminder_24h', 'reminder_2h')
+				then private.reminder_stale_reason(p.registration_id) end as stale
 		from picked p
-		where o.id = p.id and p.kind in ('reminder_24h', 'reminder_2h')
-			and private.reminder_stale_reason(p.registration_id) is not null
-		returning o.id
+	),
+	skipped as (
+		update public.email_outbox o
+		set status = 'skipped', last_error = 'skipped: ' || c.stale
+		from checked c
+		where o.id = c.id and c.stale is not null
+	),
+	numbered as materialized (
+		select c.id, c.single,
+			case when c.single then row_number() over w else (row_number() over w - 1) / v_size end as grp,
+			c.next_attempt_at as due
+		from checked c
+		where c.stale is null
+		window w as (partition by c.single order by c.next_attempt_at, c.created_at, c.id)
+	),
+	groups as materialized (
+		select n.single, n.grp,
+			case when n.single then 'gongyu-email-' else 'gongyu-batch-' end || gen_random_uuid()::text as key,
+			-- The longest-waiting first: a confirmation does not queue behind a day's reminders.
+			row_number() over (order by min(n.due), n.single desc, n.grp) as request_no
+		from numbered n
+		group by n.single, n.grp
+	),
+	-- Only as many requests as one lease can send: the rest stay pending for the next claim.
+	chosen as materialized (
+		select g.* from groups g where g.request_no <= v_max_requests - v_requests
+	),
+	new_batches as (
+		insert into public.email_batches (key, mode, worker, lease_until)
+		select c.key, case when c.single then 'single' else 'batch' end, p_worker, now() + v_lease
+		from chosen c
+	),
+	claimed as (
+		update public.email_outbox o
+		set batch_key = c.key, status = 'sending', attempts = o.attempts + 1,
+			next_attempt_at = now() + v_lease
+		from numbered n
+		join chosen c on c.single = n.single and c.grp = n.grp
+		where o.id = n.id
+		returning o.id, o.kind, o.to_email, o.locale, o.payload, o.created_at, c.key, c.single, c.request_no
 	)
-	insert into pg_temp.gongyu_claimed (id, kind, single, ord)
-	select p.id, p.kind, p.kind = any (coalesce(p_single_kinds, '{}')),
-		row_number() over (order by p.next_attempt_at, p.created_at, p.id)
-	from picked p
-	where p.id not in (select s.id from stale s);
-
-	for v_row in select c.id, c.single from pg_temp.gongyu_claimed c order by c.single, c.ord loop
-		-- Only as many requests as one lease can send: the rest stay pending for the next claim.
-		if v_requests >= v_max_requests and (v_row.single or v_group is null or v_count >= v_size) then
-			delete from pg_temp.gongyu_claimed c where c.id = v_row.id;
-			continue;
-		end if;
-		if v_row.single then
-			v_requests := v_requests + 1;
-			v_key := 'gongyu-email-' || gen_random_uuid()::text;
-			insert into public.email_batches (key, mode, worker, lease_until)
-			values (v_key, 'single', p_worker, now() + v_lease);
-			update public.email_outbox set batch_key = v_key where id = v_row.id;
-		else
-			if v_group is null or v_count >= v_size then
-				v_group := 'gongyu-batch-' || gen_random_uuid()::text;
-				v_count := 0;
-				v_requests := v_requests + 1;
-				insert into public.email_batches (key, mode, worker, lease_until)
-				values (v_group, 'batch', p_worker, now() + v_lease);
-			end if;
-			update public.email_outbox set batch_key = v_group where id = v_row.id;
-			v_count := v_count + 1;
-		end if;
-	end loop;
-
-	update public.email_outbox o
-	set status = 'sending', attempts = o.attempts + 1, next_attempt_at = now() + v_lease
-	where o.id in (select c.id from pg_temp.gongyu_claimed c);
-
-	select v_result || coalesce(jsonb_agg(g.request order by g.first_ord), '[]'::jsonb)
+	select v_result || coalesce(jsonb_agg(r.request order by r.request_no), '[]'::jsonb)
 	into v_result
 	from (
-		select min(c.ord) as first_ord, jsonb_build_object(
-			'key', b.key, 'mode', b.mode, 'attempts', b.attempts, 'failures', b.failures,
+		select cl.request_no, jsonb_build_object(
+			'key', cl.key, 'mode', case when cl.single then 'single' else 'batch' end,
+			'attempts', 1, 'failures', 0,
 			'emails', jsonb_agg(jsonb_build_object(
-				'id', o.id, 'kind', o.kind, 'to_email', o.to_email, 'locale', o.locale,
-				'payload', o.payload, 'created_at', o.created_at) order by o.id)
+				'id', cl.id, 'kind', cl.kind, 'to_email', cl.to_email, 'locale', cl.locale,
+				'payload', cl.payload, 'created_at', cl.created_at) order by cl.id)
 		) as request
-		from pg_temp.gongyu_claimed c
-		join public.email_outbox o on o.id = c.id
-		join public.email_batches b on b.key = o.batch_key
-		group by b.key, b.mode, b.attempts, b.failures
-	) g;
+		from claimed cl
+		group by cl.key, cl.single, cl.request_no
+	) r;
 	return v_result;
 end;
 $$;

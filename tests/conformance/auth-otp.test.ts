@@ -215,12 +215,10 @@ describe.each(backends)('auth one-time codes and links on %s', (backend) => {
 
 	it('sends links only to allowed redirect targets, else to the site', async () => {
 		const evil = unique('evil');
-		await t
-			.anon()
-			.auth.signInWithOtp({
-				email: evil,
-				options: { emailRedirectTo: 'https://evil.example/steal' }
-			});
+		await t.anon().auth.signInWithOtp({
+			email: evil,
+			options: { emailRedirectTo: 'https://evil.example/steal' }
+		});
 		expect(lastMail(evil).redirectTo).toBe(APP);
 		const lookalike = unique('lookalike');
 		await t.anon().auth.signInWithOtp({
@@ -358,6 +356,33 @@ describe.each(backends)('auth one-time codes and links on %s', (backend) => {
 		const unknown = await t.anon().auth.resetPasswordForEmail(unique('nobody'));
 		expect(unknown.error).toBeNull();
 		expect(t.mail.length).toBe(before);
+	});
+
+	it('recovers through a PKCE link, signalling the recovery to the client', async () => {
+		const email = unique('pkce-recover');
+		await t
+			.admin()
+			.auth.admin.createUser({ email, password: 'lost password', email_confirm: true });
+		const client = pkceClient();
+		const events: string[] = [];
+		client.auth.onAuthStateChange((event) => void events.push(event));
+		await client.auth.resetPasswordForEmail(email, { redirectTo: `${APP}/auth/callback` });
+		const mail = lastMail(email);
+		expect(mail.type).toBe('recovery');
+		expect(mail.tokenHash.startsWith('pkce_')).toBe(true);
+		const code = (await follow(mail.actionLink)).searchParams.get('code')!;
+		const { data, error } = await client.auth.exchangeCodeForSession(code);
+		expect(error).toBeNull();
+		expect(data.redirectType).toBe('recovery');
+		expect(decode(data.session!.access_token).amr).toEqual([
+			{ method: 'recovery', timestamp: expect.any(Number) }
+		]);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		expect(events).toContain('PASSWORD_RECOVERY');
+		expect((await client.auth.updateUser({ password: 'found password' })).error).toBeNull();
+		expect(
+			(await t.anon().auth.signInWithPassword({ email, password: 'found password' })).error
+		).toBeNull();
 	});
 
 	it('generates links an admin can hand out: token_hash and email_otp both verify', async () => {

@@ -158,7 +158,9 @@ describe.each(['memory', 'postgres'] as const)('the standalone embedded Supabase
 		expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
 	});
 
-	it.runIf(backend === 'postgres')('sees a new table after notify pgrst, reload schema', async ({ skip }) => {
+	// Only a server database can be changed from outside the running command.
+	if (backend !== 'postgres') return;
+	it('sees a new table after notify pgrst, reload schema', async ({ skip }) => {
 		if (!available) skip();
 		const anon = client(status, status.PUBLISHABLE_KEY);
 		const before = await anon.from('shelves').select('*');

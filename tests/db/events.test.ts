@@ -45,7 +45,10 @@ async function eventWithFamilies(capacity: number, count: number) {
 	const regs: string[] = [];
 	for (const f of made) {
 		const client = domain.as(await accessToken(f.user));
-		const { data, error } = await client.rpc('register_family', { p_event_id: id, p_member_ids: [f.parentId] });
+		const { data, error } = await client.rpc('register_family', {
+			p_event_id: id,
+			p_member_ids: [f.parentId]
+		});
 		expect(error).toBeNull();
 		regs.push(data.registration_id);
 	}
@@ -67,7 +70,9 @@ describe('staff creating events', () => {
 			.select('slug, status, seats_taken')
 			.single();
 		expect(error).toBeNull();
-		expect(data?.slug).toMatch(new RegExp(`^${shanghaiAt(12, '09:00').slice(0, 10)}-sports-day-[a-z0-9]{4}$`));
+		expect(data?.slug).toMatch(
+			new RegExp(`^${shanghaiAt(12, '09:00').slice(0, 10)}-sports-day-[a-z0-9]{4}$`)
+		);
 		expect(data).toMatchObject({ status: 'draft', seats_taken: 0 });
 	});
 
@@ -113,7 +118,11 @@ describe('staff creating events', () => {
 describe('staff changing events', () => {
 	it('emails every registered family (confirmed and waitlisted) when the time changes', async () => {
 		const { id, regs } = await eventWithFamilies(1, 3);
-		const before = await row<{ sequence: string }>(domain, 'select sequence::text from public.events where id = $1::uuid', [id]);
+		const before = await row<{ sequence: string }>(
+			domain,
+			'select sequence::text from public.events where id = $1::uuid',
+			[id]
+		);
 		const { error } = await w.client.staffA
 			.from('events')
 			.update({ starts_at: shanghaiAt(11, '10:00'), ends_at: shanghaiAt(11, '12:00') })
@@ -125,7 +134,11 @@ describe('staff changing events', () => {
 			[id]
 		);
 		expect(changed.map((c) => c.registration_id).sort()).toEqual(regs.slice().sort());
-		const after = await row<{ sequence: string }>(domain, 'select sequence::text from public.events where id = $1::uuid', [id]);
+		const after = await row<{ sequence: string }>(
+			domain,
+			'select sequence::text from public.events where id = $1::uuid',
+			[id]
+		);
 		expect(Number(after.sequence)).toBe(Number(before.sequence) + 1);
 	});
 
@@ -137,15 +150,24 @@ describe('staff changing events', () => {
 
 	it('emails every registered family when the event is cancelled, and a cancelled event stays cancelled', async () => {
 		const { id, regs } = await eventWithFamilies(1, 2);
-		await w.client.staffA.from('events').update({ status: 'cancelled', cancelled_reason: '天气原因' }).eq('id', id);
+		await w.client.staffA
+			.from('events')
+			.update({ status: 'cancelled', cancelled_reason: '天气原因' })
+			.eq('id', id);
 		const cancelled = await rows<{ registration_id: string; payload: string }>(
 			domain,
 			`select registration_id::text, payload::text from public.email_outbox where event_id = $1::uuid and kind = 'event_cancelled'`,
 			[id]
 		);
 		expect(cancelled.map((c) => c.registration_id).sort()).toEqual(regs.slice().sort());
-		expect(JSON.parse(cancelled[0].payload).event).toMatchObject({ status: 'cancelled', cancelled_reason: '天气原因' });
-		const reopen = await w.client.staffA.from('events').update({ status: 'published' }).eq('id', id);
+		expect(JSON.parse(cancelled[0].payload).event).toMatchObject({
+			status: 'cancelled',
+			cancelled_reason: '天气原因'
+		});
+		const reopen = await w.client.staffA
+			.from('events')
+			.update({ status: 'published' })
+			.eq('id', id);
 		expect(codeOf(reopen)).toBe('event_cancelled');
 	});
 
@@ -153,7 +175,9 @@ describe('staff changing events', () => {
 		const { id } = await eventWithFamilies(3, 3);
 		const result = await w.client.staffA.from('events').update({ capacity: 2 }).eq('id', id);
 		expect(codeOf(result)).toBe('capacity_below_confirmed');
-		expect((await w.client.staffA.from('events').update({ capacity: 3 }).eq('id', id)).error).toBeNull();
+		expect(
+			(await w.client.staffA.from('events').update({ capacity: 3 }).eq('id', id)).error
+		).toBeNull();
 	});
 
 	it('promotes waitlisted families in order when places are added', async () => {
@@ -171,21 +195,31 @@ describe('staff changing events', () => {
 			['confirmed', null],
 			['waitlisted', '1']
 		]);
-		expect(await kindsFor(id)).toEqual(expect.arrayContaining(['waitlist_promoted', 'waitlist_promoted']));
-		const event = await row(domain, 'select seats_taken::text, waitlist_count::text from public.events where id = $1::uuid', [id]);
+		expect(await kindsFor(id)).toEqual(
+			expect.arrayContaining(['waitlist_promoted', 'waitlist_promoted'])
+		);
+		const event = await row(
+			domain,
+			'select seats_taken::text, waitlist_count::text from public.events where id = $1::uuid',
+			[id]
+		);
 		expect(event).toEqual({ seats_taken: '3', waitlist_count: '1' });
 	});
 
 	it('fails with event_has_registrations when unpublishing an event families registered for', async () => {
 		const { id } = await eventWithFamilies(2, 1);
-		expect(codeOf(await w.client.staffA.from('events').update({ status: 'draft' }).eq('id', id))).toBe(
-			'event_has_registrations'
-		);
+		expect(
+			codeOf(await w.client.staffA.from('events').update({ status: 'draft' }).eq('id', id))
+		).toBe('event_has_registrations');
 	});
 
-	it("staff of another organisation change nothing", async () => {
+	it('staff of another organisation change nothing', async () => {
 		const { id } = await eventWithFamilies(2, 1);
-		const { data } = await w.client.staffB.from('events').update({ status: 'cancelled' }).eq('id', id).select('id');
+		const { data } = await w.client.staffB
+			.from('events')
+			.update({ status: 'cancelled' })
+			.eq('id', id)
+			.select('id');
 		expect(data ?? []).toEqual([]);
 		expect(await kindsFor(id)).toEqual(['registration_confirmed']);
 	});

@@ -82,7 +82,11 @@ describe('register_family', () => {
 		);
 		expect(JSON.parse(payload.payload)).toMatchObject({
 			event: { id, title_zh: '测试活动', place_zh: '测试地址' },
-			registration: { status: 'confirmed', seats: 2, check_in_code: expect.stringMatching(/^[0-9A-Z]{6}$/) },
+			registration: {
+				status: 'confirmed',
+				seats: 2,
+				check_in_code: expect.stringMatching(/^[0-9A-Z]{6}$/)
+			},
 			guardian_name: '家长甲',
 			attendees: expect.arrayContaining([{ kind: 'child', nickname: '乐乐' }])
 		});
@@ -91,7 +95,10 @@ describe('register_family', () => {
 	it('anyone can see how full an event is without reading registrations', async () => {
 		const id = await event({ capacity: 7 });
 		await register(w.client.guardianA, id, [w.parentA, w.childA]);
-		const { data } = await w.client.anon.from('events').select('capacity, seats_taken, waitlist_count').eq('id', id);
+		const { data } = await w.client.anon
+			.from('events')
+			.select('capacity, seats_taken, waitlist_count')
+			.eq('id', id);
 		expect(data).toEqual([{ capacity: 7, seats_taken: 2, waitlist_count: 0 }]);
 		const regs = await w.client.anon.from('registrations').select('id').eq('event_id', id);
 		expect(regs.data ?? []).toEqual([]);
@@ -105,7 +112,9 @@ describe('register_family', () => {
 		expect(second.data).toMatchObject({ status: 'waitlisted', waitlist_position: 1 });
 		const third = await register(c.client, id, [c.parentId, c.childId]);
 		expect(third.data).toMatchObject({ status: 'waitlisted', waitlist_position: 2 });
-		expect((await outbox(third.data.registration_id)).map((o) => o.kind)).toEqual(['registration_waitlisted']);
+		expect((await outbox(third.data.registration_id)).map((o) => o.kind)).toEqual([
+			'registration_waitlisted'
+		]);
 		expect(await eventRow(id)).toMatchObject({ seats_taken: '2', waitlist_count: '2' });
 	});
 
@@ -116,7 +125,11 @@ describe('register_family', () => {
 		const full = await register(b.client, id, [b.parentId]);
 		expect(codeOf(full)).toBe('event_full');
 		expect(await eventRow(id)).toMatchObject({ seats_taken: '2', waitlist_count: '0' });
-		expect(await rows(domain, 'select 1 from public.registrations where family_id = $1::uuid', [b.familyId])).toEqual([]);
+		expect(
+			await rows(domain, 'select 1 from public.registrations where family_id = $1::uuid', [
+				b.familyId
+			])
+		).toEqual([]);
 	});
 
 	it('fails with registration_not_open before registration opens', async () => {
@@ -128,9 +141,13 @@ describe('register_family', () => {
 
 	it('fails with registration_closed after registration closes, and once the event has started', async () => {
 		const closed = await event({ closesInHours: -1, opensInHours: -48 });
-		expect(codeOf(await register(w.client.guardianA, closed, [w.parentA]))).toBe('registration_closed');
+		expect(codeOf(await register(w.client.guardianA, closed, [w.parentA]))).toBe(
+			'registration_closed'
+		);
 		const started = await event({ startsInHours: -1, hours: 3 });
-		expect(codeOf(await register(w.client.guardianA, started, [w.parentA]))).toBe('registration_closed');
+		expect(codeOf(await register(w.client.guardianA, started, [w.parentA]))).toBe(
+			'registration_closed'
+		);
 		const open = await event({ closesInHours: 1, opensInHours: -1 });
 		expect((await register(w.client.guardianA, open, [w.parentA])).error).toBeNull();
 	});
@@ -143,7 +160,9 @@ describe('register_family', () => {
 		expect(tooYoung.error?.hint).toBe('For children aged 5 to 10.');
 		const tooOld = await event({ minAge: 2, maxAge: 7 });
 		expect(codeOf(await register(w.client.guardianA, tooOld, [w.childA]))).toBe('age_out_of_range');
-		expect((await register(w.client.guardianA, id, [w.parentA, w.childA])).data?.status).toBe('confirmed');
+		expect((await register(w.client.guardianA, id, [w.parentA, w.childA])).data?.status).toBe(
+			'confirmed'
+		);
 	});
 
 	it('counts age at the start of the event, not today', async () => {
@@ -158,9 +177,9 @@ describe('register_family', () => {
 		expect(codeOf(over)).toBe('seat_limit_exceeded');
 		expect(over.error?.hint).toBe('At most 2 people per family.');
 		const tiny = await event({ capacity: 2, maxSeats: 4, minAge: null, maxAge: null });
-		expect(codeOf(await register(w.client.guardianA, tiny, [w.parentA, w.childA, w.toddlerA]))).toBe(
-			'seat_limit_exceeded'
-		);
+		expect(
+			codeOf(await register(w.client.guardianA, tiny, [w.parentA, w.childA, w.toddlerA]))
+		).toBe('seat_limit_exceeded');
 		expect((await register(w.client.guardianA, limited, [w.parentA, w.childA])).error).toBeNull();
 	});
 
@@ -168,26 +187,34 @@ describe('register_family', () => {
 		const id = await event();
 		const first = await register(w.client.guardianA, id, [w.parentA]);
 		expect(codeOf(await register(w.client.guardianA, id, [w.childA]))).toBe('already_registered');
-		await w.client.guardianA.rpc('cancel_registration', { p_registration_id: first.data.registration_id });
+		await w.client.guardianA.rpc('cancel_registration', {
+			p_registration_id: first.data.registration_id
+		});
 		expect((await register(w.client.guardianA, id, [w.childA])).error).toBeNull();
 	});
 
 	it('fails with event_cancelled and event_not_found (drafts are not found either)', async () => {
 		const cancelled = await event({ status: 'cancelled' });
-		expect(codeOf(await register(w.client.guardianA, cancelled, [w.parentA]))).toBe('event_cancelled');
+		expect(codeOf(await register(w.client.guardianA, cancelled, [w.parentA]))).toBe(
+			'event_cancelled'
+		);
 		const draft = await event({ status: 'draft' });
 		expect(codeOf(await register(w.client.guardianA, draft, [w.parentA]))).toBe('event_not_found');
 		expect(
-			codeOf(await register(w.client.guardianA, '00000000-0000-4000-8000-000000000000', [w.parentA]))
+			codeOf(
+				await register(w.client.guardianA, '00000000-0000-4000-8000-000000000000', [w.parentA])
+			)
 		).toBe('event_not_found');
 	});
 
 	it("fails with not_family_member for another family's member", async () => {
 		const id = await event();
-		expect(codeOf(await register(w.client.guardianA, id, [w.parentA, w.childB]))).toBe('not_family_member');
-		expect(codeOf(await register(w.client.guardianA, id, ['00000000-0000-4000-8000-000000000000']))).toBe(
+		expect(codeOf(await register(w.client.guardianA, id, [w.parentA, w.childB]))).toBe(
 			'not_family_member'
 		);
+		expect(
+			codeOf(await register(w.client.guardianA, id, ['00000000-0000-4000-8000-000000000000']))
+		).toBe('not_family_member');
 	});
 
 	it('fails with no_attendees when nobody is chosen, and family_required without a family', async () => {
@@ -236,7 +263,11 @@ describe('cancel_registration', () => {
 		const result = await w.client.guardianA.rpc('cancel_registration', {
 			p_registration_id: reg.data.registration_id
 		});
-		expect(result.data).toEqual({ registration_id: reg.data.registration_id, status: 'cancelled', promoted: 0 });
+		expect(result.data).toEqual({
+			registration_id: reg.data.registration_id,
+			status: 'cancelled',
+			promoted: 0
+		});
 		expect(await eventRow(id)).toMatchObject({ seats_taken: '0' });
 		expect((await outbox(reg.data.registration_id)).map((o) => o.kind)).toEqual([
 			'registration_confirmed',
@@ -271,22 +302,32 @@ describe('cancel_registration', () => {
 			);
 
 		// One place frees: f2 (two people) does not fit and keeps first place; f3 goes in.
-		const cancel5 = await f5.client.rpc('cancel_registration', { p_registration_id: r5.data.registration_id });
+		const cancel5 = await f5.client.rpc('cancel_registration', {
+			p_registration_id: r5.data.registration_id
+		});
 		expect(cancel5.data.promoted).toBe(1);
 		let s = await state();
 		expect(s[r2.data.registration_id]).toBe('waitlisted 1');
 		expect(s[r3.data.registration_id]).toBe('confirmed');
 		expect(s[r4.data.registration_id]).toBe('waitlisted 2');
-		expect((await outbox(r3.data.registration_id)).map((o) => o.kind)).toContain('waitlist_promoted');
-		expect((await outbox(r2.data.registration_id)).map((o) => o.kind)).not.toContain('waitlist_promoted');
+		expect((await outbox(r3.data.registration_id)).map((o) => o.kind)).toContain(
+			'waitlist_promoted'
+		);
+		expect((await outbox(r2.data.registration_id)).map((o) => o.kind)).not.toContain(
+			'waitlist_promoted'
+		);
 
 		// Staff cancel f1: again one place, again f2 is skipped and f4 goes in.
-		await w.client.staffA.rpc('cancel_registration', { p_registration_id: r1.data.registration_id });
+		await w.client.staffA.rpc('cancel_registration', {
+			p_registration_id: r1.data.registration_id
+		});
 		s = await state();
 		expect(s[r2.data.registration_id]).toBe('waitlisted 1');
 		expect(s[r4.data.registration_id]).toBe('confirmed');
 		// f3 and f4 leave: two places, and f2, first in line all along, fits.
-		await w.client.staffA.rpc('cancel_registration', { p_registration_id: r4.data.registration_id });
+		await w.client.staffA.rpc('cancel_registration', {
+			p_registration_id: r4.data.registration_id
+		});
 		expect((await state())[r2.data.registration_id]).toBe('waitlisted 1');
 		await f3.client.rpc('cancel_registration', { p_registration_id: r3.data.registration_id });
 		s = await state();
@@ -302,9 +343,13 @@ describe('cancel_registration', () => {
 			where id = $1`,
 			[id]
 		);
-		const late = await w.client.guardianA.rpc('cancel_registration', { p_registration_id: reg.data.registration_id });
+		const late = await w.client.guardianA.rpc('cancel_registration', {
+			p_registration_id: reg.data.registration_id
+		});
 		expect(codeOf(late)).toBe('too_late_to_cancel');
-		const byStaff = await w.client.staffA.rpc('cancel_registration', { p_registration_id: reg.data.registration_id });
+		const byStaff = await w.client.staffA.rpc('cancel_registration', {
+			p_registration_id: reg.data.registration_id
+		});
 		expect(byStaff.data?.status).toBe('cancelled');
 	});
 
@@ -312,9 +357,11 @@ describe('cancel_registration', () => {
 		const id = await event();
 		const reg = await register(w.client.guardianA, id, [w.parentA]);
 		for (const who of [w.client.guardianB, w.client.staffB, w.client.admin]) {
-			expect(codeOf(await who.rpc('cancel_registration', { p_registration_id: reg.data.registration_id }))).toBe(
-				'not_authorised'
-			);
+			expect(
+				codeOf(
+					await who.rpc('cancel_registration', { p_registration_id: reg.data.registration_id })
+				)
+			).toBe('not_authorised');
 		}
 		expect(await eventRow(id)).toMatchObject({ seats_taken: '1' });
 	});
@@ -322,9 +369,15 @@ describe('cancel_registration', () => {
 	it('fails with registration_not_active twice over, and registration_not_found for unknown ids', async () => {
 		const id = await event();
 		const reg = await register(w.client.guardianA, id, [w.parentA]);
-		await w.client.guardianA.rpc('cancel_registration', { p_registration_id: reg.data.registration_id });
+		await w.client.guardianA.rpc('cancel_registration', {
+			p_registration_id: reg.data.registration_id
+		});
 		expect(
-			codeOf(await w.client.guardianA.rpc('cancel_registration', { p_registration_id: reg.data.registration_id }))
+			codeOf(
+				await w.client.guardianA.rpc('cancel_registration', {
+					p_registration_id: reg.data.registration_id
+				})
+			)
 		).toBe('registration_not_active');
 		expect(
 			codeOf(
@@ -379,15 +432,21 @@ describe('check_in and mark_no_shows', () => {
 		);
 		const code = codes[confirmed.data.registration_id];
 		expect(codeOf(await w.client.staffB.rpc('check_in', { p_code: code }))).toBe('not_authorised');
-		expect(codeOf(await w.client.guardianA.rpc('check_in', { p_code: code }))).toBe('not_authorised');
-		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: codes[waiting.data.registration_id] }))).toBe(
-			'not_confirmed'
+		expect(codeOf(await w.client.guardianA.rpc('check_in', { p_code: code }))).toBe(
+			'not_authorised'
 		);
-		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: 'NOPE99' }))).toBe('registration_not_found');
-		await w.client.guardianB.rpc('cancel_registration', { p_registration_id: waiting.data.registration_id });
-		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: codes[waiting.data.registration_id] }))).toBe(
-			'registration_not_active'
+		expect(
+			codeOf(await w.client.staffA.rpc('check_in', { p_code: codes[waiting.data.registration_id] }))
+		).toBe('not_confirmed');
+		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: 'NOPE99' }))).toBe(
+			'registration_not_found'
 		);
+		await w.client.guardianB.rpc('cancel_registration', {
+			p_registration_id: waiting.data.registration_id
+		});
+		expect(
+			codeOf(await w.client.staffA.rpc('check_in', { p_code: codes[waiting.data.registration_id] }))
+		).toBe('registration_not_active');
 		await domain.db.query(`update public.events set status = 'cancelled' where id = $1`, [id]);
 		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: code }))).toBe('event_cancelled');
 	});
@@ -397,7 +456,9 @@ describe('check_in and mark_no_shows', () => {
 		const came = await register(w.client.guardianA, id, [w.parentA]);
 		const [absent] = await families(1);
 		const away = await register(absent.client, id, [absent.parentId]);
-		expect(codeOf(await w.client.staffA.rpc('mark_no_shows', { p_event_id: id }))).toBe('event_not_started');
+		expect(codeOf(await w.client.staffA.rpc('mark_no_shows', { p_event_id: id }))).toBe(
+			'event_not_started'
+		);
 		await domain.db.query(
 			`update public.events set starts_at = now() - interval '1 minute', ends_at = now() + interval '1 hour' where id = $1`,
 			[id]
@@ -408,7 +469,9 @@ describe('check_in and mark_no_shows', () => {
 			[came.data.registration_id]
 		);
 		await w.client.staffA.rpc('check_in', { p_code: code.check_in_code });
-		expect(codeOf(await w.client.staffB.rpc('mark_no_shows', { p_event_id: id }))).toBe('not_authorised');
+		expect(codeOf(await w.client.staffB.rpc('mark_no_shows', { p_event_id: id }))).toBe(
+			'not_authorised'
+		);
 		expect((await w.client.staffA.rpc('mark_no_shows', { p_event_id: id })).data).toBe(1);
 		const statuses = await rows<{ id: string; status: string }>(
 			domain,
@@ -420,7 +483,11 @@ describe('check_in and mark_no_shows', () => {
 			[away.data.registration_id]: 'no_show'
 		});
 		expect(
-			codeOf(await w.client.staffA.rpc('mark_no_shows', { p_event_id: '00000000-0000-4000-8000-000000000000' }))
+			codeOf(
+				await w.client.staffA.rpc('mark_no_shows', {
+					p_event_id: '00000000-0000-4000-8000-000000000000'
+				})
+			)
 		).toBe('event_not_found');
 	});
 });
@@ -443,7 +510,11 @@ describe('event_attendees', () => {
 				{ kind: 'parent', nickname: '妈妈', age: null }
 			]
 		});
-		expect(data[1]).toMatchObject({ status: 'waitlisted', waitlist_position: 1, phone_masked: null });
+		expect(data[1]).toMatchObject({
+			status: 'waitlisted',
+			waitlist_position: 1,
+			phone_masked: null
+		});
 		expect(JSON.stringify(data)).not.toMatch(/birth|email|13800001111/);
 		expect((await w.client.admin.rpc('event_attendees', { p_event_id: id })).data).toHaveLength(2);
 	});
@@ -453,28 +524,48 @@ describe('event_attendees', () => {
 		for (const who of [w.client.staffB, w.client.guardianA]) {
 			expect(codeOf(await who.rpc('event_attendees', { p_event_id: id }))).toBe('not_authorised');
 		}
-		expect((await w.client.anon.rpc('event_attendees', { p_event_id: id })).error?.code).toBe('42501');
+		expect((await w.client.anon.rpc('event_attendees', { p_event_id: id })).error?.code).toBe(
+			'42501'
+		);
 	});
 });
 
 describe('enqueue_due_reminders', () => {
 	// Far-future events, so that no other test's event is due at the same p_now.
 	async function scenario(startsInHours: number, secondReminder: boolean) {
-		const id = await event({ startsInHours, secondReminder, capacity: 3, minAge: null, maxAge: null });
+		const id = await event({
+			startsInHours,
+			secondReminder,
+			capacity: 3,
+			minAge: null,
+			maxAge: null
+		});
 		const [keep, cancelled, quiet, waiting] = await families(4);
 		const regs = {
 			keep: (await register(keep.client, id, [keep.parentId])).data.registration_id as string,
-			cancelled: (await register(cancelled.client, id, [cancelled.parentId])).data.registration_id as string,
+			cancelled: (await register(cancelled.client, id, [cancelled.parentId])).data
+				.registration_id as string,
 			quiet: (await register(quiet.client, id, [quiet.parentId])).data.registration_id as string,
 			// Two people: still waiting after one place frees.
 			waiting: (await register(waiting.client, id, [waiting.parentId, waiting.childId])).data
 				.registration_id as string
 		};
 		await cancelled.client.rpc('cancel_registration', { p_registration_id: regs.cancelled });
-		await quiet.client.from('families').update({ reminders_enabled: false }).eq('id', quiet.familyId);
-		const startsAt = new Date((await row<{ s: string }>(domain,
-			`select to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as s from public.events where id = $1::uuid`, [id])).s);
-		const at = (hoursBefore: number) => new Date(startsAt.getTime() - hoursBefore * 3600_000).toISOString();
+		await quiet.client
+			.from('families')
+			.update({ reminders_enabled: false })
+			.eq('id', quiet.familyId);
+		const startsAt = new Date(
+			(
+				await row<{ s: string }>(
+					domain,
+					`select to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as s from public.events where id = $1::uuid`,
+					[id]
+				)
+			).s
+		);
+		const at = (hoursBefore: number) =>
+			new Date(startsAt.getTime() - hoursBefore * 3600_000).toISOString();
 		const kinds = async (reg: string) =>
 			(await outbox(reg)).map((o) => o.kind).filter((k) => k.startsWith('reminder'));
 		return { id, regs, at, kinds };
@@ -488,10 +579,11 @@ describe('enqueue_due_reminders', () => {
 		expect((await service.rpc('enqueue_due_reminders', { p_now: s.at(20) })).data).toBe(0);
 		expect((await service.rpc('enqueue_due_reminders', { p_now: s.at(3) })).data).toBe(0);
 		expect(await s.kinds(s.regs.keep)).toEqual(['reminder_24h']);
-		expect((await outbox(s.regs.keep)).find((o) => o.kind === 'reminder_24h')?.idempotency_key).toBe(
-			`reminder_24h:${s.regs.keep}`
-		);
-		for (const other of [s.regs.cancelled, s.regs.quiet, s.regs.waiting]) expect(await s.kinds(other)).toEqual([]);
+		expect(
+			(await outbox(s.regs.keep)).find((o) => o.kind === 'reminder_24h')?.idempotency_key
+		).toBe(`reminder_24h:${s.regs.keep}`);
+		for (const other of [s.regs.cancelled, s.regs.quiet, s.regs.waiting])
+			expect(await s.kinds(other)).toEqual([]);
 		// Two hours before: no second reminder unless the event asks for one.
 		expect((await service.rpc('enqueue_due_reminders', { p_now: s.at(1) })).data).toBe(0);
 	});

@@ -41,8 +41,13 @@ beforeAll(async () => {
 	});
 	expect(reg.error).toBeNull();
 	fx.registrationA = reg.data.registration_id;
-	fx.outboxA = (await row<{ id: string }>(domain,
-		'select id::text from public.email_outbox where registration_id = $1::uuid', [fx.registrationA])).id;
+	fx.outboxA = (
+		await row<{ id: string }>(
+			domain,
+			'select id::text from public.email_outbox where registration_id = $1::uuid',
+			[fx.registrationA]
+		)
+	).id;
 	const byB = await w.client.staffB.rpc('request_venue_booking', {
 		p_venue_id: w.venueA,
 		p_starts_at: shanghaiAt(10, '10:00'),
@@ -142,14 +147,20 @@ describe('organisations', () => {
 		'insert',
 		['admin'],
 		(p, t) =>
-			c(p).from('organisations').insert({ kind: 'other', slug: `org-${t}`, name_zh: '新', name_en: 'New' }),
+			c(p)
+				.from('organisations')
+				.insert({ kind: 'other', slug: `org-${t}`, name_zh: '新', name_en: 'New' }),
 		(_, t) => exists('select 1 from public.organisations where slug = $1', [`org-${t}`])
 	);
 	matrix(
 		'update',
 		['staffA', 'admin'],
 		(p, t) => c(p).from('organisations').update({ description_en: t }).eq('id', w.orgA),
-		(_, t) => exists('select 1 from public.organisations where id = $1 and description_en = $2', [w.orgA, t])
+		(_, t) =>
+			exists('select 1 from public.organisations where id = $1 and description_en = $2', [
+				w.orgA,
+				t
+			])
 	);
 	matrix(
 		'delete',
@@ -160,7 +171,8 @@ describe('organisations', () => {
 			);
 			return c(p).from('organisations').delete().eq('slug', `gone-${t}`);
 		},
-		async (_, t) => !(await exists('select 1 from public.organisations where slug = $1', [`gone-${t}`]))
+		async (_, t) =>
+			!(await exists('select 1 from public.organisations where slug = $1', [`gone-${t}`]))
 	);
 });
 
@@ -171,11 +183,13 @@ describe('org_members', () => {
 		['admin'],
 		(p) => c(p).from('org_members').insert({ org_id: w.orgB, user_id: w.users.guardianC.id }),
 		async () => {
-			const found = await exists('select 1 from public.org_members where org_id = $1 and user_id = $2', [
-				w.orgB,
+			const found = await exists(
+				'select 1 from public.org_members where org_id = $1 and user_id = $2',
+				[w.orgB, w.users.guardianC.id]
+			);
+			await domain.db.query('delete from public.org_members where user_id = $1', [
 				w.users.guardianC.id
 			]);
-			await domain.db.query('delete from public.org_members where user_id = $1', [w.users.guardianC.id]);
 			return found;
 		}
 	);
@@ -188,7 +202,10 @@ describe('org_members', () => {
 			]);
 			return c(p).from('org_members').update({ role: 'manager' }).eq('user_id', w.users.staffB.id);
 		},
-		() => exists(`select 1 from public.org_members where user_id = $1 and role = 'manager'`, [w.users.staffB.id])
+		() =>
+			exists(`select 1 from public.org_members where user_id = $1 and role = 'manager'`, [
+				w.users.staffB.id
+			])
 	);
 	matrix(
 		'delete',
@@ -201,8 +218,12 @@ describe('org_members', () => {
 			return c(p).from('org_members').delete().eq('user_id', w.users.guardianC.id);
 		},
 		async () => {
-			const gone = !(await exists('select 1 from public.org_members where user_id = $1', [w.users.guardianC.id]));
-			await domain.db.query('delete from public.org_members where user_id = $1', [w.users.guardianC.id]);
+			const gone = !(await exists('select 1 from public.org_members where user_id = $1', [
+				w.users.guardianC.id
+			]));
+			await domain.db.query('delete from public.org_members where user_id = $1', [
+				w.users.guardianC.id
+			]);
 			return gone;
 		}
 	);
@@ -215,14 +236,18 @@ describe('venues', () => {
 	matrix(
 		'insert',
 		['staffA'],
-		(p, t) => c(p).from('venues').insert({ org_id: w.orgA, name_zh: `新室${t}`, capacity: 10 }),
+		(p, t) =>
+			c(p)
+				.from('venues')
+				.insert({ org_id: w.orgA, name_zh: `新室${t}`, capacity: 10 }),
 		(_, t) => exists('select 1 from public.venues where name_zh = $1', [`新室${t}`])
 	);
 	matrix(
 		'update',
 		['staffA'],
 		(p, t) => c(p).from('venues').update({ description_en: t }).eq('id', w.venueA),
-		(_, t) => exists('select 1 from public.venues where id = $1 and description_en = $2', [w.venueA, t])
+		(_, t) =>
+			exists('select 1 from public.venues where id = $1 and description_en = $2', [w.venueA, t])
 	);
 	matrix(
 		'delete',
@@ -244,15 +269,18 @@ describe('venue_opening_hours', () => {
 		'insert',
 		['staffA'],
 		(p) =>
-			c(p).from('venue_opening_hours').insert({ venue_id: w.venueA, weekday: 1, opens_at: '06:00', closes_at: '07:00' }),
+			c(p)
+				.from('venue_opening_hours')
+				.insert({ venue_id: w.venueA, weekday: 1, opens_at: '06:00', closes_at: '07:00' }),
 		async () => {
 			const found = await exists(
 				`select 1 from public.venue_opening_hours where venue_id = $1 and opens_at = '06:00'`,
 				[w.venueA]
 			);
-			await domain.db.query(`delete from public.venue_opening_hours where venue_id = $1 and opens_at = '06:00'`, [
-				w.venueA
-			]);
+			await domain.db.query(
+				`delete from public.venue_opening_hours where venue_id = $1 and opens_at = '06:00'`,
+				[w.venueA]
+			);
 			return found;
 		}
 	);
@@ -285,7 +313,11 @@ describe('venue_opening_hours', () => {
 				values ($1, 3, '05:00', '06:00') on conflict do nothing`,
 				[w.venueA]
 			);
-			return c(p).from('venue_opening_hours').delete().eq('venue_id', w.venueA).eq('opens_at', '05:00');
+			return c(p)
+				.from('venue_opening_hours')
+				.delete()
+				.eq('venue_id', w.venueA)
+				.eq('opens_at', '05:00');
 		},
 		async () => {
 			const gone = !(await exists(
@@ -307,53 +339,70 @@ describe('venue_bookings', () => {
 		'insert (only through the booking functions)',
 		nobody,
 		(p) =>
-			c(p).from('venue_bookings').insert({
-				venue_id: w.venueA,
-				org_id: w.orgA,
-				status: 'approved',
-				starts_at: shanghaiAt(30, '10:00'),
-				ends_at: shanghaiAt(30, '11:00')
-			}),
-		() => exists(`select 1 from public.venue_bookings where starts_at = $1::timestamptz`, [shanghaiAt(30, '10:00')]),
+			c(p)
+				.from('venue_bookings')
+				.insert({
+					venue_id: w.venueA,
+					org_id: w.orgA,
+					status: 'approved',
+					starts_at: shanghaiAt(30, '10:00'),
+					ends_at: shanghaiAt(30, '11:00')
+				}),
+		() =>
+			exists(`select 1 from public.venue_bookings where starts_at = $1::timestamptz`, [
+				shanghaiAt(30, '10:00')
+			]),
 		{ errorWhenDenied: true }
 	);
 	matrix(
 		'update (only through the booking functions)',
 		nobody,
 		(p) => c(p).from('venue_bookings').update({ status: 'approved' }).eq('id', fx.bookingByB),
-		() => exists(`select 1 from public.venue_bookings where id = $1 and status = 'approved'`, [fx.bookingByB])
+		() =>
+			exists(`select 1 from public.venue_bookings where id = $1 and status = 'approved'`, [
+				fx.bookingByB
+			])
 	);
 	matrix(
 		'delete (only through the booking functions)',
 		nobody,
 		(p) => c(p).from('venue_bookings').delete().eq('id', fx.bookingByB),
-		async () => !(await exists('select 1 from public.venue_bookings where id = $1', [fx.bookingByB]))
+		async () =>
+			!(await exists('select 1 from public.venue_bookings where id = $1', [fx.bookingByB]))
 	);
 });
 
 describe('events', () => {
-	describe('published event', () => selectMatrix('events', everyone, () => ['id', fx.eventPublished]));
-	describe('draft event', () => selectMatrix('events', ['staffA', 'admin'], () => ['id', fx.eventDraft]));
+	describe('published event', () =>
+		selectMatrix('events', everyone, () => ['id', fx.eventPublished]));
+	describe('draft event', () =>
+		selectMatrix('events', ['staffA', 'admin'], () => ['id', fx.eventDraft]));
 	matrix(
 		'insert',
 		['staffA'],
 		(p, t) =>
-			c(p).from('events').insert({
-				org_id: w.orgA,
-				slug: `new-${t}`,
-				category: 'parent_class',
-				title_zh: '新活动',
-				starts_at: shanghaiAt(20, '19:00'),
-				ends_at: shanghaiAt(20, '20:30'),
-				capacity: 30
-			}),
+			c(p)
+				.from('events')
+				.insert({
+					org_id: w.orgA,
+					slug: `new-${t}`,
+					category: 'parent_class',
+					title_zh: '新活动',
+					starts_at: shanghaiAt(20, '19:00'),
+					ends_at: shanghaiAt(20, '20:30'),
+					capacity: 30
+				}),
 		(_, t) => exists('select 1 from public.events where slug = $1', [`new-${t}`])
 	);
 	matrix(
 		'update',
 		['staffA'],
 		(p, t) => c(p).from('events').update({ summary_en: t }).eq('id', fx.eventPublished),
-		(_, t) => exists('select 1 from public.events where id = $1 and summary_en = $2', [fx.eventPublished, t])
+		(_, t) =>
+			exists('select 1 from public.events where id = $1 and summary_en = $2', [
+				fx.eventPublished,
+				t
+			])
 	);
 	matrix(
 		'delete (drafts only)',
@@ -379,14 +428,16 @@ describe('privacy_texts', () => {
 		'insert',
 		['admin'],
 		(p, t) =>
-			c(p).from('privacy_texts').insert({
-				version: `v-${t}`,
-				title_zh: '新',
-				title_en: 'New',
-				body_zh: '正文',
-				body_en: 'Body',
-				published_at: '2099-01-01T00:00:00Z'
-			}),
+			c(p)
+				.from('privacy_texts')
+				.insert({
+					version: `v-${t}`,
+					title_zh: '新',
+					title_en: 'New',
+					body_zh: '正文',
+					body_en: 'Body',
+					published_at: '2099-01-01T00:00:00Z'
+				}),
 		(_, t) => exists('select 1 from public.privacy_texts where version = $1', [`v-${t}`])
 	);
 	matrix(
@@ -400,7 +451,10 @@ describe('privacy_texts', () => {
 			);
 			return c(p).from('privacy_texts').update({ title_en: 'Changed' }).eq('version', `u-${t}`);
 		},
-		(_, t) => exists(`select 1 from public.privacy_texts where version = $1 and title_en = 'Changed'`, [`u-${t}`])
+		(_, t) =>
+			exists(`select 1 from public.privacy_texts where version = $1 and title_en = 'Changed'`, [
+				`u-${t}`
+			])
 	);
 	matrix(
 		'delete',
@@ -413,7 +467,8 @@ describe('privacy_texts', () => {
 			);
 			return c(p).from('privacy_texts').delete().eq('version', `d-${t}`);
 		},
-		async (_, t) => !(await exists('select 1 from public.privacy_texts where version = $1', [`d-${t}`]))
+		async (_, t) =>
+			!(await exists('select 1 from public.privacy_texts where version = $1', [`d-${t}`]))
 	);
 });
 
@@ -443,19 +498,33 @@ describe('families', () => {
 			.from('families')
 			.insert({ guardian_name: '家长丙', email: w.users.guardianC.email });
 		expect(second.error?.code).toBe('23505');
-		await domain.db.query('delete from public.families where guardian_id = $1', [w.users.guardianC.id]);
+		await domain.db.query('delete from public.families where guardian_id = $1', [
+			w.users.guardianC.id
+		]);
 	});
 	it('a guardian cannot choose their own unsubscribe token', async () => {
 		const result = await w.client.guardianC
 			.from('families')
-			.insert({ guardian_name: 'C', email: w.users.guardianC.email, unsubscribe_token: randomUUID() });
+			.insert({
+				guardian_name: 'C',
+				email: w.users.guardianC.email,
+				unsubscribe_token: randomUUID()
+			});
 		expect(result.error?.code).toBe('42501');
 	});
 	matrix(
 		'update',
 		['guardianA'],
-		(p, t) => c(p).from('families').update({ guardian_name: `甲${t}` }).eq('id', w.familyA),
-		(_, t) => exists('select 1 from public.families where id = $1 and guardian_name = $2', [w.familyA, `甲${t}`])
+		(p, t) =>
+			c(p)
+				.from('families')
+				.update({ guardian_name: `甲${t}` })
+				.eq('id', w.familyA),
+		(_, t) =>
+			exists('select 1 from public.families where id = $1 and guardian_name = $2', [
+				w.familyA,
+				`甲${t}`
+			])
 	);
 	// Each attempt gets a world of its own, since a family can be deleted only once.
 	matrix(
@@ -473,9 +542,14 @@ describe('families', () => {
 			`insert into public.families (guardian_id, guardian_name, email) values ($1, 'C', $2)`,
 			[w.users.guardianC.id, w.users.guardianC.email]
 		);
-		const result = await w.client.guardianC.from('families').delete().eq('guardian_id', w.users.guardianC.id);
+		const result = await w.client.guardianC
+			.from('families')
+			.delete()
+			.eq('guardian_id', w.users.guardianC.id);
 		expect(result.error).toBeNull();
-		expect(await exists('select 1 from public.families where guardian_id = $1', [w.users.guardianC.id])).toBe(false);
+		expect(
+			await exists('select 1 from public.families where guardian_id = $1', [w.users.guardianC.id])
+		).toBe(false);
 	});
 });
 
@@ -484,14 +558,18 @@ describe('family_members', () => {
 	matrix(
 		'insert into family A',
 		['guardianA'],
-		(p, t) => c(p).from('family_members').insert({ family_id: w.familyA, kind: 'grandparent', nickname: `奶奶${t}` }),
+		(p, t) =>
+			c(p)
+				.from('family_members')
+				.insert({ family_id: w.familyA, kind: 'grandparent', nickname: `奶奶${t}` }),
 		(_, t) => exists('select 1 from public.family_members where nickname = $1', [`奶奶${t}`])
 	);
 	matrix(
 		'update',
 		['guardianA'],
 		(p, t) => c(p).from('family_members').update({ grade: t }).eq('id', w.childA),
-		(_, t) => exists('select 1 from public.family_members where id = $1 and grade = $2', [w.childA, t])
+		(_, t) =>
+			exists('select 1 from public.family_members where id = $1 and grade = $2', [w.childA, t])
 	);
 	matrix(
 		'delete',
@@ -503,7 +581,8 @@ describe('family_members', () => {
 			);
 			return c(p).from('family_members').delete().eq('nickname', `爸爸${t}`);
 		},
-		async (_, t) => !(await exists('select 1 from public.family_members where nickname = $1', [`爸爸${t}`]))
+		async (_, t) =>
+			!(await exists('select 1 from public.family_members where nickname = $1', [`爸爸${t}`]))
 	);
 });
 
@@ -513,15 +592,24 @@ describe('consents', () => {
 		'insert (only through give_consent)',
 		nobody,
 		(p) =>
-			c(p).from('consents').insert({ family_id: w.familyA, user_id: w.users.guardianA.id, version: '2099' }),
+			c(p)
+				.from('consents')
+				.insert({ family_id: w.familyA, user_id: w.users.guardianA.id, version: '2099' }),
 		() => exists(`select 1 from public.consents where version = '2099'`, []),
 		{ errorWhenDenied: true }
 	);
 	matrix(
 		'update (consents are never edited)',
 		nobody,
-		(p) => c(p).from('consents').update({ agreed_at: '2000-01-01T00:00:00Z' }).eq('family_id', w.familyA),
-		() => exists(`select 1 from public.consents where family_id = $1 and agreed_at < '2001-01-01'`, [w.familyA])
+		(p) =>
+			c(p)
+				.from('consents')
+				.update({ agreed_at: '2000-01-01T00:00:00Z' })
+				.eq('family_id', w.familyA),
+		() =>
+			exists(`select 1 from public.consents where family_id = $1 and agreed_at < '2001-01-01'`, [
+				w.familyA
+			])
 	);
 	matrix(
 		'delete',
@@ -551,35 +639,48 @@ describe('registrations', () => {
 		'update (only through the registration functions)',
 		nobody,
 		(p) => c(p).from('registrations').update({ status: 'attended' }).eq('id', fx.registrationA),
-		() => exists(`select 1 from public.registrations where id = $1 and status = 'attended'`, [fx.registrationA])
+		() =>
+			exists(`select 1 from public.registrations where id = $1 and status = 'attended'`, [
+				fx.registrationA
+			])
 	);
 	matrix(
 		'delete',
 		nobody,
 		(p) => c(p).from('registrations').delete().eq('id', fx.registrationA),
-		async () => !(await exists('select 1 from public.registrations where id = $1', [fx.registrationA]))
+		async () =>
+			!(await exists('select 1 from public.registrations where id = $1', [fx.registrationA]))
 	);
 });
 
 describe('registration_attendees', () => {
 	// Staff see attendees only through event_attendees(): nickname and age, nothing else.
-	selectMatrix('registration_attendees', ['guardianA', 'admin'], () => ['registration_id', fx.registrationA]);
+	selectMatrix('registration_attendees', ['guardianA', 'admin'], () => [
+		'registration_id',
+		fx.registrationA
+	]);
 	matrix(
 		'insert',
 		nobody,
-		(p) => c(p).from('registration_attendees').insert({ registration_id: fx.registrationA, member_id: w.toddlerA }),
+		(p) =>
+			c(p)
+				.from('registration_attendees')
+				.insert({ registration_id: fx.registrationA, member_id: w.toddlerA }),
 		() =>
-			exists('select 1 from public.registration_attendees where registration_id = $1 and member_id = $2', [
-				fx.registrationA,
-				w.toddlerA
-			]),
+			exists(
+				'select 1 from public.registration_attendees where registration_id = $1 and member_id = $2',
+				[fx.registrationA, w.toddlerA]
+			),
 		{ errorWhenDenied: true }
 	);
 	matrix(
 		'update',
 		nobody,
 		(p) =>
-			c(p).from('registration_attendees').update({ member_id: w.toddlerA }).eq('registration_id', fx.registrationA),
+			c(p)
+				.from('registration_attendees')
+				.update({ member_id: w.toddlerA })
+				.eq('registration_id', fx.registrationA),
 		() => exists('select 1 from public.registration_attendees where member_id = $1', [w.toddlerA])
 	);
 	matrix(
@@ -587,7 +688,9 @@ describe('registration_attendees', () => {
 		nobody,
 		(p) => c(p).from('registration_attendees').delete().eq('registration_id', fx.registrationA),
 		async () =>
-			!(await exists('select 1 from public.registration_attendees where registration_id = $1', [fx.registrationA]))
+			!(await exists('select 1 from public.registration_attendees where registration_id = $1', [
+				fx.registrationA
+			]))
 	);
 });
 
@@ -597,7 +700,9 @@ describe('email_outbox', () => {
 		'insert (only the database and the dispatcher write emails)',
 		nobody,
 		(p, t) =>
-			c(p).from('email_outbox').insert({ kind: 'spam', to_email: 'x@example.com', idempotency_key: `spam-${t}` }),
+			c(p)
+				.from('email_outbox')
+				.insert({ kind: 'spam', to_email: 'x@example.com', idempotency_key: `spam-${t}` }),
 		(_, t) => exists('select 1 from public.email_outbox where idempotency_key = $1', [`spam-${t}`]),
 		{ errorWhenDenied: true }
 	);
@@ -605,7 +710,10 @@ describe('email_outbox', () => {
 		'update',
 		nobody,
 		(p) => c(p).from('email_outbox').update({ to_email: 'evil@example.com' }).eq('id', fx.outboxA),
-		() => exists(`select 1 from public.email_outbox where id = $1 and to_email = 'evil@example.com'`, [fx.outboxA])
+		() =>
+			exists(`select 1 from public.email_outbox where id = $1 and to_email = 'evil@example.com'`, [
+				fx.outboxA
+			])
 	);
 	matrix(
 		'delete',

@@ -129,7 +129,7 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				staff.from('venue_opening_hours').select('weekday, opens_at, closes_at').eq('venue_id', venueId)
 			);
 			expect(hours).toHaveLength(7);
-			expect(hours[0]).toMatchObject({ opens_at: '08:00:00', closes_at: '21:00:00' });
+			expect(hours?.[0]).toMatchObject({ opens_at: '08:00:00', closes_at: '21:00:00' });
 		});
 
 		it('staff of another organisation cannot change the room, and nothing changes', async () => {

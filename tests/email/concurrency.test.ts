@@ -6,7 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedSupabase, type EmbeddedSupabase } from '../../src/lib/server/embedded-supabase';
+import {
+	createEmbeddedSupabase,
+	type EmbeddedSupabase
+} from '../../src/lib/server/embedded-supabase';
 import { openPostgres, type Database } from '../../src/lib/server/embedded-supabase/database';
 import { applyBootstrap, migrate } from '../../src/lib/server/embedded-supabase/migrate';
 import { createDispatcher, type Dispatcher } from '../../src/lib/server/email/dispatcher';
@@ -26,7 +29,11 @@ interface Server {
 
 async function appServer(url: string): Promise<Server> {
 	const db = await openPostgres({ connectionString: url, max: 5 });
-	const embedded = await createEmbeddedSupabase({ db, apiUrl: API_URL, mailer: { send: async () => {} } });
+	const embedded = await createEmbeddedSupabase({
+		db,
+		apiUrl: API_URL,
+		mailer: { send: async () => {} }
+	});
 	return { db, embedded, admin: makeClient(API_URL, embedded.keys.secret, embedded.fetch) };
 }
 
@@ -82,10 +89,18 @@ describe.skipIf(!available)('email delivery on the PostgreSQL server', () => {
 			events.push(event);
 		}
 		// Confirmations (sent one by one, with attachments) for 30 of them, queued as register_family does.
-		await a.db.query(`
+		await a.db.query(
+			`
 			select private.email_family('registration_confirmed', r.id, 'registration_confirmed:' || r.id)
-			from public.registrations r where r.event_id = $1::uuid order by r.id limit 30`, [events[0].eventId]);
-		capture.inject({ status: 500 }, { status: 429, retryAfter: 1 }, { acceptThenDrop: true }, { status: 503 });
+			from public.registrations r where r.event_id = $1::uuid order by r.id limit 30`,
+			[events[0].eventId]
+		);
+		capture.inject(
+			{ status: 500 },
+			{ status: 429, retryAfter: 1 },
+			{ acceptThenDrop: true },
+			{ status: 503 }
+		);
 
 		const at = new Date(events[0].startsAt.getTime() - 23 * 3600_000).toISOString();
 		let ticksDone = false;
@@ -109,7 +124,11 @@ describe.skipIf(!available)('email delivery on the PostgreSQL server', () => {
 				await sleep(100);
 			}
 		};
-		const [queued] = await Promise.all([ticks, work(dispatcher(a, 'server-a')), work(dispatcher(b, 'server-b'))]);
+		const [queued] = await Promise.all([
+			ticks,
+			work(dispatcher(a, 'server-a')),
+			work(dispatcher(b, 'server-b'))
+		]);
 
 		// Both ticks together queued each reminder once.
 		expect(queued.reduce((x, y) => x + y, 0)).toBe(1200);
@@ -126,12 +145,18 @@ describe.skipIf(!available)('email delivery on the PostgreSQL server', () => {
 		}
 		expect(deliveries.size).toBe(1230);
 		expect(new Set(rows.map((r) => r.provider_id)).size).toBe(1230);
-		expect(new Set(capture.emails.map((e) => e.id))).toEqual(new Set(rows.map((r) => r.provider_id)));
+		expect(new Set(capture.emails.map((e) => e.id))).toEqual(
+			new Set(rows.map((r) => r.provider_id))
+		);
 
 		// The faults happened, and both servers did part of the work.
 		expect(capture.pendingFaults()).toBe(0);
-		expect(capture.requests.filter((r) => r.outcome === 'replayed').length).toBeGreaterThanOrEqual(1);
-		const workers = await a.db.query<{ worker: string }>(`select distinct worker from public.email_batches`);
+		expect(capture.requests.filter((r) => r.outcome === 'replayed').length).toBeGreaterThanOrEqual(
+			1
+		);
+		const workers = await a.db.query<{ worker: string }>(
+			`select distinct worker from public.email_batches`
+		);
 		expect(workers.rows.map((r) => r.worker).sort()).toEqual(['server-a', 'server-b']);
 	});
 
@@ -154,7 +179,11 @@ describe.skipIf(!available)('email delivery on the PostgreSQL server', () => {
 		expect(exit.signal).toBe('SIGKILL');
 		expect(capture.emails).toHaveLength(60);
 		const stuck = await outboxRows(a.db, `event_id = '${event.eventId}'`);
-		expect(stuck.every((r) => r.status === 'sending' && r.batch_key === capture.requests[0].idempotencyKey)).toBe(true);
+		expect(
+			stuck.every(
+				(r) => r.status === 'sending' && r.batch_key === capture.requests[0].idempotencyKey
+			)
+		).toBe(true);
 
 		await dispatcher(b, 'server-after-restart').drain(15_000);
 		expect(capture.requests).toHaveLength(2);

@@ -12,7 +12,11 @@ import { API_URL, makeClient } from '../support/embedded';
 
 async function main() {
 	const db = await openPostgres({ connectionString: process.env.DATABASE_URL!, max: 2 });
-	const embedded = await createEmbeddedSupabase({ db, apiUrl: API_URL, mailer: { send: async () => {} } });
+	const embedded = await createEmbeddedSupabase({
+		db,
+		apiUrl: API_URL,
+		mailer: { send: async () => {} }
+	});
 	const dispatcher = createDispatcher({
 		client: makeClient(API_URL, embedded.keys.secret, embedded.fetch),
 		transport: resendTransport({ apiKey: 're_test_key', baseUrl: process.env.RESEND_BASE_URL! }),

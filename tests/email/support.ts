@@ -14,11 +14,17 @@ export interface EventFixture {
 }
 
 let counter = 0;
-const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const unique = () =>
+	`${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export async function createEvent(
 	db: Database,
-	options: { startsInHours?: number; capacity?: number; secondReminder?: boolean; orgId?: string } = {}
+	options: {
+		startsInHours?: number;
+		capacity?: number;
+		secondReminder?: boolean;
+		orgId?: string;
+	} = {}
 ): Promise<EventFixture> {
 	const startsAt = new Date(Date.now() + (options.startsInHours ?? 72) * 3600_000);
 	startsAt.setUTCSeconds(0, 0);
@@ -39,7 +45,12 @@ export async function createEvent(
 			$2::timestamptz, $2::timestamptz + interval '2 hours', '西山漾丝绸小镇 3 号楼', 'Building 3, Xishanyang Silk Town',
 			$3::int, 4, $4::boolean)
 		 returning id::text`,
-		[orgId, startsAt.toISOString(), String(options.capacity ?? 5000), String(options.secondReminder ?? false)]
+		[
+			orgId,
+			startsAt.toISOString(),
+			String(options.capacity ?? 5000),
+			String(options.secondReminder ?? false)
+		]
 	);
 	return { orgId, eventId: event.rows[0].id, startsAt };
 }
@@ -124,7 +135,10 @@ export async function createGuardian(
 	};
 }
 
-export async function register(guardian: GuardianFixture, eventId: string): Promise<{ registration_id: string; status: string }> {
+export async function register(
+	guardian: GuardianFixture,
+	eventId: string
+): Promise<{ registration_id: string; status: string }> {
 	const { data, error } = await guardian.client.rpc('register_family', {
 		p_event_id: eventId,
 		p_member_ids: [guardian.childId]
@@ -138,15 +152,27 @@ export async function createStaff(t: TestSupabase, orgId: string): Promise<Supab
 	const email = `staff-${unique()}@example.test`;
 	const client = await t.userClient(email);
 	const { data } = await client.auth.getUser();
-	await t.db.query(`insert into public.org_members (org_id, user_id, role) values ($1::uuid, $2::uuid, 'staff')`, [
-		orgId,
-		data.user!.id
-	]);
+	await t.db.query(
+		`insert into public.org_members (org_id, user_id, role) values ($1::uuid, $2::uuid, 'staff')`,
+		[orgId, data.user!.id]
+	);
 	return client;
 }
 
-export async function outboxRows(db: Database, where = 'true'): Promise<
-	{ id: string; kind: string; to_email: string; status: string; batch_key: string | null; provider_id: string | null; last_error: string | null; attempts: number }[]
+export async function outboxRows(
+	db: Database,
+	where = 'true'
+): Promise<
+	{
+		id: string;
+		kind: string;
+		to_email: string;
+		status: string;
+		batch_key: string | null;
+		provider_id: string | null;
+		last_error: string | null;
+		attempts: number;
+	}[]
 > {
 	const { rows } = await db.query<{ row: string }>(
 		`select to_jsonb(o)::text as row from public.email_outbox o where ${where} order by o.created_at, o.id`
@@ -155,6 +181,9 @@ export async function outboxRows(db: Database, where = 'true'): Promise<
 }
 
 export async function queueReminders(db: Database, at: Date): Promise<number> {
-	const { rows } = await db.query<{ n: string }>(`select public.enqueue_due_reminders($1::timestamptz)::text as n`, [at.toISOString()]);
+	const { rows } = await db.query<{ n: string }>(
+		`select public.enqueue_due_reminders($1::timestamptz)::text as n`,
+		[at.toISOString()]
+	);
 	return Number(rows[0].n);
 }

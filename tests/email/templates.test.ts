@@ -68,8 +68,15 @@ const bookingPayload = (status: string, reason: string | null = null) => ({
 		address_zh: '西山漾丝绸小镇 1 号',
 		address_en: '1 Xishanyang Silk Town'
 	},
-	venue_organisation: { name_zh: '吴兴区妇儿活动中心', name_en: "Women and Children's Activity Centre", phone: '0572-7654321' },
-	requesting_organisation: { name_zh: '爱山小学家长学校', name_en: 'Aishan Primary School parent school' }
+	venue_organisation: {
+		name_zh: '吴兴区妇儿活动中心',
+		name_en: "Women and Children's Activity Centre",
+		phone: '0572-7654321'
+	},
+	requesting_organisation: {
+		name_zh: '爱山小学家长学校',
+		name_en: 'Aishan Primary School parent school'
+	}
 });
 
 const payloads: Record<string, Record<string, unknown>> = {
@@ -122,18 +129,31 @@ describe('email templates', () => {
 		expect(kinds.sort()).toEqual(Object.keys(payloads).sort());
 	});
 
-	it.each(kinds.flatMap((k) => [[k, 'zh-CN'], [k, 'en']] as const))(
-		'%s (%s) never names a child in the subject line',
-		async (kind, locale) => {
-			const message = await render(kind, locale);
-			expect(message.subject).not.toContain(CHILD);
-			expect(message.subject).not.toContain(CHILD_EN);
-			expect(message.subject).not.toContain('小明');
-			expect(message.subject.length).toBeLessThan(90);
-		}
-	);
+	it.each(
+		kinds.flatMap(
+			(k) =>
+				[
+					[k, 'zh-CN'],
+					[k, 'en']
+				] as const
+		)
+	)('%s (%s) never names a child in the subject line', async (kind, locale) => {
+		const message = await render(kind, locale);
+		expect(message.subject).not.toContain(CHILD);
+		expect(message.subject).not.toContain(CHILD_EN);
+		expect(message.subject).not.toContain('小明');
+		expect(message.subject.length).toBeLessThan(90);
+	});
 
-	it.each(kinds.flatMap((k) => [[k, 'zh-CN'], [k, 'en']] as const))(
+	it.each(
+		kinds.flatMap(
+			(k) =>
+				[
+					[k, 'zh-CN'],
+					[k, 'en']
+				] as const
+		)
+	)(
 		'%s (%s) is a single-column phone layout with plain text, in the recipient’s language',
 		async (kind, locale) => {
 			const message = await render(kind, locale);
@@ -177,9 +197,18 @@ describe('email templates', () => {
 		expect(m.html).toContain('src="cid:checkin-qr"');
 		expect(m.headers).toBeUndefined();
 		const [ics, qr] = m.attachments!;
-		expect(ics).toMatchObject({ filename: 'event.ics', contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
-		expect(qr).toMatchObject({ filename: 'checkin-qr.png', contentType: 'image/png', contentId: 'checkin-qr' });
-		expect(Buffer.from(qr.content, 'base64').subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+		expect(ics).toMatchObject({
+			filename: 'event.ics',
+			contentType: 'text/calendar; charset=utf-8; method=PUBLISH'
+		});
+		expect(qr).toMatchObject({
+			filename: 'checkin-qr.png',
+			contentType: 'image/png',
+			contentId: 'checkin-qr'
+		});
+		expect(Buffer.from(qr.content, 'base64').subarray(0, 8)).toEqual(
+			Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])
+		);
 
 		const calendar = new ICAL.Component(ICAL.parse(decode(ics.content)));
 		expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');
@@ -201,7 +230,9 @@ describe('email templates', () => {
 		expect(m.text).toContain('Organiser: Wuxing District Youth Activity Centre');
 		expect(m.text).toContain('Check-in code: K7Q2MX');
 		const vevent = new ICAL.Event(
-			new ICAL.Component(ICAL.parse(decode(m.attachments![0].content))).getFirstSubcomponent('vevent')!
+			new ICAL.Component(ICAL.parse(decode(m.attachments![0].content))).getFirstSubcomponent(
+				'vevent'
+			)!
 		);
 		expect(vevent.summary).toBe('Parent-child reading session');
 	});
@@ -257,13 +288,17 @@ describe('email templates', () => {
 		expect(zh.text).toContain('时间: 2026年12月5日（星期六）14:00–16:00（北京时间）');
 		expect(zh.text).toContain('变动前的时间: 2026年12月4日（星期五）14:00–16:00（北京时间）');
 		const vevent = new ICAL.Event(
-			new ICAL.Component(ICAL.parse(decode(zh.attachments![0].content))).getFirstSubcomponent('vevent')!
+			new ICAL.Component(ICAL.parse(decode(zh.attachments![0].content))).getFirstSubcomponent(
+				'vevent'
+			)!
 		);
 		expect(vevent.uid).toBe('9c1f2a3b-0000-4000-8000-000000000001@gongyu');
 		expect(vevent.sequence).toBe(2);
 		const en = await render('event_changed', 'en');
 		expect(en.subject).toBe('Event details changed: Parent-child reading session');
-		expect(en.text).toContain('Previous time: Friday 4 December 2026, 14:00–16:00 (China Standard Time)');
+		expect(en.text).toContain(
+			'Previous time: Friday 4 December 2026, 14:00–16:00 (China Standard Time)'
+		);
 	});
 
 	it('event_cancelled gives the organiser’s reason', async () => {
@@ -276,10 +311,14 @@ describe('email templates', () => {
 	});
 
 	it('registration_cancelled', async () => {
-		expect((await render('registration_cancelled', 'zh-CN')).subject).toBe('已取消报名：亲子阅读分享会');
+		expect((await render('registration_cancelled', 'zh-CN')).subject).toBe(
+			'已取消报名：亲子阅读分享会'
+		);
 		const en = await render('registration_cancelled', 'en');
 		expect(en.subject).toBe('Registration cancelled: Parent-child reading session');
-		expect(en.text).toContain(`See the event: ${siteUrl}/events/2026-12-05-parent-child-reading-ab12`);
+		expect(en.text).toContain(
+			`See the event: ${siteUrl}/events/2026-12-05-parent-child-reading-ab12`
+		);
 	});
 
 	it('room requests: received, approved, rejected with the reason, cancelled', async () => {
@@ -311,7 +350,11 @@ describe('email templates', () => {
 
 	it('escapes what families and staff typed', async () => {
 		const r = row('staff_message', 'zh-CN');
-		r.payload = { ...payloads.staff_message, subject: '<script>alert(1)</script>', body: 'a & b <b>' };
+		r.payload = {
+			...payloads.staff_message,
+			subject: '<script>alert(1)</script>',
+			body: 'a & b <b>'
+		};
 		const m = await renderEmail(contextFromRow(r), { siteUrl });
 		expect(m.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 		expect(m.html).toContain('a &amp; b &lt;b&gt;');
@@ -327,7 +370,8 @@ describe('iCalendar file', () => {
 	it('folds long lines at 75 octets without splitting a character, and escapes text', () => {
 		const line = `SUMMARY:${'家校社协同育人'.repeat(8)}`;
 		const folded = foldLine(line);
-		for (const part of folded.split('\r\n')) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(75);
+		for (const part of folded.split('\r\n'))
+			expect(Buffer.byteLength(part)).toBeLessThanOrEqual(75);
 		expect(folded.replace(/\r\n /g, '')).toBe(line);
 		const ics = buildIcs({
 			uid: 'x@gongyu',

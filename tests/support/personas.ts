@@ -9,7 +9,10 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { createEmbeddedSupabase, type EmbeddedSupabase } from '../../src/lib/server/embedded-supabase';
+import {
+	createEmbeddedSupabase,
+	type EmbeddedSupabase
+} from '../../src/lib/server/embedded-supabase';
 import { bootstrapSql } from '../../src/lib/server/embedded-supabase/bootstrap';
 import {
 	openPglite,
@@ -64,7 +67,10 @@ export async function preparedPglite(): Promise<Database> {
 	return db;
 }
 
-export async function startDomain(backend: Backend, options: { pool?: number } = {}): Promise<Domain> {
+export async function startDomain(
+	backend: Backend,
+	options: { pool?: number } = {}
+): Promise<Domain> {
 	let db: Database;
 	let drop = async () => {};
 	if (backend === 'postgres') {
@@ -280,10 +286,15 @@ export interface EventFields {
 }
 
 /** Inserts an event as the owner and returns its id. Defaults: orgA, published, 10 places, in 10 days. */
-export async function insertEvent(domain: Domain, world: World, f: EventFields = {}): Promise<string> {
+export async function insertEvent(
+	domain: Domain,
+	world: World,
+	f: EventFields = {}
+): Promise<string> {
 	const eventId = id();
 	const start = f.startsInHours ?? 240;
-	const lit = (v: number | null | undefined) => (v === null || v === undefined ? 'null' : String(v));
+	const lit = (v: number | null | undefined) =>
+		v === null || v === undefined ? 'null' : String(v);
 	const at = (h: number | null | undefined) =>
 		h === null || h === undefined ? 'null' : `now() + interval '${h} hours'`;
 	await domain.db.exec(`

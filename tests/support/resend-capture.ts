@@ -93,7 +93,11 @@ function addressOf(value: string): string {
 	return (match ? match[1] : value).trim();
 }
 
-function validate(email: Record<string, unknown>, endpoint: string, options: CaptureOptions): string | null {
+function validate(
+	email: Record<string, unknown>,
+	endpoint: string,
+	options: CaptureOptions
+): string | null {
 	if (typeof email !== 'object' || email === null) return 'Invalid email object.';
 	if (typeof email.from !== 'string' || !emailPattern.test(addressOf(email.from)))
 		return 'Invalid `from` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
@@ -106,13 +110,15 @@ function validate(email: Record<string, unknown>, endpoint: string, options: Cap
 		const refused = options.rejectRecipient?.(addressOf(address));
 		if (refused) return refused;
 	}
-	if (typeof email.subject !== 'string' || email.subject.length === 0) return 'Missing `subject` field.';
+	if (typeof email.subject !== 'string' || email.subject.length === 0)
+		return 'Missing `subject` field.';
 	if (typeof email.html !== 'string' && typeof email.text !== 'string')
 		return 'Missing `html` or `text` field.';
 	if (endpoint === '/emails/batch' && Array.isArray(email.attachments) && email.attachments.length)
 		return 'Attachments are not supported in batch emails.';
 	if (email.headers !== undefined) {
-		if (typeof email.headers !== 'object' || email.headers === null) return 'Invalid `headers` field.';
+		if (typeof email.headers !== 'object' || email.headers === null)
+			return 'Invalid `headers` field.';
 		for (const value of Object.values(email.headers)) {
 			if (typeof value !== 'string') return 'Invalid `headers` field: values must be strings.';
 		}
@@ -141,7 +147,12 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 	const sockets = new Set<Socket>();
 	const hung: ServerResponse[] = [];
 
-	function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+	function send(
+		response: ServerResponse,
+		status: number,
+		body: unknown,
+		headers: Record<string, string> = {}
+	) {
 		response.writeHead(status, { 'content-type': 'application/json', ...headers });
 		response.end(JSON.stringify(body));
 	}
@@ -175,19 +186,31 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 
 		if (request.method !== 'POST' || (path !== '/emails' && path !== '/emails/batch')) {
 			record(404, 'not_found');
-			return send(response, 404, { statusCode: 404, message: 'The requested endpoint does not exist.', name: 'not_found' });
+			return send(response, 404, {
+				statusCode: 404,
+				message: 'The requested endpoint does not exist.',
+				name: 'not_found'
+			});
 		}
 		const expectedKey = options.apiKey ?? null;
 		const auth = header('authorization');
 		if (!auth || !auth.startsWith('Bearer ') || (expectedKey && auth !== `Bearer ${expectedKey}`)) {
 			record(401, 'unauthorised');
-			return send(response, 401, { statusCode: 401, message: 'Missing API key in the authorization header.', name: 'missing_api_key' });
+			return send(response, 401, {
+				statusCode: 401,
+				message: 'Missing API key in the authorization header.',
+				name: 'missing_api_key'
+			});
 		}
 		try {
 			body = JSON.parse(raw);
 		} catch {
 			record(422, 'invalid_json');
-			return send(response, 422, { statusCode: 422, message: 'Invalid JSON body.', name: 'validation_error' });
+			return send(response, 422, {
+				statusCode: 422,
+				message: 'Invalid JSON body.',
+				name: 'validation_error'
+			});
 		}
 
 		if (options.rateLimitPerSecond) {
@@ -198,7 +221,11 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 				return send(
 					response,
 					429,
-					{ statusCode: 429, message: 'Too many requests. You can only make 2 requests per second.', name: 'rate_limit_exceeded' },
+					{
+						statusCode: 429,
+						message: 'Too many requests. You can only make 2 requests per second.',
+						name: 'rate_limit_exceeded'
+					},
 					{
 						'retry-after': String(retryAfter),
 						'ratelimit-limit': String(options.rateLimitPerSecond),
@@ -222,32 +249,60 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 				return send(
 					response,
 					429,
-					{ statusCode: 429, message: 'Too many requests. Please limit the number of requests per second.', name: 'rate_limit_exceeded' },
-					{ 'retry-after': String(fault.retryAfter), 'ratelimit-remaining': '0', 'ratelimit-reset': String(fault.retryAfter) }
+					{
+						statusCode: 429,
+						message: 'Too many requests. Please limit the number of requests per second.',
+						name: 'rate_limit_exceeded'
+					},
+					{
+						'retry-after': String(fault.retryAfter),
+						'ratelimit-remaining': '0',
+						'ratelimit-reset': String(fault.retryAfter)
+					}
 				);
 			if (fault.status === 422)
-				return send(response, 422, { statusCode: 422, message: fault.message ?? 'Invalid `to` field.', name: 'validation_error' });
-			return send(response, fault.status, { statusCode: fault.status, message: 'Internal server error.', name: 'internal_server_error' });
+				return send(response, 422, {
+					statusCode: 422,
+					message: fault.message ?? 'Invalid `to` field.',
+					name: 'validation_error'
+				});
+			return send(response, fault.status, {
+				statusCode: fault.status,
+				message: 'Internal server error.',
+				name: 'internal_server_error'
+			});
 		}
 
 		const bodyHash = JSON.stringify(body);
 		if (idempotencyKey) {
 			if (idempotencyKey.length > 256) {
 				record(400, 'invalid_idempotency_key');
-				return send(response, 400, { statusCode: 400, message: 'Idempotency key must be between 1-256 characters.', name: 'invalid_idempotency_key' });
+				return send(response, 400, {
+					statusCode: 400,
+					message: 'Idempotency key must be between 1-256 characters.',
+					name: 'invalid_idempotency_key'
+				});
 			}
 			const stored = answers.get(idempotencyKey);
 			if (stored) {
 				if (stored.bodyHash !== bodyHash) {
 					record(409, 'idempotency_mismatch');
-					return send(response, 409, { statusCode: 409, message: 'Same idempotency key used with a different request payload.', name: 'invalid_idempotent_request' });
+					return send(response, 409, {
+						statusCode: 409,
+						message: 'Same idempotency key used with a different request payload.',
+						name: 'invalid_idempotent_request'
+					});
 				}
 				record(stored.status, 'replayed');
 				return send(response, stored.status, stored.body);
 			}
 			if (inFlight.has(idempotencyKey)) {
 				record(409, 'concurrent');
-				return send(response, 409, { statusCode: 409, message: 'Same idempotency key used while original request is still in progress.', name: 'concurrent_idempotent_requests' });
+				return send(response, 409, {
+					statusCode: 409,
+					message: 'Same idempotency key used while original request is still in progress.',
+					name: 'concurrent_idempotent_requests'
+				});
 			}
 		}
 
@@ -255,14 +310,22 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 		const list = batch ? body : [body];
 		if (!Array.isArray(list) || (batch && (list.length === 0 || list.length > 100))) {
 			record(422, 'invalid');
-			return send(response, 422, { statusCode: 422, message: 'The batch must contain between 1 and 100 emails.', name: 'validation_error' });
+			return send(response, 422, {
+				statusCode: 422,
+				message: 'The batch must contain between 1 and 100 emails.',
+				name: 'validation_error'
+			});
 		}
 		const permissive = batch && header('x-batch-validation') === 'permissive';
 		const problems = list.map((email) => validate(email as Record<string, unknown>, path, options));
 		const firstProblem = problems.findIndex((p) => p !== null);
 		if (firstProblem >= 0 && !permissive) {
 			record(422, 'invalid');
-			return send(response, 422, { statusCode: 422, message: problems[firstProblem], name: 'validation_error' });
+			return send(response, 422, {
+				statusCode: 422,
+				message: problems[firstProblem],
+				name: 'validation_error'
+			});
 		}
 
 		if (idempotencyKey) inFlight.add(idempotencyKey);
@@ -308,7 +371,12 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 
 	const server = createServer((request, response) => {
 		handle(request, response).catch((error) => {
-			if (!response.headersSent) send(response, 500, { statusCode: 500, message: String(error), name: 'internal_server_error' });
+			if (!response.headersSent)
+				send(response, 500, {
+					statusCode: 500,
+					message: String(error),
+					name: 'internal_server_error'
+				});
 		});
 	});
 	server.on('connection', (socket) => {

@@ -92,3 +92,24 @@ describe('event SEO', () => {
 		expect(shanghaiIso('2025-12-31T16:30:00Z')).toBe('2026-01-01T00:30:00+08:00');
 	});
 });
+
+describe('event SEO from the event page’s own data', () => {
+	it('joins the room and the address into the place', () => {
+		const seo = toSeoEvent(
+			{
+				slug: 's',
+				status: 'published',
+				title: { zh: '讲座', en: 'Lecture' },
+				summary: { zh: '', en: '' },
+				startsAt: '2025-06-14T01:30:00Z',
+				endsAt: '2025-06-14T03:00:00Z',
+				organiser: { id: 'o', slug: 'youth-centre', name: { zh: '中心', en: 'Centre' }, phone: null },
+				venue: { zh: '报告厅', en: 'Hall' },
+				address: { zh: '西山漾', en: 'Xishanyang' }
+			},
+			options
+		);
+		expect(seo.place).toBe('报告厅 · 西山漾');
+		expect(seo.organiser).toEqual({ name: '中心', url: 'https://gongyu.example/orgs/youth-centre' });
+	});
+});

@@ -58,7 +58,9 @@ export function fullcalendar(node: HTMLElement, params: FullCalendarParams) {
 				}
 			}
 			for (const [key, value] of Object.entries(changed)) {
-				calendar.setOption(key as keyof CalendarOptions, value as never);
+				// A new initialDate (the page moved to another day) moves the calendar there.
+				if (key === 'initialDate') calendar.gotoDate(value as string);
+				else calendar.setOption(key as keyof CalendarOptions, value as never);
 			}
 		},
 		destroy() {

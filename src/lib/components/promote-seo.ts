@@ -83,8 +83,13 @@ export function toSeoEvent(
 	const summary = text(bilingual(input, 'summary'), locale);
 	const startsAt = String(first(input, 'startsAt', 'starts_at') ?? '');
 	const endsAt = (first(input, 'endsAt', 'ends_at') as string | null) ?? null;
+	// `place`, or a room (`venue`) and an `address` (the event page's shape).
 	const place =
-		text((bilingual(input, 'place') ?? bilingual(input, 'address')) as Text, locale) || null;
+		text(bilingual(input, 'place'), locale) ||
+		[text(bilingual(input, 'venue'), locale), text(bilingual(input, 'address'), locale)]
+			.filter(Boolean)
+			.join(' · ') ||
+		null;
 	// Without a summary, a preview still says when and where.
 	const description =
 		summary ||

@@ -5,7 +5,13 @@
  * needs.
  */
 import type { EmailLocale } from './templates/auth';
-import type { BookingInfo, EmailContext, EventInfo, Localised, RegistrationInfo } from './templates/layout';
+import type {
+	BookingInfo,
+	EmailContext,
+	EventInfo,
+	Localised,
+	RegistrationInfo
+} from './templates/layout';
 
 /** An outbox row as claim_email_batch returns it. */
 export interface OutboxEmail {
@@ -21,9 +27,14 @@ type Json = Record<string, unknown>;
 
 const obj = (value: unknown): Json | null =>
 	value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const str = (value: unknown): string | null =>
+	typeof value === 'string' && value !== '' ? value : null;
 const num = (value: unknown): number | null =>
-	typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && value !== '' && Number.isFinite(Number(value)) ? Number(value) : null;
+	typeof value === 'number' && Number.isFinite(value)
+		? value
+		: typeof value === 'string' && value !== '' && Number.isFinite(Number(value))
+			? Number(value)
+			: null;
 
 function localised(zh: unknown, en: unknown): Localised | null {
 	const z = str(zh);

@@ -75,15 +75,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function describe(error: unknown): string {
 	if (error instanceof Error) return error.message;
-	if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+	if (error && typeof error === 'object' && 'message' in error)
+		return String((error as { message: unknown }).message);
 	return String(error);
 }
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
 	const { client, transport, limiter } = options;
-	const worker = options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+	const worker =
+		options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 	const concurrency = options.concurrency ?? Math.max(2, Math.ceil(limiter.perSecond * 2));
-	const requestsPerClaim = options.requestsPerClaim ?? Math.max(concurrency * 2, Math.ceil(limiter.perSecond * 10));
+	// About four seconds of sending at the rate limit: small enough to start quickly, and the next
+	// claim is made while half of this one is still queued.
+	const requestsPerClaim =
+		options.requestsPerClaim ?? Math.max(concurrency, Math.ceil(limiter.perSecond * 4));
 	const leaseSeconds = options.leaseSeconds ?? 120;
 	const maxFailures = options.maxFailures ?? 8;
 	const backoffBase = options.backoffBaseMs ?? 30_000;
@@ -109,10 +114,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 		return requests ?? [];
 	}
 
-	async function render(request: ClaimedRequest, result: PassResult): Promise<{ rows: OutboxEmail[]; emails: OutgoingEmail[] }> {
+	async function render(
+		request: ClaimedRequest,
+		result: PassResult
+	): Promise<{ rows: OutboxEmail[]; emails: OutgoingEmail[] }> {
 		const rows: OutboxEmail[] = [];
 		const emails: OutgoingEmail[] = [];
-		for (const row of request.emails) {
+		for (const [index, row] of request.emails.entries()) {
+			// Rendering is CPU work: let timers and sockets run in between, so the requests already
+			// on their way are not held back (the provider would see them bunched together).
+			if (index % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
 			try {
 				const message = await renderEmail(contextFromRow(row), { siteUrl: options.siteUrl });
 				rows.push(row);
@@ -120,7 +131,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 			} catch (error) {
 				// A row no template can render never will: fail it now, so that the rest of the
 				// batch (and every later attempt of it) is the same set of emails.
-				await rpc('mark_email_failed', { p_batch_key: request.key, p_error: `render_failed: ${describe(error)}`, p_ids: [row.id] });
+				await rpc('mark_email_failed', {
+					p_batch_key: request.key,
+					p_error: `render_failed: ${describe(error)}`,
+					p_ids: [row.id]
+				});
 				result.failed++;
 			}
 		}
@@ -135,16 +150,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 		try {
 			outcome = await transport.send(request.mode, emails, request.key);
 		} catch (error) {
-			outcome = { ok: false, kind: 'transient', status: null, message: `transport: ${describe(error)}` };
+			outcome = {
+				ok: false,
+				kind: 'transient',
+				status: null,
+				message: `transport: ${describe(error)}`
+			};
 		}
 		await options.afterSend?.(request, outcome);
 		result.requests++;
 
 		if (outcome.ok) {
-			const sent = outcome.results.flatMap((r, i) => ('id' in r ? [{ id: rows[i].id, provider_id: r.id }] : []));
-			const refused = outcome.results.flatMap((r, i) => ('error' in r ? [{ id: rows[i].id, error: r.error }] : []));
+			const sent = outcome.results.flatMap((r, i) =>
+				'id' in r ? [{ id: rows[i].id, provider_id: r.id }] : []
+			);
+			const refused = outcome.results.flatMap((r, i) =>
+				'error' in r ? [{ id: rows[i].id, error: r.error }] : []
+			);
 			for (const r of refused) {
-				await rpc('mark_email_failed', { p_batch_key: request.key, p_error: r.error, p_ids: [r.id] });
+				await rpc('mark_email_failed', {
+					p_batch_key: request.key,
+					p_error: r.error,
+					p_ids: [r.id]
+				});
 			}
 			if (sent.length) await rpc('mark_emails_sent', { p_batch_key: request.key, p_results: sent });
 			result.sent += sent.length;
@@ -160,7 +188,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 				result.sent += rows.length;
 				return;
 			case 'permanent':
-				await rpc('mark_email_failed', { p_batch_key: request.key, p_error: outcome.message, p_ids: null });
+				await rpc('mark_email_failed', {
+					p_batch_key: request.key,
+					p_error: outcome.message,
+					p_ids: null
+				});
 				result.failed += rows.length;
 				return;
 			case 'rate_limited': {
@@ -223,7 +255,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 			if (firstError) break;
 			// Claim the next requests while the current ones are still being sent, so the provider
 			// sees a steady stream at the rate limit.
-			if (!exhausted && queue.length <= concurrency && Date.now() < deadline) {
+			if (!exhausted && queue.length <= requestsPerClaim / 2 && Date.now() < deadline) {
 				const claimed = await claim();
 				if (claimed.length === 0) exhausted = true;
 				queue.push(...claimed);

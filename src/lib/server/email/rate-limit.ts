@@ -1,8 +1,9 @@
 /**
- * Paces requests to the email provider: request starts are spaced 1/rate seconds apart (Resend's
- * default limit is 2 requests per second per team), and a 429's `retry-after` holds every request
- * in this process until it has passed. Each app server paces itself; a 429 caused by another
- * server is honoured the same way.
+ * Paces requests to the email provider: request starts evenly spaced so that at most `perSecond`
+ * fall in any one-second window even when the network delays one request and not the next (a
+ * margin of 50 ms per window by default; Resend's default limit is 2 requests per second per team).
+ * A 429's `retry-after` holds every request in this process until it has passed. Each app server
+ * paces itself; a 429 caused by another server is honoured the same way.
  */
 
 export interface RateLimiter {
@@ -38,10 +39,14 @@ export const systemClock: Clock = {
 		})
 };
 
-export function createRateLimiter(perSecond: number, clock: Clock = systemClock): RateLimiter {
+export function createRateLimiter(
+	perSecond: number,
+	clock: Clock = systemClock,
+	marginMs = 50
+): RateLimiter {
 	if (!(perSecond > 0))
 		throw new Error(`The email rate must be a positive number, not ${perSecond}.`);
-	const interval = 1000 / perSecond;
+	const interval = (1000 + marginMs) / perSecond;
 	let nextSlot = 0;
 	let pausedUntil = 0;
 
@@ -50,13 +55,13 @@ export function createRateLimiter(perSecond: number, clock: Clock = systemClock)
 		async acquire(signal) {
 			for (;;) {
 				const now = clock.now();
-				const slot = Math.max(now, nextSlot, pausedUntil);
-				if (slot <= now) {
+				const at = Math.max(nextSlot, pausedUntil);
+				if (at <= now) {
 					nextSlot = now + interval;
 					return;
 				}
-				// Wait, then look again: a pause may have arrived meanwhile.
-				await clock.sleep(slot - now, signal);
+				// Wait, then look again: another caller or a pause may have come first.
+				await clock.sleep(at - now, signal);
 			}
 		},
 		pause(ms) {

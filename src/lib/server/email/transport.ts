@@ -30,7 +30,13 @@ export type EmailResult = { id: string } | { error: string };
 export type SendOutcome =
 	| { ok: true; results: EmailResult[] }
 	/** 429: wait at least retryAfterMs (null when the provider did not say). */
-	| { ok: false; kind: 'rate_limited'; retryAfterMs: number | null; status: number; message: string }
+	| {
+			ok: false;
+			kind: 'rate_limited';
+			retryAfterMs: number | null;
+			status: number;
+			message: string;
+	  }
 	/** 5xx, a network error, a timeout, a concurrent request under the same key: try again later. */
 	| { ok: false; kind: 'transient'; status: number | null; message: string }
 	/** The provider refuses the whole request (400, 422 …): retrying the same request cannot help. */
@@ -61,7 +67,13 @@ export function classifyError(
 	if (status === 429) {
 		const quota = error.name === 'daily_quota_exceeded' || error.name === 'monthly_quota_exceeded';
 		const after = retryAfterMs(headers?.['retry-after']);
-		return { ok: false, kind: 'rate_limited', retryAfterMs: after ?? (quota ? 3600_000 : null), status, message };
+		return {
+			ok: false,
+			kind: 'rate_limited',
+			retryAfterMs: after ?? (quota ? 3600_000 : null),
+			status,
+			message
+		};
 	}
 	if (status === 409 && error.name === 'invalid_idempotent_request') {
 		return { ok: false, kind: 'accepted_before', status, message };
@@ -108,7 +120,10 @@ export interface ResendTransportOptions {
 }
 
 export function resendTransport(options: ResendTransportOptions): EmailTransport {
-	const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/$/, '') } : undefined);
+	const resend = new Resend(
+		options.apiKey,
+		options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/$/, '') } : undefined
+	);
 	const timeoutMs = options.timeoutMs ?? 30_000;
 
 	return {
@@ -122,10 +137,12 @@ export function resendTransport(options: ResendTransportOptions): EmailTransport
 					signal
 				});
 				if (error) return classifyError(error, headers);
-				if (!data?.id) return { ok: false, kind: 'transient', status: null, message: 'no id in the answer' };
+				if (!data?.id)
+					return { ok: false, kind: 'transient', status: null, message: 'no id in the answer' };
 				return { ok: true, results: [{ id: data.id }] };
 			}
-			if (emails.some((e) => e.attachments?.length)) throw new Error('batches carry no attachments');
+			if (emails.some((e) => e.attachments?.length))
+				throw new Error('batches carry no attachments');
 			const { data, error, headers } = await resend.batch.send(emails.map(toResendEmail), {
 				idempotencyKey,
 				batchValidation: 'permissive',
@@ -134,7 +151,8 @@ export function resendTransport(options: ResendTransportOptions): EmailTransport
 			if (error) return classifyError(error, headers);
 			const ids = data?.data ?? [];
 			const refused = new Map<number, string>();
-			for (const e of (data as { errors?: { index: number; message: string }[] } | null)?.errors ?? []) {
+			for (const e of (data as { errors?: { index: number; message: string }[] } | null)?.errors ??
+				[]) {
 				refused.set(e.index, e.message);
 			}
 			// Permissive mode lists the accepted emails' ids in order, skipping the refused ones.
@@ -146,7 +164,12 @@ export function resendTransport(options: ResendTransportOptions): EmailTransport
 				return id ? { id } : { error: 'no id in the answer' };
 			});
 			if (next !== ids.length) {
-				return { ok: false, kind: 'transient', status: null, message: 'the answer does not match the batch' };
+				return {
+					ok: false,
+					kind: 'transient',
+					status: null,
+					message: 'the answer does not match the batch'
+				};
 			}
 			return { ok: true, results };
 		}
@@ -163,7 +186,13 @@ export function mailboxTransport(mailbox: DevMailbox): EmailTransport {
 			if (before) return { ok: true, results: before };
 			const results: EmailResult[] = [];
 			for (const email of emails) {
-				await mailbox.add({ to: email.to, subject: email.subject, html: inlineImages(email), text: email.text, kind: email.kind });
+				await mailbox.add({
+					to: email.to,
+					subject: email.subject,
+					html: inlineImages(email),
+					text: email.text,
+					kind: email.kind
+				});
 				results.push({ id: `mailbox:${idempotencyKey}:${results.length}` });
 			}
 			seen.set(idempotencyKey, results);
@@ -177,7 +206,8 @@ export function mailboxTransport(mailbox: DevMailbox): EmailTransport {
 function inlineImages(email: OutgoingEmail): string {
 	let html = email.html;
 	for (const a of email.attachments ?? []) {
-		if (a.contentId) html = html.replaceAll(`cid:${a.contentId}`, `data:${a.contentType};base64,${a.content}`);
+		if (a.contentId)
+			html = html.replaceAll(`cid:${a.contentId}`, `data:${a.contentType};base64,${a.content}`);
 	}
 	return html;
 }

@@ -35,7 +35,10 @@ function positive(value: string | undefined, fallback: number): number {
 	return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-export function emailSettings(env: NodeJS.ProcessEnv = process.env, hasMailbox = true): EmailSettings {
+export function emailSettings(
+	env: NodeJS.ProcessEnv = process.env,
+	hasMailbox = true
+): EmailSettings {
 	const apiKey = env.RESEND_API_KEY || null;
 	const baseUrl = env.RESEND_BASE_URL || null;
 	return {
@@ -50,17 +53,28 @@ export function emailSettings(env: NodeJS.ProcessEnv = process.env, hasMailbox =
 	};
 }
 
-export function createTransport(settings: EmailSettings, runtime: Pick<Runtime, 'mailbox'>): EmailTransport | null {
+export function createTransport(
+	settings: EmailSettings,
+	runtime: Pick<Runtime, 'mailbox'>
+): EmailTransport | null {
 	if (settings.transport === 'resend') {
 		// A local Resend-compatible host needs no real key.
-		return resendTransport({ apiKey: settings.apiKey ?? 're_local', baseUrl: settings.baseUrl ?? undefined });
+		return resendTransport({
+			apiKey: settings.apiKey ?? 're_local',
+			baseUrl: settings.baseUrl ?? undefined
+		});
 	}
 	if (settings.transport === 'mailbox' && runtime.mailbox) return mailboxTransport(runtime.mailbox);
 	return null;
 }
 
 /** One dispatcher and one rate limiter per process: the cron route and the loop share them. */
-let shared: { dispatcher: Dispatcher; client: SupabaseClient; limiter: RateLimiter; settings: EmailSettings } | null = null;
+let shared: {
+	dispatcher: Dispatcher;
+	client: SupabaseClient;
+	limiter: RateLimiter;
+	settings: EmailSettings;
+} | null = null;
 
 function sharedDispatcher(log: (line: string) => void) {
 	if (shared) return shared;
@@ -87,7 +101,10 @@ function sharedDispatcher(log: (line: string) => void) {
 const defaultLog = (line: string) => console.log(`[gongyu email] ${line}`);
 
 export async function enqueueDueReminders(client: SupabaseClient, now?: Date): Promise<number> {
-	const { data, error } = await client.rpc('enqueue_due_reminders', now ? { p_now: now.toISOString() } : {});
+	const { data, error } = await client.rpc(
+		'enqueue_due_reminders',
+		now ? { p_now: now.toISOString() } : {}
+	);
 	if (error) throw new Error(`enqueue_due_reminders: ${error.message}`);
 	return Number(data ?? 0);
 }
@@ -97,9 +114,14 @@ export interface TickResult extends PassResult {
 }
 
 /** One tick: queue due reminders, then one dispatcher pass. */
-export async function runEmailTick(options: { log?: (line: string) => void } = {}): Promise<TickResult> {
+export async function runEmailTick(
+	options: { log?: (line: string) => void } = {}
+): Promise<TickResult> {
 	const s = sharedDispatcher(options.log ?? defaultLog);
-	if (!s) throw new Error('No email transport: set RESEND_API_KEY (or run in embedded mode for the dev mailbox).');
+	if (!s)
+		throw new Error(
+			'No email transport: set RESEND_API_KEY (or run in embedded mode for the dev mailbox).'
+		);
 	const reminders = await enqueueDueReminders(s.client);
 	const pass = await s.dispatcher.runOnce();
 	return { reminders, ...pass };
@@ -117,7 +139,9 @@ export function notifyEmailWorker(): void {
  * enqueue_due_reminders every minute. Returns a function that stops it and waits for the current
  * pass. Errors are logged, never thrown: a database hiccup must not take the server down.
  */
-export function startEmailWorker(options: { log?: (line: string) => void; remindersEveryMs?: number } = {}): () => Promise<void> {
+export function startEmailWorker(
+	options: { log?: (line: string) => void; remindersEveryMs?: number } = {}
+): () => Promise<void> {
 	const log = options.log ?? defaultLog;
 	const s = sharedDispatcher(log);
 	if (!s) {
@@ -128,7 +152,9 @@ export function startEmailWorker(options: { log?: (line: string) => void; remind
 		log('EMAIL_WORKER=off: this process does not send; POST /api/cron/tick does');
 		return async () => {};
 	}
-	log(`sending through ${s.settings.transport === 'resend' ? `Resend${s.settings.baseUrl ? ` at ${s.settings.baseUrl}` : ''}` : 'the dev mailbox'}, ${s.settings.ratePerSecond} requests/s`);
+	log(
+		`sending through ${s.settings.transport === 'resend' ? `Resend${s.settings.baseUrl ? ` at ${s.settings.baseUrl}` : ''}` : 'the dev mailbox'}, ${s.settings.ratePerSecond} requests/s`
+	);
 	const remindersEvery = options.remindersEveryMs ?? 60_000;
 	let lastReminders = 0;
 	let stopped = false;
@@ -143,7 +169,10 @@ export function startEmailWorker(options: { log?: (line: string) => void; remind
 				if (queued) log(`queued ${queued} reminders`);
 			}
 			const pass = await s.dispatcher.runOnce();
-			if (pass.requests) log(`sent ${pass.sent}, failed ${pass.failed}, retrying ${pass.rescheduled} (${pass.requests} requests)`);
+			if (pass.requests)
+				log(
+					`sent ${pass.sent}, failed ${pass.failed}, retrying ${pass.rescheduled} (${pass.requests} requests)`
+				);
 		} catch (error) {
 			log(`pass failed: ${error instanceof Error ? error.message : String(error)}`);
 		}

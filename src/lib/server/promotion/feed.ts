@@ -36,7 +36,7 @@ export function toCalendarEvent(event: PublicEvent, origin: string, locale: Loca
 		cancelled && event.cancelledReason
 			? m.promote_feed_cancelled_reason({ reason: event.cancelledReason }, { locale })
 			: '',
-		`${m.promote_age({}, { locale })}: ${ageRangeLabel(event.minAge, event.maxAge, locale)}`,
+		ageRangeLabel(event.minAge, event.maxAge, locale),
 		m.promote_feed_organiser({ org: pick(event.org.name, locale) }, { locale }),
 		m.promote_feed_register({ url }, { locale })
 	]

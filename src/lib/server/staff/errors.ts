@@ -4,7 +4,6 @@
  * the error's message; details come from what the page already knows, never from the hint's prose
  * (except series_conflict, whose hint is a list of dates).
  */
-import type { PostgrestError } from '@supabase/supabase-js';
 import { m } from '$lib/paraglide/messages';
 
 export interface FailureContext {
@@ -114,7 +113,10 @@ export function staffFailure(code: string, hint?: string | null, context: Failur
 }
 
 /** A supabase-js error as a sentence (its message is the stable code for our functions). */
-export function describeError(error: Pick<PostgrestError, 'message' | 'hint' | 'code'> | null, context?: FailureContext): string {
+export function describeError(
+	error: { message: string; hint?: string | null; code?: string } | null,
+	context?: FailureContext
+): string {
 	if (!error) return m.staff_error_unknown();
 	if (error.code === '23P01') return m.staff_error_venue_conflict();
 	return staffFailure(error.message, error.hint, context);
@@ -133,5 +135,36 @@ export function fieldProblem(message: string): string {
 			return m.staff_error_hours_order();
 		default:
 			return m.staff_error_field();
+	}
+}
+
+/** The form fields a failure code is about, to mark them invalid. */
+export function fieldsFor(code: string): string[] {
+	switch (code) {
+		case 'invalid_period':
+		case 'starts_in_past':
+		case 'event_already_started':
+			return ['date', 'start', 'end'];
+		case 'outside_opening_hours':
+		case 'venue_conflict':
+			return ['date', 'start', 'end', 'venue_id'];
+		case 'capacity_exceeds_venue':
+		case 'capacity_below_confirmed':
+		case 'capacity_below_events':
+		case 'invalid_capacity':
+			return ['capacity'];
+		case 'place_required':
+		case 'place_invalid':
+		case 'venue_not_own':
+		case 'venue_inactive':
+		case 'venue_not_found':
+			return ['venue_id', 'address_zh'];
+		case 'venue_booking_invalid':
+		case 'event_outside_booking':
+			return ['booking_id'];
+		case 'invalid_age_range':
+			return ['min_child_age', 'max_child_age'];
+		default:
+			return [];
 	}
 }

@@ -3,6 +3,7 @@
  * messages sent to them. Thin over supabase-js: RLS and the SQL functions decide.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { shanghaiParts } from '$lib/schemas/booking';
 
 export interface StaffEvent {
 	id: string;
@@ -149,4 +150,72 @@ export function placeText(
 	const venue = event.booking?.venues;
 	if (venue) return locale === 'en' ? venue.name_en || venue.name_zh : venue.name_zh;
 	return event.address_zh ?? '';
+}
+
+/** Approved bookings of the organisation at other organisations' rooms (granted room requests). */
+export async function grantedBookings(supabase: SupabaseClient, orgId: string) {
+	const { data } = await supabase
+		.from('venue_bookings')
+		.select('id, starts_at, ends_at, venue_id, venues(name_zh, name_en, org_id)')
+		.eq('org_id', orgId)
+		.eq('status', 'approved')
+		.gte('ends_at', new Date().toISOString())
+		.order('starts_at')
+		.limit(200);
+	return ((data ?? []) as unknown as {
+		id: string;
+		starts_at: string;
+		ends_at: string;
+		venue_id: string;
+		venues: { name_zh: string; name_en: string; org_id: string } | null;
+	}[]).filter((b) => b.venues && b.venues.org_id !== orgId);
+}
+
+/** An event as the form's field values. */
+export function eventValues(event: StaffEvent): Record<string, string> {
+	const start = shanghaiParts(event.starts_at);
+	const end = shanghaiParts(event.ends_at);
+	const ownRoom = event.booking?.venues && event.booking.venues.org_id === event.org_id;
+	const closes = event.registration_closes_at ? shanghaiParts(event.registration_closes_at) : null;
+	return {
+		category: event.category,
+		title_zh: event.title_zh,
+		title_en: event.title_en,
+		summary_zh: event.summary_zh,
+		summary_en: event.summary_en,
+		description_zh: event.description_zh,
+		description_en: event.description_en,
+		date: start.date,
+		start: start.time,
+		end_date: end.date === start.date ? '' : end.date,
+		end: end.time,
+		place: event.booking ? (ownRoom ? 'venue' : 'booking') : 'address',
+		venue_id: ownRoom ? (event.booking?.venue_id ?? '') : '',
+		booking_id: event.booking && !ownRoom ? event.booking.id : '',
+		address_zh: event.address_zh ?? '',
+		address_en: event.address_en ?? '',
+		capacity: String(event.capacity),
+		min_child_age: event.min_child_age == null ? '' : String(event.min_child_age),
+		max_child_age: event.max_child_age == null ? '' : String(event.max_child_age),
+		max_seats_per_family: String(event.max_seats_per_family),
+		waitlist_enabled: event.waitlist_enabled ? 'on' : '',
+		second_reminder: event.second_reminder ? 'on' : '',
+		closes_date: closes?.date ?? '',
+		closes_time: closes?.time ?? ''
+	};
+}
+
+/** The door's actions, shared by the attendee list and the check-in page. */
+export async function checkInByCode(supabase: SupabaseClient, eventId: string, code: string) {
+	const { data, error } = await supabase.rpc('check_in_at_event', { p_event_id: eventId, p_code: code });
+	return {
+		result: data as {
+			registration_id: string;
+			seats: number;
+			already_checked_in: boolean;
+			guardian_name: string;
+			attendees: Attendee['attendees'];
+		} | null,
+		error
+	};
 }

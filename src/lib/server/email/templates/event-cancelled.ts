@@ -40,7 +40,9 @@ export async function eventCancelled(
 	const event = requireEvent(context);
 	const t = copy[context.locale];
 	const subject = t.subject(pick(event.title, context.locale));
-	const reason = event.cancelledReason ?? (typeof context.payload.reason === 'string' ? context.payload.reason : '');
+	const reason =
+		event.cancelledReason ??
+		(typeof context.payload.reason === 'string' ? context.payload.reason : '');
 	const { html, text } = layout(context.locale, subject, [
 		greeting(context.locale),
 		para(t.intro),

@@ -37,7 +37,10 @@ export class UnknownKindError extends Error {
 	}
 }
 
-export async function renderEmail(context: EmailContext, options: RenderOptions): Promise<RenderedMessage> {
+export async function renderEmail(
+	context: EmailContext,
+	options: RenderOptions
+): Promise<RenderedMessage> {
 	const template = templates[context.kind];
 	if (!template) throw new UnknownKindError(context.kind);
 	return template(context, options);

@@ -18,7 +18,11 @@ import {
 	type RenderedMessage
 } from './layout';
 
-type Which = 'room_request_received' | 'room_request_approved' | 'room_request_rejected' | 'room_booking_cancelled';
+type Which =
+	| 'room_request_received'
+	| 'room_request_approved'
+	| 'room_request_rejected'
+	| 'room_booking_cancelled';
 
 const copy = {
 	'zh-CN': {
@@ -51,11 +55,13 @@ const copy = {
 	en: {
 		room_request_received: {
 			subject: (venue: string, date: string) => `New room request: ${venue}, ${date}`,
-			intro: (requester: string) => `${requester || 'An organisation'} has asked to use one of your rooms. Please approve or reject the request.`
+			intro: (requester: string) =>
+				`${requester || 'An organisation'} has asked to use one of your rooms. Please approve or reject the request.`
 		},
 		room_request_approved: {
 			subject: (venue: string, date: string) => `Room request approved: ${venue}, ${date}`,
-			intro: () => 'Your organisation’s room request has been approved. You can now publish an event in this slot.'
+			intro: () =>
+				'Your organisation’s room request has been approved. You can now publish an event in this slot.'
 		},
 		room_request_rejected: {
 			subject: (venue: string, date: string) => `Room request rejected: ${venue}, ${date}`,
@@ -63,7 +69,8 @@ const copy = {
 		},
 		room_booking_cancelled: {
 			subject: (venue: string, date: string) => `Room booking cancelled: ${venue}, ${date}`,
-			intro: () => 'The venue has cancelled your organisation’s room booking. Please contact the venue with any questions.'
+			intro: () =>
+				'The venue has cancelled your organisation’s room booking. Please contact the venue with any questions.'
 		},
 		venue: 'Room',
 		address: 'Address',
@@ -80,13 +87,29 @@ const copy = {
 /** "12月5日" / "5 Dec": short enough for a subject line. */
 function shortDate(iso: string, locale: EmailLocale): string {
 	const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
-	const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+	const months = [
+		'Jan',
+		'Feb',
+		'Mar',
+		'Apr',
+		'May',
+		'Jun',
+		'Jul',
+		'Aug',
+		'Sep',
+		'Oct',
+		'Nov',
+		'Dec'
+	];
 	return locale === 'en'
 		? `${d.getUTCDate()} ${months[d.getUTCMonth()]}`
 		: `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
 }
 
-export async function roomRequest(context: EmailContext, options: RenderOptions): Promise<RenderedMessage> {
+export async function roomRequest(
+	context: EmailContext,
+	options: RenderOptions
+): Promise<RenderedMessage> {
 	const booking = context.booking;
 	if (!booking) throw new Error(`${context.kind} needs a booking`);
 	const locale = context.locale;
@@ -103,7 +126,8 @@ export async function roomRequest(context: EmailContext, options: RenderOptions)
 		[t.purpose, booking.purpose]
 	];
 	if (context.kind === 'room_request_rejected') rows.push([t.reason, booking.reason || t.none]);
-	if (context.kind === 'room_booking_cancelled' && booking.reason) rows.push([t.reason, booking.reason]);
+	if (context.kind === 'room_booking_cancelled' && booking.reason)
+		rows.push([t.reason, booking.reason]);
 	if (context.kind !== 'room_request_received') rows.push([t.phone, booking.venuePhone ?? '']);
 	const { html, text } = layout(locale, subject, [
 		greeting(locale),

@@ -326,7 +326,11 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 			const table = byOid.get(tableOid);
 			if (!table) continue;
 			for (const fk of baseForeignKeys) {
-				if (fk.schema === table.schema && fk.table === table.name && fk.columns.every((c) => cols.has(c))) {
+				if (
+					fk.schema === table.schema &&
+					fk.table === table.name &&
+					fk.columns.every((c) => cols.has(c))
+				) {
 					foreignKeys.push({ ...fk, schema: view.schema, table: view.name });
 				}
 				if (
@@ -359,7 +363,8 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 			if (mode === 'i' || mode === 'b' || mode === 'v') {
 				inputs.push({ name: names[i] ?? '', type, hasDefault: false });
 			}
-			if (mode === 'o' || mode === 'b' || mode === 't') outputs.push({ name: names[i] ?? '', type });
+			if (mode === 'o' || mode === 'b' || mode === 't')
+				outputs.push({ name: names[i] ?? '', type });
 		});
 		const defaults = Number(row.ndefaults);
 		for (let i = inputs.length - defaults; i < inputs.length; i++) {
@@ -385,7 +390,14 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 			fn.columns = new Map(
 				outputs.map((o) => [
 					o.name,
-					{ name: o.name, type: o.type, typname: o.type, category: '', nullable: true, hasDefault: false }
+					{
+						name: o.name,
+						type: o.type,
+						typname: o.type,
+						category: '',
+						nullable: true,
+						hasDefault: false
+					}
 				])
 			);
 		}
@@ -427,7 +439,10 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 				}
 			} else {
 				// Embedding by foreign key name or by column name (always towards the other side).
-				if (fromParent && (fk.name === name || (fk.columns.length === 1 && fk.columns[0] === name))) {
+				if (
+					fromParent &&
+					(fk.name === name || (fk.columns.length === 1 && fk.columns[0] === name))
+				) {
 					const other = byName.get(`${fk.refSchema}.${fk.refTable}`);
 					if (other) {
 						found.push({
@@ -455,8 +470,12 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 			for (const junction of byName.values()) {
 				if (junction.kind !== 'table') continue;
 				const keyCols = new Set(junction.uniques.flat());
-				const fks = foreignKeys.filter((fk) => fk.schema === junction.schema && fk.table === junction.name);
-				const toP = fks.filter((fk) => isParent(fk.refSchema, fk.refTable) && fk.columns.every((c) => keyCols.has(c)));
+				const fks = foreignKeys.filter(
+					(fk) => fk.schema === junction.schema && fk.table === junction.name
+				);
+				const toP = fks.filter(
+					(fk) => isParent(fk.refSchema, fk.refTable) && fk.columns.every((c) => keyCols.has(c))
+				);
 				const toT = fks.filter(
 					(fk) =>
 						fk.refSchema === target.schema &&
@@ -495,7 +514,9 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 		allRelationNames: (schema) =>
 			[...byName.values()].filter((r) => r.schema === schema).map((r) => r.name),
 		allFunctionNames: (schema) =>
-			[...functionsByName.keys()].filter((k) => k.startsWith(`${schema}.`)).map((k) => k.slice(schema.length + 1))
+			[...functionsByName.keys()]
+				.filter((k) => k.startsWith(`${schema}.`))
+				.map((k) => k.slice(schema.length + 1))
 	};
 }
 
@@ -514,7 +535,9 @@ export function closest(name: string, candidates: string[]): string | undefined 
 			best = candidate;
 		}
 	}
-	return best !== undefined && bestScore <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+	return best !== undefined && bestScore <= Math.max(2, Math.floor(name.length / 3))
+		? best
+		: undefined;
 }
 
 function distance(a: string, b: string): number {

@@ -115,7 +115,17 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 			const required = parsed.target.kind === 'table' && parsed.method !== 'DELETE';
 			body = parseJson(bodyText, required);
 		}
-		const cache = await (catalogue ?? load());
+		let cache: Catalogue;
+		try {
+			cache = await (catalogue ?? load());
+		} catch (error) {
+			throw new RestError(
+				503,
+				'PGRST002',
+				'Could not query the database for the schema cache. Retrying.',
+				error instanceof Error ? error.message : null
+			);
+		}
 		const built = plan({ request: parsed, catalogue: cache, schema, body, bodyText });
 
 		const settings: Record<string, string> = {

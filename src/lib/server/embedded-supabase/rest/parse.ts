@@ -59,7 +59,18 @@ export const filterOperators = [
 ] as const;
 export type Operator = (typeof filterOperators)[number];
 const operatorSet = new Set<string>(filterOperators);
-const quantifiable = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch']);
+const quantifiable = new Set<string>([
+	'eq',
+	'neq',
+	'gt',
+	'gte',
+	'lt',
+	'lte',
+	'like',
+	'ilike',
+	'match',
+	'imatch'
+]);
 const ftsOperators = new Set<string>(['fts', 'plfts', 'phfts', 'wfts']);
 
 export interface Filter {
@@ -240,13 +251,17 @@ function splitKey(key: string): string[] {
 		} else current += ch;
 	}
 	parts.push(current);
-	if (parts.some((p) => p === '')) throw new ParseError(`"failed to parse filter key" (${key})`, `Empty segment in ${key}`);
+	if (parts.some((p) => p === ''))
+		throw new ParseError(`"failed to parse filter key" (${key})`, `Empty segment in ${key}`);
 	return parts;
 }
 
 function parseNonNegative(value: string, what: string): number {
 	if (!/^\d{1,15}$/.test(value.trim())) {
-		throw new ParseError(`"failed to parse ${what} parameter (${value})"`, `${what} must be a non-negative integer`);
+		throw new ParseError(
+			`"failed to parse ${what} parameter (${value})"`,
+			`${what} must be a non-negative integer`
+		);
 	}
 	return Number(value.trim());
 }
@@ -259,7 +274,10 @@ function parsePrefer(headers: Headers): Prefer {
 	const raw = headers.get('prefer');
 	if (!raw) return prefer;
 	for (const token of raw.split(',')) {
-		const [k, v = ''] = token.trim().split('=').map((s) => s.trim());
+		const [k, v = ''] = token
+			.trim()
+			.split('=')
+			.map((s) => s.trim());
 		switch (k) {
 			case 'return':
 				if (v === 'representation' || v === 'minimal' || v === 'headers-only') prefer.return = v;
@@ -535,7 +553,8 @@ function splitTopLevel(text: string, what: string): string[] {
 		else if (ch === '(' || ch === '{') depth++;
 		else if (ch === ')' || ch === '}') {
 			depth--;
-			if (depth < 0) throw new ParseError(`"failed to parse ${what} (${text})"`, 'unbalanced parentheses');
+			if (depth < 0)
+				throw new ParseError(`"failed to parse ${what} (${text})"`, 'unbalanced parentheses');
 		} else if (ch === ',' && depth === 0) {
 			parts.push(current);
 			current = '';
@@ -543,8 +562,10 @@ function splitTopLevel(text: string, what: string): string[] {
 		}
 		current += ch;
 	}
-	if (quoted) throw new ParseError(`"failed to parse ${what} (${text})"`, 'unterminated quoted value');
-	if (depth !== 0) throw new ParseError(`"failed to parse ${what} (${text})"`, 'unbalanced parentheses');
+	if (quoted)
+		throw new ParseError(`"failed to parse ${what} (${text})"`, 'unterminated quoted value');
+	if (depth !== 0)
+		throw new ParseError(`"failed to parse ${what} (${text})"`, 'unbalanced parentheses');
 	parts.push(current);
 	return parts;
 }
@@ -573,14 +594,20 @@ export function parseFilter(field: Field, text: string, inLogic = false): Filter
 	if (modifier !== undefined) {
 		if (ftsOperators.has(op)) {
 			if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(modifier)) {
-				throw new ParseError(`"failed to parse filter (${text})"`, 'invalid text search configuration');
+				throw new ParseError(
+					`"failed to parse filter (${text})"`,
+					'invalid text search configuration'
+				);
 			}
 			filter.language = modifier;
 		} else if (quantifiable.has(op) && (modifier === 'any' || modifier === 'all')) {
 			filter.quant = modifier;
 			filter.value = parseList(value, '{', '}', text);
 		} else {
-			throw new ParseError(`"failed to parse filter (${text})"`, `unexpected modifier "${modifier}"`);
+			throw new ParseError(
+				`"failed to parse filter (${text})"`,
+				`unexpected modifier "${modifier}"`
+			);
 		}
 	}
 	if (op === 'in') filter.value = parseList(value, '(', ')', text);
@@ -608,7 +635,10 @@ function unquote(value: string, context: string): string {
 /** `(a,"b,c",d)` or `{a,b}` → list of values. */
 function parseList(text: string, open: string, close: string, context: string): string[] {
 	if (!text.startsWith(open) || !text.endsWith(close) || text.length < 2) {
-		throw new ParseError(`"failed to parse filter (${context})"`, `expected a list in ${open}${close}`);
+		throw new ParseError(
+			`"failed to parse filter (${context})"`,
+			`expected a list in ${open}${close}`
+		);
 	}
 	const inner = text.slice(1, -1);
 	if (inner.trim() === '') return [];
@@ -620,13 +650,17 @@ function parseList(text: string, open: string, close: string, context: string): 
 
 function parseLogicParam(op: 'and' | 'or', negate: boolean, value: string): Logic {
 	if (!value.startsWith('(') || !value.endsWith(')')) {
-		throw new ParseError(`"failed to parse logic tree (${value})" (line 1, column 1)`, 'expecting "("');
+		throw new ParseError(
+			`"failed to parse logic tree (${value})" (line 1, column 1)`,
+			'expecting "("'
+		);
 	}
 	return { type: 'logic', op, negate, children: parseLogicChildren(value.slice(1, -1), value, 0) };
 }
 
 function parseLogicChildren(inner: string, context: string, depth: number): Condition[] {
-	if (depth > 16) throw new ParseError(`"failed to parse logic tree (${context})"`, 'nested too deeply');
+	if (depth > 16)
+		throw new ParseError(`"failed to parse logic tree (${context})"`, 'nested too deeply');
 	if (inner.trim() === '') {
 		throw new ParseError(`"failed to parse logic tree (${context})"`, 'empty logic tree');
 	}

@@ -202,7 +202,8 @@ function filterSql(b: Builder, source: Source, alias: string, filter: Filter): s
 	const value = filter.value;
 	if (filter.quant) {
 		const list = value as string[];
-		const type = filter.op === 'like' || filter.op === 'ilike' ? 'text' : fieldType(source, filter.field);
+		const type =
+			filter.op === 'like' || filter.op === 'ilike' ? 'text' : fieldType(source, filter.field);
 		const items = list.map((v) =>
 			b.param(filter.op === 'like' || filter.op === 'ilike' ? likePattern(v) : v)
 		);
@@ -213,10 +214,15 @@ function filterSql(b: Builder, source: Source, alias: string, filter: Filter): s
 	} else {
 		switch (filter.op) {
 			case 'is': {
-				const keyword = { null: 'null', not_null: 'not null', true: 'true', false: 'false', unknown: 'unknown' }[
-					value as string
-				];
-				if (!keyword) throw new RestError(400, 'PGRST100', `"failed to parse filter (is.${String(value)})"`);
+				const keyword = {
+					null: 'null',
+					not_null: 'not null',
+					true: 'true',
+					false: 'false',
+					unknown: 'unknown'
+				}[value as string];
+				if (!keyword)
+					throw new RestError(400, 'PGRST100', `"failed to parse filter (is.${String(value)})"`);
 				sql = `${col} is ${keyword}`;
 				break;
 			}
@@ -281,7 +287,13 @@ function conditionSql(
 	return filterSql(b, source, alias, condition);
 }
 
-function orderSql(b: Builder, source: Source, alias: string, terms: OrderTerm[] | undefined, embeds: Map<string, EmbedInfo>): string {
+function orderSql(
+	b: Builder,
+	source: Source,
+	alias: string,
+	terms: OrderTerm[] | undefined,
+	embeds: Map<string, EmbedInfo>
+): string {
 	if (!terms || terms.length === 0) return '';
 	const parts = terms.map((term) => {
 		let expr: string;
@@ -323,7 +335,11 @@ function relationSql(relation: Relation): string {
 	return `${q(relation.schema)}.${q(relation.name)}`;
 }
 
-function resolveRelationship(b: Builder, source: Source, item: Extract<SelectItem, { type: 'embed' }>): Relationship {
+function resolveRelationship(
+	b: Builder,
+	source: Source,
+	item: Extract<SelectItem, { type: 'embed' }>
+): Relationship {
 	const parentLabel = source.label;
 	if (!source.relation) {
 		throw new RestError(
@@ -345,8 +361,14 @@ function resolveRelationship(b: Builder, source: Source, item: Extract<SelectIte
 				(r.cardinality !== 'many-to-one' && r.pairs.some(([, c]) => c === hint))
 		);
 		// A self-reference hinted by column: the table-name form means the reverse direction.
-		if (found.length === 2 && found[0].target === found[1].target && found[0].target === source.relation) {
-			found = found.filter((r) => r.cardinality === 'one-to-many' || r.cardinality === 'one-to-one');
+		if (
+			found.length === 2 &&
+			found[0].target === found[1].target &&
+			found[0].target === source.relation
+		) {
+			found = found.filter(
+				(r) => r.cardinality === 'one-to-many' || r.cardinality === 'one-to-one'
+			);
 		}
 	}
 	if (found.length === 0) {
@@ -358,7 +380,9 @@ function resolveRelationship(b: Builder, source: Source, item: Extract<SelectIte
 			`Searched for a foreign key relationship between '${parentLabel}' and '${item.name}'${
 				item.hint ? ` using the hint '${item.hint}'` : ''
 			} in the schema '${b.schema}', but no matches were found.`,
-			suggestion && suggestion !== item.name ? `Perhaps you meant '${suggestion}' instead of '${item.name}'.` : null
+			suggestion && suggestion !== item.name
+				? `Perhaps you meant '${suggestion}' instead of '${item.name}'.`
+				: null
 		);
 	}
 	if (found.length > 1) {
@@ -415,13 +439,25 @@ function compileSelect(
 			const childAlias = b.alias();
 			const target = rel.target;
 			const childSource: Source = { label: target.name, columns: target.columns, relation: target };
+			// `rel(count)`: the number of related rows, as `[{"count": n}]` (PostgREST's embedded count).
+			const only = item.select.length === 1 ? item.select[0] : undefined;
+			const countKey =
+				only?.type === 'column' &&
+				only.field.name === 'count' &&
+				only.field.path.length === 0 &&
+				!only.cast &&
+				!target.columns.has('count')
+					? (only.alias ?? 'count')
+					: only?.type === 'embed' && only.name === 'count' && only.select.length === 0
+						? (only.alias ?? 'count')
+						: undefined;
 			const child = compileSelect(
 				b,
 				childSource,
 				childAlias,
 				item.select,
 				childPath,
-				filtersOnly || item.spread
+				filtersOnly || item.spread || countKey !== undefined
 			);
 			const params = b.node(childPath);
 			const join =
@@ -429,7 +465,9 @@ function compileSelect(
 					? [
 							`exists (select 1 from ${relationSql(rel.junction.relation)} as pgrst_j where ${[
 								...rel.junction.toParent.map(([p, j]) => `pgrst_j.${q(j)} = ${q(alias)}.${q(p)}`),
-								...rel.junction.toTarget.map(([t, j]) => `pgrst_j.${q(j)} = ${q(childAlias)}.${q(t)}`)
+								...rel.junction.toTarget.map(
+									([t, j]) => `pgrst_j.${q(j)} = ${q(childAlias)}.${q(t)}`
+								)
 							].join(' and ')})`
 						]
 					: rel.pairs.map(([p, c]) => `${q(childAlias)}.${q(c)} = ${q(alias)}.${q(p)}`);
@@ -450,7 +488,6 @@ function compileSelect(
 			compiled.embeds.set(name, info);
 			if (item.join === 'inner') compiled.inner.push(info.exists);
 			if (filtersOnly) continue;
-			const sub = b.alias();
 			if (item.spread) {
 				if (!toOne) {
 					throw new RestError(
@@ -472,7 +509,11 @@ function compileSelect(
 								? [spreadItem]
 								: [];
 					if (spreadItem.type === 'embed') {
-						throw new RestError(400, 'PGRST100', 'Embedding inside a spread relation is not supported');
+						throw new RestError(
+							400,
+							'PGRST100',
+							'Embedding inside a spread relation is not supported'
+						);
 					}
 					for (const col of cols) {
 						let expr = fieldSql(b, childSource, childAlias, col.field);
@@ -480,6 +521,11 @@ function compileSelect(
 						compiled.pairs.push([b.key(outputName(col)), `(select ${expr} ${fromWhere} limit 1)`]);
 					}
 				}
+				continue;
+			}
+			if (countKey !== undefined) {
+				const counted = `json_build_object(${b.key(countKey)}, (select pg_catalog.count(*) ${fromWhere}))`;
+				compiled.pairs.push([b.key(name), toOne ? counted : `json_build_array(${counted})`]);
 				continue;
 			}
 			const object = objectSql(child.pairs);
@@ -490,7 +536,8 @@ function compileSelect(
 				const page = limitSql(b, params.limit, params.offset);
 				compiled.pairs.push([
 					b.key(name),
-					`coalesce((select json_agg(${q(sub)}.pgrst_row) from (select ${object} as pgrst_row ${fromWhere}${order}${page}) as ${q(sub)}), '[]'::json)`
+					// Rows are picked (filtered, ordered, paged) first; objects are built for those only.
+					`coalesce((select json_agg(${object}) from (select ${q(childAlias)}.* ${fromWhere}${order}${page}) as ${q(childAlias)}), '[]'::json)`
 				]);
 			}
 		}
@@ -522,7 +569,9 @@ interface ReadParts {
 }
 
 function rootParts(b: Builder, source: Source, alias: string): ReadParts {
-	const compiled = compileSelect(b, source, alias, b.request.select, '');
+	// HEAD answers no body: only what filters need (embeds for `!inner`) is compiled.
+	const headOnly = b.request.method === 'HEAD';
+	const compiled = compileSelect(b, source, alias, b.request.select, '', headOnly);
 	const root = b.node('');
 	const conditions = [
 		...root.filters.map((f) => conditionSql(b, source, alias, f, compiled.embeds)),
@@ -538,14 +587,15 @@ function paging(b: Builder): { limit?: number; offset: number } {
 	const root = b.request.nodes.get('') ?? { filters: [] };
 	const range = b.request.range;
 	let limit = root.limit;
-	if (range?.limit !== undefined) limit = limit === undefined ? range.limit : Math.min(limit, range.limit);
+	if (range?.limit !== undefined)
+		limit = limit === undefined ? range.limit : Math.min(limit, range.limit);
 	const offset = root.offset ?? range?.offset ?? 0;
 	return { limit, offset };
 }
 
-function bodyAggregate(b: Builder): string {
+function bodyAggregate(b: Builder, object: string): string {
 	if (b.request.method === 'HEAD') return 'null';
-	const row = b.request.accept.stripNulls ? 'json_strip_nulls(pgrst_t.pgrst_row)' : 'pgrst_t.pgrst_row';
+	const row = b.request.accept.stripNulls ? `json_strip_nulls(${object})` : object;
 	return `coalesce(json_agg(${row}), '[]')::text`;
 }
 
@@ -570,7 +620,9 @@ function readFrom(
 ): { sql: string; offset: number } {
 	const { compiled, where, order } = rootParts(b, source, alias);
 	const { limit, offset } = paging(b);
-	const inner = `select ${objectSql(compiled.pairs)} as pgrst_row from ${fromSql} as ${q(alias)}${where}${order}${limitSql(
+	// The page of rows is picked first; their JSON is built outside, for the page only (built
+	// inside, Postgres would build it for every matching row before sorting).
+	const inner = `select ${q(alias)}.* from ${fromSql} as ${q(alias)}${where}${order}${limitSql(
 		b,
 		limit,
 		offset
@@ -579,8 +631,9 @@ function readFrom(
 		? `(select pg_catalog.count(*) from ${fromSql} as ${q(alias)}${where})::text`
 		: 'null::text';
 	const sql = `select ${total} as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
-		b
-	)} as body, ${responseGucs} from (${inner}) as pgrst_t`;
+		b,
+		objectSql(compiled.pairs)
+	)} as body, ${responseGucs} from (${inner}) as ${q(alias)}`;
 	return { sql, offset };
 }
 
@@ -596,7 +649,23 @@ export interface PlanInput {
 	bodyText?: string;
 }
 
+/** Postgres takes at most 65535 parameters; far fewer make sense in one request. */
+const MAX_PARAMS = 30000;
+
 export function plan(input: PlanInput): Plan {
+	const built = planStatement(input);
+	if (built.params.length > MAX_PARAMS) {
+		throw new RestError(
+			400,
+			'PGRST100',
+			'Too many values in one request',
+			`${built.params.length} values`
+		);
+	}
+	return built;
+}
+
+function planStatement(input: PlanInput): Plan {
 	const { request, catalogue, schema } = input;
 	const b = new Builder(catalogue, schema, request);
 	if (request.target.kind === 'root') {
@@ -638,15 +707,23 @@ function writePlan(
 	if (!wantsRepresentation(b.request)) {
 		// Filters on embedded resources must still be valid.
 		checkUnusedPaths(b);
-		return { sql: mutation, params: b.params, result: 'affected', readOnly: false, offset: 0, kind };
+		return {
+			sql: mutation,
+			params: b.params,
+			result: 'affected',
+			readOnly: false,
+			offset: 0,
+			kind
+		};
 	}
 	const compiled = compileSelect(b, source, alias, b.request.select, '');
 	checkUnusedPaths(b);
 	const root = b.request.nodes.get('') ?? { filters: [] };
 	const order = orderSql(b, source, alias, root.order, compiled.embeds);
 	const sql = `with pgrst_source as (${mutation} returning ${q(alias)}.*) select null::text as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
-		b
-	)} as body, ${responseGucs} from (select ${objectSql(compiled.pairs)} as pgrst_row from pgrst_source as ${q(alias)}${order}) as pgrst_t`;
+		b,
+		objectSql(compiled.pairs)
+	)} as body, ${responseGucs} from (select ${q(alias)}.* from pgrst_source as ${q(alias)}${order}) as ${q(alias)}`;
 	return { sql, params: b.params, result: 'rows', readOnly: false, offset: 0, kind };
 }
 
@@ -655,7 +732,11 @@ function badBody(message: string): RestError {
 }
 
 function columnMissing(relation: Relation, name: string): RestError {
-	return new RestError(400, 'PGRST204', `Could not find the '${name}' column of '${relation.name}' in the schema cache`);
+	return new RestError(
+		400,
+		'PGRST204',
+		`Could not find the '${name}' column of '${relation.name}' in the schema cache`
+	);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -734,10 +815,35 @@ function rootWhere(b: Builder, source: Source, alias: string): string {
 	const compiled = compileSelect(b, source, alias, b.request.select, '', true);
 	const root = b.request.nodes.get('') ?? { filters: [] };
 	const conditions = root.filters.map((f) => conditionSql(b, source, alias, f, compiled.embeds));
-	return conditions.length ? ` where ${conditions.join(' and ')}` : '';
+	if (root.limit === undefined && !root.offset) {
+		return conditions.length ? ` where ${conditions.join(' and ')}` : '';
+	}
+	// A limited update or delete (`limit`, with `order`): only the first rows that match.
+	if (!source.relation || source.relation.kind !== 'table') {
+		throw new RestError(400, 'PGRST100', 'A limit on an update or delete needs a table');
+	}
+	const inner = 'pgrst_limited';
+	const innerCompiled = compileSelect(b, source, inner, b.request.select, '', true);
+	const innerConditions = root.filters.map((f) =>
+		conditionSql(b, source, inner, f, innerCompiled.embeds)
+	);
+	const order = orderSql(b, source, inner, root.order, innerCompiled.embeds);
+	const innerWhere = innerConditions.length ? ` where ${innerConditions.join(' and ')}` : '';
+	return ` where ${q(alias)}.ctid in (select ${q(inner)}.ctid from ${relationSql(source.relation)} as ${q(
+		inner
+	)}${innerWhere}${order}${limitSql(b, root.limit, root.offset)})`;
+}
+
+/** Supabase loads pg-safeupdate: an update or delete without a filter is refused. */
+function requireFilter(b: Builder, verb: 'UPDATE' | 'DELETE'): void {
+	const root = b.request.nodes.get('');
+	if (!root || root.filters.length === 0) {
+		throw new RestError(400, '21000', `${verb} requires a WHERE clause`);
+	}
 }
 
 function planUpdate(b: Builder, input: PlanInput, relation: Relation, source: Source): Plan {
+	requireFilter(b, 'UPDATE');
 	const body = input.body;
 	if (!isPlainObject(body)) throw badBody('Empty or invalid json');
 	const columns = b.request.columns ?? Object.keys(body);
@@ -759,9 +865,16 @@ function planUpdate(b: Builder, input: PlanInput, relation: Relation, source: So
 }
 
 function planDelete(b: Builder, relation: Relation, source: Source): Plan {
+	requireFilter(b, 'DELETE');
 	const alias = relation.name;
 	const where = rootWhere(b, source, alias);
-	return writePlan(b, source, alias, `delete from ${relationSql(relation)} as ${q(alias)}${where}`, 'delete');
+	return writePlan(
+		b,
+		source,
+		alias,
+		`delete from ${relationSql(relation)} as ${q(alias)}${where}`,
+		'delete'
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,7 +904,10 @@ function chooseFunction(
 		if (wholeBody) continue;
 		if (fn.args.some((a) => a.name === '') && fn.args.length > 0) continue;
 		const argNames = new Set(fn.args.map((a) => a.name));
-		if (keys.every((k) => argNames.has(k)) && fn.args.every((a) => a.hasDefault || given.has(a.name))) {
+		if (
+			keys.every((k) => argNames.has(k)) &&
+			fn.args.every((a) => a.hasDefault || given.has(a.name))
+		) {
 			named.push(fn);
 		}
 	}
@@ -802,7 +918,9 @@ function chooseFunction(
 			300,
 			'PGRST203',
 			`Could not choose the best candidate function between: ${pick
-				.map((f) => `${f.schema}.${f.name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`)
+				.map(
+					(f) => `${f.schema}.${f.name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`
+				)
 				.join(', ')}`,
 			null,
 			'Try renaming the parameters or the function itself in the database so function overloading can be resolved'
@@ -858,12 +976,19 @@ function planRpc(b: Builder, input: PlanInput): Plan {
 		if (!isPlainObject(body) && !wholeBody) {
 			// An array or scalar body only fits a function taking one unnamed json parameter.
 			const { fn } = chooseFunction(b, name, [], true);
-			return rpcCall(b, fn, `${b.param(input.bodyText ?? JSON.stringify(body))}::${fn.args[0].type}`, reads);
+			return rpcCall(
+				b,
+				fn,
+				`${b.param(input.bodyText ?? JSON.stringify(body))}::${fn.args[0].type}`,
+				reads
+			);
 		}
 	}
 	const { fn, singleJson } = chooseFunction(b, name, keys, wholeBody);
 	if (singleJson) {
-		const text = reads ? JSON.stringify(args) : (input.bodyText ?? JSON.stringify(input.body ?? {}));
+		const text = reads
+			? JSON.stringify(args)
+			: (input.bodyText ?? JSON.stringify(input.body ?? {}));
 		return rpcCall(b, fn, `${b.param(text)}::${fn.args[0].type}`, reads);
 	}
 	const used = fn.args.filter((a) => Object.prototype.hasOwnProperty.call(args, a.name));
@@ -876,7 +1001,13 @@ function planRpc(b: Builder, input: PlanInput): Plan {
 	return rpcCall(b, fn, call, reads, record);
 }
 
-function rpcCall(b: Builder, fn: RestFunction, argsSql: string, reads: boolean, record?: string): Plan {
+function rpcCall(
+	b: Builder,
+	fn: RestFunction,
+	argsSql: string,
+	reads: boolean,
+	record?: string
+): Plan {
 	const call = `${q(fn.schema)}.${q(fn.name)}(${argsSql})`;
 	const from = record ? ` from ${record}` : '';
 	const readOnly = reads || fn.volatility !== 'volatile';
@@ -896,11 +1027,16 @@ function rpcCall(b: Builder, fn: RestFunction, argsSql: string, reads: boolean, 
 		const total = b.request.prefer.count
 			? `(select pg_catalog.count(*) from (select ${call}${from}) as pgrst_all)::text`
 			: 'null::text';
-		const body = b.request.method === 'HEAD' ? 'null' : `coalesce(json_agg(pgrst_t.pgrst_scalar), '[]')::text`;
+		const body =
+			b.request.method === 'HEAD' ? 'null' : `coalesce(json_agg(pgrst_t.pgrst_scalar), '[]')::text`;
 		const sql = `select ${total} as total, pg_catalog.count(*)::text as page, ${body} as body, ${responseGucs} from (${inner}) as pgrst_t`;
 		return { sql, params: b.params, result: 'rows', readOnly, offset, kind: 'rpc' };
 	}
-	const source: Source = { label: fn.name, columns: fn.columns ?? new Map(), relation: fn.relation };
+	const source: Source = {
+		label: fn.name,
+		columns: fn.columns ?? new Map(),
+		relation: fn.relation
+	};
 	const fromSql = `(select pgrst_f.*${record ? ` from ${record},` : ' from'} lateral ${call} as pgrst_f)`;
 	const { sql, offset } = readFrom(b, source, fromSql, fn.name);
 	return {

@@ -46,12 +46,17 @@ function applyGucs(outcome: Outcome, row: Partial<ResultRow> | undefined): Outco
 			if (Array.isArray(list)) {
 				for (const entry of list) {
 					if (entry && typeof entry === 'object') {
-						for (const [k, v] of Object.entries(entry)) outcome.headers[k.toLowerCase()] = String(v);
+						for (const [k, v] of Object.entries(entry))
+							outcome.headers[k.toLowerCase()] = String(v);
 					}
 				}
 			}
 		} catch {
-			throw new RestError(500, 'PGRST111', 'response.headers guc must be a JSON array composed of objects with a single key and a string value');
+			throw new RestError(
+				500,
+				'PGRST111',
+				'response.headers guc must be a JSON array composed of objects with a single key and a string value'
+			);
 		}
 	}
 	if (row?.response_status) {
@@ -102,7 +107,13 @@ export function shape(
 			let body = row?.body ?? '[]';
 			if (plan.kind === 'read' || plan.kind === 'rpc') {
 				const total = row?.total === null || row?.total === undefined ? null : Number(row.total);
-				if (total !== null && page === 0 && plan.offset > 0 && plan.offset >= total && !plan.singular) {
+				if (
+					total !== null &&
+					page === 0 &&
+					plan.offset > 0 &&
+					plan.offset >= total &&
+					!plan.singular
+				) {
 					throw new RestError(
 						416,
 						'PGRST103',

@@ -1,0 +1,1249 @@
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | { [key: string]: Json | undefined }
+  | Json[]
+
+export type Database = {
+  public: {
+    Tables: {
+      consents: {
+        Row: {
+          agreed_at: string
+          family_id: string
+          id: string
+          kind: string
+          user_id: string
+          version: string
+        }
+        Insert: {
+          agreed_at?: string
+          family_id: string
+          id?: string
+          kind?: string
+          user_id: string
+          version: string
+        }
+        Update: {
+          agreed_at?: string
+          family_id?: string
+          id?: string
+          kind?: string
+          user_id?: string
+          version?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "consents_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "consents_version_fkey"
+            columns: ["version"]
+            isOneToOne: false
+            referencedRelation: "privacy_texts"
+            referencedColumns: ["version"]
+          },
+        ]
+      }
+      email_batches: {
+        Row: {
+          attempts: number
+          created_at: string
+          failures: number
+          finished_at: string | null
+          key: string
+          last_error: string | null
+          lease_until: string
+          mode: string
+          worker: string
+        }
+        Insert: {
+          attempts?: number
+          created_at?: string
+          failures?: number
+          finished_at?: string | null
+          key: string
+          last_error?: string | null
+          lease_until: string
+          mode: string
+          worker: string
+        }
+        Update: {
+          attempts?: number
+          created_at?: string
+          failures?: number
+          finished_at?: string | null
+          key?: string
+          last_error?: string | null
+          lease_until?: string
+          mode?: string
+          worker?: string
+        }
+        Relationships: []
+      }
+      email_outbox: {
+        Row: {
+          attempts: number
+          batch_key: string | null
+          created_at: string
+          event_id: string | null
+          id: string
+          idempotency_key: string
+          kind: string
+          last_error: string | null
+          locale: Database["public"]["Enums"]["app_locale"]
+          next_attempt_at: string
+          payload: NonNullable<Json>
+          provider_id: string | null
+          registration_id: string | null
+          sent_at: string | null
+          status: Database["public"]["Enums"]["outbox_status"]
+          to_email: string
+        }
+        Insert: {
+          attempts?: number
+          batch_key?: string | null
+          created_at?: string
+          event_id?: string | null
+          id?: string
+          idempotency_key: string
+          kind: string
+          last_error?: string | null
+          locale?: Database["public"]["Enums"]["app_locale"]
+          next_attempt_at?: string
+          payload?: NonNullable<Json>
+          provider_id?: string | null
+          registration_id?: string | null
+          sent_at?: string | null
+          status?: Database["public"]["Enums"]["outbox_status"]
+          to_email: string
+        }
+        Update: {
+          attempts?: number
+          batch_key?: string | null
+          created_at?: string
+          event_id?: string | null
+          id?: string
+          idempotency_key?: string
+          kind?: string
+          last_error?: string | null
+          locale?: Database["public"]["Enums"]["app_locale"]
+          next_attempt_at?: string
+          payload?: NonNullable<Json>
+          provider_id?: string | null
+          registration_id?: string | null
+          sent_at?: string | null
+          status?: Database["public"]["Enums"]["outbox_status"]
+          to_email?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "email_outbox_batch_key_fkey"
+            columns: ["batch_key"]
+            isOneToOne: false
+            referencedRelation: "email_batches"
+            referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "email_outbox_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "email_outbox_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: false
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      event_messages: {
+        Row: {
+          body: string
+          created_at: string
+          event_id: string
+          id: string
+          include_waitlisted: boolean
+          recipients: number
+          sent_by: string | null
+          subject: string
+        }
+        Insert: {
+          body: string
+          created_at?: string
+          event_id: string
+          id?: string
+          include_waitlisted?: boolean
+          recipients?: number
+          sent_by?: string | null
+          subject: string
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          event_id?: string
+          id?: string
+          include_waitlisted?: boolean
+          recipients?: number
+          sent_by?: string | null
+          subject?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_messages_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      events: {
+        Row: {
+          address_en: string | null
+          address_zh: string | null
+          cancelled_reason: string | null
+          capacity: number
+          category: Database["public"]["Enums"]["event_category"]
+          created_at: string
+          created_by: string | null
+          description_en: string
+          description_zh: string
+          ends_at: string
+          id: string
+          max_child_age: number | null
+          max_seats_per_family: number
+          min_child_age: number | null
+          org_id: string
+          registration_closes_at: string | null
+          registration_opens_at: string | null
+          seats_taken: number
+          second_reminder: boolean
+          sequence: number
+          series_id: string | null
+          slug: string
+          starts_at: string
+          status: Database["public"]["Enums"]["event_status"]
+          summary_en: string
+          summary_zh: string
+          title_en: string
+          title_zh: string
+          updated_at: string
+          venue_booking_id: string | null
+          waitlist_count: number
+          waitlist_enabled: boolean
+        }
+        Insert: {
+          address_en?: string | null
+          address_zh?: string | null
+          cancelled_reason?: string | null
+          capacity: number
+          category: Database["public"]["Enums"]["event_category"]
+          created_at?: string
+          created_by?: string | null
+          description_en?: string
+          description_zh?: string
+          ends_at: string
+          id?: string
+          max_child_age?: number | null
+          max_seats_per_family?: number
+          min_child_age?: number | null
+          org_id: string
+          registration_closes_at?: string | null
+          registration_opens_at?: string | null
+          seats_taken?: number
+          second_reminder?: boolean
+          sequence?: number
+          series_id?: string | null
+          slug?: string
+          starts_at: string
+          status?: Database["public"]["Enums"]["event_status"]
+          summary_en?: string
+          summary_zh?: string
+          title_en?: string
+          title_zh: string
+          updated_at?: string
+          venue_booking_id?: string | null
+          waitlist_count?: number
+          waitlist_enabled?: boolean
+        }
+        Update: {
+          address_en?: string | null
+          address_zh?: string | null
+          cancelled_reason?: string | null
+          capacity?: number
+          category?: Database["public"]["Enums"]["event_category"]
+          created_at?: string
+          created_by?: string | null
+          description_en?: string
+          description_zh?: string
+          ends_at?: string
+          id?: string
+          max_child_age?: number | null
+          max_seats_per_family?: number
+          min_child_age?: number | null
+          org_id?: string
+          registration_closes_at?: string | null
+          registration_opens_at?: string | null
+          seats_taken?: number
+          second_reminder?: boolean
+          sequence?: number
+          series_id?: string | null
+          slug?: string
+          starts_at?: string
+          status?: Database["public"]["Enums"]["event_status"]
+          summary_en?: string
+          summary_zh?: string
+          title_en?: string
+          title_zh?: string
+          updated_at?: string
+          venue_booking_id?: string | null
+          waitlist_count?: number
+          waitlist_enabled?: boolean
+        }
+        Relationships: [
+          {
+            foreignKeyName: "events_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "events_venue_booking_id_fkey"
+            columns: ["venue_booking_id"]
+            isOneToOne: false
+            referencedRelation: "venue_bookings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      families: {
+        Row: {
+          created_at: string
+          email: string
+          guardian_id: string
+          guardian_name: string
+          id: string
+          locale: Database["public"]["Enums"]["app_locale"]
+          phone: string | null
+          reminders_enabled: boolean
+          unsubscribe_token: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          email: string
+          guardian_id?: string
+          guardian_name: string
+          id?: string
+          locale?: Database["public"]["Enums"]["app_locale"]
+          phone?: string | null
+          reminders_enabled?: boolean
+          unsubscribe_token?: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          email?: string
+          guardian_id?: string
+          guardian_name?: string
+          id?: string
+          locale?: Database["public"]["Enums"]["app_locale"]
+          phone?: string | null
+          reminders_enabled?: boolean
+          unsubscribe_token?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      family_members: {
+        Row: {
+          birth_year_month: string | null
+          created_at: string
+          family_id: string
+          grade: string | null
+          id: string
+          kind: Database["public"]["Enums"]["member_kind"]
+          nickname: string
+          notes: string | null
+          updated_at: string
+        }
+        Insert: {
+          birth_year_month?: string | null
+          created_at?: string
+          family_id: string
+          grade?: string | null
+          id?: string
+          kind: Database["public"]["Enums"]["member_kind"]
+          nickname: string
+          notes?: string | null
+          updated_at?: string
+        }
+        Update: {
+          birth_year_month?: string | null
+          created_at?: string
+          family_id?: string
+          grade?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["member_kind"]
+          nickname?: string
+          notes?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "family_members_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      org_members: {
+        Row: {
+          created_at: string
+          org_id: string
+          role: Database["public"]["Enums"]["org_role"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          org_id: string
+          role?: Database["public"]["Enums"]["org_role"]
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          org_id?: string
+          role?: Database["public"]["Enums"]["org_role"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "org_members_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      organisations: {
+        Row: {
+          address_en: string | null
+          address_zh: string | null
+          contact_email: string | null
+          contact_name: string | null
+          contact_phone: string | null
+          created_at: string
+          description_en: string
+          description_zh: string
+          id: string
+          kind: Database["public"]["Enums"]["organisation_kind"]
+          name_en: string
+          name_zh: string
+          slug: string
+          updated_at: string
+          website_url: string | null
+        }
+        Insert: {
+          address_en?: string | null
+          address_zh?: string | null
+          contact_email?: string | null
+          contact_name?: string | null
+          contact_phone?: string | null
+          created_at?: string
+          description_en?: string
+          description_zh?: string
+          id?: string
+          kind: Database["public"]["Enums"]["organisation_kind"]
+          name_en: string
+          name_zh: string
+          slug: string
+          updated_at?: string
+          website_url?: string | null
+        }
+        Update: {
+          address_en?: string | null
+          address_zh?: string | null
+          contact_email?: string | null
+          contact_name?: string | null
+          contact_phone?: string | null
+          created_at?: string
+          description_en?: string
+          description_zh?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["organisation_kind"]
+          name_en?: string
+          name_zh?: string
+          slug?: string
+          updated_at?: string
+          website_url?: string | null
+        }
+        Relationships: []
+      }
+      privacy_texts: {
+        Row: {
+          body_en: string
+          body_zh: string
+          created_at: string
+          kind: string
+          published_at: string
+          title_en: string
+          title_zh: string
+          version: string
+        }
+        Insert: {
+          body_en: string
+          body_zh: string
+          created_at?: string
+          kind?: string
+          published_at?: string
+          title_en: string
+          title_zh: string
+          version: string
+        }
+        Update: {
+          body_en?: string
+          body_zh?: string
+          created_at?: string
+          kind?: string
+          published_at?: string
+          title_en?: string
+          title_zh?: string
+          version?: string
+        }
+        Relationships: []
+      }
+      registration_attendees: {
+        Row: {
+          member_id: string
+          registration_id: string
+        }
+        Insert: {
+          member_id: string
+          registration_id: string
+        }
+        Update: {
+          member_id?: string
+          registration_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "registration_attendees_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "family_members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "registration_attendees_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: false
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      registrations: {
+        Row: {
+          cancelled_at: string | null
+          check_in_code: string
+          checked_in_at: string | null
+          confirmed_at: string | null
+          created_at: string
+          event_id: string
+          family_id: string
+          id: string
+          seats: number
+          source: string | null
+          status: Database["public"]["Enums"]["registration_status"]
+          updated_at: string
+          waitlist_joined_at: string | null
+          waitlist_position: number | null
+        }
+        Insert: {
+          cancelled_at?: string | null
+          check_in_code: string
+          checked_in_at?: string | null
+          confirmed_at?: string | null
+          created_at?: string
+          event_id: string
+          family_id: string
+          id?: string
+          seats: number
+          source?: string | null
+          status: Database["public"]["Enums"]["registration_status"]
+          updated_at?: string
+          waitlist_joined_at?: string | null
+          waitlist_position?: number | null
+        }
+        Update: {
+          cancelled_at?: string | null
+          check_in_code?: string
+          checked_in_at?: string | null
+          confirmed_at?: string | null
+          created_at?: string
+          event_id?: string
+          family_id?: string
+          id?: string
+          seats?: number
+          source?: string | null
+          status?: Database["public"]["Enums"]["registration_status"]
+          updated_at?: string
+          waitlist_joined_at?: string | null
+          waitlist_position?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "registrations_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "registrations_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      venue_bookings: {
+        Row: {
+          buffer_minutes: number
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          ends_at: string
+          id: string
+          occupied: unknown
+          org_id: string
+          purpose: string
+          reason: string | null
+          requested_by: string | null
+          starts_at: string
+          status: Database["public"]["Enums"]["booking_status"]
+          updated_at: string
+          venue_id: string
+        }
+        Insert: {
+          buffer_minutes?: number
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          ends_at: string
+          id?: string
+          occupied?: never
+          org_id: string
+          purpose?: string
+          reason?: string | null
+          requested_by?: string | null
+          starts_at: string
+          status?: Database["public"]["Enums"]["booking_status"]
+          updated_at?: string
+          venue_id: string
+        }
+        Update: {
+          buffer_minutes?: number
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          ends_at?: string
+          id?: string
+          occupied?: never
+          org_id?: string
+          purpose?: string
+          reason?: string | null
+          requested_by?: string | null
+          starts_at?: string
+          status?: Database["public"]["Enums"]["booking_status"]
+          updated_at?: string
+          venue_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "venue_bookings_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "venue_bookings_venue_id_fkey"
+            columns: ["venue_id"]
+            isOneToOne: false
+            referencedRelation: "venues"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      venue_opening_hours: {
+        Row: {
+          closes_at: string
+          opens_at: string
+          venue_id: string
+          weekday: number
+        }
+        Insert: {
+          closes_at: string
+          opens_at: string
+          venue_id: string
+          weekday: number
+        }
+        Update: {
+          closes_at?: string
+          opens_at?: string
+          venue_id?: string
+          weekday?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "venue_opening_hours_venue_id_fkey"
+            columns: ["venue_id"]
+            isOneToOne: false
+            referencedRelation: "venues"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      venues: {
+        Row: {
+          active: boolean
+          address_en: string | null
+          address_zh: string | null
+          buffer_minutes: number
+          capacity: number
+          created_at: string
+          description_en: string
+          description_zh: string
+          id: string
+          name_en: string
+          name_zh: string
+          org_id: string
+          updated_at: string
+        }
+        Insert: {
+          active?: boolean
+          address_en?: string | null
+          address_zh?: string | null
+          buffer_minutes?: number
+          capacity: number
+          created_at?: string
+          description_en?: string
+          description_zh?: string
+          id?: string
+          name_en?: string
+          name_zh: string
+          org_id: string
+          updated_at?: string
+        }
+        Update: {
+          active?: boolean
+          address_en?: string | null
+          address_zh?: string | null
+          buffer_minutes?: number
+          capacity?: number
+          created_at?: string
+          description_en?: string
+          description_zh?: string
+          id?: string
+          name_en?: string
+          name_zh?: string
+          org_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "venues_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+    }
+    Views: {
+      [_ in never]: never
+    }
+    Functions: {
+      add_org_member: {
+        Args: {
+          p_email: string
+          p_org_id: string
+          p_role?: Database["public"]["Enums"]["org_role"]
+        }
+        Returns: Json
+      }
+      block_venue: {
+        Args: {
+          p_ends_at: string
+          p_reason?: string
+          p_starts_at: string
+          p_venue_id: string
+        }
+        Returns: Json
+      }
+      cancel_event: {
+        Args: {
+          p_event_id: string
+          p_reason?: string
+          p_whole_series?: boolean
+        }
+        Returns: Json
+      }
+      cancel_registration: {
+        Args: { p_registration_id: string }
+        Returns: Json
+      }
+      cancel_venue_booking: { Args: { p_booking_id: string }; Returns: Json }
+      check_in: { Args: { p_code: string }; Returns: Json }
+      check_in_at_event: {
+        Args: { p_code: string; p_event_id: string }
+        Returns: Json
+      }
+      claim_email_batch: {
+        Args: {
+          p_batch_size?: number
+          p_lease_seconds?: number
+          p_limit: number
+          p_max_requests?: number
+          p_single_kinds?: string[]
+          p_worker: string
+        }
+        Returns: Json
+      }
+      create_event_series: {
+        Args: {
+          p_dry_run?: boolean
+          p_event: Json
+          p_org_id: string
+          p_skip_conflicts?: boolean
+          p_weeks: number
+        }
+        Returns: Json
+      }
+      current_privacy_version: {
+        Args: Record<PropertyKey, never>
+        Returns: string
+      }
+      decide_venue_booking: {
+        Args: { p_approve: boolean; p_booking_id: string; p_reason?: string }
+        Returns: Json
+      }
+      delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
+      enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
+      event_attendees: {
+        Args: { p_event_id: string }
+        Returns: {
+          attendees: Json
+          check_in_code: string
+          created_at: string
+          guardian_name: string
+          phone_masked: string
+          registration_id: string
+          seats: number
+          source: string
+          status: Database["public"]["Enums"]["registration_status"]
+          waitlist_position: number
+        }[]
+      }
+      event_channel_counts: {
+        Args: { p_org_id?: string }
+        Returns: {
+          cancelled: number
+          event_id: string
+          event_slug: string
+          org_id: string
+          people: number
+          registrations: number
+          source: string
+          starts_at: string
+          title_en: string
+          title_zh: string
+        }[]
+      }
+      event_details: { Args: { p_slug: string }; Returns: Json }
+      event_message_progress: { Args: { p_event_id: string }; Returns: Json }
+      export_my_family: { Args: Record<PropertyKey, never>; Returns: Json }
+      find_events: {
+        Args: {
+          p_age?: number
+          p_category?: Database["public"]["Enums"]["event_category"]
+          p_from?: string
+          p_limit?: number
+          p_offset?: number
+          p_org_id?: string
+          p_query?: string
+          p_to?: string
+        }
+        Returns: Json
+      }
+      give_consent: { Args: { p_version: string }; Returns: Json }
+      mark_email_failed: {
+        Args: { p_batch_key: string; p_error: string; p_ids?: string[] }
+        Returns: number
+      }
+      mark_emails_sent: {
+        Args: { p_batch_key: string; p_results: Json }
+        Returns: number
+      }
+      mark_no_shows: { Args: { p_event_id: string }; Returns: number }
+      message_event_families: {
+        Args: {
+          p_body: string
+          p_event_id: string
+          p_include_waitlisted?: boolean
+          p_subject: string
+        }
+        Returns: Json
+      }
+      move_venue_booking: {
+        Args: { p_booking_id: string; p_ends_at: string; p_starts_at: string }
+        Returns: Json
+      }
+      my_registrations: { Args: { p_event_id?: string }; Returns: Json }
+      org_staff: {
+        Args: { p_org_id: string }
+        Returns: {
+          created_at: string
+          email: string
+          role: Database["public"]["Enums"]["org_role"]
+          user_id: string
+        }[]
+      }
+      public_events: {
+        Args: {
+          p_category?: Database["public"]["Enums"]["event_category"]
+          p_ends_after?: string
+          p_org_id?: string
+          p_slug?: string
+        }
+        Returns: {
+          cancelled_reason: string
+          capacity: number
+          category: Database["public"]["Enums"]["event_category"]
+          created_at: string
+          ends_at: string
+          id: string
+          max_child_age: number
+          min_child_age: number
+          org_email: string
+          org_id: string
+          org_kind: Database["public"]["Enums"]["organisation_kind"]
+          org_name_en: string
+          org_name_zh: string
+          org_slug: string
+          place_en: string
+          place_zh: string
+          registration_closes_at: string
+          seats_taken: number
+          sequence: number
+          slug: string
+          starts_at: string
+          status: Database["public"]["Enums"]["event_status"]
+          summary_en: string
+          summary_zh: string
+          title_en: string
+          title_zh: string
+          updated_at: string
+          waitlist_enabled: boolean
+        }[]
+      }
+      publish_event: {
+        Args: { p_event_id: string; p_whole_series?: boolean }
+        Returns: Json
+      }
+      register_family: {
+        Args: { p_event_id: string; p_member_ids: string[]; p_source?: string }
+        Returns: Json
+      }
+      remove_family_member: { Args: { p_id: string }; Returns: string }
+      request_venue_booking: {
+        Args: {
+          p_ends_at: string
+          p_org_id: string
+          p_purpose: string
+          p_starts_at: string
+          p_venue_id: string
+        }
+        Returns: Json
+      }
+      reschedule_emails: {
+        Args: {
+          p_batch_key: string
+          p_count_failure?: boolean
+          p_delay_ms: number
+          p_error: string
+          p_worker: string
+        }
+        Returns: boolean
+      }
+      retry_email: { Args: { p_id: string }; Returns: string }
+      save_event: {
+        Args: { p_event: Json; p_id?: string; p_org_id: string }
+        Returns: Json
+      }
+      save_family_member: {
+        Args: {
+          p_birth_year_month?: string
+          p_grade?: string
+          p_id?: string
+          p_kind: Database["public"]["Enums"]["member_kind"]
+          p_nickname: string
+          p_notes?: string
+        }
+        Returns: Json
+      }
+      save_venue: {
+        Args: {
+          p_active: boolean
+          p_address_zh?: string
+          p_buffer_minutes: number
+          p_capacity: number
+          p_description_zh?: string
+          p_id?: string
+          p_name_en: string
+          p_name_zh: string
+          p_opening_hours: Json
+          p_org_id: string
+        }
+        Returns: Json
+      }
+      staff_calendar: {
+        Args: {
+          p_from: string
+          p_org_id: string
+          p_to: string
+          p_venue_id?: string
+        }
+        Returns: Json
+      }
+      staff_room_requests: { Args: { p_org_id: string }; Returns: Json }
+      undo_check_in: { Args: { p_registration_id: string }; Returns: Json }
+      unsubscribe_reminders: { Args: { p_token: string }; Returns: boolean }
+      venue_busy_periods: {
+        Args: { p_from: string; p_to: string; p_venue_id: string }
+        Returns: {
+          busy_from: string
+          busy_until: string
+        }[]
+      }
+    }
+    Enums: {
+      app_locale: "zh-CN" | "en"
+      booking_status:
+        | "requested"
+        | "approved"
+        | "rejected"
+        | "cancelled"
+        | "blocked"
+      event_category:
+        | "parent_child_reading"
+        | "study_trip"
+        | "sports_day"
+        | "traditional_culture"
+        | "parenting_lecture"
+        | "mental_health_salon"
+        | "parent_class"
+        | "grandparent_class"
+        | "other"
+      event_status: "draft" | "published" | "cancelled"
+      member_kind: "child" | "parent" | "grandparent"
+      org_role: "staff" | "manager"
+      organisation_kind:
+        | "youth_centre"
+        | "counselling_centre"
+        | "women_children_centre"
+        | "school_parent_school"
+        | "community_parent_school"
+        | "other"
+      outbox_status: "pending" | "sending" | "sent" | "failed" | "skipped"
+      registration_status:
+        | "confirmed"
+        | "waitlisted"
+        | "cancelled"
+        | "attended"
+        | "no_show"
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+}
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R
+      }
+      ? R
+      : never
+    : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I
+      }
+      ? I
+      : never
+    : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U
+      }
+      ? U
+      : never
+    : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never
+
+export const Constants = {
+  public: {
+    Enums: {
+      app_locale: ["zh-CN", "en"],
+      booking_status: [
+        "requested",
+        "approved",
+        "rejected",
+        "cancelled",
+        "blocked",
+      ],
+      event_category: [
+        "parent_child_reading",
+        "study_trip",
+        "sports_day",
+        "traditional_culture",
+        "parenting_lecture",
+        "mental_health_salon",
+        "parent_class",
+        "grandparent_class",
+        "other",
+      ],
+      event_status: ["draft", "published", "cancelled"],
+      member_kind: ["child", "parent", "grandparent"],
+      org_role: ["staff", "manager"],
+      organisation_kind: [
+        "youth_centre",
+        "counselling_centre",
+        "women_children_centre",
+        "school_parent_school",
+        "community_parent_school",
+        "other",
+      ],
+      outbox_status: ["pending", "sending", "sent", "failed", "skipped"],
+      registration_status: [
+        "confirmed",
+        "waitlisted",
+        "cancelled",
+        "attended",
+        "no_show",
+      ],
+    },
+  },
+} as const

@@ -1,0 +1,83 @@
+import { error, fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { formValues, issueFields } from '$lib/schemas/booking';
+import { eventPayload, readEventForm } from '$lib/schemas/event';
+import { requireStaff } from '$lib/server/staff/context';
+import { describeError, fieldProblem, fieldsFor } from '$lib/server/staff/errors';
+import { eventValues, getEvent, grantedBookings } from '$lib/server/staff/events';
+import { listVenues } from '$lib/server/venues';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async (event) => {
+	const { org } = await requireStaff(event);
+	const supabase = event.locals.supabase;
+	const found = await getEvent(supabase, org.id, event.params.id);
+	if (!found) error(404, { message: m.staff_error_event_not_found() });
+	const [venues, bookings] = await Promise.all([
+		listVenues(supabase, org.id),
+		grantedBookings(supabase, org.id)
+	]);
+	return {
+		event: found,
+		values: eventValues(found),
+		venues: venues.filter((v) => v.active || v.id === found.booking?.venue_id),
+		bookings,
+		created: event.url.searchParams.has('created')
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	save: async (event) => {
+		const { org } = await requireStaff(event);
+		const supabase = event.locals.supabase;
+		const form = await event.request.formData();
+		const values = formValues(form);
+		const parsed = readEventForm(form);
+		if (!parsed.success) {
+			return fail(400, {
+				message: fieldProblem(parsed.error.issues[0]?.message ?? ''),
+				invalid: issueFields(parsed.error),
+				values
+			});
+		}
+		const current = await getEvent(supabase, org.id, event.params.id);
+		if (!current) return fail(404, { message: m.staff_error_event_not_found(), invalid: [], values });
+		const { error: failure } = await supabase.rpc('save_event', {
+			p_org_id: org.id,
+			p_id: current.id,
+			p_event: eventPayload(parsed.data)
+		});
+		if (failure) {
+			const venueCapacity = (await listVenues(supabase, org.id)).find(
+				(v) => v.id === parsed.data.venue_id
+			)?.capacity;
+			return fail(400, {
+				message: describeError(failure, { seatsTaken: current.seats_taken, venueCapacity }),
+				invalid: fieldsFor(failure.message),
+				values
+			});
+		}
+		return { saved: true };
+	},
+	publish: async (event) => {
+		const form = await event.request.formData();
+		const { data, error: failure } = await event.locals.supabase.rpc('publish_event', {
+			p_event_id: event.params.id,
+			p_whole_series: form.get('whole_series') === 'on'
+		});
+		if (failure) return fail(400, { statusMessage: describeError(failure) });
+		return { published: (data as { published: number }).published };
+	},
+	cancel: async (event) => {
+		const form = await event.request.formData();
+		const reason = String(form.get('reason') ?? '').trim();
+		if (reason.length > 500) return fail(400, { statusMessage: m.staff_error_text_too_long() });
+		const { data, error: failure } = await event.locals.supabase.rpc('cancel_event', {
+			p_event_id: event.params.id,
+			p_reason: reason,
+			p_whole_series: form.get('whole_series') === 'on'
+		});
+		if (failure) return fail(400, { statusMessage: describeError(failure) });
+		return { cancelled: (data as { cancelled: number }).cancelled };
+	}
+} satisfies Actions;

@@ -1,0 +1,492 @@
+/**
+ * Parents and grandparents, end to end against the production build: find an event for a
+ * seven-year-old, register the family (consent first), fill the last places and the waitlist with
+ * the demo families, cancel and see the waitlisted family promoted, add the event to a calendar,
+ * do it all again without JavaScript, and read every refusal as a sentence. Fixtures (a small
+ * event, rule cases) are written through the secret-key API, like any server job would.
+ */
+import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import ICAL from 'ical.js';
+import { ORIGIN, enterCode, readLatestMail, requestCode, uniqueEmail } from './support';
+
+const SECRET = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
+const tag = Date.now().toString(36);
+const WORD = `星空绘本${tag.slice(-4)}`;
+
+async function api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+	const response = await fetch(`${ORIGIN}/rest/v1/${path}`, {
+		method: init.method ?? 'GET',
+		headers: {
+			apikey: SECRET,
+			authorization: `Bearer ${SECRET}`,
+			'content-type': 'application/json',
+			prefer: 'return=representation'
+		},
+		body: init.body === undefined ? undefined : JSON.stringify(init.body)
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${text}`);
+	return (text ? JSON.parse(text) : null) as T;
+}
+
+const inDays = (days: number, hour = 9) => {
+	const d = new Date(Date.now() + days * 86_400_000);
+	d.setUTCHours(hour - 8, 30, 0, 0);
+	return d.toISOString();
+};
+
+interface Fixture {
+	orgId: string;
+	main: string;
+	rules: string;
+	window: string;
+	full: string;
+	nojs: string;
+	startYear: number;
+}
+
+let fx: Fixture;
+
+async function createEvent(slug: string, fields: Record<string, unknown>): Promise<string> {
+	const [row] = await api<{ slug: string }[]>('events', {
+		method: 'POST',
+		body: {
+			org_id: fx.orgId,
+			slug,
+			category: 'parent_child_reading',
+			status: 'published',
+			title_zh: `测试活动 ${slug}`,
+			title_en: `Test event ${slug}`,
+			starts_at: inDays(10),
+			ends_at: inDays(10, 11),
+			address_zh: '湖州市吴兴区西山漾丝绸小镇 1 号',
+			address_en: 'No. 1 Xishanyang Silk Town, Wuxing, Huzhou',
+			capacity: 20,
+			...fields
+		}
+	});
+	return row.slug;
+}
+
+async function patchEvent(slug: string, fields: Record<string, unknown>) {
+	await api(`events?slug=eq.${slug}`, { method: 'PATCH', body: fields });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	const [org] = await api<{ id: string }[]>('organisations', {
+		method: 'POST',
+		body: {
+			kind: 'community_parent_school',
+			slug: `parents-e2e-${tag}`,
+			name_zh: '测试社区家长学校',
+			name_en: 'Test community parent school',
+			contact_phone: '0572-2000099'
+		}
+	});
+	fx = { orgId: org.id } as Fixture;
+	fx.startYear = Number(
+		new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(inDays(10)))
+	);
+	fx.main = await createEvent(`parents-main-${tag}`, {
+		title_zh: `${WORD}亲子阅读会`,
+		title_en: `Starry picture-book reading ${tag}`,
+		summary_zh: '和孩子一起读绘本、画星空。',
+		description_zh:
+			'活动安排：\n- 绘本共读\n- 亲子画星空\n\n请带上：\n1. 水杯\n2. 彩笔\n\n<script>alert("x")</script> 原样显示',
+		capacity: 4,
+		min_child_age: 6,
+		max_child_age: 9,
+		max_seats_per_family: 4
+	});
+	fx.rules = await createEvent(`parents-rules-${tag}`, {
+		min_child_age: 10,
+		max_child_age: 12,
+		max_seats_per_family: 1
+	});
+	fx.window = await createEvent(`parents-window-${tag}`, {});
+	fx.full = await createEvent(`parents-full-${tag}`, { capacity: 5, waitlist_enabled: false });
+	fx.nojs = await createEvent(`parents-nojs-${tag}`, { capacity: 10, min_child_age: 3, max_child_age: 12 });
+});
+
+async function signIn(page: Page, context: BrowserContext, email: string, next = '/family') {
+	await requestCode(page, email);
+	const mail = await readLatestMail(context, email);
+	await page.goto(`/auth/sign-in?next=${encodeURIComponent(next)}`);
+	await enterCode(page, mail.code);
+	await expect(page).toHaveURL(new RegExp(`${next.replace(/[/?]/g, '\\$&')}$`));
+}
+
+async function newParent(browser: Browser, options: { javaScriptEnabled?: boolean } = {}) {
+	const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+	return { context, page: await context.newPage() };
+}
+
+async function createFamily(page: Page, name: string) {
+	await page.goto('/family');
+	await page.getByLabel('监护人称呼').fill(name);
+	await page.getByLabel('手机号码（选填）').fill('13900001234');
+	await page.getByRole('button', { name: '保存，下一步' }).click();
+	await expect(page.getByRole('heading', { name: '家庭成员' })).toBeVisible();
+}
+
+async function addChild(page: Page, nickname: string, year: number, month: number) {
+	const form = page.getByTestId('add-child');
+	await form.getByLabel('孩子的昵称或小名').fill(nickname);
+	await form.getByLabel('出生年份').selectOption(String(year));
+	await form.getByLabel('出生月份').selectOption(String(month));
+	await form.getByRole('button', { name: '添加这个孩子' }).click();
+	await expect(page.getByTestId('member').filter({ hasText: nickname })).toBeVisible();
+}
+
+async function axe(page: Page) {
+	const results = await new AxeBuilder({ page }).analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`)).toEqual([]);
+}
+
+/** A 360 px wide screenshot, attached; nothing may be wider than the screen. */
+async function phoneShot(browser: Browser, storage: BrowserContext | null, path: string, name: string, info: TestInfo) {
+	const context = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		deviceScaleFactor: 2,
+		isMobile: true,
+		hasTouch: true,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		storageState: storage ? await storage.storageState() : undefined
+	});
+	const page = await context.newPage();
+	await page.goto(path);
+	await page.waitForLoadState('networkidle');
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(overflow, `${path} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
+	const shot = await page.screenshot({ fullPage: true, path: info.outputPath(`${name}.png`) });
+	await info.attach(name, { body: shot, contentType: 'image/png' });
+	await context.close();
+}
+
+async function download(page: Page, trigger: () => Promise<void>): Promise<string> {
+	const [file] = await Promise.all([page.waitForEvent('download'), trigger()]);
+	return readFile((await file.path())!, 'utf8');
+}
+
+function parseIcs(text: string) {
+	const vevent = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!;
+	const start = (vevent.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate();
+	return {
+		uid: String(vevent.getFirstPropertyValue('uid')),
+		summary: String(vevent.getFirstPropertyValue('summary')),
+		status: String(vevent.getFirstPropertyValue('status')),
+		start,
+		beijing: new Intl.DateTimeFormat('zh-CN', {
+			timeZone: 'Asia/Shanghai',
+			hour: '2-digit',
+			minute: '2-digit',
+			hour12: false
+		}).format(start)
+	};
+}
+
+let parentA: { context: BrowserContext; page: Page; email: string };
+
+test('a parent finds an event for a 7-year-old, consents, adds two children and registers both', async ({
+	browser
+}, info) => {
+	test.setTimeout(120_000);
+	const { context, page } = await newParent(browser);
+	parentA = { context, page, email: uniqueEmail('parent-a') };
+	await signIn(page, context, parentA.email);
+	await createFamily(page, '测试妈妈');
+
+	// A child needs the guardian's separate consent first: no child form until then.
+	const addChildCard = page.getByTestId('add-child');
+	await expect(addChildCard.getByTestId('consent')).toContainText('儿童个人信息处理知情同意书');
+	await expect(addChildCard.getByLabel('孩子的昵称或小名')).toHaveCount(0);
+	await addChildCard.getByRole('button', { name: '我是孩子的监护人，我同意' }).click();
+	await expect(page.getByTestId('consent-record')).toContainText('2026-11');
+	await addChild(page, '小星', fx.startYear - 7, 1);
+	await addChild(page, '小月', fx.startYear - 8, 1);
+	await expect(page.getByTestId('member')).toHaveCount(2);
+	await axe(page);
+
+	// Find it: "my child is 7" and a Chinese word.
+	await page.goto('/events');
+	await page.getByLabel('孩子几岁？').selectOption('7');
+	await page.getByLabel('搜索活动').fill(WORD);
+	await page.getByRole('button', { name: '查找', exact: true }).click();
+	await expect(page).toHaveURL(/age=7/);
+	await expect(page.getByTestId('events-total')).toHaveText('共找到 1 个活动');
+	const card = page.getByTestId('event-card');
+	await expect(card).toContainText('6–9 岁');
+	await expect(card).toContainText('测试社区家长学校');
+	await expect(card.getByTestId('seats')).toHaveText('剩余 4 个名额（共 4 个）');
+	// The same search for a 12-year-old finds nothing.
+	await page.goto(`/events?age=12&q=${encodeURIComponent(WORD)}`);
+	await expect(page.getByTestId('events-empty')).toBeVisible();
+	await page.goto(`/events?age=7&q=${encodeURIComponent(WORD)}`);
+	await page.getByRole('link', { name: `${WORD}亲子阅读会` }).click();
+	await expect(page).toHaveURL(new RegExp(`/events/${fx.main}$`));
+
+	// The description is text: lists kept, HTML shown as typed.
+	const description = page.getByTestId('event-description');
+	await expect(description.locator('ul li')).toHaveText(['绘本共读', '亲子画星空']);
+	await expect(description.locator('ol li')).toHaveText(['水杯', '彩笔']);
+	await expect(description).toContainText('<script>alert("x")</script> 原样显示');
+	await expect(page.locator('time').first()).toContainText('09:30');
+
+	// Choosing: the form counts as the boxes are ticked.
+	const form = page.getByTestId('register-form');
+	await form.getByLabel(/小星/).check();
+	await form.getByLabel(/小月/).check();
+	await expect(page.getByTestId('register-summary')).toContainText('已选 2 人');
+	await expect(page.getByTestId('register-summary')).toContainText('目前剩余 4 个名额');
+	await axe(page);
+	await form.getByRole('button', { name: '提交报名' }).click();
+	await expect(page.getByTestId('done')).toContainText('报名成功');
+	await expect(page.getByTestId('my-status')).toContainText('报名成功');
+	await expect(page.getByTestId('my-status')).toContainText(/签到码：\s*[0-9A-Z]{6}/);
+	await expect(page.getByTestId('seats')).toHaveText('剩余 2 个名额（共 4 个）');
+
+	// Add to calendar from the event page: valid iCalendar, the event's UID, Beijing time.
+	const eventIcs = parseIcs(await download(page, () => page.getByTestId('event-ics').click()));
+	expect(eventIcs.summary).toBe(`${WORD}亲子阅读会`);
+	expect(eventIcs.uid).toMatch(/^[0-9a-f-]{36}@gongyu$/);
+	expect(eventIcs.beijing).toBe('09:30');
+	expect(eventIcs.start.toISOString()).toBe(inDays(10));
+
+	// My registrations: the QR code holds the check-in code; the .ics has the registration's UID.
+	await page.goto('/family/registrations');
+	const mine = page.getByTestId('registration-card').filter({ hasText: WORD });
+	await expect(mine.getByTestId('registration-status')).toHaveText('报名成功');
+	await expect(mine.getByTestId('check-in-qr').locator('svg')).toBeVisible();
+	await expect(mine.getByTestId('check-in-code')).toHaveText(/^[0-9A-Z]{6}$/);
+	const registrationIcs = parseIcs(await download(page, () => mine.getByTestId('registration-ics').click()));
+	expect(registrationIcs.uid).not.toBe(eventIcs.uid);
+	expect(registrationIcs.beijing).toBe('09:30');
+	await axe(page);
+
+	await phoneShot(browser, context, `/events?age=7`, 'parents-events-360', info);
+	await phoneShot(browser, context, `/events/${fx.main}`, 'parents-event-360', info);
+	await phoneShot(browser, context, '/family', 'parents-family-360', info);
+	await phoneShot(browser, context, '/family/registrations', 'parents-registrations-360', info);
+});
+
+test('a demo family takes the last places, the next is waitlisted and is promoted when the first cancels', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	// 王芳 (parent1) brings herself and the grandmother: the last two places.
+	const one = await newParent(browser);
+	await signIn(one.page, one.context, 'parent1@demo.gongyu.local', `/events/${fx.main}`);
+	const oneForm = one.page.getByTestId('register-form');
+	await oneForm.getByLabel(/妈妈/).check();
+	await oneForm.getByLabel(/外婆/).check();
+	await oneForm.getByRole('button', { name: '提交报名' }).click();
+	await expect(one.page.getByTestId('done')).toContainText('报名成功');
+	await expect(one.page.getByTestId('seats')).toHaveText('名额已满 · 可候补（已有 0 户候补）');
+
+	// Li Qiang (parent2) comes alone: the event is full, so the waitlist, first in line.
+	const two = await newParent(browser);
+	await signIn(two.page, two.context, 'parent2@demo.gongyu.local', `/events/${fx.main}`);
+	const twoForm = two.page.getByTestId('register-form');
+	await expect(twoForm.getByRole('button', { name: '报名候补' })).toBeVisible();
+	await twoForm.getByLabel(/Dad/).check();
+	await expect(two.page.getByTestId('register-summary')).toContainText('提交后将进入候补');
+	await twoForm.getByRole('button', { name: '报名候补' }).click();
+	await expect(two.page.getByTestId('done')).toContainText('目前排第 1 位');
+	await expect(two.page.getByTestId('my-status')).toContainText('候补第 1 位');
+
+	// The first family cancels from "my registrations".
+	const a = parentA.page;
+	await a.goto('/family/registrations');
+	const card = a.getByTestId('registration-card').filter({ hasText: WORD });
+	await card.getByText('取消报名', { exact: true }).click();
+	await card.getByRole('button', { name: '确定取消报名' }).click();
+	await expect(a.getByTestId('done')).toHaveText('已取消报名。');
+	await expect(
+		a.getByTestId('past-registrations').getByTestId('registration-card').filter({ hasText: WORD })
+	).toHaveAttribute('data-status', 'cancelled');
+
+	// The waitlisted family now holds a place, and its family page says so.
+	await two.page.goto('/family');
+	const upcoming = two.page.getByTestId('family-upcoming').locator('li').filter({ hasText: WORD });
+	await expect(upcoming).toContainText('报名成功');
+	await expect(upcoming.getByTestId('promoted')).toBeVisible();
+	await two.page.goto(`/events/${fx.main}`);
+	await expect(two.page.getByTestId('my-status')).toContainText('从候补转为正式报名');
+	await one.context.close();
+	await two.context.close();
+});
+
+test('each refused rule is said in a sentence', async () => {
+	test.setTimeout(90_000);
+	const page = parentA.page;
+	const error = page.getByTestId('form-error');
+
+	// Ages 10–12, one person per family: the page warns before sending, the server refuses.
+	await page.goto(`/events/${fx.rules}`);
+	await expect(page.getByTestId('age-warning')).toHaveCount(2);
+	const form = page.getByTestId('register-form');
+	await form.getByRole('button', { name: '提交报名' }).click();
+	await expect(error).toHaveText('请至少勾选一位参加的家庭成员。');
+	await form.getByLabel(/小星/).check();
+	await form.getByLabel(/小月/).check();
+	await expect(page.getByTestId('register-summary')).toContainText('每个家庭最多可以报 1 人');
+	await form.getByRole('button', { name: '提交报名' }).click();
+	await expect(error).toHaveText('每个家庭最多可以报 1 人，请减少参加人数。');
+	await form.getByLabel(/小月/).uncheck();
+	await form.getByRole('button', { name: '提交报名' }).click();
+	await expect(error).toHaveText('有孩子不在本活动的年龄范围（10–12 岁）内，请只勾选符合年龄的孩子。');
+
+	// The window moves while the page is open.
+	await page.goto(`/events/${fx.window}`);
+	await page.getByTestId('register-form').getByLabel(/小星/).check();
+	await patchEvent(fx.window, { registration_opens_at: inDays(3) });
+	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
+	await expect(error).toContainText('报名还没有开始，将于');
+	await patchEvent(fx.window, { registration_opens_at: null, registration_closes_at: inDays(-1) });
+	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
+	await expect(error).toHaveText('报名已截止。');
+	await page.reload();
+	await expect(page.getByTestId('window-closed')).toHaveText('报名已截止。');
+
+	// Full without a waitlist.
+	await page.goto(`/events/${fx.full}`);
+	await page.getByTestId('register-form').getByLabel(/小星/).check();
+	await patchEvent(fx.full, { seats_taken: 5 });
+	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
+	await expect(error).toHaveText('名额已满，这个活动不设候补。');
+
+	// A member registered for an event ahead cannot be removed.
+	await page.goto(`/events/${fx.nojs}`);
+	await page.getByTestId('register-form').getByLabel(/小星/).check();
+	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
+	await expect(page.getByTestId('done')).toContainText('报名成功');
+	await page.goto('/family');
+	const member = page.getByTestId('member').filter({ hasText: '小星' });
+	await member.getByText('删除', { exact: true }).click();
+	await member.getByRole('button', { name: '确定删除' }).click();
+	await expect(member.getByTestId('form-error')).toHaveText(
+		'这位家人报名了尚未结束的活动。请先取消那次报名，再删除。'
+	);
+	await expect(page.getByTestId('member')).toHaveCount(2);
+});
+
+test('the list view ships no FullCalendar; the calendar view loads it and shows the month', async ({
+	page
+}) => {
+	const scripts: string[] = [];
+	page.on('response', async (response) => {
+		if (response.request().resourceType() === 'script') scripts.push(await response.text().catch(() => ''));
+	});
+	await page.goto('/events');
+	await page.waitForLoadState('networkidle');
+	expect(scripts.length).toBeGreaterThan(0);
+	expect(scripts.some((body) => body.includes('fc-daygrid'))).toBe(false);
+	await axe(page);
+
+	const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' })
+		.format(new Date(inDays(10)))
+		.slice(0, 7);
+	await page.getByRole('link', { name: '日历' }).click();
+	await expect(page).toHaveURL(/view=calendar/);
+	await page.goto(`/events?view=calendar&month=${month}`);
+	await expect(page.locator('.fc')).toBeVisible();
+	await expect(page.locator('.fc').getByText(`${WORD}亲子阅读会`)).toBeVisible();
+	expect(scripts.some((body) => body.includes('fc-daygrid'))).toBe(true);
+});
+
+test('registering, a double submit and cancelling all work without JavaScript', async ({ browser }, info) => {
+	test.setTimeout(120_000);
+	const { context, page } = await newParent(browser, { javaScriptEnabled: false });
+	const email = uniqueEmail('nojs');
+	await signIn(page, context, email);
+	await createFamily(page, '李奶奶');
+	await page.getByTestId('add-child').getByRole('button', { name: '我是孩子的监护人，我同意' }).click();
+	await addChild(page, '豆豆', fx.startYear - 5, 6);
+	const adult = page.getByTestId('add-adult');
+	await adult.getByLabel('身份').selectOption('grandparent');
+	await adult.getByLabel('称呼').fill('奶奶');
+	await adult.getByRole('button', { name: '添加这位家人' }).click();
+	await expect(page.getByTestId('member')).toHaveCount(2);
+
+	// Filters are a plain GET form.
+	await page.goto('/events');
+	await page.getByLabel('搜索活动').fill(`parents-nojs-${tag}`);
+	await page.getByRole('button', { name: '查找', exact: true }).click();
+	await expect(page.getByTestId('event-card')).toHaveCount(1);
+	await page.getByTestId('event-card').getByRole('link').click();
+	await expect(page).toHaveURL(new RegExp(`/events/${fx.nojs}$`));
+
+	const form = page.getByTestId('register-form');
+	await form.getByLabel(/豆豆/).check();
+	await form.getByLabel(/奶奶/).check();
+	// What the browser sends, kept to send it a second time below.
+	const sent = new URLSearchParams({ event_id: await form.locator('input[name=event_id]').inputValue() });
+	for (const box of await form.locator('input[name=member]').all()) sent.append('member', await box.inputValue());
+	await form.getByRole('button', { name: '提交报名' }).click();
+	await expect(page.getByTestId('done')).toContainText('报名成功');
+	await expect(page.getByTestId('my-status')).toContainText('豆豆');
+
+	// The same form arrives again (a double tap, a resend after a timeout): still one registration.
+	const again = await context.request.post(`/events/${fx.nojs}?/register`, {
+		headers: {
+			origin: ORIGIN,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		data: sent.toString(),
+		maxRedirects: 0
+	});
+	expect(again.status()).toBe(303);
+	expect(again.headers()['location']).toBe(`/events/${fx.nojs}?done=repeated`);
+	await page.goto(again.headers()['location']);
+	await expect(page.getByTestId('done')).toHaveText('您家已经报名了这个活动，无需重复提交。');
+	await page.goto('/family/registrations');
+	await expect(page.getByTestId('registration-card').filter({ hasText: `parents-nojs-${tag}` })).toHaveCount(1);
+
+	// Cancel (the confirmation is a <details>); the same cancel again is refused politely.
+	await page.goto(`/events/${fx.nojs}`);
+	const registrationId = await page.locator('input[name=registration_id]').inputValue();
+	await page.getByText('取消报名', { exact: true }).click();
+	await page.getByRole('button', { name: '确定取消报名' }).click();
+	await expect(page.getByTestId('done')).toHaveText('已取消报名。');
+	await expect(page.getByTestId('register-form')).toBeVisible();
+	const twice = await context.request.post(`/events/${fx.nojs}?/cancel`, {
+		headers: {
+			origin: ORIGIN,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		data: new URLSearchParams({ registration_id: registrationId }).toString(),
+		maxRedirects: 0
+	});
+	expect(twice.status()).toBe(400);
+	expect(await twice.text()).toContain('这条报名已经取消或已签到，无需再取消。');
+
+	await phoneShot(browser, null, `/events?view=calendar`, 'parents-calendar-360', info);
+	await context.close();
+});
+
+test('a guardian downloads the family data and deletes the account', async ({ browser }) => {
+	const { context, page } = await newParent(browser);
+	await signIn(page, context, uniqueEmail('leaver'));
+	await createFamily(page, '要走的家长');
+	const exported = JSON.parse(await download(page, () => page.getByTestId('export').click()));
+	expect(exported.family.guardian_name).toBe('要走的家长');
+	expect(exported.format).toBe('gongyu-family-export/1');
+
+	await page.getByText('删除账户和全部家庭信息').click();
+	await page.getByLabel('我明白，确定要删除').check();
+	await page.getByRole('button', { name: '永久删除我的账户' }).click();
+	await expect(page.getByTestId('account-deleted')).toBeVisible();
+	await page.goto('/family');
+	await expect(page).toHaveURL(/\/auth\/sign-in/);
+	await context.close();
+	await parentA?.context.close();
+});

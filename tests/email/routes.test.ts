@@ -1,0 +1,212 @@
+/**
+ * The email routes' server code with real supabase-js clients (anon, staff) against the embedded
+ * Supabase: the cron tick's secret, one-click unsubscribe (a form post and RFC 8058's
+ * `List-Unsubscribe=One-Click`), and the staff page that lists failed emails and retries them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleCronTick } from '../../src/lib/server/email/cron';
+import { createDispatcher } from '../../src/lib/server/email/dispatcher';
+import { createRateLimiter } from '../../src/lib/server/email/rate-limit';
+import { resendTransport } from '../../src/lib/server/email/transport';
+import { enqueueDueReminders } from '../../src/lib/server/email/worker';
+import * as preferences from '../../src/routes/(public)/email/preferences/+page.server';
+import * as staffEmails from '../../src/routes/(staff)/staff/emails/+page.server';
+import { startEmbedded, type TestSupabase } from '../support/embedded';
+import { startResendCapture, type ResendCapture } from '../support/resend-capture';
+import { createEvent, createGuardian, createStaff, register } from './support';
+
+let t: TestSupabase;
+let capture: ResendCapture;
+
+beforeAll(async () => {
+	t = await startEmbedded({ backend: 'pglite', dir: 'supabase' });
+	capture = await startResendCapture();
+});
+
+afterAll(async () => {
+	await capture?.close();
+	await t?.close();
+});
+
+function dispatcher() {
+	return createDispatcher({
+		client: t.admin(),
+		transport: resendTransport({ apiKey: 're_test_key', baseUrl: capture.url }),
+		limiter: createRateLimiter(50),
+		from: 'Gongyu <noreply@gongyu.example.org>',
+		siteUrl: 'https://gongyu.example.org',
+		backoffBaseMs: 50
+	});
+}
+
+async function remindersEnabled(familyId: string): Promise<string | null> {
+	const { rows } = await t.db.query<{ on: string }>(
+		`select reminders_enabled::text as on from public.families where id = $1::uuid`,
+		[familyId]
+	);
+	return rows[0]?.on ?? null;
+}
+
+// A SvelteKit RequestEvent, as much of it as these server functions use.
+function requestEvent(url: string, init: RequestInit | null, supabase = t.anon()) {
+	const request = new Request(url, init ?? undefined);
+	return { request, url: new URL(url), locals: { supabase }, setHeaders: () => {} } as never;
+}
+
+describe('POST /api/cron/tick', () => {
+	const url = 'http://localhost:3000/api/cron/tick';
+
+	it('refuses a missing or wrong secret, and everything when no secret is set', async () => {
+		let ticks = 0;
+		const tick = async () => ++ticks;
+		const cases: [string | undefined, Record<string, string>][] = [
+			['s3cret-cron-token', {}],
+			['s3cret-cron-token', { authorization: 'Bearer wrong' }],
+			['s3cret-cron-token', { authorization: 's3cret-cron-token' }],
+			[undefined, { authorization: 'Bearer ' }],
+			['', { authorization: 'Bearer ' }]
+		];
+		for (const [secret, headers] of cases) {
+			const response = await handleCronTick(new Request(url, { method: 'POST', headers }), {
+				secret,
+				tick
+			});
+			expect(response.status).toBe(401);
+			expect(response.headers.get('www-authenticate')).toBe('Bearer');
+		}
+		expect(ticks).toBe(0);
+	});
+
+	it('with the secret, queues due reminders and sends them', async () => {
+		const event = await createEvent(t.db, { startsInHours: 20 });
+		const guardian = await createGuardian(t, { locale: 'en' });
+		await register(guardian, event.eventId);
+		capture.reset();
+		const d = dispatcher();
+		const response = await handleCronTick(
+			new Request(url, { method: 'POST', headers: { authorization: 'Bearer s3cret-cron-token' } }),
+			{
+				secret: 's3cret-cron-token',
+				tick: async () => ({
+					reminders: await enqueueDueReminders(t.admin()),
+					...(await d.runOnce())
+				})
+			}
+		);
+		expect(response.status).toBe(200);
+		const body = await response.json();
+		expect(body).toMatchObject({ reminders: 1, sent: 2, failed: 0 });
+		expect(capture.emails.map((e) => e.subject).sort()).toEqual([
+			'Registration confirmed: Parent-child reading session',
+			'Reminder: Parent-child reading session (tomorrow)'
+		]);
+	});
+});
+
+describe('/email/preferences (one-click unsubscribe from reminders)', () => {
+	it('opening the link changes nothing; the confirm button turns reminders off', async () => {
+		const guardian = await createGuardian(t);
+		const link = `http://localhost:3000/email/preferences?token=${guardian.unsubscribeToken}`;
+		const page = await preferences.load(requestEvent(link, null));
+		expect(page).toEqual({ token: guardian.unsubscribeToken });
+		expect(await remindersEnabled(guardian.familyId)).toBe('true');
+
+		const form = new FormData();
+		form.set('token', guardian.unsubscribeToken);
+		const result = await preferences.actions.default(
+			requestEvent(link, { method: 'POST', body: form })
+		);
+		expect(result).toEqual({ done: true });
+		expect(await remindersEnabled(guardian.familyId)).toBe('false');
+	});
+
+	it('accepts a mail app’s RFC 8058 one-click POST (token in the URL, List-Unsubscribe=One-Click)', async () => {
+		const guardian = await createGuardian(t);
+		const link = `http://localhost:3000/email/preferences?token=${guardian.unsubscribeToken}`;
+		const result = await preferences.actions.default(
+			requestEvent(link, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: 'List-Unsubscribe=One-Click'
+			})
+		);
+		expect(result).toEqual({ done: true });
+		expect(await remindersEnabled(guardian.familyId)).toBe('false');
+	});
+
+	it('refuses an unknown or malformed token without touching any family', async () => {
+		const guardian = await createGuardian(t);
+		for (const token of ['00000000-0000-4000-8000-000000000000', 'not-a-token', "' or 1=1 --"]) {
+			const link = `http://localhost:3000/email/preferences?token=${encodeURIComponent(token)}`;
+			const result = (await preferences.actions.default(
+				requestEvent(link, { method: 'POST', body: new FormData() })
+			)) as { status: number; data: unknown };
+			expect(result.status).toBe(token.startsWith('0000') ? 404 : 400);
+			expect(result.data).toEqual({ invalid: true });
+		}
+		expect(
+			await preferences.load(requestEvent('http://localhost:3000/email/preferences?token=x', null))
+		).toEqual({
+			token: null
+		});
+		expect(await remindersEnabled(guardian.familyId)).toBe('true');
+	});
+});
+
+describe('/staff/emails', () => {
+	it('shows the organisation’s failed emails with the reason, and sends one again', async () => {
+		const event = await createEvent(t.db);
+		const guardian = await createGuardian(t);
+		await register(guardian, event.eventId);
+		capture.reset();
+		capture.inject({ status: 422, message: 'The `to` address is not deliverable.' });
+		await dispatcher().drain(10_000);
+
+		const staff = await createStaff(t, event.orgId);
+		const page = await staffEmails.load(
+			requestEvent('http://localhost:3000/staff/emails', null, staff)
+		);
+		const problem = page.emails.find((e) => e.to_email === guardian.email)!;
+		expect(problem).toMatchObject({
+			kind: 'registration_confirmed',
+			status: 'failed',
+			last_error: 'validation_error (422): The `to` address is not deliverable.',
+			event_id: event.eventId
+		});
+		expect(page.events[event.eventId]).toMatchObject({ title_zh: '亲子阅读分享会' });
+
+		const outsider = await createStaff(t, (await createEvent(t.db)).orgId);
+		const theirs = await staffEmails.load(
+			requestEvent('http://localhost:3000/staff/emails', null, outsider)
+		);
+		expect(theirs.emails.find((e) => e.id === problem.id)).toBeUndefined();
+		const form = () => {
+			const f = new FormData();
+			f.set('id', problem.id);
+			return f;
+		};
+		const refused = (await staffEmails.actions.retry(
+			requestEvent(
+				'http://localhost:3000/staff/emails?/retry',
+				{ method: 'POST', body: form() },
+				outsider
+			)
+		)) as { status: number };
+		expect(refused.status).toBe(404);
+
+		const retried = await staffEmails.actions.retry(
+			requestEvent(
+				'http://localhost:3000/staff/emails?/retry',
+				{ method: 'POST', body: form() },
+				staff
+			)
+		);
+		expect(retried).toEqual({ id: problem.id, retried: true });
+		await dispatcher().drain(10_000);
+		expect(capture.emails.map((e) => e.to[0])).toEqual([guardian.email]);
+		const after = await staffEmails.load(
+			requestEvent('http://localhost:3000/staff/emails', null, staff)
+		);
+		expect(after.emails.find((e) => e.id === problem.id)).toBeUndefined();
+	});
+});

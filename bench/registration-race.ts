@@ -45,7 +45,7 @@ interface Run {
 	errors: number;
 }
 
-async function race(calls: (() => Promise<{ error: unknown }>)[]): Promise<Run> {
+async function race(calls: (() => PromiseLike<{ error: unknown }>)[]): Promise<Run> {
 	const latencies: number[] = [];
 	let errors = 0;
 	const start = performance.now();
@@ -80,7 +80,7 @@ const direct = new pg.Pool({
 	connectionString: (domain.db as unknown as { pool: pg.Pool }).pool.options.connectionString,
 	max: poolSize
 });
-let overbooked = 0;
+let overbooked: number;
 try {
 	const world = await createWorld(domain);
 	console.log(
@@ -103,7 +103,9 @@ try {
 
 		// Warm both pools: every connection open, plans cached.
 		await Promise.all(
-			Array.from({ length: poolSize }, () => direct.query('select public.current_privacy_version()'))
+			Array.from({ length: poolSize }, () =>
+				direct.query('select public.current_privacy_version()')
+			)
 		);
 
 		const viaApi = await insertEvent(domain, world, { capacity, minAge: null, maxAge: null });

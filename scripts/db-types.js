@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { register } from 'tsx/esm/api';
 
@@ -19,6 +19,7 @@ const server = (process.env.DB_TYPES_SERVER ?? 'postgresql://postgres@127.0.0.1:
 );
 const check = process.argv.includes('--check');
 
+/** @param {string} sql */
 async function admin(sql) {
 	const client = new pg.Client({ connectionString: `${server}/postgres` });
 	await client.connect();
@@ -29,7 +30,11 @@ async function admin(sql) {
 	}
 }
 
-/** Runs postgres-meta's typegen and returns what it prints. */
+/**
+ * Runs postgres-meta's typegen and returns what it prints.
+ * @param {string} dbUrl
+ * @returns {Promise<string>}
+ */
 function typegen(dbUrl) {
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(
@@ -65,9 +70,10 @@ let exitCode = 0;
 await admin(`create database ${name}`);
 try {
 	const unregister = register();
-	const { openPostgres } = await import('../src/lib/server/embedded-supabase/database/index.ts');
-	const { applyBootstrap, migrate } =
-		await import('../src/lib/server/embedded-supabase/migrate.ts');
+	/** @param {string} path */
+	const source = (path) => pathToFileURL(join(root, 'src/lib/server/embedded-supabase', path)).href;
+	const { openPostgres } = await import(source('database/index.ts'));
+	const { applyBootstrap, migrate } = await import(source('migrate.ts'));
 	const db = await openPostgres({ connectionString: dbUrl, max: 2 });
 	try {
 		await applyBootstrap(db);

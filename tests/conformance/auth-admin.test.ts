@@ -124,6 +124,7 @@ describe.each(backends)('auth admin API on %s', (backend) => {
 		const total = existing + 3;
 		const page1 = await t.admin().auth.admin.listUsers({ page: 1, perPage: 2 });
 		expect(page1.error).toBeNull();
+		if (!('aud' in page1.data)) throw new Error('listUsers answered no page');
 		expect(page1.data.users).toHaveLength(2);
 		expect(page1.data.aud).toBe('authenticated');
 		expect(page1.data.total).toBe(total);

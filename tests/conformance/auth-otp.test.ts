@@ -373,7 +373,7 @@ describe.each(backends)('auth one-time codes and links on %s', (backend) => {
 		const code = (await follow(mail.actionLink)).searchParams.get('code')!;
 		const { data, error } = await client.auth.exchangeCodeForSession(code);
 		expect(error).toBeNull();
-		expect(data.redirectType).toBe('recovery');
+		expect((data as { redirectType?: string | null }).redirectType).toBe('recovery');
 		expect(decode(data.session!.access_token).amr).toEqual([
 			{ method: 'recovery', timestamp: expect.any(Number) }
 		]);

@@ -5,8 +5,10 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveCaller } from '../../src/lib/server/embedded-supabase/caller';
 import { signJwt } from '../../src/lib/server/embedded-supabase/jwt';
 import { LOCAL_JWT_SECRET } from '../../src/lib/server/embedded-supabase/keys';
+import { createRestHandler } from '../../src/lib/server/embedded-supabase/rest';
 import { API_URL, serverAvailable, startEmbedded, type TestSupabase } from '../support/embedded';
 
 const fixture = String.raw`
@@ -64,6 +66,9 @@ create view public.published_events with (security_invoker = true) as
 	select id, title, venue_id, starts_at from public.events where published;
 create schema private;
 create table private.things (id int primary key);
+insert into private.things values (7);
+grant usage on schema private to service_role;
+grant select on private.things to service_role;
 
 alter table public.events enable row level security;
 create policy "published events are public" on public.events for select using (published);
@@ -423,6 +428,36 @@ describe.each(['pglite', 'postgres'] as const)('the embedded PostgREST (%s)', (b
 			});
 		});
 
+		test('exposes further schemas when configured, the first being the default', async () => {
+			const rest = createRestHandler(t.embedded.env, { schemas: ['public', 'private'] });
+			const ask = async (profile?: string) => {
+				const request = new Request(`${API_URL}/rest/v1/things?select=id`, {
+					headers: {
+						apikey: t.embedded.keys.secret,
+						...(profile ? { 'Accept-Profile': profile } : {})
+					}
+				});
+				return rest.handle(
+					request,
+					await resolveCaller(request.headers, t.embedded.keys, LOCAL_JWT_SECRET)
+				);
+			};
+			try {
+				const exposed = await ask('private');
+				expect(exposed.status).toBe(200);
+				expect(await exposed.json()).toEqual([{ id: 7 }]);
+				expect((await ask()).status).toBe(404);
+				const unknown = await ask('auth');
+				expect(unknown.status).toBe(406);
+				expect(await unknown.json()).toMatchObject({
+					code: 'PGRST106',
+					message: 'The schema must be one of the following: public, private'
+				});
+			} finally {
+				await rest.close();
+			}
+		});
+
 		test('strips nulls when asked', async () => {
 			const response = await raw(t, '/events?select=id,note&id=eq.2', {
 				headers: { Accept: 'application/vnd.pgrst.array+json;nulls=stripped' }
@@ -723,6 +758,7 @@ describe.each(['pglite', 'postgres'] as const)('the embedded PostgREST (%s)', (b
 				.order('id')
 				.limit(2)
 				.select('id');
+			expect(updated.error).toBeNull();
 			expect(updated.data).toEqual([{ id: 90 }, { id: 91 }]);
 			const deleted = await admin
 				.from('items')

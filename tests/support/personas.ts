@@ -5,7 +5,7 @@
  * clients for each persona, authorised with access tokens signed like Supabase Auth's.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -38,7 +38,11 @@ export interface Domain {
 }
 
 async function migrationsHash(): Promise<string> {
-	const hash = createHash('sha256').update(bootstrapSql);
+	const pglite = await readFile(
+		resolve(SUPABASE_DIR, '../node_modules/@electric-sql/pglite/package.json'),
+		'utf8'
+	).catch(() => '');
+	const hash = createHash('sha256').update(pglite).update(bootstrapSql);
 	const dir = join(SUPABASE_DIR, 'migrations');
 	for (const file of (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()) {
 		hash.update(file).update(await readFile(join(dir, file)));
@@ -48,8 +52,8 @@ async function migrationsHash(): Promise<string> {
 
 /**
  * A PGlite database with bootstrap and every migration applied, loaded from a dump cached in the
- * temp folder (keyed by the migrations' contents): creating and migrating a PGlite takes seconds,
- * loading a dump well under one.
+ * temp folder (keyed by the PGlite version, the bootstrap and the migrations' contents): creating
+ * and migrating a PGlite takes seconds, loading a dump well under one.
  */
 export async function preparedPglite(): Promise<Database> {
 	const cacheDir = join(tmpdir(), 'gongyu-test-pglite');
@@ -64,6 +68,12 @@ export async function preparedPglite(): Promise<Database> {
 	const partial = `${file}.${process.pid}.${randomUUID()}`;
 	await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
 	await rename(partial, file);
+	// Dumps of earlier migrations are never read again.
+	for (const old of await readdir(cacheDir)) {
+		if (old.startsWith('migrated-') && join(cacheDir, old) !== file && !old.includes('.tar.gz.')) {
+			await rm(join(cacheDir, old), { force: true });
+		}
+	}
 	return db;
 }
 

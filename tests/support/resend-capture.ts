@@ -406,3 +406,41 @@ export async function startResendCapture(options: CaptureOptions = {}): Promise<
 		}
 	};
 }
+
+/**
+ * `npx tsx tests/support/resend-capture.ts` serves a capture server in a process of its own (the
+ * benchmark uses it so that the provider's clock is not the dispatcher's event loop). Options from
+ * the environment: CAPTURE_RATE_LIMIT, CAPTURE_LATENCY_MS. Prints `listening <url>`; `GET
+ * /__capture` answers what it has seen: requests (without bodies) and emails (id, to, subject).
+ */
+async function serveStandalone() {
+	const capture = await startResendCapture({
+		rateLimitPerSecond: Number(process.env.CAPTURE_RATE_LIMIT) || undefined,
+		latencyMs: Number(process.env.CAPTURE_LATENCY_MS) || undefined
+	});
+	const summary = createServer((_request, response) => {
+		response.writeHead(200, { 'content-type': 'application/json' });
+		response.end(
+			JSON.stringify({
+				requests: capture.requests.map(({ body, ...rest }) => ({
+					...rest,
+					size: Array.isArray(body) ? body.length : 1
+				})),
+				emails: capture.emails.map(({ id, to, subject, idempotencyKey }) => ({
+					id,
+					to,
+					subject,
+					idempotencyKey
+				}))
+			})
+		);
+	});
+	await new Promise<void>((resolve) => summary.listen(0, '127.0.0.1', resolve));
+	const { port } = summary.address() as AddressInfo;
+	console.log(`listening ${capture.url} summary http://127.0.0.1:${port}/__capture`);
+	process.on('SIGTERM', () => void capture.close().then(() => process.exit(0)));
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+	void serveStandalone();
+}

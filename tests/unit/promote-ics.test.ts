@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -170,5 +171,20 @@ describe('escapeText and foldLine', () => {
 		const line = 'X'.repeat(75);
 		expect(foldLine(line)).toBe(line);
 		expect(foldLine(line + 'Y')).toBe(`${line}\r\n Y`);
+	});
+
+	it('folds any text into lines of at most 75 octets that unfold to the same text', () => {
+		fc.assert(
+			fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => {
+				const line = `DESCRIPTION:${text}`;
+				const parts = foldLine(line).split('\r\n');
+				for (const part of parts) {
+					if (Buffer.byteLength(part) > 75) return false;
+					if (Buffer.from(part, 'utf8').toString('utf8') !== part) return false;
+				}
+				return parts.map((p, i) => (i ? p.slice(1) : p)).join('') === line;
+			}),
+			{ numRuns: 300 }
+		);
 	});
 });

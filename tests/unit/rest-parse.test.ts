@@ -346,7 +346,9 @@ describe('the REST planner', () => {
 				fc.constantFrom('POST', 'PATCH'),
 				fc.boolean(),
 				(title, arg, method, defaults) => {
-					const url = new URL(`${base}/events?select=id,title&id=eq.1`);
+					const url = new URL(
+					`${base}/events?select=id,title&id=eq.1${method === 'PATCH' && defaults ? '&order=id&limit=1' : ''}`
+				);
 					const headers = new Headers({
 						prefer: `return=representation${defaults ? ',missing=default' : ''},resolution=merge-duplicates`
 					});

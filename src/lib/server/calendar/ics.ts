@@ -105,31 +105,41 @@ export function paramValue(value: string): string {
 	return /[:;,]/.test(clean) ? `"${clean}"` : clean;
 }
 
-const encoder = new TextEncoder();
+/** UTF-8 length of the code point starting at UTF-16 index i, and how many code units it takes. */
+function utf8At(line: string, i: number): [bytes: number, units: number] {
+	const c = line.charCodeAt(i);
+	if (c < 0x80) return [1, 1];
+	if (c < 0x800) return [2, 1];
+	if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length) {
+		const next = line.charCodeAt(i + 1);
+		if (next >= 0xdc00 && next <= 0xdfff) return [4, 2];
+	}
+	return [3, 1];
+}
 
 /**
  * Folds one content line (RFC 5545 3.1): no physical line longer than 75 octets, continuation
  * lines begin with a space (which counts), and a multi-byte character is never cut in two.
  */
 export function foldLine(line: string): string {
-	if (encoder.encode(line).length <= 75) return line;
-	const parts: string[] = [];
-	let current = '';
+	// At most 3 octets per UTF-16 code unit: short lines need no counting.
+	if (line.length <= 25) return line;
+	let out = '';
+	let start = 0;
 	let size = 0;
 	let limit = 75;
-	for (const char of line) {
-		const bytes = char.length === 1 && char.charCodeAt(0) < 0x80 ? 1 : encoder.encode(char).length;
+	for (let i = 0; i < line.length; ) {
+		const [bytes, units] = utf8At(line, i);
 		if (size + bytes > limit) {
-			parts.push(current);
-			current = '';
+			out += `${line.slice(start, i)}${CRLF} `;
+			start = i;
 			size = 0;
 			limit = 74;
 		}
-		current += char;
 		size += bytes;
+		i += units;
 	}
-	parts.push(current);
-	return parts.join(`${CRLF} `);
+	return out + line.slice(start);
 }
 
 /** A URI value: no escaping in iCalendar, but nothing that could break out of the line. */

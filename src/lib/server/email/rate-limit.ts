@@ -89,3 +89,14 @@ export function backoffMs(
 	const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 	return Math.round(ceiling * (0.5 + random() * 0.5));
 }
+
+let shared: RateLimiter | null = null;
+
+/**
+ * The one limiter of this process for the email provider: the dispatcher and the sign-in mailer
+ * share the provider's per-team limit.
+ */
+export function sharedProviderLimiter(perSecond: number): RateLimiter {
+	shared ??= createRateLimiter(perSecond);
+	return shared;
+}

@@ -12,61 +12,10 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createAdminClient } from '../supabase-admin';
-import { appOrigin, getRuntime, type Runtime } from '../runtime';
+import { appOrigin, getRuntime } from '../runtime';
 import { createDispatcher, type Dispatcher, type PassResult } from './dispatcher';
-import { createRateLimiter, type RateLimiter } from './rate-limit';
-import { mailboxTransport, resendTransport, type EmailTransport } from './transport';
-
-export interface EmailSettings {
-	transport: 'resend' | 'mailbox' | 'none';
-	apiKey: string | null;
-	baseUrl: string | null;
-	from: string;
-	ratePerSecond: number;
-	intervalMs: number;
-	siteUrl: string;
-	workerEnabled: boolean;
-}
-
-export const DEFAULT_FROM = '共育 Gongyu <onboarding@resend.dev>';
-
-function positive(value: string | undefined, fallback: number): number {
-	const n = Number(value);
-	return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-export function emailSettings(
-	env: NodeJS.ProcessEnv = process.env,
-	hasMailbox = true
-): EmailSettings {
-	const apiKey = env.RESEND_API_KEY || null;
-	const baseUrl = env.RESEND_BASE_URL || null;
-	return {
-		transport: apiKey || baseUrl ? 'resend' : hasMailbox ? 'mailbox' : 'none',
-		apiKey,
-		baseUrl,
-		from: env.EMAIL_FROM || DEFAULT_FROM,
-		ratePerSecond: positive(env.EMAIL_RATE_PER_SECOND, 2),
-		intervalMs: positive(env.EMAIL_WORKER_INTERVAL_MS, 5000),
-		siteUrl: appOrigin(env),
-		workerEnabled: env.EMAIL_WORKER !== 'off'
-	};
-}
-
-export function createTransport(
-	settings: EmailSettings,
-	runtime: Pick<Runtime, 'mailbox'>
-): EmailTransport | null {
-	if (settings.transport === 'resend') {
-		// A local Resend-compatible host needs no real key.
-		return resendTransport({
-			apiKey: settings.apiKey ?? 're_local',
-			baseUrl: settings.baseUrl ?? undefined
-		});
-	}
-	if (settings.transport === 'mailbox' && runtime.mailbox) return mailboxTransport(runtime.mailbox);
-	return null;
-}
+import { sharedProviderLimiter, type RateLimiter } from './rate-limit';
+import { createTransport, emailSettings, type EmailSettings } from './settings';
 
 /** One dispatcher and one rate limiter per process: the cron route and the loop share them. */
 let shared: {
@@ -79,11 +28,14 @@ let shared: {
 function sharedDispatcher(log: (line: string) => void) {
 	if (shared) return shared;
 	const runtime = getRuntime();
-	const settings = emailSettings(process.env, !!runtime.mailbox);
-	const transport = createTransport(settings, runtime);
+	const settings = emailSettings(process.env, {
+		hasMailbox: !!runtime.mailbox,
+		siteUrl: appOrigin()
+	});
+	const transport = createTransport(settings, runtime.mailbox);
 	if (!transport) return null;
 	const client = createAdminClient() as unknown as SupabaseClient;
-	const limiter = createRateLimiter(settings.ratePerSecond);
+	const limiter = sharedProviderLimiter(settings.ratePerSecond);
 	const dispatcher = createDispatcher({
 		client,
 		transport,

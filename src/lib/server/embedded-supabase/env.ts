@@ -42,5 +42,12 @@ export interface EmbeddedEnv {
 		/** Seconds a one-time code or link stays valid. */
 		otpExpiry: number;
 		minPasswordLength: number;
+		/** Seconds between two emails of one kind to one user (GoTrue's default 60). */
+		emailMaxFrequency?: number;
+		/** Seconds a rotated refresh token may still be presented (concurrent refreshes). */
+		refreshTokenReuseInterval?: number;
+		/** Seconds a PKCE auth code stays valid. */
+		flowStateExpiry?: number;
+		disableSignup?: boolean;
 	};
 }

@@ -504,13 +504,25 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 		return found;
 	}
 
+	// Relationships are asked for on every embed of every request: remember them.
+	const relationshipCache = new Map<string, Relationship[]>();
+	function cachedRelationships(parent: Relation, name: string, schema: string): Relationship[] {
+		const key = `${parent.schema}\u0000${parent.name}\u0000${schema}\u0000${name}`;
+		let found = relationshipCache.get(key);
+		if (!found) {
+			found = relationships(parent, name, schema);
+			if (relationshipCache.size < 10_000) relationshipCache.set(key, found);
+		}
+		return found;
+	}
+
 	return {
 		schemas,
 		relation: (schema, name) => byName.get(`${schema}.${name}`),
 		functions: (schema, name) => functionsByName.get(`${schema}.${name}`) ?? [],
 		typeNames,
 		foreignKeys,
-		relationships,
+		relationships: cachedRelationships,
 		allRelationNames: (schema) =>
 			[...byName.values()].filter((r) => r.schema === schema).map((r) => r.name),
 		allFunctionNames: (schema) =>

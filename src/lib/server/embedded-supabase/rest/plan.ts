@@ -812,10 +812,10 @@ function planInsert(b: Builder, input: PlanInput, relation: Relation, source: So
 
 function rootWhere(b: Builder, source: Source, alias: string): string {
 	// Embeds named in `select` may be filtered on (`!inner` or `rel=is.null`) in writes too.
-	const compiled = compileSelect(b, source, alias, b.request.select, '', true);
 	const root = b.request.nodes.get('') ?? { filters: [] };
-	const conditions = root.filters.map((f) => conditionSql(b, source, alias, f, compiled.embeds));
 	if (root.limit === undefined && !root.offset) {
+		const compiled = compileSelect(b, source, alias, b.request.select, '', true);
+		const conditions = root.filters.map((f) => conditionSql(b, source, alias, f, compiled.embeds));
 		return conditions.length ? ` where ${conditions.join(' and ')}` : '';
 	}
 	// A limited update or delete (`limit`, with `order`): only the first rows that match.
@@ -936,9 +936,7 @@ function chooseFunction(
 		} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
 		suggestion && suggestion !== name
 			? `Perhaps you meant to call the function ${b.schema}.${suggestion}`
-			: candidates.length
-				? null
-				: null
+			: null
 	);
 }
 

@@ -4,14 +4,17 @@
  * `List-Unsubscribe=One-Click`), and the staff page that lists failed emails and retries them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbeddedSupabase } from '../../src/lib/server/embedded-supabase';
+import { createAuthMailer } from '../../src/lib/server/email/auth-mailer';
 import { handleCronTick } from '../../src/lib/server/email/cron';
+import { createDevMailbox } from '../../src/lib/server/email/dev-mailbox';
 import { createDispatcher } from '../../src/lib/server/email/dispatcher';
 import { createRateLimiter } from '../../src/lib/server/email/rate-limit';
 import { resendTransport } from '../../src/lib/server/email/transport';
 import { enqueueDueReminders } from '../../src/lib/server/email/worker';
 import * as preferences from '../../src/routes/(public)/email/preferences/+page.server';
 import * as staffEmails from '../../src/routes/(staff)/staff/emails/+page.server';
-import { startEmbedded, type TestSupabase } from '../support/embedded';
+import { API_URL, makeClient, startEmbedded, type TestSupabase } from '../support/embedded';
 import { startResendCapture, type ResendCapture } from '../support/resend-capture';
 import { createEvent, createGuardian, createStaff, register } from './support';
 
@@ -208,5 +211,71 @@ describe('/staff/emails', () => {
 			requestEvent('http://localhost:3000/staff/emails', null, staff)
 		);
 		expect(after.emails.find((e) => e.id === problem.id)).toBeUndefined();
+	});
+});
+
+describe('sign-in emails in embedded mode', () => {
+	it('go straight to the provider, in the user’s language, with a link to the app', async () => {
+		capture.reset();
+		const embedded = await createEmbeddedSupabase({
+			db: t.db,
+			apiUrl: API_URL,
+			mailer: createAuthMailer({
+				transport: resendTransport({ apiKey: 're_test_key', baseUrl: capture.url }),
+				mailbox: null,
+				from: '共育 Gongyu <noreply@gongyu.example.org>',
+				siteUrl: 'https://gongyu.example.org'
+			})
+		});
+		try {
+			const client = makeClient(API_URL, embedded.keys.publishable, embedded.fetch);
+			const { error } = await client.auth.signInWithOtp({
+				email: 'new-parent@example.test',
+				options: { data: { locale: 'en' } }
+			});
+			expect(error).toBeNull();
+			expect(capture.emails).toHaveLength(1);
+			const [email] = capture.emails;
+			expect(email.to).toEqual(['new-parent@example.test']);
+			const code = /^Your Gongyu sign-in code: (\d{6})$/.exec(email.subject)?.[1];
+			expect(code).toBeDefined();
+			expect(email.text).toContain(code!);
+			expect(email.html).toContain('https://gongyu.example.org/auth/confirm?token_hash=');
+			expect(capture.requests[0].idempotencyKey).toMatch(/^gongyu-auth-[0-9a-f]{40}$/);
+			// The code works.
+			const verified = await client.auth.verifyOtp({
+				email: 'new-parent@example.test',
+				token: code!,
+				type: 'email'
+			});
+			expect(verified.error).toBeNull();
+		} finally {
+			await embedded.close();
+		}
+	});
+
+	it('land in the dev mailbox when no provider is configured', async () => {
+		const mailbox = createDevMailbox(t.db);
+		const embedded = await createEmbeddedSupabase({
+			db: t.db,
+			apiUrl: API_URL,
+			mailer: createAuthMailer({
+				transport: null,
+				mailbox,
+				from: 'x <x@example.org>',
+				siteUrl: 'http://localhost:3000'
+			})
+		});
+		try {
+			const client = makeClient(API_URL, embedded.keys.publishable, embedded.fetch);
+			await client.auth.signInWithOtp({ email: 'mailbox-parent@example.test' });
+			const [message] = (await mailbox.list(20)).filter(
+				(m) => m.to === 'mailbox-parent@example.test'
+			);
+			expect(message.subject).toMatch(/^共育登录验证码：\d{6}$/);
+			expect(message.kind).toBe('auth_magiclink');
+		} finally {
+			await embedded.close();
+		}
 	});
 });

@@ -83,7 +83,7 @@ for (const backend of backends) {
 			['search 亲子阅读 + age 7', { p_query: '亲子阅读', p_age: 7 }],
 			['search "bench event 77"', { p_query: 'bench event 77' }],
 			['category + organisation', { p_category: 'sports_day', p_org_id: orgs[4] }],
-			['a month (calendar, limit 500)', { p_from: from.toISOString(), p_to: new Date(from.getTime() + 31 * 86_400_000).toISOString(), p_limit: 500 }]
+			['a month, calendar (compact, ≤ 500)', { p_from: from.toISOString(), p_to: new Date(from.getTime() + 31 * 86_400_000).toISOString(), p_limit: 500, p_compact: true }]
 		];
 		console.log('case                                  matches   p50 ms   p95 ms   max ms');
 		for (const [name, args] of cases) {

@@ -32,7 +32,8 @@ const synthetic: CalendarEvent[] = Array.from({ length: EVENTS }, (_, i) => ({
 	start: new Date(Date.UTC(2026, 0, 1 + (i % 300), 1, 30)),
 	end: new Date(Date.UTC(2026, 0, 1 + (i % 300), 3, 0)),
 	summary: `亲子阅读分享会：第 ${i} 期《猜猜我有多爱你》`,
-	description: '带上孩子一起来，请准时入场。\n适合 4–8 岁\n主办：吴兴区青少年活动中心\n详情和报名：https://gongyu.example/events/x',
+	description:
+		'带上孩子一起来，请准时入场。\n适合 4–8 岁\n主办：吴兴区青少年活动中心\n详情和报名：https://gongyu.example/events/x',
 	location: '阅读室 · 湖州市吴兴区西山漾丝绸小镇',
 	url: `https://gongyu.example/events/2026-01-01-parent-child-reading-${i}?src=calendar`,
 	sequence: i % 3,
@@ -46,10 +47,14 @@ const writerTimes: number[] = [];
 let writerBytes = 0;
 for (let i = 0; i < ROUNDS; i++) {
 	const t = performance.now();
-	writerBytes = Buffer.byteLength(renderCalendar({ name: '吴兴区青少年活动中心 · 活动', events: synthetic }));
+	writerBytes = Buffer.byteLength(
+		renderCalendar({ name: '吴兴区青少年活动中心 · 活动', events: synthetic })
+	);
 	writerTimes.push(performance.now() - t);
 }
-console.log(`renderCalendar, ${EVENTS} events: median ${ms(median(writerTimes))}, p95 ${ms(p95(writerTimes))}, ${kb(writerBytes)}`);
+console.log(
+	`renderCalendar, ${EVENTS} events: median ${ms(median(writerTimes))}, p95 ${ms(p95(writerTimes))}, ${kb(writerBytes)}`
+);
 
 // 2 and 3. Against a production build.
 let child: ChildProcess | null = null;
@@ -63,7 +68,13 @@ if (!origin) {
 	dataDir = mkdtempSync(join(tmpdir(), 'gongyu-bench-promote-'));
 	child = spawn(process.execPath, [build], {
 		stdio: ['ignore', 'ignore', 'inherit'],
-		env: { ...process.env, PORT: String(port), ORIGIN: origin, GONGYU_DATA_DIR: dataDir, GONGYU_SEED: 'false' }
+		env: {
+			...process.env,
+			PORT: String(port),
+			ORIGIN: origin,
+			GONGYU_DATA_DIR: dataDir,
+			GONGYU_SEED: 'false'
+		}
 	});
 	const deadline = Date.now() + 180_000;
 	for (;;) {
@@ -85,7 +96,13 @@ try {
 	const slug = `bench-org-${Date.now().toString(36)}`;
 	const org = await admin
 		.from('organisations')
-		.insert({ kind: 'youth_centre', slug, name_zh: '基准测试青少年活动中心', name_en: 'Bench Youth Centre', contact_email: 'bench@example.cn' })
+		.insert({
+			kind: 'youth_centre',
+			slug,
+			name_zh: '基准测试青少年活动中心',
+			name_en: 'Bench Youth Centre',
+			contact_email: 'bench@example.cn'
+		})
 		.select('id')
 		.single();
 	if (org.error) throw new Error(org.error.message);

@@ -20,6 +20,7 @@ import { LOCAL_JWT_SECRET } from '../src/lib/server/embedded-supabase/keys';
 import { applyBootstrap } from '../src/lib/server/embedded-supabase/migrate';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
 const API_URL = 'http://localhost:54321';
 const USER = '00000000-0000-4000-8000-000000000001';
@@ -50,7 +51,13 @@ interface Stats {
 }
 
 async function measure(concurrency: number, run: (i: number) => Promise<void>): Promise<Stats> {
-	for (let i = 0; i < Math.min(100, REQUESTS); i++) await run(i); // warm-up
+	// Warm-up at full concurrency, so that every pooled connection is open before timing starts.
+	let warm = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (warm < Math.min(200, REQUESTS)) await run(warm++);
+		})
+	);
 	const latencies: number[] = [];
 	let next = 0;
 	const started = performance.now();
@@ -113,42 +120,57 @@ async function bench(name: string, db: Database, concurrency: number): Promise<v
 		select id, title, score from public.bench_rows where score >= $1 order by id limit 20) t`;
 	const rpcSql = `select to_json(public.bench_score($1::int))::text as body`;
 
-	console.log(`\n${name} (${REQUESTS} requests, concurrency ${concurrency})`);
-	const restSelect = await measure(concurrency, async (i) => {
-		const { error } = await supabase
-			.from('bench_rows')
-			.select('id, title, score')
-			.gte('score', i % 90)
-			.order('id')
-			.limit(20);
-		if (error) throw new Error(error.message);
-	});
-	// The handler alone, without supabase-js: a plain Request through the in-process fetch.
-	const handlerSelect = await measure(concurrency, async (i) => {
-		const response = await embedded.fetch(
-			`${API_URL}/rest/v1/bench_rows?select=id,title,score&score=gte.${i % 90}&order=id.asc&limit=20`,
-			{ headers: { apikey: embedded.keys.publishable, authorization: `Bearer ${token}` } }
-		);
-		if (response.status !== 200) throw new Error(`status ${response.status}`);
-		await response.text();
-	});
-	const directSelect = await measure(concurrency, async (i) => {
-		await db.transaction(scope, (tx) => tx.query(selectSql, [String(i % 90)]));
-	});
-	const restRpc = await measure(concurrency, async (i) => {
-		const { error } = await supabase.rpc('bench_score', { min_score: i % 90 });
-		if (error) throw new Error(error.message);
-	});
-	const directRpc = await measure(concurrency, async (i) => {
-		await db.transaction(scope, (tx) => tx.query(rpcSql, [String(i % 90)]));
-	});
-	console.log(line('select 20 rows via supabase-js', restSelect));
-	console.log(line('select 20 rows via fetch (no client)', handlerSelect));
-	console.log(line('select 20 rows, same SQL direct', directSelect));
-	console.log(`  ratio ${(restSelect.rps / directSelect.rps).toFixed(2)} (target >= 0.5)`);
-	console.log(line('rpc via supabase-js', restRpc));
-	console.log(line('rpc, same SQL direct', directRpc));
-	console.log(`  ratio ${(restRpc.rps / directRpc.rps).toFixed(2)} (target >= 0.5)`);
+	console.log(
+		`\n${name} (${REQUESTS} requests, concurrency ${concurrency}, best of ${ROUNDS} rounds)`
+	);
+	const workloads: Record<string, (i: number) => Promise<void>> = {
+		restSelect: async (i) => {
+			const { error } = await supabase
+				.from('bench_rows')
+				.select('id, title, score')
+				.gte('score', i % 90)
+				.order('id')
+				.limit(20);
+			if (error) throw new Error(error.message);
+		},
+		// The handler alone, without supabase-js: a plain Request through the in-process fetch.
+		fetchSelect: async (i) => {
+			const response = await embedded.fetch(
+				`${API_URL}/rest/v1/bench_rows?select=id,title,score&score=gte.${i % 90}&order=id.asc&limit=20`,
+				{ headers: { apikey: embedded.keys.publishable, authorization: `Bearer ${token}` } }
+			);
+			if (response.status !== 200) throw new Error(`status ${response.status}`);
+			await response.text();
+		},
+		directSelect: async (i) => {
+			await db.transaction(scope, (tx) => tx.query(selectSql, [String(i % 90)]));
+		},
+		restRpc: async (i) => {
+			const { error } = await supabase.rpc('bench_score', { min_score: i % 90 });
+			if (error) throw new Error(error.message);
+		},
+		directRpc: async (i) => {
+			await db.transaction(scope, (tx) => tx.query(rpcSql, [String(i % 90)]));
+		}
+	};
+	// Rounds alternate the workloads, so that a busy moment on a shared machine hits all of them;
+	// each keeps its best round.
+	const best: Record<string, Stats> = {};
+	for (let round = 0; round < ROUNDS; round++) {
+		for (const [key, run] of Object.entries(workloads)) {
+			const stats = await measure(concurrency, run);
+			if (!best[key] || stats.rps > best[key].rps) best[key] = stats;
+		}
+	}
+	console.log(line('select 20 rows via supabase-js', best.restSelect));
+	console.log(line('select 20 rows via fetch (no client)', best.fetchSelect));
+	console.log(line('select 20 rows, same SQL direct', best.directSelect));
+	console.log(
+		`  ratio ${(best.restSelect.rps / best.directSelect.rps).toFixed(2)} (target >= 0.5)`
+	);
+	console.log(line('rpc via supabase-js', best.restRpc));
+	console.log(line('rpc, same SQL direct', best.directRpc));
+	console.log(`  ratio ${(best.restRpc.rps / best.directRpc.rps).toFixed(2)} (target >= 0.5)`);
 	await embedded.close();
 }
 

@@ -84,7 +84,8 @@ $$;
  * Published events that have not ended, for the event list and its calendar: filtered by category,
  * organisation, a child's age (an event without an age range suits every age), a date range of
  * starts, and words that must all appear in the Chinese or English title or summary. Ordered by
- * start. Returns {total, items: [event card …]}. Security invoker: the events' own policies apply.
+ * start. Returns {total, items: [event card …]}; with p_compact, items carry only what a calendar
+ * shows (id, slug, titles, start, end). Security invoker: the events' own policies apply.
  */
 create function public.find_events(
 	p_query text default null,
@@ -94,7 +95,8 @@ create function public.find_events(
 	p_from timestamptz default null,
 	p_to timestamptz default null,
 	p_limit integer default 12,
-	p_offset integer default 0
+	p_offset integer default 0,
+	p_compact boolean default false
 )
 returns jsonb
 language sql
@@ -108,8 +110,9 @@ as $$
 		from unnest(regexp_split_to_array(btrim(left(coalesce(p_query, ''), 100)), '\s+')) t
 		where t <> ''
 	),
+	-- Narrow rows only (id, start): counting and paging never carry descriptions around.
 	matches as (
-		select e.*
+		select e.id, e.starts_at
 		from public.events e, terms
 		where e.status = 'published'
 			and e.ends_at > now()
@@ -121,17 +124,24 @@ as $$
 				and coalesce(e.max_child_age, 18) >= p_age))
 			and (e.title_zh || ' ' || e.title_en || ' ' || e.summary_zh || ' ' || e.summary_en)
 				ilike all (terms.patterns)
+	),
+	page as (
+		select m.id, m.starts_at from matches m
+		order by m.starts_at, m.id
+		limit least(greatest(coalesce(p_limit, 12), 1), 500)
+		offset greatest(coalesce(p_offset, 0), 0)
 	)
 	select jsonb_build_object(
 		'total', (select count(*) from matches),
 		'items', coalesce((
-			select jsonb_agg(private.event_card(p) order by p.starts_at, p.id)
-			from (
-				select * from matches m
-				order by m.starts_at, m.id
-				limit least(greatest(coalesce(p_limit, 12), 1), 500)
-				offset greatest(coalesce(p_offset, 0), 0)
-			) p
+			select jsonb_agg(
+				case when p_compact then jsonb_build_object('id', e.id, 'slug', e.slug,
+					'title_zh', e.title_zh, 'title_en', e.title_en, 'starts_at', e.starts_at,
+					'ends_at', e.ends_at)
+				else private.event_card(e) end
+				order by p.starts_at, p.id)
+			from page p
+			join public.events e on e.id = p.id
 		), '[]'::jsonb)
 	)
 $$;
@@ -347,7 +357,7 @@ grant execute on function
 
 revoke all on function
 	public.find_events(text, public.event_category, uuid, integer, timestamptz, timestamptz, integer,
-		integer),
+		integer, boolean),
 	public.event_details(text),
 	public.my_registrations(uuid),
 	public.remove_family_member(uuid),
@@ -356,7 +366,7 @@ revoke all on function
 	from public, anon, authenticated;
 grant execute on function
 	public.find_events(text, public.event_category, uuid, integer, timestamptz, timestamptz, integer,
-		integer),
+		integer, boolean),
 	public.event_details(text)
 	to anon, authenticated, service_role;
 grant execute on function

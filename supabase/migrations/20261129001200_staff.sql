@@ -626,15 +626,17 @@ end;
 $$;
 
 /*
- * Everything on an organisation's calendar from p_from to p_to (at most 62 days), for its staff:
+ * Everything on an organisation's calendar from p_from to p_to (at most 62 days), for its staff
+ * (json, not jsonb: built once and sent, never queried, and json_build_object is much cheaper):
  * {venues: [{id, name_zh, name_en, capacity, buffer_minutes, active, hours}], items: [...]}.
  * Items: bookings of its rooms (approved, requested — visibly pending — and blocked), each with the
  * organisation's event held there and its fill level; the organisation's events elsewhere (an
  * outside address, or another centre's room); and its own room requests at other centres.
  * With p_venue_id only that room (of the organisation) and what happens in it.
  * Item: {key, kind: event|booking|request|block|elsewhere|outgoing, booking_id, event_id,
- * venue_id, starts_at, ends_at, buffer_minutes, status, event_status, title_zh, title_en,
- * purpose, reason, org_name_zh, org_name_en, own, seats_taken, capacity, waitlist_count, editable}.
+ * venue_id, starts_at, ends_at, status, event_status, title_zh, title_en, purpose, reason,
+ * org_name_zh, org_name_en (of another organisation only), own, seats_taken, capacity,
+ * waitlist_count, editable}.
  * Fails: not_authorised, invalid_period, venue_not_found.
  */
 create function public.staff_calendar(
@@ -643,7 +645,7 @@ create function public.staff_calendar(
 	p_to timestamptz,
 	p_venue_id uuid default null
 )
-returns jsonb
+returns json
 language plpgsql
 stable
 security definer
@@ -652,6 +654,7 @@ as $$
 declare
 	v_range tstzrange;
 	v_venues uuid[];
+	v_result json;
 begin
 	if p_org_id is null or not (private.is_org_member(p_org_id) or private.is_district_admin()) then
 		perform private.fail('not_authorised');
@@ -667,135 +670,135 @@ begin
 	v_venues := coalesce(v_venues, '{}');
 	v_range := tstzrange(p_from, p_to, '[)');
 
-	return jsonb_build_object(
+	with held as (
+		-- The organisation's (first, not cancelled) event in each booking. Events lie inside their
+		-- booking, and a room is booked for at most a day, so a day either side finds them all.
+		select distinct on (e.venue_booking_id) e.venue_booking_id, e.id, e.status, e.title_zh,
+			e.title_en, e.starts_at, e.ends_at, e.seats_taken, e.capacity, e.waitlist_count
+		from public.events e
+		where e.org_id = p_org_id and e.status <> 'cancelled' and e.venue_booking_id is not null
+			and e.starts_at < p_to + interval '1 day' and e.ends_at > p_from - interval '1 day'
+		order by e.venue_booking_id, e.starts_at
+	),
+	items as (
+		-- Bookings of the organisation's rooms, with the organisation's event held there.
+		select coalesce(e.starts_at, b.starts_at) as sort_at, coalesce(e.id, b.id) as key,
+			json_build_object(
+				'key', coalesce(e.id, b.id),
+				'kind', case
+					when e.id is not null then 'event'
+					when b.status = 'blocked' then 'block'
+					when b.status = 'requested' then 'request'
+					else 'booking' end,
+				'booking_id', b.id,
+				'event_id', e.id,
+				'venue_id', b.venue_id,
+				'starts_at', coalesce(e.starts_at, b.starts_at),
+				'ends_at', coalesce(e.ends_at, b.ends_at),
+				'status', b.status,
+				'event_status', e.status,
+				'title_zh', e.title_zh,
+				'title_en', e.title_en,
+				'purpose', case when e.id is null then b.purpose end,
+				'reason', b.reason,
+				'org_name_zh', case when b.org_id <> p_org_id then o.name_zh end,
+				'org_name_en', case when b.org_id <> p_org_id then o.name_en end,
+				'own', b.org_id = p_org_id,
+				'seats_taken', e.seats_taken,
+				'capacity', e.capacity,
+				'waitlist_count', e.waitlist_count,
+				'editable', true
+			) as item
+		from public.venue_bookings b
+		join public.organisations o on o.id = b.org_id
+		left join held e on e.venue_booking_id = b.id
+		where b.venue_id = any (v_venues)
+			and b.status in ('requested', 'approved', 'blocked')
+			and b.occupied && v_range
+		union all
+		-- The organisation's events elsewhere: an outside address or another centre's room.
+		select e.starts_at, e.id,
+			json_build_object(
+				'key', e.id,
+				'kind', 'elsewhere',
+				'booking_id', e.venue_booking_id,
+				'event_id', e.id,
+				'venue_id', b.venue_id,
+				'starts_at', e.starts_at,
+				'ends_at', e.ends_at,
+				'status', b.status,
+				'event_status', e.status,
+				'title_zh', e.title_zh,
+				'title_en', e.title_en,
+				'purpose', coalesce(v.name_zh, e.address_zh),
+				'reason', null,
+				'org_name_zh', vo.name_zh,
+				'org_name_en', vo.name_en,
+				'own', true,
+				'seats_taken', e.seats_taken,
+				'capacity', e.capacity,
+				'waitlist_count', e.waitlist_count,
+				'editable', e.venue_booking_id is null
+			)
+		from public.events e
+		left join public.venue_bookings b on b.id = e.venue_booking_id
+		left join public.venues v on v.id = b.venue_id
+		left join public.organisations vo on vo.id = v.org_id
+		where p_venue_id is null
+			and e.org_id = p_org_id
+			and e.status <> 'cancelled'
+			and (v.id is null or v.org_id <> p_org_id)
+			and e.starts_at < p_to and e.ends_at > p_from
+		union all
+		-- The organisation's own requests and bookings at other centres, not yet used by an event.
+		select b.starts_at, b.id,
+			json_build_object(
+				'key', b.id,
+				'kind', 'outgoing',
+				'booking_id', b.id,
+				'event_id', null,
+				'venue_id', b.venue_id,
+				'starts_at', b.starts_at,
+				'ends_at', b.ends_at,
+				'status', b.status,
+				'event_status', null,
+				'title_zh', v.name_zh,
+				'title_en', v.name_en,
+				'purpose', b.purpose,
+				'reason', b.reason,
+				'org_name_zh', vo.name_zh,
+				'org_name_en', vo.name_en,
+				'own', true,
+				'seats_taken', null,
+				'capacity', null,
+				'waitlist_count', null,
+				'editable', false
+			)
+		from public.venue_bookings b
+		join public.venues v on v.id = b.venue_id
+		join public.organisations vo on vo.id = v.org_id
+		where p_venue_id is null
+			and b.org_id = p_org_id
+			and v.org_id <> p_org_id
+			and b.status in ('requested', 'approved')
+			and b.starts_at < p_to and b.ends_at > p_from
+			and not exists (
+				select 1 from public.events e
+				where e.venue_booking_id = b.id and e.status <> 'cancelled'
+			)
+	)
+	select json_build_object(
 		'venues', (
-			select coalesce(jsonb_agg(jsonb_build_object(
+			select coalesce(json_agg(json_build_object(
 				'id', v.id, 'name_zh', v.name_zh, 'name_en', v.name_en, 'capacity', v.capacity,
 				'buffer_minutes', v.buffer_minutes, 'active', v.active,
 				'hours', private.venue_hours_json(v.id)
-			) order by v.active desc, v.name_zh, v.id), '[]'::jsonb)
+			) order by v.active desc, v.name_zh, v.id), '[]'::json)
 			from public.venues v where v.id = any (v_venues)
 		),
-		'items', (
-			select coalesce(jsonb_agg(x.item order by x.starts_at, x.key), '[]'::jsonb)
-			from (
-				-- Bookings of the organisation's rooms, with the organisation's event held there.
-				select coalesce(e.starts_at, b.starts_at) as starts_at,
-					coalesce(e.id, b.id)::text as key,
-					jsonb_build_object(
-						'key', coalesce(e.id, b.id),
-						'kind', case
-							when e.id is not null then 'event'
-							when b.status = 'blocked' then 'block'
-							when b.status = 'requested' then 'request'
-							else 'booking' end,
-						'booking_id', b.id,
-						'event_id', e.id,
-						'venue_id', b.venue_id,
-						'starts_at', coalesce(e.starts_at, b.starts_at),
-						'ends_at', coalesce(e.ends_at, b.ends_at),
-						'buffer_minutes', b.buffer_minutes,
-						'status', b.status,
-						'event_status', e.status,
-						'title_zh', e.title_zh,
-						'title_en', e.title_en,
-						'purpose', b.purpose,
-						'reason', b.reason,
-						'org_name_zh', o.name_zh,
-						'org_name_en', o.name_en,
-						'own', b.org_id = p_org_id,
-						'seats_taken', e.seats_taken,
-						'capacity', e.capacity,
-						'waitlist_count', e.waitlist_count,
-						'editable', true
-					) as item
-				from public.venue_bookings b
-				join public.organisations o on o.id = b.org_id
-				left join lateral (
-					select ev.* from public.events ev
-					where ev.venue_booking_id = b.id and ev.org_id = p_org_id and ev.status <> 'cancelled'
-					order by ev.starts_at
-					limit 1
-				) e on true
-				where b.venue_id = any (v_venues)
-					and b.status in ('requested', 'approved', 'blocked')
-					and b.occupied && v_range
-				union all
-				-- The organisation's events elsewhere: an outside address or another centre's room.
-				select e.starts_at, e.id::text,
-					jsonb_build_object(
-						'key', e.id,
-						'kind', 'elsewhere',
-						'booking_id', e.venue_booking_id,
-						'event_id', e.id,
-						'venue_id', b.venue_id,
-						'starts_at', e.starts_at,
-						'ends_at', e.ends_at,
-						'buffer_minutes', 0,
-						'status', b.status,
-						'event_status', e.status,
-						'title_zh', e.title_zh,
-						'title_en', e.title_en,
-						'purpose', coalesce(v.name_zh, e.address_zh),
-						'reason', null,
-						'org_name_zh', vo.name_zh,
-						'org_name_en', vo.name_en,
-						'own', true,
-						'seats_taken', e.seats_taken,
-						'capacity', e.capacity,
-						'waitlist_count', e.waitlist_count,
-						'editable', e.venue_booking_id is null
-					)
-				from public.events e
-				left join public.venue_bookings b on b.id = e.venue_booking_id
-				left join public.venues v on v.id = b.venue_id
-				left join public.organisations vo on vo.id = v.org_id
-				where p_venue_id is null
-					and e.org_id = p_org_id
-					and e.status <> 'cancelled'
-					and (v.id is null or v.org_id <> p_org_id)
-					and e.starts_at < p_to and e.ends_at > p_from
-				union all
-				-- The organisation's own requests and bookings at other centres, not yet used by an event.
-				select b.starts_at, b.id::text,
-					jsonb_build_object(
-						'key', b.id,
-						'kind', 'outgoing',
-						'booking_id', b.id,
-						'event_id', null,
-						'venue_id', b.venue_id,
-						'starts_at', b.starts_at,
-						'ends_at', b.ends_at,
-						'buffer_minutes', b.buffer_minutes,
-						'status', b.status,
-						'event_status', null,
-						'title_zh', v.name_zh,
-						'title_en', v.name_en,
-						'purpose', b.purpose,
-						'reason', b.reason,
-						'org_name_zh', vo.name_zh,
-						'org_name_en', vo.name_en,
-						'own', true,
-						'seats_taken', null,
-						'capacity', null,
-						'waitlist_count', null,
-						'editable', false
-					)
-				from public.venue_bookings b
-				join public.venues v on v.id = b.venue_id
-				join public.organisations vo on vo.id = v.org_id
-				where p_venue_id is null
-					and b.org_id = p_org_id
-					and v.org_id <> p_org_id
-					and b.status in ('requested', 'approved')
-					and b.starts_at < p_to and b.ends_at > p_from
-					and not exists (
-						select 1 from public.events e
-						where e.venue_booking_id = b.id and e.status <> 'cancelled'
-					)
-			) x
-		)
-	);
+		'items', (select coalesce(json_agg(i.item order by i.sort_at, i.key), '[]'::json) from items i)
+	) into v_result;
+	return v_result;
 end;
 $$;
 
@@ -878,8 +881,8 @@ create policy "Staff can read the messages sent about their events"
 	using (event_id in (select private.my_event_ids()) or (select private.is_district_admin()));
 
 /*
- * Queues a message to every confirmed family of an event (and, with p_include_waitlisted, the
- * waitlisted ones). Returns {message_id, queued}. At most 10 messages per event a day.
+ * Queues a message to every confirmed family of an event, checked in or not (and, with
+ * p_include_waitlisted, the waitlisted ones). Returns {message_id, queued}. At most 10 messages per event a day.
  * Fails: event_not_found, not_authorised, invalid_message, no_recipients, too_many_messages.
  */
 create function public.message_event_families(
@@ -916,7 +919,7 @@ begin
 	if not exists (
 		select 1 from public.registrations r
 		where r.event_id = p_event_id
-			and (r.status = 'confirmed' or (p_include_waitlisted and r.status = 'waitlisted'))
+			and (r.status in ('confirmed', 'attended') or (p_include_waitlisted and r.status = 'waitlisted'))
 	) then
 		perform private.fail('no_recipients');
 	end if;
@@ -931,7 +934,7 @@ begin
 		from public.registrations r
 		join public.families f on f.id = r.family_id
 		where r.event_id = p_event_id
-			and (r.status = 'confirmed' or (p_include_waitlisted and r.status = 'waitlisted'))
+			and (r.status in ('confirmed', 'attended') or (p_include_waitlisted and r.status = 'waitlisted'))
 	) q where q.queued;
 	update public.event_messages m set recipients = v_queued where m.id = v_id;
 	return jsonb_build_object('message_id', v_id, 'queued', v_queued);

@@ -1,6 +1,11 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverAvailable, startEmbedded, type Backend, type TestSupabase } from '../support/embedded';
+import {
+	serverAvailable,
+	startEmbedded,
+	type Backend,
+	type TestSupabase
+} from '../support/embedded';
 
 const ORG = 'a1000000-0000-4000-8000-000000000001';
 const OTHER_ORG = 'a1000000-0000-4000-8000-000000000002';
@@ -47,7 +52,12 @@ async function userId(client: SupabaseClient): Promise<string> {
 }
 
 /** A guardian with a family of one parent, registered for the event through `source`. */
-async function registerParent(t: TestSupabase, email: string, eventId: string, source: string | null) {
+async function registerParent(
+	t: TestSupabase,
+	email: string,
+	eventId: string,
+	source: string | null
+) {
 	const client = await t.userClient(email);
 	const id = await userId(client);
 	const family = await client
@@ -99,7 +109,11 @@ describe.each(backends)('promotion SQL on %s', (backend) => {
 		const { data, error } = await ready().anon().rpc('public_events', { p_org_id: ORG });
 		expect(error).toBeNull();
 		const rows = data as Array<Record<string, unknown>>;
-		expect(rows.map((r) => r.slug)).toEqual(['reading-in-room', 'sports-outside', 'cancelled-event']);
+		expect(rows.map((r) => r.slug)).toEqual([
+			'reading-in-room',
+			'sports-outside',
+			'cancelled-event'
+		]);
 		const inRoom = rows[0];
 		// The room comes from a booking the anonymous visitor cannot read directly.
 		expect(inRoom.place_zh).toBe('阅读室 · 西山漾丝绸小镇');
@@ -140,7 +154,11 @@ describe.each(backends)('promotion SQL on %s', (backend) => {
 		expect(moved.error).toBeNull();
 		expect(moved.data!.sequence).toBe(before.data!.sequence + 1);
 		await registerParent(ready(), 'seq@example.cn', EVENT_OUTSIDE, null);
-		const after = await staff.from('events').select('sequence, seats_taken').eq('id', EVENT_OUTSIDE).single();
+		const after = await staff
+			.from('events')
+			.select('sequence, seats_taken')
+			.eq('id', EVENT_OUTSIDE)
+			.single();
 		expect(after.data).toEqual({ sequence: moved.data!.sequence, seats_taken: 1 });
 	});
 
@@ -157,7 +175,9 @@ describe.each(backends)('promotion SQL on %s', (backend) => {
 
 		const { data, error } = await staff.rpc('event_channel_counts', { p_org_id: ORG });
 		expect(error).toBeNull();
-		const rows = (data as Array<Record<string, unknown>>).filter((r) => r.event_id === EVENT_IN_ROOM);
+		const rows = (data as Array<Record<string, unknown>>).filter(
+			(r) => r.event_id === EVENT_IN_ROOM
+		);
 		const bySource = Object.fromEntries(
 			rows.map((r) => [r.source ?? 'direct', [r.registrations, r.people, r.cancelled]])
 		);
@@ -165,8 +185,18 @@ describe.each(backends)('promotion SQL on %s', (backend) => {
 		expect(bySource).toEqual({ poster: [2, 2, 0], wechat: [1, 1, 0], direct: [1, 1, 1] });
 		// Counts only: no family, registration or person is named.
 		expect(Object.keys(rows[0]).sort()).toEqual(
-			['cancelled', 'event_id', 'event_slug', 'org_id', 'people', 'registrations', 'source',
-				'starts_at', 'title_en', 'title_zh'].sort()
+			[
+				'cancelled',
+				'event_id',
+				'event_slug',
+				'org_id',
+				'people',
+				'registrations',
+				'source',
+				'starts_at',
+				'title_en',
+				'title_zh'
+			].sort()
 		);
 	});
 
@@ -192,6 +222,8 @@ describe.each(backends)('promotion SQL on %s', (backend) => {
 		});
 		const { data, error } = await admin.rpc('event_channel_counts');
 		expect(error).toBeNull();
-		expect((data as Array<{ event_id: string }>).some((r) => r.event_id === EVENT_IN_ROOM)).toBe(true);
+		expect((data as Array<{ event_id: string }>).some((r) => r.event_id === EVENT_IN_ROOM)).toBe(
+			true
+		);
 	});
 });

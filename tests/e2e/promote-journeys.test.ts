@@ -69,53 +69,62 @@ test.beforeAll(async () => {
 			.select('id')
 			.single()
 	);
-	const at = (days: number, hours = 0) => new Date(Date.now() + days * DAY + hours * 3_600_000).toISOString();
-	const base = { org_id: org.id, capacity: 20, address_zh: '社区活动室', address_en: 'Community room' };
+	const at = (days: number, hours = 0) =>
+		new Date(Date.now() + days * DAY + hours * 3_600_000).toISOString();
+	const base = {
+		org_id: org.id,
+		capacity: 20,
+		address_zh: '社区活动室',
+		address_en: 'Community room'
+	};
 	const rows = await must(
 		admin
 			.from('events')
-			.insert([
-				{
-					...base,
-					slug: `promote-open-${run}`,
-					category: 'parent_class',
-					status: 'published',
-					title_zh: `家长课堂：陪伴孩子读书 ${run}`,
-					title_en: `Parent class: reading together ${run}`,
-					summary_zh: '怎样在家里和孩子一起读书，<b>不</b>是负担。',
-					min_child_age: 3,
-					max_child_age: 8,
-					starts_at: at(5),
-					ends_at: at(5, 2)
-				},
-				{
-					...base,
-					slug: `promote-cancelled-${run}`,
-					category: 'parent_class',
-					status: 'published',
-					title_zh: `家长课堂：取消的一期 ${run}`,
-					starts_at: at(6),
-					ends_at: at(6, 2)
-				},
-				{
-					...base,
-					slug: `promote-past-${run}`,
-					category: 'sports_day',
-					status: 'published',
-					title_zh: `趣味运动会（已结束）${run}`,
-					starts_at: at(-10),
-					ends_at: at(-10, 3)
-				},
-				{
-					...base,
-					slug: `promote-draft-${run}`,
-					category: 'sports_day',
-					status: 'draft',
-					title_zh: `草稿活动 ${run}`,
-					starts_at: at(7),
-					ends_at: at(7, 1)
-				}
-			], { defaultToNull: false })
+			.insert(
+				[
+					{
+						...base,
+						slug: `promote-open-${run}`,
+						category: 'parent_class',
+						status: 'published',
+						title_zh: `家长课堂：陪伴孩子读书 ${run}`,
+						title_en: `Parent class: reading together ${run}`,
+						summary_zh: '怎样在家里和孩子一起读书，<b>不</b>是负担。',
+						min_child_age: 3,
+						max_child_age: 8,
+						starts_at: at(5),
+						ends_at: at(5, 2)
+					},
+					{
+						...base,
+						slug: `promote-cancelled-${run}`,
+						category: 'parent_class',
+						status: 'published',
+						title_zh: `家长课堂：取消的一期 ${run}`,
+						starts_at: at(6),
+						ends_at: at(6, 2)
+					},
+					{
+						...base,
+						slug: `promote-past-${run}`,
+						category: 'sports_day',
+						status: 'published',
+						title_zh: `趣味运动会（已结束）${run}`,
+						starts_at: at(-10),
+						ends_at: at(-10, 3)
+					},
+					{
+						...base,
+						slug: `promote-draft-${run}`,
+						category: 'sports_day',
+						status: 'draft',
+						title_zh: `草稿活动 ${run}`,
+						starts_at: at(7),
+						ends_at: at(7, 1)
+					}
+				],
+				{ defaultToNull: false }
+			)
 			.select('id, slug, title_zh')
 	);
 	const bySlug = (prefix: string) => rows.find((r) => r.slug.startsWith(prefix))!;
@@ -131,7 +140,10 @@ test.beforeAll(async () => {
 	const staff = await admin.auth.admin.createUser({ email: staffEmail, email_confirm: true });
 	if (staff.error) throw staff.error;
 	await must(
-		admin.from('org_members').insert({ org_id: org.id, user_id: staff.data.user.id, role: 'staff' }).select()
+		admin
+			.from('org_members')
+			.insert({ org_id: org.id, user_id: staff.data.user.id, role: 'staff' })
+			.select()
 	);
 
 	const parentEmail = uniqueEmail('promote-parent');
@@ -145,7 +157,10 @@ test.beforeAll(async () => {
 			.single()
 	);
 	await must(
-		admin.from('family_members').insert({ family_id: family.id, kind: 'parent', nickname: '妈妈' }).select()
+		admin
+			.from('family_members')
+			.insert({ family_id: family.id, kind: 'parent', nickname: '妈妈' })
+			.select()
 	);
 
 	const open = bySlug('promote-open');
@@ -219,7 +234,10 @@ test('the district and organisation pages show who an organisation is and what i
 	await expect(page).toHaveURL(`/orgs/${ORG_SLUG}`);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`飞英社区家长学校${run}`);
 	await expect(page.getByText('吴兴区飞英街道社区服务中心 2 楼')).toBeVisible();
-	await expect(page.getByRole('link', { name: '0572-1234567' })).toHaveAttribute('href', 'tel:05721234567');
+	await expect(page.getByRole('link', { name: '0572-1234567' })).toHaveAttribute(
+		'href',
+		'tel:05721234567'
+	);
 	await expect(page.getByTestId('org-past-count')).toHaveText('已举办活动：1 场');
 	const events = page.getByTestId('promote-events');
 	await expect(events.getByRole('link', { name: fx.open.title })).toHaveAttribute(
@@ -288,7 +306,9 @@ test('calendar feeds carry the right events, mark cancellations and answer 304 w
 	expect(open.url).toBe(`${ORIGIN}/events/${fx.open.slug}?src=calendar`);
 
 	expect((await request.get(path, { headers: { 'if-none-match': etag } })).status()).toBe(304);
-	expect((await request.get(path, { headers: { 'if-modified-since': lastModified } })).status()).toBe(304);
+	expect(
+		(await request.get(path, { headers: { 'if-modified-since': lastModified } })).status()
+	).toBe(304);
 
 	// A change of time reaches subscribers: new bytes, new ETag, higher SEQUENCE.
 	const moved = new Date(Date.parse(open.start) + 3_600_000);
@@ -306,7 +326,9 @@ test('calendar feeds carry the right events, mark cancellations and answer 304 w
 	expect(updated.sequence).toBe(open.sequence + 1);
 	expect(updated.start).toBe(moved.toISOString());
 
-	const category = parseFeed(await (await request.get('/feeds/categories/parent-class.ics')).text());
+	const category = parseFeed(
+		await (await request.get('/feeds/categories/parent-class.ics')).text()
+	);
 	expect(category.map((e) => e.uid)).toContain(`event-${fx.open.id}@gongyu`);
 	expect(category.map((e) => e.uid)).not.toContain(`event-${fx.past.id}@gongyu`);
 	const district = parseFeed(await (await request.get('/feeds/district.ics')).text());
@@ -481,12 +503,22 @@ test('the A4 poster prints on one page and its QR code leads to the event, tagge
 	if (existsSync('/usr/bin/pdftoppm')) {
 		const dir = mkdtempSync(join(tmpdir(), 'promote-poster-'));
 		writeFileSync(join(dir, 'poster.pdf'), pdf);
-		execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', join(dir, 'poster.pdf'), join(dir, 'poster')]);
+		execFileSync('pdftoppm', [
+			'-png',
+			'-r',
+			'60',
+			'-singlefile',
+			join(dir, 'poster.pdf'),
+			join(dir, 'poster')
+		]);
 		const png = readFileSync(join(dir, 'poster.png'));
 		writeFileSync(testInfo.outputPath('promote-poster-pdf.png'), png);
 		await testInfo.attach('promote-poster-pdf', { body: png, contentType: 'image/png' });
 	} else {
-		const shot = await page.screenshot({ fullPage: true, path: testInfo.outputPath('promote-poster-print.png') });
+		const shot = await page.screenshot({
+			fullPage: true,
+			path: testInfo.outputPath('promote-poster-print.png')
+		});
 		await testInfo.attach('promote-poster-print', { body: shot, contentType: 'image/png' });
 	}
 	await page.emulateMedia({ media: 'screen' });
@@ -545,7 +577,10 @@ test('an organiser shares a tagged link and sees the registration it brought, co
 		new RegExp(`<iframe src="${ORIGIN}/embed/orgs/${ORG_SLUG}"`)
 	);
 	await axe(staff);
-	const shareShot = await staff.screenshot({ fullPage: true, path: testInfo.outputPath('promote-share.png') });
+	const shareShot = await staff.screenshot({
+		fullPage: true,
+		path: testInfo.outputPath('promote-share.png')
+	});
 	await testInfo.attach('promote-share', { body: shareShot, contentType: 'image/png' });
 
 	// A parent opens the WeChat link and registers.
@@ -602,7 +637,10 @@ async function phoneShotSignedIn(
 			() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 		);
 		expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-		const shot = await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) });
+		const shot = await page.screenshot({
+			fullPage: true,
+			path: testInfo.outputPath(`${name}.png`)
+		});
 		await testInfo.attach(name, { body: shot, contentType: 'image/png' });
 	}
 	await context.close();

@@ -69,6 +69,7 @@ async function shot(page: Page, testInfo: TestInfo, name: string) {
 
 /** The centre of a time slot of a day column in a timeGrid calendar. */
 async function slotPoint(page: Page, calendar: string, date: string, time: string, offset = 0.5) {
+	await page.locator(`${calendar} td.fc-timegrid-slot-lane[data-time="${time}:00"]`).scrollIntoViewIfNeeded();
 	const column = await page.locator(`${calendar} td.fc-timegrid-col[data-date="${date}"]`).boundingBox();
 	const lane = await page.locator(`${calendar} td.fc-timegrid-slot-lane[data-time="${time}:00"]`).boundingBox();
 	if (!column || !lane) throw new Error(`no slot ${date} ${time}`);
@@ -94,6 +95,8 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	const day = shanghaiDate(9);
 	const roomName = `亲子活动室 ${Date.now().toString(36)}`;
 	const title = `亲子阅读分享会 ${Date.now().toString(36)}`;
+	// Tall enough to see the morning and the afternoon at once while dragging.
+	await page.setViewportSize({ width: 1280, height: 1200 });
 
 	await signIn(page, STAFF);
 
@@ -321,7 +324,7 @@ test('rooms side by side, and the phone-sized pages', async ({ browser }, testIn
 
 	await page.goto(`/staff/calendar?view=rooms&date=${shanghaiDate(6)}`);
 	await expect(page.getByTestId('rooms-grid').locator('.fc-timegrid').first()).toBeVisible();
-	expect(await page.getByTestId('rooms-grid').locator('section[data-room]').count()).toBe(4);
+	expect(await page.getByTestId('rooms-grid').locator('section[data-room]').count()).toBeGreaterThanOrEqual(4);
 	expect(await overflow()).toBeLessThanOrEqual(0);
 	await shot(page, testInfo, 'staff-rooms-360');
 
@@ -341,7 +344,7 @@ test('rooms side by side, and the phone-sized pages', async ({ browser }, testIn
 		await shot(page, testInfo, name);
 	}
 	await page.goto('/staff/events');
-	await page.locator('a[href^="/staff/events/"]').first().click();
+	await page.locator('a[href^="/staff/events/"]:not([href$="/new"])').first().click();
 	const eventId = page.url().split('/').pop();
 	for (const [name, path] of [
 		['staff-event-360', `/staff/events/${eventId}`],

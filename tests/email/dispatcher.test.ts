@@ -420,6 +420,32 @@ describe('dispatcher', () => {
 		expect(await queueReminders(t.db, twoHours)).toBe(1);
 	});
 
+	it('a staff message reaches each registered family, the heading in the body, not the subject', async () => {
+		const event = await createEvent(t.db);
+		const guardian = await createGuardian(t, { child: '小雨点' });
+		await register(guardian, event.eventId);
+		await dispatcher().drain(10_000);
+		capture.reset();
+
+		const staff = await createStaff(t, event.orgId);
+		const sent = await staff.rpc('message_event_families', {
+			p_event_id: event.eventId,
+			p_subject: '请给小雨点带一本绘本',
+			p_body: '各位家长好：\n\n请带一本孩子最喜欢的绘本。'
+		});
+		expect(sent).toMatchObject({ error: null, data: { queued: 1 } });
+		await dispatcher().drain(10_000);
+
+		expect(capture.emails).toHaveLength(1);
+		const [email] = capture.emails;
+		expect(email.subject).toBe('主办方消息：亲子阅读分享会');
+		expect(email.text).toContain('请给小雨点带一本绘本');
+		expect(email.text).toContain('请带一本孩子最喜欢的绘本。');
+		expect(email.headers).toBeUndefined();
+		const progress = await staff.rpc('event_message_progress', { p_event_id: event.eventId });
+		expect(progress.data).toMatchObject([{ sent: 1, failed: 0, queued: 0 }]);
+	});
+
 	it('without an email provider, every email lands in the dev mailbox, still through the outbox', async () => {
 		const mailbox = createDevMailbox(t.db);
 		const event = await createEvent(t.db);

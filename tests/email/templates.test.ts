@@ -269,6 +269,9 @@ describe('email templates', () => {
 		expect(zh.text).toContain(`不想再收到活动提醒？点击退订： ${link}`);
 		expect(zh.html).toContain(`href="${link}"`);
 		expect(zh.html).not.toContain('cid:');
+		expect(zh.text).toContain(
+			'签到码: K7Q2MX\n到场时请向工作人员出示签到码（或报名成功邮件中的二维码）。'
+		);
 		const en2 = await render('reminder_2h', 'en');
 		expect(en2.subject).toBe('Starting soon: Parent-child reading session');
 		expect(en2.text).toContain('starts in about 2 hours');

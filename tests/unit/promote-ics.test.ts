@@ -99,7 +99,8 @@ describe('renderCalendar', () => {
 	it('gives the same event the same UID in every calendar', () => {
 		const a = renderCalendar({ name: 'a', events: [reading] });
 		const b = renderCalendar({ name: 'b', events: [{ ...reading, sequence: 5 }] });
-		const uid = (text: string) => parse(text).getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid');
+		const uid = (text: string) =>
+			parse(text).getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid');
 		expect(uid(a)).toBe(uid(b));
 		expect(uid(a)).toBe(eventUid(reading.id));
 	});

@@ -20,7 +20,11 @@ const row = {
 	ends_at: '2025-06-14T03:00:00+00:00',
 	min_child_age: 4,
 	max_child_age: 8,
-	organisation: { name_zh: '青少年活动中心', name_en: 'Youth Activity Centre', slug: 'youth-centre' },
+	organisation: {
+		name_zh: '青少年活动中心',
+		name_en: 'Youth Activity Centre',
+		slug: 'youth-centre'
+	},
 	place_zh: '阅读室 · 西山漾丝绸小镇'
 };
 const options = { origin: 'https://gongyu.example', locale: 'zh-CN' as const, siteName: '共育' };
@@ -66,7 +70,9 @@ describe('event SEO', () => {
 		// No summary: the preview still says when and where.
 		expect(seo.description).toContain('Lakeside Park');
 		expect(eventJsonLd(seo).eventStatus).toBe('https://schema.org/EventCancelled');
-		expect(socialMeta(seo).find((t) => t.name === 'og:title')?.content).toBe('[Cancelled] Sports day');
+		expect(socialMeta(seo).find((t) => t.name === 'og:title')?.content).toBe(
+			'[Cancelled] Sports day'
+		);
 	});
 
 	it('writes JSON-LD that cannot close its script element and is still the same JSON', () => {
@@ -81,7 +87,9 @@ describe('event SEO', () => {
 	it('gives OpenGraph and Twitter card tags', () => {
 		const tags = socialMeta(toSeoEvent(row, options));
 		const get = (name: string) => tags.find((t) => t.name === name)?.content;
-		expect(get('og:url')).toBe('https://gongyu.example/events/2025-06-14-parent-child-reading-ab3k');
+		expect(get('og:url')).toBe(
+			'https://gongyu.example/events/2025-06-14-parent-child-reading-ab3k'
+		);
 		expect(get('og:title')).toBe(row.title_zh);
 		expect(get('og:description')).toBe('一起读《小王子》');
 		expect(get('og:locale')).toBe('zh_CN');
@@ -103,13 +111,21 @@ describe('event SEO from the event page’s own data', () => {
 				summary: { zh: '', en: '' },
 				startsAt: '2025-06-14T01:30:00Z',
 				endsAt: '2025-06-14T03:00:00Z',
-				organiser: { id: 'o', slug: 'youth-centre', name: { zh: '中心', en: 'Centre' }, phone: null },
+				organiser: {
+					id: 'o',
+					slug: 'youth-centre',
+					name: { zh: '中心', en: 'Centre' },
+					phone: null
+				},
 				venue: { zh: '报告厅', en: 'Hall' },
 				address: { zh: '西山漾', en: 'Xishanyang' }
 			},
 			options
 		);
 		expect(seo.place).toBe('报告厅 · 西山漾');
-		expect(seo.organiser).toEqual({ name: '中心', url: 'https://gongyu.example/orgs/youth-centre' });
+		expect(seo.organiser).toEqual({
+			name: '中心',
+			url: 'https://gongyu.example/orgs/youth-centre'
+		});
 	});
 });

@@ -65,9 +65,7 @@ export function toSeoEvent(
 		(first(input, 'url') as string | null) ??
 		new URL(`/events/${encodeURIComponent(slug ?? '')}`, options.origin).href;
 	const orgValue = first(input, 'organiser', 'organisation', 'org') as
-		| Record<string, unknown>
-		| string
-		| null;
+		Record<string, unknown> | string | null;
 	let organiser: SeoEvent['organiser'] = null;
 	if (typeof orgValue === 'string') organiser = { name: orgValue, url: null };
 	else if (orgValue) {
@@ -175,8 +173,12 @@ export function jsonLdScript(value: unknown): string {
 }
 
 /** `<meta>` name/property and content pairs, OpenGraph then Twitter card. */
-export function socialMeta(event: SeoEvent): Array<{ key: 'property' | 'name'; name: string; content: string }> {
-	const title = event.cancelled ? `${event.locale === 'en' ? '[Cancelled] ' : '【已取消】'}${event.title}` : event.title;
+export function socialMeta(
+	event: SeoEvent
+): Array<{ key: 'property' | 'name'; name: string; content: string }> {
+	const title = event.cancelled
+		? `${event.locale === 'en' ? '[Cancelled] ' : '【已取消】'}${event.title}`
+		: event.title;
 	const tags: Array<{ key: 'property' | 'name'; name: string; content: string }> = [
 		{ key: 'property', name: 'og:type', content: 'website' },
 		{ key: 'property', name: 'og:site_name', content: event.siteName },

@@ -11,7 +11,7 @@ import { createEmbeddedSupabase, type EmbeddedSupabase } from './embedded-supaba
 import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
-import { renderAuthEmail } from './email/templates/auth';
+import { authMailerFromEnv } from './email/auth-mailer';
 
 export interface Runtime {
 	mode: 'embedded' | 'supabase';
@@ -106,13 +106,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		publishableKey: env.SUPABASE_PUBLISHABLE_KEY,
 		secretKey: env.SUPABASE_SECRET_KEY,
 		auth: env.GONGYU_OTP_EXPIRY_SECONDS ? { otpExpiry: Number(env.GONGYU_OTP_EXPIRY_SECONDS) } : {},
-		mailer: {
-			async send(email) {
-				const locale = email.userMetadata.locale === 'en' ? 'en' : 'zh-CN';
-				const rendered = renderAuthEmail(email, locale, origin);
-				await mailbox.add({ to: email.email, kind: `auth_${email.type}`, ...rendered });
-			}
-		}
+		mailer: authMailerFromEnv(env, mailbox, origin)
 	});
 	log(`API URL: ${origin}`);
 	log(`publishable key: ${embedded.keys.publishable}`);

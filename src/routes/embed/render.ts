@@ -52,7 +52,9 @@ export function embedLimit(url: URL): number {
 export function frameAncestors(value = env.GONGYU_EMBED_ANCESTORS): string {
 	const sources = (value ?? '')
 		.split(/\s+/)
-		.filter((s) => s === '*' || s === "'self'" || /^(https?:\/\/)?[a-z0-9*.-]+(:\d{1,5})?$/i.test(s));
+		.filter(
+			(s) => s === '*' || s === "'self'" || /^(https?:\/\/)?[a-z0-9*.-]+(:\d{1,5})?$/i.test(s)
+		);
 	return sources.length ? sources.join(' ') : '*';
 }
 
@@ -74,7 +76,11 @@ export function embedHeaders(): Record<string, string> {
 }
 
 function escapeHtml(value: string): string {
-	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	return value
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 }
 
 function item(event: PublicEvent, origin: string, source: string, locale: Locale): EmbedItem {

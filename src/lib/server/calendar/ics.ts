@@ -128,7 +128,7 @@ export function foldLine(line: string): string {
 	let start = 0;
 	let size = 0;
 	let limit = 75;
-	for (let i = 0; i < line.length; ) {
+	for (let i = 0; i < line.length;) {
 		const [bytes, units] = utf8At(line, i);
 		if (size + bytes > limit) {
 			out += `${line.slice(start, i)}${CRLF} `;
@@ -213,12 +213,7 @@ export function renderEvent(event: CalendarEvent, stamp: Date = new Date()): str
 /** A whole calendar: VCALENDAR, the Asia/Shanghai VTIMEZONE, and one VEVENT per event. */
 export function renderCalendar(options: CalendarOptions): string {
 	const stamp = options.stamp ?? new Date();
-	const lines = [
-		'BEGIN:VCALENDAR',
-		'VERSION:2.0',
-		`PRODID:${PRODID}`,
-		'CALSCALE:GREGORIAN'
-	];
+	const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${PRODID}`, 'CALSCALE:GREGORIAN'];
 	if (options.method !== null) lines.push(`METHOD:${options.method ?? 'PUBLISH'}`);
 	lines.push(`NAME:${escapeText(options.name)}`, `X-WR-CALNAME:${escapeText(options.name)}`);
 	if (options.description) {

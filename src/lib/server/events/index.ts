@@ -155,6 +155,44 @@ export async function findEvents(
 	return { total: result.total, items: result.items.map(toEventCard) };
 }
 
+export interface CalendarEvent {
+	id: string;
+	slug: string;
+	title: Bilingual;
+	startsAt: string;
+	endsAt: string;
+}
+
+/** A date range's events with only what a calendar shows (up to 500). */
+export async function findCalendarEvents(
+	supabase: SupabaseClient,
+	filters: EventFilters
+): Promise<{ total: number; items: CalendarEvent[] }> {
+	const { data, error } = await supabase.rpc('find_events', {
+		p_query: filters.query || null,
+		p_category: filters.category ?? null,
+		p_org_id: filters.orgId ?? null,
+		p_age: filters.age ?? null,
+		p_from: filters.from?.toISOString() ?? null,
+		p_to: filters.to?.toISOString() ?? null,
+		p_limit: 500,
+		p_offset: 0,
+		p_compact: true
+	});
+	if (error) throw new Error(`find_events: ${error.code} ${error.message}`);
+	const result = (data ?? { total: 0, items: [] }) as { total: number; items: Json[] };
+	return {
+		total: result.total,
+		items: result.items.map((row) => ({
+			id: text(row.id),
+			slug: text(row.slug),
+			title: both(row.title_zh, row.title_en),
+			startsAt: text(row.starts_at),
+			endsAt: text(row.ends_at)
+		}))
+	};
+}
+
 export async function getEvent(
 	supabase: SupabaseClient,
 	slug: string

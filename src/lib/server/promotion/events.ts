@@ -72,7 +72,10 @@ export interface EventFilter {
 }
 
 export class PromotionReadError extends Error {
-	constructor(readonly code: string | undefined, message: string) {
+	constructor(
+		readonly code: string | undefined,
+		message: string
+	) {
 		super(message);
 	}
 }

@@ -124,7 +124,10 @@ export function calendarResponse(
 	if (notModified) return new Response(null, { status: 304, headers });
 
 	headers.set('content-type', 'text/calendar; charset=utf-8');
-	headers.set('content-disposition', `inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+	headers.set(
+		'content-disposition',
+		`inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`
+	);
 	return new Response(body, { status: 200, headers });
 }
 

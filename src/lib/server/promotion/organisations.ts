@@ -47,9 +47,7 @@ function toOrganisation(row: Row): Organisation {
 		kind: row.kind,
 		name: { zh: row.name_zh, en: row.name_en || row.name_zh },
 		description: { zh: row.description_zh, en: row.description_en || row.description_zh },
-		address: row.address_zh
-			? { zh: row.address_zh, en: row.address_en || row.address_zh }
-			: null,
+		address: row.address_zh ? { zh: row.address_zh, en: row.address_en || row.address_zh } : null,
 		contactName: row.contact_name,
 		contactPhone: row.contact_phone,
 		contactEmail: row.contact_email,

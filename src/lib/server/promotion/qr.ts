@@ -5,7 +5,11 @@ const options = { errorCorrectionLevel: 'M', margin: 2 } as const;
 
 /** An SVG document; `label` becomes its accessible name. */
 export async function qrSvg(text: string, label?: string): Promise<string> {
-	const svg = await QRCode.toString(text, { ...options, type: 'svg', color: { dark: '#000000', light: '#ffffff' } });
+	const svg = await QRCode.toString(text, {
+		...options,
+		type: 'svg',
+		color: { dark: '#000000', light: '#ffffff' }
+	});
 	if (!label) return svg;
 	const safe = label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 	return svg.replace('<svg ', `<svg role="img" aria-label="${safe}" `);

@@ -30,7 +30,6 @@ export interface CalendarItem {
 	venue_id: string | null;
 	starts_at: string;
 	ends_at: string;
-	buffer_minutes: number;
 	status: string | null;
 	event_status: 'draft' | 'published' | 'cancelled' | null;
 	title_zh: string | null;

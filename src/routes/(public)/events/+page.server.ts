@@ -1,4 +1,9 @@
-import { findEvents, listOrganisations, type EventCard } from '$lib/server/events';
+import {
+	findCalendarEvents,
+	findEvents,
+	listOrganisations,
+	type EventCard
+} from '$lib/server/events';
 import {
 	PAGE_SIZE,
 	currentMonth,
@@ -42,13 +47,14 @@ export const load = (async ({ locals, url }) => {
 		const to = filters.to && filters.to < month.to ? filters.to : month.to;
 		const result =
 			from < to
-				? await findEvents(locals.supabase, { ...filters, from, to }, { limit: 500, offset: 0 })
+				? await findCalendarEvents(locals.supabase, { ...filters, from, to })
 				: { total: 0, items: [] };
 		return {
 			query,
 			organisations: await organisations,
 			total: result.total,
-			events: result.items.map(card),
+			events: [],
+			calendar: result.items,
 			pages: 1,
 			links: {
 				list: listHref(query, { view: 'list', page: 1 }),
@@ -68,6 +74,7 @@ export const load = (async ({ locals, url }) => {
 		organisations: await organisations,
 		total: result.total,
 		events: result.items.map(card),
+		calendar: [],
 		pages,
 		links: {
 			list: listHref(query, { view: 'list', page: 1 }),

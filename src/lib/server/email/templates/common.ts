@@ -46,10 +46,13 @@ export async function qrAttachment(code: string): Promise<EmailAttachment> {
 
 export function checkInSection(code: string, locale: EmailLocale, withQr = true): Section {
 	const label = locale === 'en' ? 'Check-in code' : '签到码';
-	const hint =
-		locale === 'en'
+	const hint = withQr
+		? locale === 'en'
 			? 'Show this code or the QR code to the staff at the door.'
-			: '到场时请向工作人员出示签到码或二维码。';
+			: '到场时请向工作人员出示签到码或二维码。'
+		: locale === 'en'
+			? 'Show this code (or the QR code in your confirmation email) to the staff at the door.'
+			: '到场时请向工作人员出示签到码（或报名成功邮件中的二维码）。';
 	return {
 		html: `<div style="margin:0 0 18px;text-align:center;">
 <span style="${styles.label}">${escapeHtml(label)}</span>

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { channelLabel, pageLocale, pick } from '$lib/server/promotion/labels';
+import { requireStaff } from '$lib/server/staff/context';
 import type { PageServerLoad } from './$types';
 
 interface Row {
@@ -17,13 +18,16 @@ interface Row {
 type Counts = { registrations: number; people: number; cancelled: number };
 
 /**
- * Registrations per channel (?src=) for the events of the caller's organisations: counts only,
- * from public.event_channel_counts (RLS keeps staff to their own events).
+ * Registrations per channel (?src=) for the events of the organisation the staff member works for:
+ * counts only, from public.event_channel_counts (RLS keeps staff to their own events).
  */
-export const load = (async ({ locals }) => {
-	if (!locals.user) return { events: [], totals: [] };
+export const load = (async ({ locals, cookies, url }) => {
 	const locale = pageLocale();
-	const { data, error: failure } = await locals.supabase.rpc('event_channel_counts');
+	// The organisation chosen in the staff area's switcher.
+	const { org } = await requireStaff({ locals, cookies, url });
+	const { data, error: failure } = await locals.supabase.rpc('event_channel_counts', {
+		p_org_id: org.id
+	});
 	if (failure) {
 		console.error('event_channel_counts:', failure.code);
 		error(500, { message: 'error_generic' });
@@ -47,7 +51,11 @@ export const load = (async ({ locals }) => {
 			};
 			events.set(row.event_id, event);
 		}
-		const counts = { registrations: row.registrations, people: row.people, cancelled: row.cancelled };
+		const counts = {
+			registrations: row.registrations,
+			people: row.people,
+			cancelled: row.cancelled
+		};
 		event.channels.push({ label, ...counts });
 		const key = row.source ?? '';
 		const total = totals.get(key) ?? { label, registrations: 0, people: 0, cancelled: 0 };

@@ -1,5 +1,12 @@
+import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { CATEGORIES, categoryLabel, channelLabel, pageLocale, pick } from '$lib/server/promotion/labels';
+import {
+	CATEGORIES,
+	categoryLabel,
+	channelLabel,
+	pageLocale,
+	pick
+} from '$lib/server/promotion/labels';
 import {
 	embedPaths,
 	embedSnippet,
@@ -10,6 +17,7 @@ import {
 	webcalUrl
 } from '$lib/server/promotion/links';
 import { qrSvg } from '$lib/server/promotion/qr';
+import { requireStaff } from '$lib/server/staff/context';
 import type { PageServerLoad } from './$types';
 
 /** Channels an organiser hands links out on (embed and calendar tag themselves). */
@@ -27,48 +35,42 @@ interface StaffEvent {
 }
 
 /**
- * Promotion tools for the caller's organisations: per event a link and QR code tagged by channel
- * and the A4 poster; per organisation the embed snippet and the calendar feed. Read through the
- * caller's client: RLS shows staff their own organisations' events.
+ * Promotion tools for the organisation the staff member works for (the staff area's switcher): per
+ * event a link and QR code tagged by channel and the A4 poster; for the organisation the embed
+ * snippet and the calendar feed. Read through the caller's client: RLS decides.
  */
-export const load = (async ({ locals, url }) => {
-	const user = locals.user;
+export const load = (async ({ locals, cookies, url }) => {
 	const locale = pageLocale();
-	if (!user) return { orgs: [], events: [], selected: null };
+	// The organisation chosen in the staff area's switcher.
+	const { org } = await requireStaff({ locals, cookies, url });
 
-	const { data: memberships } = await locals.supabase
-		.from('org_members')
-		.select('org_id')
-		.eq('user_id', user.id);
-	const orgIds = (memberships ?? []).map((row) => row.org_id as string);
-	if (orgIds.length === 0) return { orgs: [], events: [], selected: null };
-
-	const [{ data: orgRows }, { data: eventRows }] = await Promise.all([
-		locals.supabase.from('organisations').select('id, slug, name_zh, name_en').in('id', orgIds),
-		locals.supabase
-			.from('events')
-			.select('id, slug, org_id, category, title_zh, title_en, starts_at, ends_at')
-			.in('org_id', orgIds)
-			.eq('status', 'published')
-			.gt('ends_at', new Date().toISOString())
-			.order('starts_at')
-			.limit(200)
-	]);
+	const { data: eventRows, error: failure } = await locals.supabase
+		.from('events')
+		.select('id, slug, org_id, category, title_zh, title_en, starts_at, ends_at')
+		.eq('org_id', org.id)
+		.eq('status', 'published')
+		.gt('ends_at', new Date().toISOString())
+		.order('starts_at')
+		.limit(200);
+	if (failure) {
+		console.error('share events:', failure.code);
+		error(500, { message: 'error_generic' });
+	}
 	const events = (eventRows ?? []) as StaffEvent[];
 
-	const orgs = (orgRows ?? []).map((org) => {
-		const name = pick({ zh: org.name_zh, en: org.name_en }, locale);
-		const embed = new URL(embedPaths.org(org.slug), url.origin).href;
-		const feed = new URL(feedPaths.org(org.slug), url.origin).href;
-		return {
-			id: org.id as string,
-			name,
-			embedUrl: embed,
-			embedSnippet: embedSnippet(embed, m.promote_embed_upcoming_org({ org: name })),
-			feedUrl: feed,
-			webcalUrl: webcalUrl(feed)
-		};
-	});
+	const orgName = pick({ zh: org.name_zh, en: org.name_en }, locale);
+	const orgEmbed = new URL(embedPaths.org(org.slug), url.origin).href;
+	const orgFeed = new URL(feedPaths.org(org.slug), url.origin).href;
+	const orgs = [
+		{
+			id: org.id,
+			name: orgName,
+			embedUrl: orgEmbed,
+			embedSnippet: embedSnippet(orgEmbed, m.promote_embed_upcoming_org({ org: orgName })),
+			feedUrl: orgFeed,
+			webcalUrl: webcalUrl(orgFeed)
+		}
+	];
 
 	const chosen = events.find((event) => event.slug === url.searchParams.get('event')) ?? events[0];
 	let selected = null;
@@ -96,10 +98,7 @@ export const load = (async ({ locals, url }) => {
 			category: {
 				label: category,
 				embedUrl: categoryEmbed,
-				embedSnippet: embedSnippet(
-					categoryEmbed,
-					m.promote_embed_upcoming_category({ category })
-				)
+				embedSnippet: embedSnippet(categoryEmbed, m.promote_embed_upcoming_category({ category }))
 			}
 		};
 	}

@@ -17,7 +17,8 @@ export const GET = (async ({ locals, params, url }) => {
 		'content-type': 'image/svg+xml; charset=utf-8',
 		'cache-control': 'public, max-age=86400',
 		// Opened on its own, the SVG is a document of this origin: let it do nothing but draw.
-		'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+		'content-security-policy':
+			"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 	};
 	if (url.searchParams.has('download')) {
 		headers['content-disposition'] = `attachment; filename="${event.slug}-${source}.svg"`;

@@ -787,7 +787,8 @@ begin
 				where e.venue_booking_id = b.id and e.status <> 'cancelled'
 			)
 	)
-	select json_build_object(
+	-- Null fields are left out: a month of a busy centre is a third smaller.
+	select json_strip_nulls(json_build_object(
 		'venues', (
 			select coalesce(json_agg(json_build_object(
 				'id', v.id, 'name_zh', v.name_zh, 'name_en', v.name_en, 'capacity', v.capacity,
@@ -797,7 +798,7 @@ begin
 			from public.venues v where v.id = any (v_venues)
 		),
 		'items', (select coalesce(json_agg(i.item order by i.sort_at, i.key), '[]'::json) from items i)
-	) into v_result;
+	)) into v_result;
 	return v_result;
 end;
 $$;

@@ -347,8 +347,8 @@ describe('the REST planner', () => {
 				fc.boolean(),
 				(title, arg, method, defaults) => {
 					const url = new URL(
-					`${base}/events?select=id,title&id=eq.1${method === 'PATCH' && defaults ? '&order=id&limit=1' : ''}`
-				);
+						`${base}/events?select=id,title&id=eq.1${method === 'PATCH' && defaults ? '&order=id&limit=1' : ''}`
+					);
 					const headers = new Headers({
 						prefer: `return=representation${defaults ? ',missing=default' : ''},resolution=merge-duplicates`
 					});

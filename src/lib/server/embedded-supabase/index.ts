@@ -24,6 +24,8 @@ export interface EmbeddedSupabaseOptions {
 	mailer: AuthMailer;
 	maxBodyBytes?: number;
 	auth?: Partial<EmbeddedEnv['auth']>;
+	/** Schemas the REST API exposes (Supabase's `[api] schemas`); default `public`. */
+	restSchemas?: string[];
 }
 
 export interface EmbeddedSupabase {
@@ -92,7 +94,7 @@ export async function createEmbeddedSupabase(
 			...options.auth
 		}
 	};
-	const rest = createRestHandler(env);
+	const rest = createRestHandler(env, { schemas: options.restSchemas });
 	const auth = createAuthHandler(env);
 
 	async function handle(request: Request): Promise<Response | null> {

@@ -1,11 +1,19 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 
-const encoder = new TextEncoder();
+// Importing the key costs more than verifying a signature: keep one per secret.
+const keyCache = new Map<string, KeyObject>();
+function keyFor(secret: string): KeyObject {
+	let key = keyCache.get(secret);
+	if (!key) {
+		key = createSecretKey(Buffer.from(secret, 'utf8'));
+		keyCache.set(secret, key);
+	}
+	return key;
+}
 
 export async function signJwt(payload: Record<string, unknown>, secret: string): Promise<string> {
-	return new SignJWT(payload)
-		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-		.sign(encoder.encode(secret));
+	return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(keyFor(secret));
 }
 
 export type VerifyResult =
@@ -15,7 +23,7 @@ export type VerifyResult =
 /** Verifies an HS256 token's signature and expiry (and `aud` for user tokens). */
 export async function verifyJwt(token: string, secret: string): Promise<VerifyResult> {
 	try {
-		const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'] });
+		const { payload } = await jwtVerify(token, keyFor(secret), { algorithms: ['HS256'] });
 		if (payload.role === 'authenticated' && payload.aud !== 'authenticated') {
 			return { ok: false, reason: 'invalid' };
 		}

@@ -22,26 +22,27 @@ export interface CalendarVenue {
 
 export type ItemKind = 'event' | 'booking' | 'request' | 'block' | 'elsewhere' | 'outgoing';
 
+/** An item of staff_calendar; null fields are left out of the JSON. */
 export interface CalendarItem {
 	key: string;
 	kind: ItemKind;
-	booking_id: string | null;
-	event_id: string | null;
-	venue_id: string | null;
+	booking_id?: string | null;
+	event_id?: string | null;
+	venue_id?: string | null;
 	starts_at: string;
 	ends_at: string;
-	status: string | null;
-	event_status: 'draft' | 'published' | 'cancelled' | null;
-	title_zh: string | null;
-	title_en: string | null;
-	purpose: string | null;
-	reason: string | null;
-	org_name_zh: string | null;
-	org_name_en: string | null;
+	status?: string | null;
+	event_status?: 'draft' | 'published' | 'cancelled' | null;
+	title_zh?: string | null;
+	title_en?: string | null;
+	purpose?: string | null;
+	reason?: string | null;
+	org_name_zh?: string | null;
+	org_name_en?: string | null;
 	own: boolean;
-	seats_taken: number | null;
-	capacity: number | null;
-	waitlist_count: number | null;
+	seats_taken?: number | null;
+	capacity?: number | null;
+	waitlist_count?: number | null;
 	editable: boolean;
 }
 
@@ -91,14 +92,14 @@ export async function loadCalendar(
 	return { data: (data as CalendarData | null) ?? null, error };
 }
 
-const pickName = (zh: string | null, en: string | null, locale: Locale) =>
+const pickName = (zh: string | null | undefined, en: string | null | undefined, locale: Locale) =>
 	(locale === 'en' ? en || zh : zh) ?? '';
 
 export function venueName(venue: Pick<CalendarVenue, 'name_zh' | 'name_en'>, locale: Locale) {
 	return pickName(venue.name_zh, venue.name_en, locale);
 }
 
-export function kindLabel(kind: ItemKind, status: string | null): string {
+export function kindLabel(kind: ItemKind, status: string | null | undefined): string {
 	switch (kind) {
 		case 'event':
 			return m.staff_cal_kind_event();
@@ -173,9 +174,9 @@ export function toEntries(data: CalendarData, locale: Locale): CalendarEntry[] {
 			extendedProps: {
 				kind: item.kind,
 				label,
-				eventId: item.event_id,
-				bookingId: item.booking_id,
-				venueId: item.venue_id,
+				eventId: item.event_id ?? null,
+				bookingId: item.booking_id ?? null,
+				venueId: item.venue_id ?? null,
 				venue: venueLabel,
 				fill,
 				detail,

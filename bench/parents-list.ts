@@ -19,7 +19,16 @@ const backends: Backend[] = requested.length
 	? requested
 	: (['pglite', ...((await serverAvailable()) ? ['postgres'] : [])] as Backend[]);
 
-const words = ['亲子阅读', '绘本', '运动会', '传统文化', '心理健康', '家长课堂', '研学', '隔代教育'];
+const words = [
+	'亲子阅读',
+	'绘本',
+	'运动会',
+	'传统文化',
+	'心理健康',
+	'家长课堂',
+	'研学',
+	'隔代教育'
+];
 
 async function seed(domain: Awaited<ReturnType<typeof startDomain>>) {
 	const orgs = Array.from({ length: 20 }, () => randomUUID());
@@ -64,7 +73,12 @@ async function time(client: SupabaseClient, args: Record<string, unknown>) {
 		total = (data as { total: number }).total;
 	}
 	samples.sort((a, b) => a - b);
-	return { total, p50: percentile(samples, 50), p95: percentile(samples, 95), max: samples.at(-1)! };
+	return {
+		total,
+		p50: percentile(samples, 50),
+		p95: percentile(samples, 95),
+		max: samples.at(-1)!
+	};
 }
 
 for (const backend of backends) {
@@ -72,7 +86,9 @@ for (const backend of backends) {
 	const domain = await startDomain(backend);
 	try {
 		const orgs = await seed(domain);
-		console.log(`\n${backend}: ${EVENTS} events inserted in ${((performance.now() - started) / 1000).toFixed(1)} s; ${RUNS} calls per row`);
+		console.log(
+			`\n${backend}: ${EVENTS} events inserted in ${((performance.now() - started) / 1000).toFixed(1)} s; ${RUNS} calls per row`
+		);
 		const anon = domain.anon();
 		const from = new Date(Date.now() + 30 * 86_400_000);
 		const cases: [string, Record<string, unknown>][] = [
@@ -83,7 +99,15 @@ for (const backend of backends) {
 			['search 亲子阅读 + age 7', { p_query: '亲子阅读', p_age: 7 }],
 			['search "bench event 77"', { p_query: 'bench event 77' }],
 			['category + organisation', { p_category: 'sports_day', p_org_id: orgs[4] }],
-			['a month, calendar (compact, ≤ 500)', { p_from: from.toISOString(), p_to: new Date(from.getTime() + 31 * 86_400_000).toISOString(), p_limit: 500, p_compact: true }]
+			[
+				'a month, calendar (compact, ≤ 500)',
+				{
+					p_from: from.toISOString(),
+					p_to: new Date(from.getTime() + 31 * 86_400_000).toISOString(),
+					p_limit: 500,
+					p_compact: true
+				}
+			]
 		];
 		console.log('case                                  matches   p50 ms   p95 ms   max ms');
 		for (const [name, args] of cases) {

@@ -140,7 +140,9 @@ try {
 		await context.close();
 	}
 
-	console.log('\nChromium paint metrics, mobile profile (4x CPU, 1.6 Mbps, 150 ms RTT, 360x740), cold');
+	console.log(
+		'\nChromium paint metrics, mobile profile (4x CPU, 1.6 Mbps, 150 ms RTT, 360x740), cold'
+	);
 	console.log('route                                          FCP ms   LCP ms  load ms     CLS');
 	for (const route of routes) {
 		const context = await browser.newContext({
@@ -164,8 +166,23 @@ try {
 		name_zh: '压测社区家长学校',
 		name_en: 'Bench school'
 	})) as { id: string }[];
-	const categories = ['parent_child_reading', 'study_trip', 'sports_day', 'traditional_culture', 'parenting_lecture'];
-	const words = ['亲子阅读', '绘本', '运动会', '传统文化', '心理健康', '家长课堂', '研学', '隔代教育'];
+	const categories = [
+		'parent_child_reading',
+		'study_trip',
+		'sports_day',
+		'traditional_culture',
+		'parenting_lecture'
+	];
+	const words = [
+		'亲子阅读',
+		'绘本',
+		'运动会',
+		'传统文化',
+		'心理健康',
+		'家长课堂',
+		'研学',
+		'隔代教育'
+	];
 	for (let offset = 0; offset < EVENTS; offset += 1000) {
 		const batch = Array.from({ length: Math.min(1000, EVENTS - offset) }, (_, i) => {
 			const n = offset + i;
@@ -192,7 +209,13 @@ try {
 		`\nGET with ${EVENTS} more events in the database (inserted over REST in ${((performance.now() - started) / 1000).toFixed(1)} s), ${RUNS} sequential requests each`
 	);
 	console.log('path                                           p50 ms   p95 ms   max ms');
-	for (const path of ['/events', '/events?age=7', `/events?q=${encodeURIComponent('绘本')}&age=7`, '/events?page=40', '/events?view=calendar']) {
+	for (const path of [
+		'/events',
+		'/events?age=7',
+		`/events?q=${encodeURIComponent('绘本')}&age=7`,
+		'/events?page=40',
+		'/events?view=calendar'
+	]) {
 		const samples: number[] = [];
 		for (let i = 0; i < RUNS; i++) {
 			const t = performance.now();

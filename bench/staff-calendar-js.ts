@@ -94,7 +94,9 @@ try {
 		console.log(
 			`${route.padEnd(18)} ${String(scripts.size).padStart(3)} scripts  raw ${(raw / 1024).toFixed(1)} KB  gzip ${(gz / 1024).toFixed(1)} KB`
 		);
-		for (const [name, size] of rows.sort((a, b) => b[1] - a[1]).slice(0, 5)) {
+		for (const [name, size] of rows
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, Number(process.env.BENCH_TOP ?? 5))) {
 			console.log(`    ${name.padEnd(40)} ${(size / 1024).toFixed(1).padStart(6)} KB gzip`);
 		}
 		await measure.close();

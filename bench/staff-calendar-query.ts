@@ -70,7 +70,8 @@ analyze;
 
 function stats(samples: number[]) {
 	const sorted = [...samples].sort((a, b) => a - b);
-	const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+	const at = (p: number) =>
+		sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 	return `p50 ${at(50).toFixed(1).padStart(6)}  p95 ${at(95).toFixed(1).padStart(6)}  max ${sorted[sorted.length - 1].toFixed(1).padStart(6)}`;
 }
 

@@ -17,11 +17,13 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 for (let run = 1; run <= runs; run++) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'gongyu-bench-'));
 	try {
+		console.error(`run ${run}: starting on a fresh data directory…`);
 		const cold = await startBuild({ port, dataDir });
 		const first = performance.now();
 		await (await fetch(`${cold.origin}/`)).arrayBuffer();
 		const secondRequest = performance.now() - first;
 		await cold.stop();
+		console.error(`run ${run}: restarting on the same data directory…`);
 		const warm = await startBuild({ port, dataDir });
 		await warm.stop();
 		console.log(

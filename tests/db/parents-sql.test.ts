@@ -43,7 +43,9 @@ interface Card {
 }
 
 /** An event with its own words in the title and summary, so searches can find exactly it. */
-async function event(fields: EventFields & { title?: string; summary?: string; titleEn?: string } = {}) {
+async function event(
+	fields: EventFields & { title?: string; summary?: string; titleEn?: string } = {}
+) {
 	const id = await insertEvent(domain, w, fields);
 	await domain.db.query(
 		`update public.events set title_zh = $2, summary_zh = $3, title_en = $4 where id = $1::uuid`,
@@ -115,11 +117,27 @@ describe('find_events', () => {
 
 	it('narrows by category, organisation and start dates, and pages with a total', async () => {
 		const tag = `筛选${randomUUID().slice(0, 6)}`;
-		const inOrgB = await event({ title: tag, org: w.orgB, category: 'sports_day', startsAt: shanghaiAt(20, '09:00'), endsAt: shanghaiAt(20, '11:00') });
-		const early = await event({ title: tag, startsAt: shanghaiAt(3, '09:00'), endsAt: shanghaiAt(3, '11:00') });
-		const later = await event({ title: tag, startsAt: shanghaiAt(6, '19:00'), endsAt: shanghaiAt(6, '20:00') });
+		const inOrgB = await event({
+			title: tag,
+			org: w.orgB,
+			category: 'sports_day',
+			startsAt: shanghaiAt(20, '09:00'),
+			endsAt: shanghaiAt(20, '11:00')
+		});
+		const early = await event({
+			title: tag,
+			startsAt: shanghaiAt(3, '09:00'),
+			endsAt: shanghaiAt(3, '11:00')
+		});
+		const later = await event({
+			title: tag,
+			startsAt: shanghaiAt(6, '19:00'),
+			endsAt: shanghaiAt(6, '20:00')
+		});
 		expect(ids(await find(w.client.anon, { p_query: tag, p_org_id: w.orgB }))).toEqual([inOrgB]);
-		expect(ids(await find(w.client.anon, { p_query: tag, p_category: 'sports_day' }))).toEqual([inOrgB]);
+		expect(ids(await find(w.client.anon, { p_query: tag, p_category: 'sports_day' }))).toEqual([
+			inOrgB
+		]);
 		const window = await find(w.client.anon, {
 			p_query: tag,
 			p_from: shanghaiAt(4, '00:00'),
@@ -144,7 +162,11 @@ describe('find_events', () => {
 		);
 		const tag = `场地${randomUUID().slice(0, 6)}`;
 		const inRoom = await event({ title: tag, bookingId, startsAt, endsAt });
-		const outside = await event({ title: tag, startsAt: shanghaiAt(13, '09:00'), endsAt: shanghaiAt(13, '10:00') });
+		const outside = await event({
+			title: tag,
+			startsAt: shanghaiAt(13, '09:00'),
+			endsAt: shanghaiAt(13, '10:00')
+		});
 		const result = await find(w.client.anon, { p_query: tag });
 		const byId = Object.fromEntries(result.items.map((item) => [item.id, item]));
 		expect(byId[inRoom].place.venue_zh).toBe('多功能厅');
@@ -160,13 +182,17 @@ describe('event_details', () => {
 		const published = await event({ title: '公开活动' });
 		const draft = await event({ title: '草稿活动', status: 'draft' });
 		const slug = (id: string) =>
-			row<{ slug: string }>(domain, 'select slug from public.events where id = $1::uuid', [id]).then((r) => r.slug);
+			row<{ slug: string }>(domain, 'select slug from public.events where id = $1::uuid', [
+				id
+			]).then((r) => r.slug);
 		const open = await w.client.anon.rpc('event_details', { p_slug: await slug(published) });
 		expect(open.data).toMatchObject({ id: published, title_zh: '公开活动', description_zh: '' });
 		for (const client of [w.client.anon, w.client.guardianA, w.client.staffB]) {
 			expect((await client.rpc('event_details', { p_slug: await slug(draft) })).data).toBeNull();
 		}
-		expect((await w.client.staffA.rpc('event_details', { p_slug: await slug(draft) })).data).toMatchObject({ id: draft });
+		expect(
+			(await w.client.staffA.rpc('event_details', { p_slug: await slug(draft) })).data
+		).toMatchObject({ id: draft });
 	});
 });
 
@@ -178,7 +204,10 @@ describe("a family's own registrations", () => {
 			p_member_ids: [w.parentA, w.childA]
 		});
 		expect(mine.error).toBeNull();
-		const theirs = await w.client.guardianB.rpc('register_family', { p_event_id: id, p_member_ids: [w.parentB] });
+		const theirs = await w.client.guardianB.rpc('register_family', {
+			p_event_id: id,
+			p_member_ids: [w.parentB]
+		});
 		expect(theirs.error).toBeNull();
 		const a = (await w.client.guardianA.rpc('my_registrations', { p_event_id: id })).data as {
 			id: string;
@@ -189,8 +218,12 @@ describe("a family's own registrations", () => {
 		expect(a).toHaveLength(1);
 		expect(a[0]).toMatchObject({ status: 'confirmed', event: { id } });
 		expect(a[0].attendees.map((x) => x.nickname).sort()).toEqual(['乐乐', '妈妈'].sort());
-		const b = (await w.client.guardianB.rpc('my_registrations', { p_event_id: id })).data as { id: string }[];
-		expect(b.map((r) => r.id)).toEqual([(theirs.data as { registration_id: string }).registration_id]);
+		const b = (await w.client.guardianB.rpc('my_registrations', { p_event_id: id })).data as {
+			id: string;
+		}[];
+		expect(b.map((r) => r.id)).toEqual([
+			(theirs.data as { registration_id: string }).registration_id
+		]);
 		expect((await w.client.guardianC.rpc('my_registrations', {})).data).toEqual([]);
 		const anon = await w.client.anon.rpc('my_registrations', {});
 		expect(anon.error).not.toBeNull();
@@ -202,22 +235,41 @@ describe('remove_family_member', () => {
 		const [f] = await insertFamilies(domain, 1);
 		const client = domain.as(await accessToken(f.user));
 		const id = await event({ minAge: 3, maxAge: 12 });
-		const registered = await client.rpc('register_family', { p_event_id: id, p_member_ids: [f.parentId, f.childId] });
+		const registered = await client.rpc('register_family', {
+			p_event_id: id,
+			p_member_ids: [f.parentId, f.childId]
+		});
 		expect(registered.error).toBeNull();
-		expect(codeOf(await client.rpc('remove_family_member', { p_id: f.childId }))).toBe('member_registered');
+		expect(codeOf(await client.rpc('remove_family_member', { p_id: f.childId }))).toBe(
+			'member_registered'
+		);
 		const registrationId = (registered.data as { registration_id: string }).registration_id;
-		expect((await client.rpc('cancel_registration', { p_registration_id: registrationId })).error).toBeNull();
+		expect(
+			(await client.rpc('cancel_registration', { p_registration_id: registrationId })).error
+		).toBeNull();
 		const removed = await client.rpc('remove_family_member', { p_id: f.childId });
 		expect(removed.error).toBeNull();
 		expect(removed.data).toBe(f.childId);
-		const left = await row<{ n: string }>(domain, 'select count(*)::text as n from public.family_members where id = $1::uuid', [f.childId]);
+		const left = await row<{ n: string }>(
+			domain,
+			'select count(*)::text as n from public.family_members where id = $1::uuid',
+			[f.childId]
+		);
 		expect(left.n).toBe('0');
 	});
 
 	it("cannot remove another family's member", async () => {
-		expect(codeOf(await w.client.guardianB.rpc('remove_family_member', { p_id: w.toddlerA }))).toBe('not_family_member');
-		expect(codeOf(await w.client.guardianC.rpc('remove_family_member', { p_id: w.toddlerA }))).toBe('family_required');
-		const still = await row<{ n: string }>(domain, 'select count(*)::text as n from public.family_members where id = $1::uuid', [w.toddlerA]);
+		expect(codeOf(await w.client.guardianB.rpc('remove_family_member', { p_id: w.toddlerA }))).toBe(
+			'not_family_member'
+		);
+		expect(codeOf(await w.client.guardianC.rpc('remove_family_member', { p_id: w.toddlerA }))).toBe(
+			'family_required'
+		);
+		const still = await row<{ n: string }>(
+			domain,
+			'select count(*)::text as n from public.family_members where id = $1::uuid',
+			[w.toddlerA]
+		);
 		expect(still.n).toBe('1');
 	});
 });
@@ -236,7 +288,9 @@ describe('export_my_family', () => {
 		expect(exported.family.id).toBe(w.familyA);
 		expect(exported.family.unsubscribe_token).toBeUndefined();
 		expect(exported.account.email).toBe(w.users.guardianA.email);
-		expect(exported.members.map((m) => m.id).sort()).toEqual([w.parentA, w.childA, w.toddlerA].sort());
+		expect(exported.members.map((m) => m.id).sort()).toEqual(
+			[w.parentA, w.childA, w.toddlerA].sort()
+		);
 		expect(exported.consents.map((c) => c.version)).toEqual(['2026-11']);
 		expect(JSON.stringify(exported)).not.toContain(w.childB);
 		expect(JSON.stringify(exported)).not.toContain(w.familyB);
@@ -251,9 +305,15 @@ describe('delete_my_account', () => {
 		const leavingClient = domain.as(await accessToken(leaving.user));
 		const waitingClient = domain.as(await accessToken(waiting.user));
 		const id = await event({ capacity: 2, minAge: 3, maxAge: 12 });
-		const first = await leavingClient.rpc('register_family', { p_event_id: id, p_member_ids: [leaving.parentId, leaving.childId] });
+		const first = await leavingClient.rpc('register_family', {
+			p_event_id: id,
+			p_member_ids: [leaving.parentId, leaving.childId]
+		});
 		expect((first.data as { status: string }).status).toBe('confirmed');
-		const second = await waitingClient.rpc('register_family', { p_event_id: id, p_member_ids: [waiting.parentId, waiting.childId] });
+		const second = await waitingClient.rpc('register_family', {
+			p_event_id: id,
+			p_member_ids: [waiting.parentId, waiting.childId]
+		});
 		expect(second.data).toMatchObject({ status: 'waitlisted', waitlist_position: 1 });
 
 		const deleted = await leavingClient.rpc('delete_my_account');
@@ -269,7 +329,9 @@ describe('delete_my_account', () => {
 			[leaving.user.id, leaving.familyId, leaving.user.email]
 		);
 		expect(gone).toEqual({ users: '0', families: '0', members: '0', emails: '0' });
-		const promoted = (await waitingClient.rpc('my_registrations', { p_event_id: id })).data as { status: string }[];
+		const promoted = (await waitingClient.rpc('my_registrations', { p_event_id: id })).data as {
+			status: string;
+		}[];
 		expect(promoted[0].status).toBe('confirmed');
 		const counts = await row<{ seats_taken: string; waitlist_count: string }>(
 			domain,
@@ -280,19 +342,30 @@ describe('delete_my_account', () => {
 	});
 
 	it('deletes an account that never made a family', async () => {
-		const user = { id: randomUUID(), email: `lonely-${randomUUID().slice(0, 6)}@test.gongyu.local` };
+		const user = {
+			id: randomUUID(),
+			email: `lonely-${randomUUID().slice(0, 6)}@test.gongyu.local`
+		};
 		await domain.db.exec(usersSql([user]));
 		const client = domain.as(await accessToken(user));
 		const deleted = await client.rpc('delete_my_account');
 		expect(deleted.data).toMatchObject({ deleted: true, family_deleted: false });
-		const left = await row<{ n: string }>(domain, 'select count(*)::text as n from auth.users where id = $1::uuid', [user.id]);
+		const left = await row<{ n: string }>(
+			domain,
+			'select count(*)::text as n from auth.users where id = $1::uuid',
+			[user.id]
+		);
 		expect(left.n).toBe('0');
 	});
 
 	it('refuses staff accounts and anonymous callers, and deletes nothing', async () => {
 		expect(codeOf(await w.client.staffA.rpc('delete_my_account'))).toBe('staff_account');
 		expect((await w.client.anon.rpc('delete_my_account')).error).not.toBeNull();
-		const staff = await row<{ n: string }>(domain, 'select count(*)::text as n from auth.users where id = $1::uuid', [w.users.staffA.id]);
+		const staff = await row<{ n: string }>(
+			domain,
+			'select count(*)::text as n from auth.users where id = $1::uuid',
+			[w.users.staffA.id]
+		);
 		expect(staff.n).toBe('1');
 	});
 });

@@ -4,7 +4,12 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverAvailable, startEmbedded, type Backend, type TestSupabase } from '../support/embedded';
+import {
+	serverAvailable,
+	startEmbedded,
+	type Backend,
+	type TestSupabase
+} from '../support/embedded';
 
 const CENTRE = 'a2000000-0000-4000-8000-000000000001';
 const SCHOOL = 'a2000000-0000-4000-8000-000000000002';
@@ -20,9 +25,9 @@ insert into public.organisations (id, kind, slug, name_zh, name_en, contact_emai
 /** `YYYY-MM-DD` in Asia/Shanghai, `days` from today. */
 function shanghaiDate(days: number): string {
 	const now = new Date(Date.now() + 8 * 3600_000);
-	return new Date(
-		Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days)
-	).toISOString().slice(0, 10);
+	return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days))
+		.toISOString()
+		.slice(0, 10);
 }
 const at = (days: number, time: string) => `${shanghaiDate(days)}T${time}:00+08:00`;
 
@@ -65,7 +70,11 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 
 	async function family(client: SupabaseClient, email: string, name: string, kind: string) {
 		const id = await userId(client);
-		await must(client.from('families').insert({ guardian_id: id, guardian_name: name, email, phone: '13912345678' }));
+		await must(
+			client
+				.from('families')
+				.insert({ guardian_id: id, guardian_name: name, email, phone: '13912345678' })
+		);
 		const version = await must(client.rpc('current_privacy_version'));
 		await must(client.rpc('give_consent', { p_version: version }));
 		const member = await must(
@@ -98,10 +107,13 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 		parent = await t.userClient(`parent-${backend}@example.cn`);
 		secondParent = await t.userClient(`parent2-${backend}@example.cn`);
 		await must(
-			t.admin().from('org_members').insert([
-				{ org_id: CENTRE, user_id: await userId(staff), role: 'manager' },
-				{ org_id: SCHOOL, user_id: await userId(otherStaff), role: 'staff' }
-			])
+			t
+				.admin()
+				.from('org_members')
+				.insert([
+					{ org_id: CENTRE, user_id: await userId(staff), role: 'manager' },
+					{ org_id: SCHOOL, user_id: await userId(otherStaff), role: 'staff' }
+				])
 		);
 		childId = await family(parent, `parent-${backend}@example.cn`, '王芳', 'child');
 		secondMemberId = await family(secondParent, `parent2-${backend}@example.cn`, '李强', 'parent');
@@ -126,7 +138,10 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 	describe.skipIf(skip)('rooms', () => {
 		it('staff save a room with its opening hours in one call', async () => {
 			const hours = await must(
-				staff.from('venue_opening_hours').select('weekday, opens_at, closes_at').eq('venue_id', venueId)
+				staff
+					.from('venue_opening_hours')
+					.select('weekday, opens_at, closes_at')
+					.eq('venue_id', venueId)
 			);
 			expect(hours).toHaveLength(7);
 			expect(hours?.[0]).toMatchObject({ opens_at: '08:00:00', closes_at: '21:00:00' });
@@ -148,7 +163,11 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				`select name_zh, capacity::text from public.venues where id = '${venueId}'`
 			);
 			expect(rows[0]).toEqual({ name_zh: '阅读室', capacity: '40' });
-			expect(await count(`select count(*) n from public.venue_opening_hours where venue_id = '${venueId}'`)).toBe(7);
+			expect(
+				await count(
+					`select count(*) n from public.venue_opening_hours where venue_id = '${venueId}'`
+				)
+			).toBe(7);
 		});
 
 		it('opening hours that close before they open, or overlap, are refused', async () => {
@@ -190,17 +209,31 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			});
 			expect(error?.message).toBe('venue_conflict');
 			expect(await count('select count(*) n from public.events')).toBe(before);
-			await must(newEvent({ venue_id: venueId, starts_at: at(10, '10:45'), ends_at: at(10, '11:30') }));
+			await must(
+				newEvent({ venue_id: venueId, starts_at: at(10, '10:45'), ends_at: at(10, '11:30') })
+			);
 		});
 
 		it('ends before starts, outside opening hours and in the past are refused and nothing is written', async () => {
 			const bookings = await count('select count(*) n from public.venue_bookings');
 			const events = await count('select count(*) n from public.events');
 			const cases: [Record<string, unknown>, string][] = [
-				[{ venue_id: venueId, starts_at: at(11, '10:00'), ends_at: at(11, '09:00') }, 'invalid_period'],
-				[{ venue_id: venueId, starts_at: at(11, '20:00'), ends_at: at(11, '22:00') }, 'outside_opening_hours'],
-				[{ venue_id: venueId, starts_at: at(-1, '10:00'), ends_at: at(-1, '11:00') }, 'starts_in_past'],
-				[{ venue_id: venueId, starts_at: at(11, '10:00'), ends_at: at(11, '11:00'), capacity: 41 }, 'capacity_exceeds_venue'],
+				[
+					{ venue_id: venueId, starts_at: at(11, '10:00'), ends_at: at(11, '09:00') },
+					'invalid_period'
+				],
+				[
+					{ venue_id: venueId, starts_at: at(11, '20:00'), ends_at: at(11, '22:00') },
+					'outside_opening_hours'
+				],
+				[
+					{ venue_id: venueId, starts_at: at(-1, '10:00'), ends_at: at(-1, '11:00') },
+					'starts_in_past'
+				],
+				[
+					{ venue_id: venueId, starts_at: at(11, '10:00'), ends_at: at(11, '11:00'), capacity: 41 },
+					'capacity_exceeds_venue'
+				],
 				[{ starts_at: at(11, '10:00'), ends_at: at(11, '11:00') }, 'place_required']
 			];
 			for (const [fields, code] of cases) {
@@ -231,7 +264,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				newEvent({ venue_id: venueId, starts_at: at(13, '14:00'), ends_at: at(13, '15:00') })
 			)) as { event_id: string; booking_id: string };
 			await must(staff.rpc('publish_event', { p_event_id: saved.event_id }));
-			await must(parent.rpc('register_family', { p_event_id: saved.event_id, p_member_ids: [childId] }));
+			await must(
+				parent.rpc('register_family', { p_event_id: saved.event_id, p_member_ids: [childId] })
+			);
 
 			// A drag onto the room's opening boundary is refused; nothing moves, nothing is sent.
 			const refused = await staff.rpc('save_event', {
@@ -241,7 +276,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			});
 			expect(refused.error?.message).toBe('outside_opening_hours');
 			expect(
-				await count(`select count(*) n from public.email_outbox where kind = 'event_changed' and event_id = '${saved.event_id}'`)
+				await count(
+					`select count(*) n from public.email_outbox where kind = 'event_changed' and event_id = '${saved.event_id}'`
+				)
 			).toBe(0);
 
 			const moved = await must(
@@ -259,26 +296,42 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			);
 			expect(booking[0]).toEqual({ starts: '16:00', ends: '17:30' });
 			expect(
-				await count(`select count(*) n from public.email_outbox where kind = 'event_changed' and event_id = '${saved.event_id}'`)
+				await count(
+					`select count(*) n from public.email_outbox where kind = 'event_changed' and event_id = '${saved.event_id}'`
+				)
 			).toBe(1);
 
 			await must(staff.rpc('cancel_event', { p_event_id: saved.event_id, p_reason: '场地维修' }));
 			expect(
-				await count(`select count(*) n from public.email_outbox where kind = 'event_cancelled' and event_id = '${saved.event_id}'`)
+				await count(
+					`select count(*) n from public.email_outbox where kind = 'event_cancelled' and event_id = '${saved.event_id}'`
+				)
 			).toBe(1);
 			expect(
-				await count(`select count(*) n from public.venue_bookings where id = '${saved.booking_id}' and status = 'cancelled'`)
+				await count(
+					`select count(*) n from public.venue_bookings where id = '${saved.booking_id}' and status = 'cancelled'`
+				)
 			).toBe(1);
 		});
 
 		it('a capacity below the people already confirmed is refused', async () => {
 			const saved = (await must(
-				newEvent({ address_zh: '滨湖公园', starts_at: at(14, '09:00'), ends_at: at(14, '11:00'), capacity: 5 })
+				newEvent({
+					address_zh: '滨湖公园',
+					starts_at: at(14, '09:00'),
+					ends_at: at(14, '11:00'),
+					capacity: 5
+				})
 			)) as { event_id: string };
 			await must(staff.rpc('publish_event', { p_event_id: saved.event_id }));
-			await must(parent.rpc('register_family', { p_event_id: saved.event_id, p_member_ids: [childId] }));
 			await must(
-				secondParent.rpc('register_family', { p_event_id: saved.event_id, p_member_ids: [secondMemberId] })
+				parent.rpc('register_family', { p_event_id: saved.event_id, p_member_ids: [childId] })
+			);
+			await must(
+				secondParent.rpc('register_family', {
+					p_event_id: saved.event_id,
+					p_member_ids: [secondMemberId]
+				})
 			);
 			const { error } = await staff.rpc('save_event', {
 				p_org_id: null,
@@ -286,7 +339,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				p_event: { capacity: 1 }
 			});
 			expect(error?.message).toBe('capacity_below_confirmed');
-			expect(await count(`select capacity n from public.events where id = '${saved.event_id}'`)).toBe(5);
+			expect(
+				await count(`select capacity n from public.events where id = '${saved.event_id}'`)
+			).toBe(5);
 		});
 
 		it('a weekly series with one conflicting week lists that week before saving', async () => {
@@ -312,7 +367,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				p_weeks: 4
 			};
 			const events = await count('select count(*) n from public.events');
-			const dry = (await must(staff.rpc('create_event_series', { ...series, p_dry_run: true }))) as {
+			const dry = (await must(
+				staff.rpc('create_event_series', { ...series, p_dry_run: true })
+			)) as {
 				conflicts: number;
 				occurrences: { week: number; date: string; conflict: string | null }[];
 			};
@@ -357,7 +414,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			)) as { venues: { hours: unknown[] }[]; items: { kind: string; org_name_zh: string }[] };
 			expect(calendar.venues[0].hours).toHaveLength(7);
 			expect(calendar.items.map((i) => i.kind).sort()).toEqual(['block', 'request']);
-			expect(calendar.items.find((i) => i.kind === 'request')?.org_name_zh).toBe('湖州四中家长学校');
+			expect(calendar.items.find((i) => i.kind === 'request')?.org_name_zh).toBe(
+				'湖州四中家长学校'
+			);
 
 			const refused = await otherStaff.rpc('staff_calendar', {
 				p_org_id: CENTRE,
@@ -374,7 +433,13 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				})
 			);
 			expect(Object.keys((busy as object[])[0]).sort()).toEqual(['busy_from', 'busy_until']);
-			const direct = await must(otherStaff.from('venue_bookings').select('id').eq('venue_id', venueId).eq('status', 'blocked'));
+			const direct = await must(
+				otherStaff
+					.from('venue_bookings')
+					.select('id')
+					.eq('venue_id', venueId)
+					.eq('status', 'blocked')
+			);
 			expect(direct).toEqual([]);
 		});
 
@@ -399,17 +464,24 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			expect(incoming.incoming.filter((r) => r.status === 'requested').map((r) => r.id)).toEqual(
 				expect.arrayContaining([first, second])
 			);
-			const outgoing = (await must(otherStaff.rpc('staff_room_requests', { p_org_id: SCHOOL }))) as {
+			const outgoing = (await must(
+				otherStaff.rpc('staff_room_requests', { p_org_id: SCHOOL })
+			)) as {
 				outgoing: { id: string }[];
 			};
 			expect(outgoing.outgoing.map((r) => r.id)).toEqual(expect.arrayContaining([first, second]));
 
-			expect((await otherStaff.rpc('decide_venue_booking', { p_booking_id: first, p_approve: true })).error?.message).toBe(
-				'not_authorised'
-			);
+			expect(
+				(await otherStaff.rpc('decide_venue_booking', { p_booking_id: first, p_approve: true }))
+					.error?.message
+			).toBe('not_authorised');
 			await must(staff.rpc('decide_venue_booking', { p_booking_id: first, p_approve: true }));
 			await must(
-				staff.rpc('decide_venue_booking', { p_booking_id: second, p_approve: false, p_reason: '当天已有活动' })
+				staff.rpc('decide_venue_booking', {
+					p_booking_id: second,
+					p_approve: false,
+					p_reason: '当天已有活动'
+				})
 			);
 			const { rows } = await t.db.query<{ kind: string; reason: string | null }>(
 				`select kind, payload -> 'booking' ->> 'reason' reason from public.email_outbox
@@ -431,27 +503,46 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			if (skip) return;
 			eventId = (
 				(await must(
-					newEvent({ venue_id: venueId, starts_at: at(20, '09:00'), ends_at: at(20, '10:00'), capacity: 1 })
+					newEvent({
+						venue_id: venueId,
+						starts_at: at(20, '09:00'),
+						ends_at: at(20, '10:00'),
+						capacity: 1
+					})
 				)) as { event_id: string }
 			).event_id;
 			otherEventId = (
-				(await must(newEvent({ address_zh: '社区中心', starts_at: at(21, '09:00'), ends_at: at(21, '10:00') }))) as {
+				(await must(
+					newEvent({ address_zh: '社区中心', starts_at: at(21, '09:00'), ends_at: at(21, '10:00') })
+				)) as {
 					event_id: string;
 				}
 			).event_id;
-			for (const id of [eventId, otherEventId]) await must(staff.rpc('publish_event', { p_event_id: id }));
+			for (const id of [eventId, otherEventId])
+				await must(staff.rpc('publish_event', { p_event_id: id }));
 			await must(parent.rpc('register_family', { p_event_id: eventId, p_member_ids: [childId] }));
-			await must(secondParent.rpc('register_family', { p_event_id: eventId, p_member_ids: [secondMemberId] }));
-			await must(secondParent.rpc('register_family', { p_event_id: otherEventId, p_member_ids: [secondMemberId] }));
+			await must(
+				secondParent.rpc('register_family', { p_event_id: eventId, p_member_ids: [secondMemberId] })
+			);
+			await must(
+				secondParent.rpc('register_family', {
+					p_event_id: otherEventId,
+					p_member_ids: [secondMemberId]
+				})
+			);
 		});
 
 		it('staff of another organisation cannot read these attendees', async () => {
 			const list = await otherStaff.rpc('event_attendees', { p_event_id: eventId });
 			expect(list.error?.message).toBe('not_authorised');
-			expect(await must(otherStaff.from('registrations').select('id').eq('event_id', eventId))).toEqual([]);
+			expect(
+				await must(otherStaff.from('registrations').select('id').eq('event_id', eventId))
+			).toEqual([]);
 			expect(await must(otherStaff.from('registration_attendees').select('member_id'))).toEqual([]);
 			expect(await must(otherStaff.from('family_members').select('id'))).toEqual([]);
-			const progress = await must(otherStaff.rpc('event_message_progress', { p_event_id: eventId }));
+			const progress = await must(
+				otherStaff.rpc('event_message_progress', { p_event_id: eventId })
+			);
 			expect(progress).toEqual([]);
 		});
 
@@ -499,7 +590,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			await t.db.query(`update public.email_outbox set status = 'sent', sent_at = now()
 				where kind = 'staff_message' and payload ->> 'message_id' = '${(withWaitlist as { message_id: string }).message_id}'
 				and to_email like 'parent-%'`);
-			const progress = (await must(staff.rpc('event_message_progress', { p_event_id: eventId }))) as {
+			const progress = (await must(
+				staff.rpc('event_message_progress', { p_event_id: eventId })
+			)) as {
 				subject: string;
 				queued: number;
 				sent: number;
@@ -526,20 +619,32 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			const theirs = codes.rows.find((r) => r.event_id === otherEventId)!.check_in_code;
 			const wrong = await staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: theirs });
 			expect(wrong.error?.message).toBe('wrong_event');
-			const nobody = await staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: 'ZZZZZZ' });
+			const nobody = await staff.rpc('check_in_at_event', {
+				p_event_id: eventId,
+				p_code: 'ZZZZZZ'
+			});
 			expect(nobody.error?.message).toBe('registration_not_found');
-			const foreign = await otherStaff.rpc('check_in_at_event', { p_event_id: eventId, p_code: mine });
+			const foreign = await otherStaff.rpc('check_in_at_event', {
+				p_event_id: eventId,
+				p_code: mine
+			});
 			expect(foreign.error?.message).toBe('not_authorised');
 
 			const typed = `${mine.slice(0, 3).toLowerCase()}-${mine.slice(3)}`;
-			const done = await must(staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: typed }));
+			const done = await must(
+				staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: typed })
+			);
 			expect(done).toMatchObject({ status: 'attended', already_checked_in: false, seats: 1 });
-			const again = await must(staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: mine }));
+			const again = await must(
+				staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: mine })
+			);
 			expect(again).toMatchObject({ already_checked_in: true });
 			const registrationId = (done as { registration_id: string }).registration_id;
 			await must(staff.rpc('undo_check_in', { p_registration_id: registrationId }));
 			expect(
-				await count(`select count(*) n from public.registrations where id = '${registrationId}' and status = 'confirmed'`)
+				await count(
+					`select count(*) n from public.registrations where id = '${registrationId}' and status = 'confirmed'`
+				)
 			).toBe(1);
 		});
 	});

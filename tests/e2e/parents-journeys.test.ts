@@ -7,7 +7,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import {
+	expect,
+	test,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type TestInfo
+} from '@playwright/test';
 import ICAL from 'ical.js';
 import { ORIGIN, enterCode, readLatestMail, requestCode, uniqueEmail } from './support';
 
@@ -15,7 +22,10 @@ const SECRET = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
 const tag = Date.now().toString(36);
 const WORD = `星空绘本${tag.slice(-4)}`;
 
-async function api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+async function api<T = unknown>(
+	path: string,
+	init: { method?: string; body?: unknown } = {}
+): Promise<T> {
 	const response = await fetch(`${ORIGIN}/rest/v1/${path}`, {
 		method: init.method ?? 'GET',
 		headers: {
@@ -89,7 +99,9 @@ test.beforeAll(async () => {
 	});
 	fx = { orgId: org.id } as Fixture;
 	fx.startYear = Number(
-		new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(inDays(10)))
+		new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(
+			new Date(inDays(10))
+		)
 	);
 	fx.main = await createEvent(`parents-main-${tag}`, {
 		title_zh: `${WORD}亲子阅读会`,
@@ -109,7 +121,11 @@ test.beforeAll(async () => {
 	});
 	fx.window = await createEvent(`parents-window-${tag}`, {});
 	fx.full = await createEvent(`parents-full-${tag}`, { capacity: 5, waitlist_enabled: false });
-	fx.nojs = await createEvent(`parents-nojs-${tag}`, { capacity: 10, min_child_age: 3, max_child_age: 12 });
+	fx.nojs = await createEvent(`parents-nojs-${tag}`, {
+		capacity: 10,
+		min_child_age: 3,
+		max_child_age: 12
+	});
 });
 
 async function signIn(page: Page, context: BrowserContext, email: string, next = '/family') {
@@ -121,7 +137,11 @@ async function signIn(page: Page, context: BrowserContext, email: string, next =
 }
 
 async function newParent(browser: Browser, options: { javaScriptEnabled?: boolean } = {}) {
-	const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+	const context = await browser.newContext({
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		...options
+	});
 	return { context, page: await context.newPage() };
 }
 
@@ -144,11 +164,20 @@ async function addChild(page: Page, nickname: string, year: number, month: numbe
 
 async function axe(page: Page) {
 	const results = await new AxeBuilder({ page }).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`)).toEqual([]);
+	expect(
+		results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`)
+	).toEqual([]);
 }
 
 /** A 360 px wide screenshot, attached; nothing may be wider than the screen. */
-async function phoneShot(browser: Browser, storage: BrowserContext | null, path: string, name: string, info: TestInfo) {
+async function phoneShot(
+	browser: Browser,
+	storage: BrowserContext | null,
+	path: string,
+	name: string,
+	info: TestInfo,
+	options: { largeText?: boolean } = {}
+) {
 	const context = await browser.newContext({
 		viewport: { width: 360, height: 740 },
 		deviceScaleFactor: 2,
@@ -158,9 +187,12 @@ async function phoneShot(browser: Browser, storage: BrowserContext | null, path:
 		timezoneId: 'Asia/Shanghai',
 		storageState: storage ? await storage.storageState() : undefined
 	});
+	if (options.largeText)
+		await context.addCookies([{ name: 'gongyu_text', value: 'large', url: ORIGIN }]);
 	const page = await context.newPage();
 	await page.goto(path);
 	await page.waitForLoadState('networkidle');
+	if (options.largeText) await expect(page.locator('html')).toHaveClass(/text-large/);
 	const overflow = await page.evaluate(
 		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 	);
@@ -265,7 +297,9 @@ test('a parent finds an event for a 7-year-old, consents, adds two children and 
 	await expect(mine.getByTestId('registration-status')).toHaveText('报名成功');
 	await expect(mine.getByTestId('check-in-qr').locator('svg')).toBeVisible();
 	await expect(mine.getByTestId('check-in-code')).toHaveText(/^[0-9A-Z]{6}$/);
-	const registrationIcs = parseIcs(await download(page, () => mine.getByTestId('registration-ics').click()));
+	const registrationIcs = parseIcs(
+		await download(page, () => mine.getByTestId('registration-ics').click())
+	);
 	expect(registrationIcs.uid).not.toBe(eventIcs.uid);
 	expect(registrationIcs.beijing).toBe('09:30');
 	await axe(page);
@@ -274,6 +308,12 @@ test('a parent finds an event for a 7-year-old, consents, adds two children and 
 	await phoneShot(browser, context, `/events/${fx.main}`, 'parents-event-360', info);
 	await phoneShot(browser, context, '/family', 'parents-family-360', info);
 	await phoneShot(browser, context, '/family/registrations', 'parents-registrations-360', info);
+	await phoneShot(browser, context, `/events/${fx.main}`, 'parents-event-360-large-text', info, {
+		largeText: true
+	});
+	await phoneShot(browser, context, '/family', 'parents-family-360-large-text', info, {
+		largeText: true
+	});
 });
 
 test('a demo family takes the last places, the next is waitlisted and is promoted when the first cancels', async ({
@@ -292,7 +332,8 @@ test('a demo family takes the last places, the next is waitlisted and is promote
 
 	// Li Qiang (parent2) comes alone: the event is full, so the waitlist, first in line.
 	const two = await newParent(browser);
-	await signIn(two.page, two.context, 'parent2@demo.gongyu.local', `/events/${fx.main}`);
+	// … who came from a WeChat link: the channel tag travels through sign-in to the registration.
+	await signIn(two.page, two.context, 'parent2@demo.gongyu.local', `/events/${fx.main}?src=wechat`);
 	const twoForm = two.page.getByTestId('register-form');
 	await expect(twoForm.getByRole('button', { name: '报名候补' })).toBeVisible();
 	await twoForm.getByLabel(/Dad/).check();
@@ -300,6 +341,15 @@ test('a demo family takes the last places, the next is waitlisted and is promote
 	await twoForm.getByRole('button', { name: '报名候补' }).click();
 	await expect(two.page.getByTestId('done')).toContainText('目前排第 1 位');
 	await expect(two.page.getByTestId('my-status')).toContainText('候补第 1 位');
+	const [main] = await api<{ id: string }[]>(`events?slug=eq.${fx.main}&select=id`);
+	const sources = await api<{ source: string | null; status: string }[]>(
+		`registrations?event_id=eq.${main.id}&select=source,status&order=created_at`
+	);
+	expect(sources.map((r) => `${r.status}:${r.source}`)).toEqual([
+		'confirmed:null',
+		'confirmed:null',
+		'waitlisted:wechat'
+	]);
 
 	// The first family cancels from "my registrations".
 	const a = parentA.page;
@@ -341,7 +391,9 @@ test('each refused rule is said in a sentence', async () => {
 	await expect(error).toHaveText('每个家庭最多可以报 1 人，请减少参加人数。');
 	await form.getByLabel(/小月/).uncheck();
 	await form.getByRole('button', { name: '提交报名' }).click();
-	await expect(error).toHaveText('有孩子不在本活动的年龄范围（10–12 岁）内，请只勾选符合年龄的孩子。');
+	await expect(error).toHaveText(
+		'有孩子不在本活动的年龄范围（10–12 岁）内，请只勾选符合年龄的孩子。'
+	);
 
 	// The window moves while the page is open.
 	await page.goto(`/events/${fx.window}`);
@@ -382,7 +434,8 @@ test('the list view ships no FullCalendar; the calendar view loads it and shows 
 }) => {
 	const scripts: string[] = [];
 	page.on('response', async (response) => {
-		if (response.request().resourceType() === 'script') scripts.push(await response.text().catch(() => ''));
+		if (response.request().resourceType() === 'script')
+			scripts.push(await response.text().catch(() => ''));
 	});
 	await page.goto('/events');
 	await page.waitForLoadState('networkidle');
@@ -390,7 +443,11 @@ test('the list view ships no FullCalendar; the calendar view loads it and shows 
 	expect(scripts.some((body) => body.includes('fc-daygrid'))).toBe(false);
 	await axe(page);
 
-	const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' })
+	const month = new Intl.DateTimeFormat('en-CA', {
+		timeZone: 'Asia/Shanghai',
+		year: 'numeric',
+		month: '2-digit'
+	})
 		.format(new Date(inDays(10)))
 		.slice(0, 7);
 	await page.getByRole('link', { name: '日历' }).click();
@@ -399,15 +456,21 @@ test('the list view ships no FullCalendar; the calendar view loads it and shows 
 	await expect(page.locator('.fc')).toBeVisible();
 	await expect(page.locator('.fc').getByText(`${WORD}亲子阅读会`)).toBeVisible();
 	expect(scripts.some((body) => body.includes('fc-daygrid'))).toBe(true);
+	await axe(page);
 });
 
-test('registering, a double submit and cancelling all work without JavaScript', async ({ browser }, info) => {
+test('registering, a double submit and cancelling all work without JavaScript', async ({
+	browser
+}, info) => {
 	test.setTimeout(120_000);
 	const { context, page } = await newParent(browser, { javaScriptEnabled: false });
 	const email = uniqueEmail('nojs');
 	await signIn(page, context, email);
 	await createFamily(page, '李奶奶');
-	await page.getByTestId('add-child').getByRole('button', { name: '我是孩子的监护人，我同意' }).click();
+	await page
+		.getByTestId('add-child')
+		.getByRole('button', { name: '我是孩子的监护人，我同意' })
+		.click();
 	await addChild(page, '豆豆', fx.startYear - 5, 6);
 	const adult = page.getByTestId('add-adult');
 	await adult.getByLabel('身份').selectOption('grandparent');
@@ -427,8 +490,11 @@ test('registering, a double submit and cancelling all work without JavaScript', 
 	await form.getByLabel(/豆豆/).check();
 	await form.getByLabel(/奶奶/).check();
 	// What the browser sends, kept to send it a second time below.
-	const sent = new URLSearchParams({ event_id: await form.locator('input[name=event_id]').inputValue() });
-	for (const box of await form.locator('input[name=member]').all()) sent.append('member', await box.inputValue());
+	const sent = new URLSearchParams({
+		event_id: await form.locator('input[name=event_id]').inputValue()
+	});
+	for (const box of await form.locator('input[name=member]').all())
+		sent.append('member', await box.inputValue());
 	await form.getByRole('button', { name: '提交报名' }).click();
 	await expect(page.getByTestId('done')).toContainText('报名成功');
 	await expect(page.getByTestId('my-status')).toContainText('豆豆');
@@ -448,7 +514,9 @@ test('registering, a double submit and cancelling all work without JavaScript', 
 	await page.goto(again.headers()['location']);
 	await expect(page.getByTestId('done')).toHaveText('您家已经报名了这个活动，无需重复提交。');
 	await page.goto('/family/registrations');
-	await expect(page.getByTestId('registration-card').filter({ hasText: `parents-nojs-${tag}` })).toHaveCount(1);
+	await expect(
+		page.getByTestId('registration-card').filter({ hasText: `parents-nojs-${tag}` })
+	).toHaveCount(1);
 
 	// Cancel (the confirmation is a <details>); the same cancel again is refused politely.
 	await page.goto(`/events/${fx.nojs}`);

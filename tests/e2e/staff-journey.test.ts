@@ -32,8 +32,20 @@ function shanghaiDate(days: number): string {
 		.slice(0, 10);
 }
 
+/** Emails to `email` in the dev mailbox so far. */
+async function mailCount(page: Page, email: string): Promise<number> {
+	const mailbox = await page.context().newPage();
+	await mailbox.goto(`${ORIGIN}/dev/mailbox`);
+	const count = await mailbox.locator(`a[data-to="${email}"]`).count();
+	await mailbox.close();
+	return count;
+}
+
+/** Signs in with a code from the dev mailbox — a new code, even when earlier ones are there. */
 async function signIn(page: Page, email: string) {
+	const before = await mailCount(page, email);
 	await requestCode(page, email);
+	await expect.poll(() => mailCount(page, email), { timeout: 15_000 }).toBeGreaterThan(before);
 	const mail = await readLatestMail(page.context(), email);
 	await enterCode(page, mail.code);
 	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
@@ -69,9 +81,15 @@ async function shot(page: Page, testInfo: TestInfo, name: string) {
 
 /** The centre of a time slot of a day column in a timeGrid calendar. */
 async function slotPoint(page: Page, calendar: string, date: string, time: string, offset = 0.5) {
-	await page.locator(`${calendar} td.fc-timegrid-slot-lane[data-time="${time}:00"]`).scrollIntoViewIfNeeded();
-	const column = await page.locator(`${calendar} td.fc-timegrid-col[data-date="${date}"]`).boundingBox();
-	const lane = await page.locator(`${calendar} td.fc-timegrid-slot-lane[data-time="${time}:00"]`).boundingBox();
+	await page
+		.locator(`${calendar} td.fc-timegrid-slot-lane[data-time="${time}:00"]`)
+		.scrollIntoViewIfNeeded();
+	const column = await page
+		.locator(`${calendar} td.fc-timegrid-col[data-date="${date}"]`)
+		.boundingBox();
+	const lane = await page
+		.locator(`${calendar} td.fc-timegrid-slot-lane[data-time="${time}:00"]`)
+		.boundingBox();
 	if (!column || !lane) throw new Error(`no slot ${date} ${time}`);
 	return { x: column.x + column.width / 2, y: lane.y + lane.height * offset };
 }
@@ -88,8 +106,7 @@ async function dragSelect(page: Page, calendar: string, date: string, from: stri
 test.describe.configure({ mode: 'serial' });
 
 test('a venue staff member runs a room, an event and its door from the calendar', async ({
-	page,
-	context
+	page
 }, testInfo) => {
 	test.setTimeout(180_000);
 	const day = shanghaiDate(9);
@@ -133,6 +150,7 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await expect(dialog).toBeVisible();
 	await expect(dialog.locator('input[name="start"]')).toHaveValue('10:00');
 	await expect(dialog.locator('input[name="end"]')).toHaveValue('11:00');
+	await shot(page, testInfo, 'staff-calendar-dialog');
 	await dialog.getByLabel('活动名称').fill(title);
 	await dialog.getByLabel('名额（人）').fill('10');
 	await dialog.getByRole('button', { name: '创建活动' }).click();
@@ -276,9 +294,9 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await expect(page.getByRole('status')).toContainText('已驳回');
 	const { data: outgoing } = await school.rpc('staff_room_requests', { p_org_id: SCHOOL });
 	const statuses = Object.fromEntries(
-		(outgoing as { outgoing: { id: string; status: string; reason: string | null }[] }).outgoing.map(
-			(r) => [r.id, [r.status, r.reason]]
-		)
+		(
+			outgoing as { outgoing: { id: string; status: string; reason: string | null }[] }
+		).outgoing.map((r) => [r.id, [r.status, r.reason]])
 	);
 	expect(statuses[first]).toEqual(['approved', null]);
 	expect(statuses[second]).toEqual(['rejected', '当天上午已有活动']);
@@ -320,11 +338,15 @@ test('rooms side by side, and the phone-sized pages', async ({ browser }, testIn
 	const page = await context.newPage();
 	await signIn(page, STAFF);
 	const overflow = () =>
-		page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		page.evaluate(
+			() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+		);
 
 	await page.goto(`/staff/calendar?view=rooms&date=${shanghaiDate(6)}`);
 	await expect(page.getByTestId('rooms-grid').locator('.fc-timegrid').first()).toBeVisible();
-	expect(await page.getByTestId('rooms-grid').locator('section[data-room]').count()).toBeGreaterThanOrEqual(4);
+	expect(
+		await page.getByTestId('rooms-grid').locator('section[data-room]').count()
+	).toBeGreaterThanOrEqual(4);
 	expect(await overflow()).toBeLessThanOrEqual(0);
 	await shot(page, testInfo, 'staff-rooms-360');
 
@@ -339,19 +361,25 @@ test('rooms side by side, and the phone-sized pages', async ({ browser }, testIn
 		['staff-venue-new-360', '/staff/venues/new'],
 		['staff-requests-new-360', `/staff/requests/new?venue=${SCHOOL_HALL}`]
 	] as const) {
-		await page.goto(path);
+		expect((await page.goto(path))?.status(), path).toBe(200);
 		expect(await overflow(), path).toBeLessThanOrEqual(0);
 		await shot(page, testInfo, name);
 	}
 	await page.goto('/staff/events');
-	await page.locator('a[href^="/staff/events/"]:not([href$="/new"])').first().click();
+	// The demo data's fullest event: confirmed families and a waitlist.
+	await page
+		.locator('section[aria-labelledby="group-upcoming"] li', { hasText: '候补' })
+		.first()
+		.locator('a[href^="/staff/events/"]')
+		.click();
+	await page.waitForURL(/\/staff\/events\/[0-9a-f-]{36}$/);
 	const eventId = page.url().split('/').pop();
 	for (const [name, path] of [
 		['staff-event-360', `/staff/events/${eventId}`],
 		['staff-checkin-360', `/staff/events/${eventId}/check-in`],
 		['staff-attendees-360', `/staff/events/${eventId}/attendees`]
 	] as const) {
-		await page.goto(path);
+		expect((await page.goto(path))?.status(), path).toBe(200);
 		expect(await overflow(), path).toBeLessThanOrEqual(0);
 		await shot(page, testInfo, name);
 	}
@@ -387,6 +415,21 @@ test('without JavaScript the calendar is a list of the week, and forms still wor
 	await page.getByLabel('结束时间').fill('16:30');
 	await page.getByRole('button', { name: '保存活动' }).click();
 	await expect(page.getByRole('status')).toContainText('活动已保存为草稿');
+
+	// Staff of two organisations switch between them (a form: no JavaScript needed).
+	const { data: me } = await (await apiClient(STAFF)).auth.getUser();
+	const membership = { org_id: SCHOOL, user_id: me.user!.id, role: 'staff' };
+	expect((await admin().from('org_members').insert(membership)).error).toBeNull();
+	try {
+		await page.goto('/staff/venues');
+		await page.getByTestId('org-switcher').selectOption(SCHOOL);
+		await page.getByRole('button', { name: '切换单位' }).click();
+		await expect(page).toHaveURL(/\/staff\/venues$/);
+		await expect(page.getByRole('link', { name: '报告厅' })).toBeVisible();
+		await expect(page.getByRole('link', { name: '阅读室' })).toHaveCount(0);
+	} finally {
+		await admin().from('org_members').delete().match(membership);
+	}
 	await context.close();
 });
 

@@ -9,6 +9,7 @@ import { ageAt, ageFits, readRegisterForm } from '../../src/lib/schemas/registra
 import type { EventDetails } from '../../src/lib/server/events';
 import { eventIcs } from '../../src/lib/server/events/calendar';
 import { parseDescription } from '../../src/lib/server/events/description';
+import { monthView } from '../../src/lib/server/events/display';
 import { registrationWindow } from '../../src/lib/server/events';
 import {
 	listHref,
@@ -69,7 +70,9 @@ describe('the event list address bar', () => {
 	});
 
 	it('ignores what does not parse, instead of failing', () => {
-		expect(parse('category=bogus&org=1;drop&age=99&from=2026-02-30&page=-3&month=2026-13&view=x')).toMatchObject({
+		expect(
+			parse('category=bogus&org=1;drop&age=99&from=2026-02-30&page=-3&month=2026-13&view=x')
+		).toMatchObject({
 			category: null,
 			org: null,
 			age: null,
@@ -82,7 +85,10 @@ describe('the event list address bar', () => {
 
 	it('drops LIKE wildcards from a search and swaps a reversed date range', () => {
 		expect(parse('q=%25100%5F*').q).toBe('100');
-		expect(parse('from=2026-12-31&to=2026-12-01')).toMatchObject({ from: '2026-12-01', to: '2026-12-31' });
+		expect(parse('from=2026-12-31&to=2026-12-01')).toMatchObject({
+			from: '2026-12-01',
+			to: '2026-12-31'
+		});
 	});
 
 	it('counts dates and months in Beijing time, the end date inclusive', () => {
@@ -99,7 +105,9 @@ describe('the event list address bar', () => {
 	it('builds links that keep the filters', () => {
 		const query = parse('q=阅读&age=7&page=3');
 		expect(listHref(query, { page: 4 })).toBe('?q=%E9%98%85%E8%AF%BB&age=7&page=4');
-		expect(listHref(query, { view: 'calendar' })).toBe('?q=%E9%98%85%E8%AF%BB&age=7&view=calendar&month=2026-11');
+		expect(listHref(query, { view: 'calendar' })).toBe(
+			'?q=%E9%98%85%E8%AF%BB&age=7&view=calendar&month=2026-11'
+		);
 		expect(listHref(parse(''), { page: 1 })).toBe('?');
 	});
 });
@@ -136,7 +144,9 @@ describe('registration window', () => {
 		expect(
 			registrationWindow({ ...base, registrationClosesAt: null }, new Date('2026-12-10T01:00:00Z'))
 		).toBe('closed');
-		expect(registrationWindow({ ...base, status: 'cancelled' }, new Date('2026-12-05T00:00:00Z'))).toBe('closed');
+		expect(
+			registrationWindow({ ...base, status: 'cancelled' }, new Date('2026-12-05T00:00:00Z'))
+		).toBe('closed');
 	});
 });
 
@@ -160,11 +170,23 @@ describe('forms', () => {
 	});
 
 	it('needs a child’s birth year and month, and an adult’s both or neither', () => {
-		const child = { id: null, kind: 'child', nickname: '乐乐', birth_year: null, birth_month: null, grade: '', notes: '' };
+		const child = {
+			id: null,
+			kind: 'child',
+			nickname: '乐乐',
+			birth_year: null,
+			birth_month: null,
+			grade: '',
+			notes: ''
+		};
 		expect(memberSchema.safeParse(child).success).toBe(false);
-		expect(memberSchema.safeParse({ ...child, birth_year: 2019, birth_month: 3 }).success).toBe(true);
+		expect(memberSchema.safeParse({ ...child, birth_year: 2019, birth_month: 3 }).success).toBe(
+			true
+		);
 		expect(memberSchema.safeParse({ ...child, kind: 'grandparent' }).success).toBe(true);
-		expect(memberSchema.safeParse({ ...child, kind: 'parent', birth_year: 1980 }).success).toBe(false);
+		expect(memberSchema.safeParse({ ...child, kind: 'parent', birth_year: 1980 }).success).toBe(
+			false
+		);
 		expect(memberSchema.safeParse({ ...child, nickname: ' ' }).success).toBe(false);
 		expect(memberSchema.safeParse({ ...child, kind: 'uncle' }).success).toBe(false);
 	});
@@ -190,11 +212,22 @@ describe('forms', () => {
 	});
 
 	it('accepts a guardian name and an optional phone number as families allows', () => {
-		expect(profileSchema.safeParse({ guardian_name: '王芳', phone: '', locale: 'zh-CN' }).success).toBe(true);
-		expect(profileSchema.safeParse({ guardian_name: '王芳', phone: '+86 138-0000-0001', locale: 'en' }).success).toBe(true);
-		expect(profileSchema.safeParse({ guardian_name: '王芳', phone: 'call me', locale: 'zh-CN' }).success).toBe(false);
-		expect(profileSchema.safeParse({ guardian_name: '', phone: '', locale: 'zh-CN' }).success).toBe(false);
-		expect(profileSchema.safeParse({ guardian_name: '王芳', phone: '', locale: 'fr' }).success).toBe(false);
+		expect(
+			profileSchema.safeParse({ guardian_name: '王芳', phone: '', locale: 'zh-CN' }).success
+		).toBe(true);
+		expect(
+			profileSchema.safeParse({ guardian_name: '王芳', phone: '+86 138-0000-0001', locale: 'en' })
+				.success
+		).toBe(true);
+		expect(
+			profileSchema.safeParse({ guardian_name: '王芳', phone: 'call me', locale: 'zh-CN' }).success
+		).toBe(false);
+		expect(profileSchema.safeParse({ guardian_name: '', phone: '', locale: 'zh-CN' }).success).toBe(
+			false
+		);
+		expect(
+			profileSchema.safeParse({ guardian_name: '王芳', phone: '', locale: 'fr' }).success
+		).toBe(false);
 	});
 });
 
@@ -204,7 +237,10 @@ describe('the .ics file', () => {
 		slug: '2026-12-05-parent-child-reading-ab12',
 		category: 'parent_child_reading',
 		status: 'published',
-		title: { zh: '亲子阅读分享会：绘本里的冬天，一起读、一起画、一起分享', en: 'Reading; winter, books' },
+		title: {
+			zh: '亲子阅读分享会：绘本里的冬天，一起读、一起画、一起分享',
+			en: 'Reading; winter, books'
+		},
 		summary: { zh: '', en: '' },
 		startsAt: '2026-12-05T01:30:00Z',
 		endsAt: '2026-12-05T03:00:00Z',
@@ -217,7 +253,12 @@ describe('the .ics file', () => {
 		registrationOpensAt: null,
 		registrationClosesAt: null,
 		maxSeatsPerFamily: 4,
-		organiser: { id: 'o', slug: 'yc', name: { zh: '吴兴区青少年活动中心', en: 'Youth Activity Centre' }, phone: null },
+		organiser: {
+			id: 'o',
+			slug: 'yc',
+			name: { zh: '吴兴区青少年活动中心', en: 'Youth Activity Centre' },
+			phone: null
+		},
 		venue: { zh: '多功能厅', en: 'Hall' },
 		address: { zh: '湖州市吴兴区西山漾丝绸小镇', en: 'Xishanyang Silk Town' },
 		description: { zh: '', en: '' },
@@ -229,7 +270,8 @@ describe('the .ics file', () => {
 	it('is valid iCalendar with a stable UID and the right Beijing time', () => {
 		const text = eventIcs(event, { origin: 'https://gongyu.example', locale: 'zh-CN' });
 		expect(text).toBe(eventIcs(event, { origin: 'https://gongyu.example', locale: 'zh-CN' }));
-		for (const line of text.split('\r\n')) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
+		for (const line of text.split('\r\n'))
+			expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
 		const vevent = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!;
 		expect(vevent.getFirstPropertyValue('uid')).toBe(`${event.id}@gongyu`);
 		expect(vevent.getFirstPropertyValue('summary')).toBe(event.title.zh);
@@ -238,7 +280,12 @@ describe('the .ics file', () => {
 		const start = (vevent.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate();
 		expect(start.toISOString()).toBe('2026-12-05T01:30:00.000Z');
 		expect(
-			new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(start)
+			new Intl.DateTimeFormat('zh-CN', {
+				timeZone: 'Asia/Shanghai',
+				hour: '2-digit',
+				minute: '2-digit',
+				hour12: false
+			}).format(start)
 		).toBe('09:30');
 	});
 
@@ -254,5 +301,41 @@ describe('the .ics file', () => {
 		expect(vevent.getFirstPropertyValue('uid')).toBe('7c9e6679-7425-40de-944b-e07fc1f90ae7@gongyu');
 		expect(vevent.getFirstPropertyValue('status')).toBe('CANCELLED');
 		expect(vevent.getFirstPropertyValue('summary')).toBe('Reading; winter, books');
+	});
+});
+
+describe('the plain-HTML month', () => {
+	it('lays out a month Monday first and lists its events on their Beijing day', () => {
+		const view = monthView(
+			'2026-12',
+			[
+				{
+					id: 'a',
+					slug: 'late',
+					title: { zh: '晚场', en: 'Late' },
+					// 23:30 on 4 December in Beijing, still the 4th there.
+					startsAt: '2026-12-04T15:30:00Z',
+					endsAt: '2026-12-04T16:30:00Z'
+				},
+				{
+					id: 'b',
+					slug: 'early',
+					title: { zh: '早场', en: 'Early' },
+					startsAt: '2026-12-01T01:00:00Z',
+					endsAt: '2026-12-01T02:00:00Z'
+				}
+			],
+			'zh-CN'
+		);
+		expect(view.title).toBe('2026年12月');
+		// 1 December 2026 is a Tuesday: one empty cell before it.
+		expect(view.weeks[0][0]).toBeNull();
+		expect(view.weeks[0][1]).toEqual({ day: 1, busy: true });
+		expect(view.weeks.flat().filter(Boolean)).toHaveLength(31);
+		expect(view.days.map((d) => [d.key, d.events.map((e) => `${e.time} ${e.title}`)])).toEqual([
+			['2026-12-01', ['09:00 早场']],
+			['2026-12-04', ['23:30 晚场']]
+		]);
+		expect(view.entries.find((e) => e.id === 'a')?.start).toBe('2026-12-04T23:30:00.000Z');
 	});
 });

@@ -11,7 +11,7 @@ import type {
 	EventMountArg
 } from '@fullcalendar/core';
 import type {} from '@fullcalendar/interaction';
-import { fromWallClock } from '$lib/schemas/booking';
+import { fromWallClock } from './calendar-time';
 
 export interface EntryProps {
 	kind: 'event' | 'booking' | 'request' | 'block' | 'elsewhere' | 'outgoing';
@@ -63,7 +63,9 @@ export function entryMounted(arg: EventMountArg) {
 	const props = arg.event.extendedProps as EntryProps;
 	arg.el.dataset.key = arg.event.id;
 	arg.el.dataset.kind = props.kind;
-	arg.el.title = [props.label, arg.event.title, props.venue, props.detail].filter(Boolean).join(' · ');
+	arg.el.title = [props.label, arg.event.title, props.venue, props.detail]
+		.filter(Boolean)
+		.join(' · ');
 }
 
 /** Where clicking an entry leads, or null (a plain booking: the page shows its panel). */
@@ -87,9 +89,11 @@ export async function persistChange(info: EventChangeArg, fallback: string): Pro
 	const props = event.extendedProps as EntryProps;
 	const isEvent = props.kind === 'event' || props.kind === 'elsewhere';
 	const start = event.start;
-	const end = event.end ?? (start && info.oldEvent.end && info.oldEvent.start
-		? new Date(start.getTime() + info.oldEvent.end.getTime() - info.oldEvent.start.getTime())
-		: null);
+	const end =
+		event.end ??
+		(start && info.oldEvent.end && info.oldEvent.start
+			? new Date(start.getTime() + info.oldEvent.end.getTime() - info.oldEvent.start.getTime())
+			: null);
 	if (!start || !end) {
 		info.revert();
 		return { ok: false, message: fallback };
@@ -118,7 +122,11 @@ export async function persistChange(info: EventChangeArg, fallback: string): Pro
 }
 
 /** Entries for [from, to) — Shanghai dates — of the organisation, or one room. */
-export async function fetchEntries(from: string, to: string, venueId: string | null): Promise<Entry[]> {
+export async function fetchEntries(
+	from: string,
+	to: string,
+	venueId: string | null
+): Promise<Entry[]> {
 	const params = new URLSearchParams({ from, to });
 	if (venueId) params.set('venue', venueId);
 	const response = await fetch(`/staff/calendar/feed?${params}`);
@@ -130,5 +138,9 @@ export async function fetchEntries(from: string, to: string, venueId: string | n
 export function businessHoursOf(
 	hours: { weekday: number; opens_at: string; closes_at: string }[]
 ): BusinessHoursInput {
-	return hours.map((h) => ({ daysOfWeek: [h.weekday % 7], startTime: h.opens_at, endTime: h.closes_at }));
+	return hours.map((h) => ({
+		daysOfWeek: [h.weekday % 7],
+		startTime: h.opens_at,
+		endTime: h.closes_at
+	}));
 }

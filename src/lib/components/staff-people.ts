@@ -9,7 +9,8 @@ export interface Person {
 }
 
 export function personText(person: Person): string {
-	if (person.kind === 'child') return m.staff_person_child({ nickname: person.nickname, age: person.age ?? 0 });
+	if (person.kind === 'child')
+		return m.staff_person_child({ nickname: person.nickname, age: person.age ?? 0 });
 	return m.staff_person_adult({ nickname: person.nickname, kind: memberKindLabel(person.kind) });
 }
 

@@ -6,18 +6,9 @@
 import { z } from 'zod';
 import { dateString, shanghaiIso, timeString } from './booking';
 
-export const CATEGORIES = [
-	'parent_child_reading',
-	'study_trip',
-	'sports_day',
-	'traditional_culture',
-	'parenting_lecture',
-	'mental_health_salon',
-	'parent_class',
-	'grandparent_class',
-	'other'
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+import { CATEGORIES } from '$lib/components/staff-constants';
+
+export { CATEGORIES, type Category } from '$lib/components/staff-constants';
 
 export const PLACES = ['venue', 'booking', 'address'] as const;
 
@@ -79,7 +70,10 @@ export const eventSchema = z
 export type EventInput = z.infer<typeof eventSchema>;
 
 export function eventPeriod(v: { date: string; start: string; end_date?: string; end: string }) {
-	return { starts_at: shanghaiIso(v.date, v.start), ends_at: shanghaiIso(v.end_date || v.date, v.end) };
+	return {
+		starts_at: shanghaiIso(v.date, v.start),
+		ends_at: shanghaiIso(v.end_date || v.date, v.end)
+	};
 }
 
 export function readEventForm(form: FormData) {

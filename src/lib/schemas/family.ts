@@ -77,7 +77,9 @@ export function readMemberForm(form: FormData) {
 }
 
 /** 'YYYY-MM-01' for the database, or null. */
-export function birthYearMonth(input: Pick<MemberInput, 'birth_year' | 'birth_month'>): string | null {
+export function birthYearMonth(
+	input: Pick<MemberInput, 'birth_year' | 'birth_month'>
+): string | null {
 	if (input.birth_year == null || input.birth_month == null) return null;
 	return `${input.birth_year}-${String(input.birth_month).padStart(2, '0')}-01`;
 }

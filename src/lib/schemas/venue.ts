@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { timeString } from './booking';
 
-export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
-export const INTERVALS_PER_DAY = 2;
+import { hourField, INTERVALS_PER_DAY, WEEKDAYS } from '$lib/components/staff-constants';
+
+export { hourField, INTERVALS_PER_DAY, WEEKDAYS } from '$lib/components/staff-constants';
 
 export interface OpeningInterval {
 	weekday: number;
@@ -43,10 +44,6 @@ export const venueSchema = z
 	});
 export type VenueInput = z.infer<typeof venueSchema>;
 
-/** Form field names of one interval: `h3_1_open`, `h3_1_close` (Wednesday, first interval). */
-export const hourField = (day: number, slot: number, edge: 'open' | 'close') =>
-	`h${day}_${slot}_${edge}`;
-
 export function readVenueForm(form: FormData) {
 	const hours: { weekday: number; opens_at: string; closes_at: string }[] = [];
 	const badDays: number[] = [];
@@ -77,7 +74,8 @@ export function invalidDays(error: z.ZodError, hours: { weekday: number }[]): nu
 	const days = new Set<number>();
 	for (const issue of error.issues) {
 		const [first, index] = issue.path;
-		if (first === 'hours' && typeof index === 'number' && hours[index]) days.add(hours[index].weekday);
+		if (first === 'hours' && typeof index === 'number' && hours[index])
+			days.add(hours[index].weekday);
 		if (typeof first === 'string' && /^hours_\d$/.test(first)) days.add(Number(first.slice(6)));
 	}
 	return [...days];

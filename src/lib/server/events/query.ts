@@ -49,9 +49,11 @@ export function parseListQuery(params: URLSearchParams, now = new Date()): ListQ
 	const category = params.get('category');
 	const org = params.get('org');
 	const ageText = params.get('age');
-	const age = ageText && /^\d{1,2}$/.test(ageText) && Number(ageText) <= 18 ? Number(ageText) : null;
+	const age =
+		ageText && /^\d{1,2}$/.test(ageText) && Number(ageText) <= 18 ? Number(ageText) : null;
 	const pageText = params.get('page');
-	const page = pageText && /^\d{1,4}$/.test(pageText) && Number(pageText) >= 1 ? Number(pageText) : 1;
+	const page =
+		pageText && /^\d{1,4}$/.test(pageText) && Number(pageText) >= 1 ? Number(pageText) : 1;
 	const monthText = params.get('month');
 	const monthMatch = monthText ? MONTH.exec(monthText) : null;
 	const month =

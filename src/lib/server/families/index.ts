@@ -4,7 +4,12 @@
  * (consent before a child, nothing half-removed) are in SQL.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { birthYearMonth, type MemberInput, type MemberKind, type ProfileInput } from '$lib/schemas/family';
+import {
+	birthYearMonth,
+	type MemberInput,
+	type MemberKind,
+	type ProfileInput
+} from '$lib/schemas/family';
 import { failureCode, type Outcome } from '$lib/server/registrations';
 
 export interface Family {
@@ -57,7 +62,10 @@ export async function getFamily(supabase: SupabaseClient, userId: string): Promi
 	};
 }
 
-export async function listMembers(supabase: SupabaseClient, familyId: string): Promise<FamilyMember[]> {
+export async function listMembers(
+	supabase: SupabaseClient,
+	familyId: string
+): Promise<FamilyMember[]> {
 	const { data, error } = await supabase
 		.from('family_members')
 		.select('id, kind, nickname, birth_year_month, grade, notes, created_at')
@@ -87,7 +95,9 @@ export async function saveProfile(
 	const fields = { guardian_name: input.guardian_name, phone: input.phone, locale: input.locale };
 	const { error } = existing
 		? await supabase.from('families').update(fields).eq('id', existing.id)
-		: await supabase.from('families').insert({ ...fields, guardian_id: user.id, email: user.email });
+		: await supabase
+				.from('families')
+				.insert({ ...fields, guardian_id: user.id, email: user.email });
 	if (error) {
 		// A check constraint (23514) is bad input the form did not catch.
 		if (error.code === '23514') return { ok: false, code: 'invalid_profile' };

@@ -112,7 +112,11 @@ export async function register(
 		}
 		return { ok: false, code };
 	}
-	const result = data as { registration_id: string; status: 'confirmed' | 'waitlisted'; waitlist_position: number | null };
+	const result = data as {
+		registration_id: string;
+		status: 'confirmed' | 'waitlisted';
+		waitlist_position: number | null;
+	};
 	return {
 		ok: true,
 		value: {

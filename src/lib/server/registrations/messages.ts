@@ -11,7 +11,10 @@ import { ageRangeText } from '$lib/components/event-labels';
 
 export function registrationFailure(
 	code: string,
-	event?: Pick<EventCard, 'maxSeatsPerFamily' | 'capacity' | 'registrationOpensAt' | 'minAge' | 'maxAge'> | null,
+	event?: Pick<
+		EventCard,
+		'maxSeatsPerFamily' | 'capacity' | 'registrationOpensAt' | 'minAge' | 'maxAge'
+	> | null,
 	seats?: number
 ): string {
 	switch (code) {

@@ -82,7 +82,10 @@ export async function loadCalendar(
 	fromDate: string,
 	toDate: string,
 	venueId: string | null
-): Promise<{ data: CalendarData | null; error: { message: string; hint?: string; code?: string } | null }> {
+): Promise<{
+	data: CalendarData | null;
+	error: { message: string; hint?: string; code?: string } | null;
+}> {
 	const { data, error } = await supabase.rpc('staff_calendar', {
 		p_org_id: orgId,
 		p_from: shanghaiIso(fromDate, '00:00'),
@@ -110,7 +113,9 @@ export function kindLabel(kind: ItemKind, status: string | null | undefined): st
 		case 'elsewhere':
 			return m.staff_cal_kind_elsewhere();
 		case 'outgoing':
-			return status === 'approved' ? m.staff_cal_kind_outgoing_approved() : m.staff_cal_kind_outgoing();
+			return status === 'approved'
+				? m.staff_cal_kind_outgoing_approved()
+				: m.staff_cal_kind_outgoing();
 		default:
 			return m.staff_cal_kind_booking();
 	}
@@ -137,7 +142,8 @@ export function toEntries(data: CalendarData, locale: Locale): CalendarEntry[] {
 				const capacity = item.capacity ?? 0;
 				fill = capacity > 0 ? Math.min(100, Math.round((taken / capacity) * 100)) : null;
 				detail = m.staff_cal_fill({ taken, capacity });
-				if (item.waitlist_count) detail += ` · ${m.staff_cal_waitlist({ count: item.waitlist_count })}`;
+				if (item.waitlist_count)
+					detail += ` · ${m.staff_cal_waitlist({ count: item.waitlist_count })}`;
 				if (item.event_status === 'draft') detail = `${m.staff_event_status_draft()} · ${detail}`;
 				text = title;
 				if (item.kind === 'elsewhere' && item.purpose) detail += ` · ${item.purpose}`;
@@ -213,7 +219,12 @@ export function groupByDay(entries: CalendarEntry[], from: string, to: string) {
 	for (let d = from; d < to; d = addDays(d, 1)) {
 		days.push({
 			date: d,
-			entries: entries.filter((e) => e.start.slice(0, 10) <= d && e.end.slice(0, 10) >= d && !(e.end.slice(0, 10) === d && e.end.slice(11, 16) === '00:00' && e.start.slice(0, 10) < d))
+			entries: entries.filter(
+				(e) =>
+					e.start.slice(0, 10) <= d &&
+					e.end.slice(0, 10) >= d &&
+					!(e.end.slice(0, 10) === d && e.end.slice(11, 16) === '00:00' && e.start.slice(0, 10) < d)
+			)
 		});
 	}
 	return days;

@@ -42,7 +42,12 @@ export function staffOrgs(locals: App.Locals): Promise<StaffOrg[]> {
 				.select('role, organisations(id, kind, slug, name_zh, name_en)')
 				.eq('user_id', user.id);
 			if (error || !data) return [];
-			return (data as unknown as { role: StaffOrg['role']; organisations: Omit<StaffOrg, 'role'> | null }[])
+			return (
+				data as unknown as {
+					role: StaffOrg['role'];
+					organisations: Omit<StaffOrg, 'role'> | null;
+				}[]
+			)
 				.filter((row) => row.organisations)
 				.map((row) => ({ ...row.organisations!, role: row.role }))
 				.sort((a, b) => a.name_zh.localeCompare(b.name_zh, 'zh-CN'));
@@ -53,7 +58,11 @@ export function staffOrgs(locals: App.Locals): Promise<StaffOrg[]> {
 }
 
 /** The organisation this request works for; null when the user is staff of none. */
-export async function staffContext({ locals, cookies, url }: RequestLike): Promise<StaffContext | null> {
+export async function staffContext({
+	locals,
+	cookies,
+	url
+}: RequestLike): Promise<StaffContext | null> {
 	const orgs = await staffOrgs(locals);
 	if (orgs.length === 0) return null;
 	const wanted = url.searchParams.get('org') ?? cookies.get(ORG_COOKIE);

@@ -15,11 +15,25 @@ export async function checkInAction(event: DoorEvent) {
 	const form = await event.request.formData();
 	const parsed = checkInSchema.safeParse({ code: String(form.get('code') ?? '') });
 	if (!parsed.success) {
-		return fail(400, { door: 'checkIn', ok: false, message: m.staff_error_code_format(), code: String(form.get('code') ?? '') });
+		return fail(400, {
+			door: 'checkIn',
+			ok: false,
+			message: m.staff_error_code_format(),
+			code: String(form.get('code') ?? '')
+		});
 	}
-	const { result, error } = await checkInByCode(event.locals.supabase, event.params.id, parsed.data.code);
+	const { result, error } = await checkInByCode(
+		event.locals.supabase,
+		event.params.id,
+		parsed.data.code
+	);
 	if (error || !result) {
-		return fail(400, { door: 'checkIn', ok: false, message: describeError(error), code: parsed.data.code });
+		return fail(400, {
+			door: 'checkIn',
+			ok: false,
+			message: describeError(error),
+			code: parsed.data.code
+		});
 	}
 	return {
 		door: 'checkIn',
@@ -48,5 +62,9 @@ export async function noShowsAction(event: DoorEvent) {
 		p_event_id: event.params.id
 	});
 	if (error) return fail(400, { door: 'noShows', ok: false, message: describeError(error) });
-	return { door: 'noShows', ok: true, message: m.staff_no_shows_done({ count: Number(data) || 0 }) };
+	return {
+		door: 'noShows',
+		ok: true,
+		message: m.staff_no_shows_done({ count: Number(data) || 0 })
+	};
 }

@@ -13,7 +13,11 @@ export interface FailureContext {
 	venueCapacity?: number;
 }
 
-export function staffFailure(code: string, hint?: string | null, context: FailureContext = {}): string {
+export function staffFailure(
+	code: string,
+	hint?: string | null,
+	context: FailureContext = {}
+): string {
 	switch (code) {
 		case 'not_authorised':
 		case 'forbidden':

@@ -40,7 +40,13 @@ export interface StaffEvent {
 		org_id: string;
 		starts_at: string;
 		ends_at: string;
-		venues: { id: string; name_zh: string; name_en: string; org_id: string; capacity: number } | null;
+		venues: {
+			id: string;
+			name_zh: string;
+			name_en: string;
+			org_id: string;
+			capacity: number;
+		} | null;
 	} | null;
 }
 
@@ -162,13 +168,15 @@ export async function grantedBookings(supabase: SupabaseClient, orgId: string) {
 		.gte('ends_at', new Date().toISOString())
 		.order('starts_at')
 		.limit(200);
-	return ((data ?? []) as unknown as {
-		id: string;
-		starts_at: string;
-		ends_at: string;
-		venue_id: string;
-		venues: { name_zh: string; name_en: string; org_id: string } | null;
-	}[]).filter((b) => b.venues && b.venues.org_id !== orgId);
+	return (
+		(data ?? []) as unknown as {
+			id: string;
+			starts_at: string;
+			ends_at: string;
+			venue_id: string;
+			venues: { name_zh: string; name_en: string; org_id: string } | null;
+		}[]
+	).filter((b) => b.venues && b.venues.org_id !== orgId);
 }
 
 /** An event as the form's field values. */
@@ -207,7 +215,10 @@ export function eventValues(event: StaffEvent): Record<string, string> {
 
 /** The door's actions, shared by the attendee list and the check-in page. */
 export async function checkInByCode(supabase: SupabaseClient, eventId: string, code: string) {
-	const { data, error } = await supabase.rpc('check_in_at_event', { p_event_id: eventId, p_code: code });
+	const { data, error } = await supabase.rpc('check_in_at_event', {
+		p_event_id: eventId,
+		p_code: code
+	});
 	return {
 		result: data as {
 			registration_id: string;

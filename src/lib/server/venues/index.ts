@@ -48,7 +48,11 @@ function toVenue(row: Row): Venue {
 	return {
 		...rest,
 		hours: (venue_opening_hours ?? [])
-			.map((h) => ({ weekday: h.weekday, opens_at: hhmm(h.opens_at), closes_at: hhmm(h.closes_at) }))
+			.map((h) => ({
+				weekday: h.weekday,
+				opens_at: hhmm(h.opens_at),
+				closes_at: hhmm(h.closes_at)
+			}))
 			.sort((a, b) => a.weekday - b.weekday || a.opens_at.localeCompare(b.opens_at))
 	};
 }
@@ -65,7 +69,11 @@ export async function listVenues(supabase: SupabaseClient, orgId: string): Promi
 }
 
 /** A room of the organisation, or null (another organisation's room counts as none). */
-export async function getVenue(supabase: SupabaseClient, orgId: string, id: string): Promise<Venue | null> {
+export async function getVenue(
+	supabase: SupabaseClient,
+	orgId: string,
+	id: string
+): Promise<Venue | null> {
 	const { data, error } = await supabase
 		.from('venues')
 		.select(COLUMNS)
@@ -76,7 +84,12 @@ export async function getVenue(supabase: SupabaseClient, orgId: string, id: stri
 	return toVenue(data as unknown as Row);
 }
 
-export function saveVenue(supabase: SupabaseClient, orgId: string, input: VenueInput, id: string | null) {
+export function saveVenue(
+	supabase: SupabaseClient,
+	orgId: string,
+	input: VenueInput,
+	id: string | null
+) {
 	return supabase.rpc('save_venue', {
 		p_org_id: orgId,
 		p_name_zh: input.name_zh,
@@ -113,14 +126,16 @@ export async function requestableVenues(supabase: SupabaseClient, orgId: string)
 		.neq('org_id', orgId)
 		.order('org_id')
 		.order('name_zh');
-	return ((data ?? []) as unknown as {
-		id: string;
-		name_zh: string;
-		name_en: string;
-		capacity: number;
-		org_id: string;
-		organisations: { name_zh: string; name_en: string } | null;
-	}[]).map((v) => ({
+	return (
+		(data ?? []) as unknown as {
+			id: string;
+			name_zh: string;
+			name_en: string;
+			capacity: number;
+			org_id: string;
+			organisations: { name_zh: string; name_en: string } | null;
+		}[]
+	).map((v) => ({
 		id: v.id,
 		name_zh: v.name_zh,
 		name_en: v.name_en,
@@ -130,7 +145,10 @@ export async function requestableVenues(supabase: SupabaseClient, orgId: string)
 	}));
 }
 
-export async function openingHours(supabase: SupabaseClient, venueId: string): Promise<OpeningInterval[]> {
+export async function openingHours(
+	supabase: SupabaseClient,
+	venueId: string
+): Promise<OpeningInterval[]> {
 	const { data } = await supabase
 		.from('venue_opening_hours')
 		.select('weekday, opens_at, closes_at')

@@ -48,7 +48,12 @@ export const load = (async ({ locals, url }) => {
 				status: r.status,
 				waitlistPosition: r.waitlistPosition,
 				promoted: r.status === 'confirmed' && r.waitlistJoinedAt !== null,
-				event: { slug: r.event.slug, title: r.event.title, startsAt: r.event.startsAt, endsAt: r.event.endsAt }
+				event: {
+					slug: r.event.slug,
+					title: r.event.title,
+					startsAt: r.event.startsAt,
+					endsAt: r.event.endsAt
+				}
 			}))
 	};
 }) satisfies PageServerLoad;
@@ -112,11 +117,19 @@ export const actions = {
 		requireUser(locals);
 		const id = String((await request.formData()).get('id') ?? '');
 		if (!/^[0-9a-f-]{36}$/i.test(id)) {
-			return fail(400, { action: 'removeMember', memberId: id, message: familyFailure('not_family_member') });
+			return fail(400, {
+				action: 'removeMember',
+				memberId: id,
+				message: familyFailure('not_family_member')
+			});
 		}
 		const outcome = await removeMember(locals.supabase, id);
 		if (!outcome.ok) {
-			return fail(400, { action: 'removeMember', memberId: id, message: familyFailure(outcome.code) });
+			return fail(400, {
+				action: 'removeMember',
+				memberId: id,
+				message: familyFailure(outcome.code)
+			});
 		}
 		return { action: 'removeMember', saved: true };
 	},

@@ -1,9 +1,12 @@
+import { categoryLabel, pick } from '$lib/components/event-labels';
+import { getLocale } from '$lib/paraglide/runtime';
 import {
+	EVENT_CATEGORIES,
 	findCalendarEvents,
 	findEvents,
-	listOrganisations,
-	type EventCard
+	listOrganisations
 } from '$lib/server/events';
+import { cardView, monthView } from '$lib/server/events/display';
 import {
 	PAGE_SIZE,
 	currentMonth,
@@ -15,31 +18,18 @@ import {
 } from '$lib/server/events/query';
 import type { PageServerLoad } from './$types';
 
-/** What a card needs, and no more: this goes into the page's HTML as data. */
-function card(event: EventCard) {
-	return {
-		id: event.id,
-		slug: event.slug,
-		category: event.category,
-		title: event.title,
-		startsAt: event.startsAt,
-		endsAt: event.endsAt,
-		capacity: event.capacity,
-		seatsTaken: event.seatsTaken,
-		waitlistCount: event.waitlistCount,
-		waitlistEnabled: event.waitlistEnabled,
-		minAge: event.minAge,
-		maxAge: event.maxAge,
-		organiser: event.organiser.name,
-		place: event.venue ?? event.address
-	};
-}
-export type EventCardData = ReturnType<typeof card>;
-
 export const load = (async ({ locals, url }) => {
+	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	const query = parseListQuery(url.searchParams);
 	const filters = toFilters(query);
-	const organisations = listOrganisations(locals.supabase);
+	const organisations = listOrganisations(locals.supabase).then((list) =>
+		list.map((org) => ({ id: org.id, name: pick(org.name, locale) }))
+	);
+	const categories = EVENT_CATEGORIES.map((value) => ({ value, label: categoryLabel(value) }));
+	const links = {
+		list: listHref(query, { view: 'list', page: 1 }),
+		calendar: listHref(query, { view: 'calendar' })
+	};
 
 	if (query.view === 'calendar') {
 		const month = monthRange(query.month);
@@ -51,14 +41,14 @@ export const load = (async ({ locals, url }) => {
 				: { total: 0, items: [] };
 		return {
 			query,
+			categories,
 			organisations: await organisations,
 			total: result.total,
 			events: [],
-			calendar: result.items,
+			calendar: monthView(query.month, result.items, locale),
 			pages: 1,
 			links: {
-				list: listHref(query, { view: 'list', page: 1 }),
-				calendar: listHref(query, { view: 'calendar' }),
+				...links,
 				previous: listHref(query, { month: shiftMonth(query.month, -1) }),
 				next: listHref(query, { month: shiftMonth(query.month, 1) }),
 				today: listHref(query, { month: currentMonth() })
@@ -71,14 +61,14 @@ export const load = (async ({ locals, url }) => {
 	const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
 	return {
 		query,
+		categories,
 		organisations: await organisations,
 		total: result.total,
-		events: result.items.map(card),
-		calendar: [],
+		events: result.items.map((event) => cardView(event, locale)),
+		calendar: null,
 		pages,
 		links: {
-			list: listHref(query, { view: 'list', page: 1 }),
-			calendar: listHref(query, { view: 'calendar' }),
+			...links,
 			previous: query.page > 1 ? listHref(query, { page: query.page - 1 }) : null,
 			next: query.page < pages ? listHref(query, { page: query.page + 1 }) : null,
 			today: null

@@ -58,7 +58,10 @@ export const actions = {
 			return fail(400, { message: registrationFailure('registration_not_found'), id: null });
 		}
 		if (!registrationLimiter().hit(locals.user.id).allowed) {
-			return fail(429, { message: registrationFailure('rate_limited'), id: parsed.data.registration_id });
+			return fail(429, {
+				message: registrationFailure('rate_limited'),
+				id: parsed.data.registration_id
+			});
 		}
 		const outcome = await cancel(locals.supabase, parsed.data.registration_id);
 		if (!outcome.ok) {

@@ -1,8 +1,25 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { ageAt, ageFits, cancelSchema, parseSource, readRegisterForm } from '$lib/schemas/registration';
+import {
+	ageRangeText,
+	categoryLabel,
+	memberKindLabel,
+	pick,
+	statusLabel
+} from '$lib/components/event-labels';
+import { eventJsonLd, jsonLdScript, socialMeta, toSeoEvent } from '$lib/components/promote-seo';
+import { formatDateTime, formatRange } from '$lib/i18n/format';
+import { m } from '$lib/paraglide/messages';
+import {
+	ageAt,
+	ageFits,
+	cancelSchema,
+	parseSource,
+	readRegisterForm
+} from '$lib/schemas/registration';
 import { getLocale } from '$lib/paraglide/runtime';
-import { getEvent, registrationWindow, seatsLeft } from '$lib/server/events';
+import { getEvent, registrationWindow, seatsLeft, type EventDetails } from '$lib/server/events';
 import { parseDescription } from '$lib/server/events/description';
+import { fillView } from '$lib/server/events/display';
 import { getFamily, listMembers } from '$lib/server/families';
 import { activeRegistration, cancel, register } from '$lib/server/registrations';
 import { registrationLimiter } from '$lib/server/registrations/limits';
@@ -12,7 +29,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, params, url }) => {
 	const event = await getEvent(locals.supabase, params.slug);
 	if (!event) error(404, { message: 'not_found' });
-	const locale = getLocale();
+	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	const description =
 		locale === 'en' && event.description.en.trim() ? event.description.en : event.description.zh;
 
@@ -31,6 +48,7 @@ export const load = (async ({ locals, params, url }) => {
 				return {
 					id: member.id,
 					kind: member.kind,
+					kindText: memberKindLabel(member.kind),
 					nickname: member.nickname,
 					age,
 					fits: age == null || ageFits(age, event.minAge, event.maxAge)
@@ -45,46 +63,152 @@ export const load = (async ({ locals, params, url }) => {
 			id: event.id,
 			slug: event.slug,
 			status: event.status,
-			category: event.category,
-			title: event.title,
-			summary: event.summary,
-			startsAt: event.startsAt,
-			endsAt: event.endsAt,
-			capacity: event.capacity,
-			seatsTaken: event.seatsTaken,
-			waitlistCount: event.waitlistCount,
-			waitlistEnabled: event.waitlistEnabled,
 			minAge: event.minAge,
 			maxAge: event.maxAge,
-			registrationOpensAt: event.registrationOpensAt,
-			registrationClosesAt: event.registrationClosesAt,
 			maxSeatsPerFamily: event.maxSeatsPerFamily,
-			organiser: event.organiser,
-			venue: event.venue,
-			address: event.address,
-			cancelledReason: event.cancelledReason
+			waitlistEnabled: event.waitlistEnabled
 		},
+		view: eventView(event, locale),
+		notice: noticeOf(url.searchParams.get('done'), registration?.waitlistPosition ?? null),
+		gate: registration ? null : gateOf(event, registrationWindow(event), family, url),
+		familyLink: `/family?next=${encodeURIComponent(url.pathname + url.search)}`,
+		seo: seo(event, locale, url.origin),
 		description: parseDescription(description),
 		seatsLeft: seatsLeft(event),
-		window: registrationWindow(event),
 		started: new Date(event.startsAt) <= new Date(),
 		source: parseSource(url.searchParams.get('src')),
-		done: url.searchParams.get('done'),
 		family,
 		registration: registration && {
 			id: registration.id,
 			status: registration.status,
+			statusText: statusLabel(registration.status, registration.waitlistPosition),
 			waitlistPosition: registration.waitlistPosition,
-			promoted: registration.status === 'confirmed' && registration.waitlistJoinedAt !== null,
 			checkInCode: registration.checkInCode,
-			attendees: registration.attendees
+			promotedText:
+				registration.status === 'confirmed' && registration.waitlistJoinedAt !== null
+					? m.events_promoted()
+					: null,
+			coming: `${m.events_coming()} ${registration.attendees
+				.map((a) => `${a.nickname}（${memberKindLabel(a.kind)}）`)
+				.join('、')}`
 		}
 	};
 }) satisfies PageServerLoad;
 
+/** Everything the page says about the event, in the visitor's language. */
+function eventView(event: EventDetails, locale: 'zh-CN' | 'en') {
+	const closes = formatDateTime(event.registrationClosesAt ?? event.startsAt, locale);
+	return {
+		title: pick(event.title, locale),
+		summary: pick(event.summary, locale),
+		category: categoryLabel(event.category),
+		when: formatRange(event.startsAt, event.endsAt, locale),
+		startsAt: new Date(event.startsAt).toISOString(),
+		venue: event.venue && pick(event.venue, locale),
+		address: event.address && pick(event.address, locale),
+		organiser: pick(event.organiser.name, locale),
+		phone: event.organiser.phone,
+		ages: ageRangeText(event.minAge, event.maxAge),
+		window: event.registrationOpensAt
+			? m.events_window_from_to({
+					from: formatDateTime(event.registrationOpensAt, locale),
+					to: closes
+				})
+			: m.events_window_until({ to: closes }),
+		fill: fillView(event),
+		cancelled:
+			event.status === 'cancelled'
+				? [
+						m.events_event_cancelled(),
+						event.cancelledReason
+							? m.events_event_cancelled_reason({ reason: event.cancelledReason })
+							: ''
+					].join(' ')
+				: null
+	};
+}
+
+/** The sentence after registering or cancelling (?done=…), or null. */
+function noticeOf(done: string | null, position: number | null): string | null {
+	switch (done) {
+		case 'confirmed':
+			return m.events_done_confirmed();
+		case 'waitlisted':
+			return m.events_done_waitlisted({ position: position ?? 0 });
+		case 'repeated':
+			return m.events_done_repeated();
+		case 'cancelled':
+			return m.events_done_cancelled();
+		default:
+			return null;
+	}
+}
+
+/**
+ * Why the registration form is not shown, and what to do instead (null: show it). The family has
+ * no registration for the event here.
+ */
+function gateOf(
+	event: EventDetails,
+	window: ReturnType<typeof registrationWindow>,
+	family: { hasFamily: boolean; members: unknown[] } | null,
+	url: URL
+): { kind: string; text: string; link: { href: string; label: string } | null } | null {
+	const here = encodeURIComponent(url.pathname + url.search);
+	if (event.status === 'cancelled')
+		return { kind: 'cancelled', text: m.events_error_event_cancelled(), link: null };
+	if (window === 'not_open')
+		return {
+			kind: 'not_open',
+			text: event.registrationOpensAt
+				? m.events_error_registration_not_open_at({
+						time: formatDateTime(event.registrationOpensAt, getLocale())
+					})
+				: m.events_error_registration_not_open(),
+			link: null
+		};
+	if (window === 'closed')
+		return { kind: 'closed', text: m.events_error_registration_closed(), link: null };
+	if (!family)
+		return {
+			kind: 'sign_in',
+			text: m.events_sign_in_to_register(),
+			link: { href: `/auth/sign-in?next=${here}`, label: m.events_sign_in_button() }
+		};
+	if (!family.hasFamily || family.members.length === 0)
+		return {
+			kind: 'family',
+			text: family.hasFamily ? m.events_add_members_first() : m.events_family_first(),
+			link: { href: `/family?next=${here}`, label: m.events_go_to_family() }
+		};
+	return null;
+}
+
+/** Link previews and search engines (the promotion helper's builders), made here so none of it ships as JavaScript. */
+function seo(event: EventDetails, locale: 'zh-CN' | 'en', origin: string) {
+	const view = toSeoEvent(
+		{
+			title: event.title,
+			summary: event.summary,
+			startsAt: event.startsAt,
+			endsAt: event.endsAt,
+			status: event.status,
+			venue: event.venue,
+			address: event.address,
+			organiser: { name: event.organiser.name, slug: event.organiser.slug },
+			minAge: event.minAge,
+			maxAge: event.maxAge,
+			slug: event.slug
+		},
+		{ origin, locale, siteName: m.app_name() }
+	);
+	return { url: view.url, meta: socialMeta(view), jsonLd: jsonLdScript(eventJsonLd(view)) };
+}
+
 interface Member {
 	id: string;
 	kind: 'child' | 'parent' | 'grandparent';
+	kindText: string;
 	nickname: string;
 	age: number | null;
 	fits: boolean;

@@ -11,7 +11,13 @@ import {
 	weekStart
 } from '$lib/schemas/booking';
 import { eventPeriod, quickEventSchema } from '$lib/schemas/event';
-import { loadCalendar, slotRange, toEntries, groupByDay, type Locale } from '$lib/server/staff/calendar';
+import {
+	loadCalendar,
+	slotRange,
+	toEntries,
+	groupByDay,
+	type Locale
+} from '$lib/server/staff/calendar';
 import { requireStaff } from '$lib/server/staff/context';
 import { describeError, staffFailure } from '$lib/server/staff/errors';
 import { listVenues } from '$lib/server/venues';
@@ -24,7 +30,8 @@ export const load = (async (event) => {
 	const { url, locals } = event;
 	const venues = await listVenues(locals.supabase, org.id);
 	const venueParam = url.searchParams.get('venue');
-	const venue = venueParam && UUID.test(venueParam) ? venues.find((v) => v.id === venueParam) : null;
+	const venue =
+		venueParam && UUID.test(venueParam) ? venues.find((v) => v.id === venueParam) : null;
 	if (venueParam && !venue) error(404, { message: m.staff_error_venue_not_found() });
 	const view = url.searchParams.get('view') === 'rooms' ? 'rooms' : 'calendar';
 	const date = parseDateParam(url.searchParams.get('date'), shanghaiToday());
@@ -62,7 +69,11 @@ export const actions = {
 		const form = await event.request.formData();
 		const parsed = quickEventSchema.safeParse(Object.fromEntries(form));
 		if (!parsed.success) {
-			return fail(400, { action: 'createEvent', message: m.staff_error_form(), values: formValues(form) });
+			return fail(400, {
+				action: 'createEvent',
+				message: m.staff_error_form(),
+				values: formValues(form)
+			});
 		}
 		const venues = await listVenues(event.locals.supabase, org.id);
 		const { data, error: failure } = await event.locals.supabase.rpc('save_event', {
@@ -102,7 +113,12 @@ export const actions = {
 			p_purpose: parsed.data.purpose,
 			p_org_id: org.id
 		});
-		if (failure) return fail(400, { action: 'book', message: describeError(failure), values: formValues(form) });
+		if (failure)
+			return fail(400, {
+				action: 'book',
+				message: describeError(failure),
+				values: formValues(form)
+			});
 		return { action: 'book', booked: true };
 	},
 	/** Blocks the selected period of a room (maintenance, a holiday). */
@@ -110,23 +126,35 @@ export const actions = {
 		const form = await event.request.formData();
 		const parsed = bookSchema.safeParse({ ...Object.fromEntries(form), purpose: '' });
 		if (!parsed.success) {
-			return fail(400, { action: 'block', message: m.staff_error_form(), values: formValues(form) });
+			return fail(400, {
+				action: 'block',
+				message: m.staff_error_form(),
+				values: formValues(form)
+			});
 		}
 		const { starts_at, ends_at } = periodOf(parsed.data);
 		const { error: failure } = await event.locals.supabase.rpc('block_venue', {
 			p_venue_id: parsed.data.venue_id,
 			p_starts_at: starts_at,
 			p_ends_at: ends_at,
-			p_reason: String(form.get('reason') ?? '').trim().slice(0, 500)
+			p_reason: String(form.get('reason') ?? '')
+				.trim()
+				.slice(0, 500)
 		});
-		if (failure) return fail(400, { action: 'block', message: describeError(failure), values: formValues(form) });
+		if (failure)
+			return fail(400, {
+				action: 'block',
+				message: describeError(failure),
+				values: formValues(form)
+			});
 		return { action: 'block', blocked: true };
 	},
 	/** Frees a booking or a block (not one that holds an event). */
 	cancelBooking: async (event) => {
 		const form = await event.request.formData();
 		const id = String(form.get('booking_id') ?? '');
-		if (!UUID.test(id)) return fail(400, { action: 'cancelBooking', message: m.staff_error_form() });
+		if (!UUID.test(id))
+			return fail(400, { action: 'cancelBooking', message: m.staff_error_form() });
 		const { error: failure } = await event.locals.supabase.rpc('cancel_venue_booking', {
 			p_booking_id: id
 		});

@@ -34,16 +34,17 @@ export const load = (async (event) => {
 	};
 }) satisfies PageServerLoad;
 
-async function decide(
-	event: Parameters<Actions[string]>[0],
-	approve: boolean
-) {
+async function decide(event: Parameters<Actions[string]>[0], approve: boolean) {
 	const form = await event.request.formData();
 	const parsed = decisionSchema.safeParse({
 		booking_id: form.get('booking_id'),
 		reason: form.get('reason') ?? ''
 	});
-	if (!parsed.success) return fail(400, { id: String(form.get('booking_id') ?? ''), message: m.staff_error_text_too_long() });
+	if (!parsed.success)
+		return fail(400, {
+			id: String(form.get('booking_id') ?? ''),
+			message: m.staff_error_text_too_long()
+		});
 	if (!approve && !parsed.data.reason) {
 		return fail(400, { id: parsed.data.booking_id, message: m.staff_request_reason_required() });
 	}
@@ -53,7 +54,10 @@ async function decide(
 		p_reason: parsed.data.reason || null
 	});
 	if (error) return fail(400, { id: parsed.data.booking_id, message: describeError(error) });
-	return { id: parsed.data.booking_id, done: approve ? m.staff_request_approved() : m.staff_request_rejected() };
+	return {
+		id: parsed.data.booking_id,
+		done: approve ? m.staff_request_approved() : m.staff_request_rejected()
+	};
 }
 
 export const actions = {

@@ -15,7 +15,8 @@ export const POST: RequestHandler = async (event) => {
 	await requireStaff(event);
 	const body = await event.request.json().catch(() => null);
 	const parsed = moveSchema.safeParse(body);
-	if (!parsed.success) return json({ ok: false, message: m.staff_error_invalid_period() }, { status: 400 });
+	if (!parsed.success)
+		return json({ ok: false, message: m.staff_error_invalid_period() }, { status: 400 });
 	const { kind, id, starts_at, ends_at } = parsed.data;
 	const { error } =
 		kind === 'event'

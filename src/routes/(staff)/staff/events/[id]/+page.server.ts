@@ -41,7 +41,8 @@ export const actions = {
 			});
 		}
 		const current = await getEvent(supabase, org.id, event.params.id);
-		if (!current) return fail(404, { message: m.staff_error_event_not_found(), invalid: [], values });
+		if (!current)
+			return fail(404, { message: m.staff_error_event_not_found(), invalid: [], values });
 		const { error: failure } = await supabase.rpc('save_event', {
 			p_org_id: org.id,
 			p_id: current.id,

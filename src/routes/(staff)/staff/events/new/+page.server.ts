@@ -9,7 +9,13 @@ import { listVenues } from '$lib/server/venues';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface SeriesPreview {
-	occurrences: { week: number; date: string; starts_at: string; ends_at: string; conflict: string | null }[];
+	occurrences: {
+		week: number;
+		date: string;
+		starts_at: string;
+		ends_at: string;
+		conflict: string | null;
+	}[];
 	conflicts: number;
 	created: number;
 }
@@ -56,7 +62,9 @@ export const actions = {
 		}
 		const input = parsed.data;
 		const payload = eventPayload(input);
-		const venueCapacity = (await listVenues(supabase, org.id)).find((v) => v.id === input.venue_id)?.capacity;
+		const venueCapacity = (await listVenues(supabase, org.id)).find(
+			(v) => v.id === input.venue_id
+		)?.capacity;
 
 		if (input.weeks > 1) {
 			const skip = form.get('skip_conflicts') === '1';
@@ -102,7 +110,10 @@ export const actions = {
 			redirect(303, `/staff/events?series=${(saved.data as SeriesPreview).created}`);
 		}
 
-		const { data, error } = await supabase.rpc('save_event', { p_org_id: org.id, p_event: payload });
+		const { data, error } = await supabase.rpc('save_event', {
+			p_org_id: org.id,
+			p_event: payload
+		});
 		if (error) {
 			return fail(400, {
 				message: describeError(error, { venueCapacity }),

@@ -50,7 +50,9 @@ export const actions = {
 		if (!parsed.success) {
 			const invalid = issueFields(parsed.error);
 			return fail(400, {
-				message: invalid.includes('purpose') ? m.staff_request_purpose_required() : m.staff_error_invalid_period(),
+				message: invalid.includes('purpose')
+					? m.staff_request_purpose_required()
+					: m.staff_error_invalid_period(),
 				invalid,
 				values
 			});
@@ -63,7 +65,12 @@ export const actions = {
 			p_purpose: parsed.data.purpose,
 			p_org_id: org.id
 		});
-		if (error) return fail(400, { message: describeError(error), invalid: fieldsFor(error.message), values });
+		if (error)
+			return fail(400, {
+				message: describeError(error),
+				invalid: fieldsFor(error.message),
+				values
+			});
 		redirect(303, '/staff/requests?sent=1');
 	}
 } satisfies Actions;

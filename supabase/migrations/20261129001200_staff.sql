@@ -998,7 +998,11 @@ begin
 	if v_code !~ '^[0-9A-Z]{6}$' then
 		perform private.fail('registration_not_found', 'A check-in code has 6 letters and digits.');
 	end if;
-	select r.event_id into v_event_id from public.registrations r where r.check_in_code = v_code;
+	-- Only codes of the caller's own organisation are told apart from unknown ones.
+	select r.event_id into v_event_id
+	from public.registrations r
+	join public.events e on e.id = r.event_id
+	where r.check_in_code = v_code and e.org_id = v_org;
 	if v_event_id is null then
 		perform private.fail('registration_not_found');
 	end if;

@@ -629,6 +629,32 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 				p_code: mine
 			});
 			expect(foreign.error?.message).toBe('not_authorised');
+			// A code of another organisation's event is simply unknown here.
+			const schoolEvent = (await must(
+				otherStaff.rpc('save_event', {
+					p_org_id: SCHOOL,
+					p_event: {
+						category: 'parent_class',
+						title_zh: '家长课堂',
+						capacity: 10,
+						address_zh: '湖州四中报告厅',
+						starts_at: at(22, '19:00'),
+						ends_at: at(22, '20:00')
+					}
+				})
+			)) as { event_id: string };
+			await must(otherStaff.rpc('publish_event', { p_event_id: schoolEvent.event_id }));
+			await must(
+				parent.rpc('register_family', { p_event_id: schoolEvent.event_id, p_member_ids: [childId] })
+			);
+			const { rows: schoolCode } = await t.db.query<{ check_in_code: string }>(
+				`select check_in_code from public.registrations where event_id = '${schoolEvent.event_id}'`
+			);
+			const elsewhere = await staff.rpc('check_in_at_event', {
+				p_event_id: eventId,
+				p_code: schoolCode[0].check_in_code
+			});
+			expect(elsewhere.error?.message).toBe('registration_not_found');
 
 			const typed = `${mine.slice(0, 3).toLowerCase()}-${mine.slice(3)}`;
 			const done = await must(

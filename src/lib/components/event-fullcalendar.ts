@@ -46,6 +46,9 @@ export function mountCalendar(node: HTMLElement, options: CalendarOptions) {
 		timeZone: 'UTC',
 		firstDay: 1,
 		height: 'auto',
+		// Only this month's days: the faded days of the next month are unreadable (contrast).
+		showNonCurrentDates: false,
+		fixedWeekCount: false,
 		initialDate: `${month}-01`,
 		initialView: node.clientWidth < 600 ? 'listMonth' : 'dayGridMonth',
 		headerToolbar: { start: 'title', center: '', end: 'prev,today,next' },

@@ -56,7 +56,12 @@ export async function startBuild(options: {
 		stop: () =>
 			new Promise<void>((resolve) => {
 				if (exited) return resolve();
-				child.once('exit', () => resolve());
+				// adapter-node waits up to SHUTDOWN_TIMEOUT (30 s) for open connections: don't.
+				const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+				child.once('exit', () => {
+					clearTimeout(force);
+					resolve();
+				});
 				child.kill('SIGTERM');
 			})
 	};

@@ -93,7 +93,7 @@ for (const backend of backends) {
 
 		const cases = [
 			{ name: "one room's week", from: midnight(7), to: midnight(14), venue: venueId },
-			{ name: "organisation's month", from: midnight(0), to: midnight(42), venue: null }
+			{ name: "organisation's month (6 wk)", from: midnight(0), to: midnight(42), venue: null }
 		];
 		console.log(`\n${backend}: ${rows[0].n} bookings in the database, ${RUNS} runs each (ms)`);
 		for (const c of cases) {

@@ -4,11 +4,20 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { isApiPath } from '$lib/server/embedded-supabase';
 import { isDistrictAdmin, isStaffMember } from '$lib/server/auth/roles';
+import { startEmailWorker } from '$lib/server/email/worker';
 import { getRuntime, initRuntime } from '$lib/server/runtime';
 import { createRequestClient } from '$lib/server/supabase';
 
 export const init: ServerInit = async () => {
-	await initRuntime();
+	const runtime = await initRuntime();
+	const stopEmailWorker = startEmailWorker();
+	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): stop the email loop
+	// and close the database cleanly, so the process exits and PGlite's files are flushed.
+	process.once('sveltekit:shutdown', async () => {
+		await stopEmailWorker().catch(() => {});
+		await runtime.close().catch((error) => console.error('[gongyu] closing:', error));
+		process.exit(0);
+	});
 };
 
 /**

@@ -23,6 +23,7 @@ function stop(signal) {
 	if (stopping) return;
 	stopping = true;
 	server.kill(signal);
+	setTimeout(() => server.kill('SIGKILL'), 10_000).unref();
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));

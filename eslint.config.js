@@ -8,11 +8,11 @@ import svelteConfig from './svelte.config.js';
 export default ts.config(
 	{
 		ignores: [
-			'.svelte-kit/',
-			'build/',
+			'.svelte-kit*/',
+			'build*/',
 			'node_modules/',
 			'.data/',
-			'test-results/',
+			'test-results*/',
 			'playwright-report/',
 			'src/lib/paraglide/',
 			'src/lib/database.types.ts',

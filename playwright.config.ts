@@ -29,14 +29,15 @@ const server = (serverPort: number, env: Record<string, string>, buildFirst: boo
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	outputDir: 'test-results',
+	outputDir: process.env.E2E_OUTPUT ?? 'test-results/e2e',
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,
 	forbidOnly: !!process.env.CI,
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
-	reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+	// scripts/test.js reads the JSON report for its closing summary line.
+	reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
 	use: {
 		...devices['Desktop Chrome'],
 		baseURL: `http://localhost:${port}`,

@@ -61,7 +61,9 @@ const embedded = await createEmbeddedSupabase({
 	mailer: {
 		async send(email) {
 			emails.push(email);
-			log(`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`);
+			log(
+				`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`
+			);
 		}
 	}
 });
@@ -96,10 +98,19 @@ const server = createServer(async (req, res) => {
 	try {
 		const request = await toRequest(req);
 		if (request === 'too_large') {
-			return send(res, Response.json({ code: 'PGRST413', message: 'Payload Too Large', details: null, hint: null }, { status: 413 }));
+			return send(
+				res,
+				Response.json(
+					{ code: 'PGRST413', message: 'Payload Too Large', details: null, hint: null },
+					{ status: 413 }
+				)
+			);
 		}
 		const response = await embedded.handle(request);
-		await send(res, response ?? Response.json({ message: 'no Route matched with those values' }, { status: 404 }));
+		await send(
+			res,
+			response ?? Response.json({ message: 'no Route matched with those values' }, { status: 404 })
+		);
 	} catch (error) {
 		console.error(error);
 		if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

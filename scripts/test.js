@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-	console.error(`Chromium not found at ${chromium}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+	console.error(
+		`Chromium not found at ${chromium}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`
+	);
 	process.exit(1);
 }
 
@@ -13,7 +15,17 @@ mkdirSync('test-results', { recursive: true });
 const steps = [
 	['lint', ['npm', 'run', 'lint']],
 	['types', ['npm', 'run', 'check']],
-	['vitest', ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']],
+	[
+		'vitest',
+		[
+			'npx',
+			'vitest',
+			'run',
+			'--reporter=default',
+			'--reporter=json',
+			'--outputFile.json=test-results/vitest.json'
+		]
+	],
 	['playwright', ['npx', 'playwright', 'test']]
 ];
 const only = process.argv.slice(2);
@@ -21,11 +33,16 @@ let failedSteps = [];
 for (const [name, [cmd, ...args]] of steps) {
 	if (only.length && !only.includes(name)) continue;
 	console.log(`\n── ${name}: ${[cmd, ...args].join(' ')}`);
-	const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium } });
+	const result = spawnSync(cmd, args, {
+		stdio: 'inherit',
+		env: { ...process.env, CHROMIUM_PATH: chromium }
+	});
 	if (result.status !== 0) failedSteps.push(name);
 }
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+	failed = 0,
+	skipped = 0;
 const vitest = readJson('test-results/vitest.json');
 if (vitest) {
 	passed += vitest.numPassedTests;

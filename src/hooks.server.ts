@@ -83,7 +83,11 @@ const guards: Handle = async ({ event, resolve }) => {
 		);
 	}
 	const read = event.request.method === 'GET' || event.request.method === 'HEAD';
-	if ((group === 'staff' || group === 'admin') && !read) {
+	const pageView =
+		read &&
+		!event.isDataRequest &&
+		(event.request.headers.get('accept') ?? '').includes('text/html');
+	if ((group === 'staff' || group === 'admin') && !pageView) {
 		const allowed = (await event.locals.roles())[group];
 		if (!allowed) error(403, { message: 'forbidden' });
 	}

@@ -884,6 +884,7 @@ export type Database = {
         Args: {
           p_age?: number
           p_category?: Database["public"]["Enums"]["event_category"]
+          p_compact?: boolean
           p_from?: string
           p_limit?: number
           p_offset?: number

@@ -70,111 +70,128 @@ const client = (status: Status, key: string) =>
 		realtime: { transport: WebSocket as never }
 	});
 
-describe.each(['memory', 'postgres'] as const)('the standalone embedded Supabase (%s)', (backend) => {
-	let dir: string;
-	let child: ChildProcess | undefined;
-	let status: Status;
-	let database: { url: string; drop(): Promise<void> } | undefined;
-	let available = true;
+describe.each(['memory', 'postgres'] as const)(
+	'the standalone embedded Supabase (%s)',
+	(backend) => {
+		let dir: string;
+		let child: ChildProcess | undefined;
+		let status: Status;
+		let database: { url: string; drop(): Promise<void> } | undefined;
+		let available = true;
 
-	beforeAll(async () => {
-		if (backend === 'postgres') {
-			available = await serverAvailable();
-			if (!available) return;
-			database = await freshServerDatabase();
-		}
-		dir = await mkdtemp(join(tmpdir(), 'supabase-project-'));
-		await mkdir(join(dir, 'migrations'));
-		await writeFile(join(dir, 'migrations', '20250101000000_create_books.sql'), migration);
-		await writeFile(join(dir, 'seed.sql'), seed);
-		const port = String(20000 + Math.floor(Math.random() * 20000));
-		const where = backend === 'postgres' ? ['--db-url', database!.url] : ['--memory'];
-		({ child, status } = await startCommand(['--dir', dir, '--port', port, ...where]));
-	});
-
-	afterAll(async () => {
-		child?.kill('SIGTERM');
-		await new Promise((r) => setTimeout(r, 300));
-		await database?.drop();
-		if (dir) await rm(dir, { recursive: true, force: true });
-	});
-
-	it('prints the API URL and both keys', ({ skip }) => {
-		if (!available) skip();
-		expect(status.API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-		expect(status.PUBLISHABLE_KEY).toMatch(/^sb_publishable_/);
-		expect(status.SECRET_KEY).toMatch(/^sb_secret_/);
-	});
-
-	it('answers a select with an embedded resource through its foreign key', async ({ skip }) => {
-		if (!available) skip();
-		const { data, error } = await client(status, status.PUBLISHABLE_KEY)
-			.from('authors')
-			.select('name, books(title)')
-			.eq('name', 'Lu Xun')
-			.single();
-		expect(error).toBeNull();
-		expect(data!.name).toBe('Lu Xun');
-		expect(data!.books.map((b: { title: string }) => b.title).sort()).toEqual(['呐喊', '彷徨'].sort());
-	});
-
-	it('reads a view and calls a function', async ({ skip }) => {
-		if (!available) skip();
-		const anon = client(status, status.PUBLISHABLE_KEY);
-		const view = await anon.from('book_titles').select('title, author').order('id');
-		expect(view.data).toEqual([
-			{ title: '呐喊', author: 'Lu Xun' },
-			{ title: '彷徨', author: 'Lu Xun' },
-			{ title: '繁星', author: 'Bing Xin' }
-		]);
-		const count = await anon.rpc('count_books', { author: 'Lu Xun' });
-		expect(count).toMatchObject({ data: 2, error: null });
-	});
-
-	it('signs up, signs in, and lets RLS allow the owner and deny anon', async ({ skip }) => {
-		if (!available) skip();
-		const user = client(status, status.PUBLISHABLE_KEY);
-		const signUp = await user.auth.signUp({ email: 'writer@example.com', password: 'a-long-password' });
-		expect(signUp.error).toBeNull();
-		const signIn = await user.auth.signInWithPassword({ email: 'writer@example.com', password: 'a-long-password' });
-		expect(signIn.error).toBeNull();
-		const insert = await user.from('authors').insert({ name: 'Ba Jin' }).select('name, owner').single();
-		expect(insert.error).toBeNull();
-		expect(insert.data!.owner).toBe(signIn.data.user!.id);
-
-		const denied = await client(status, status.PUBLISHABLE_KEY).from('authors').insert({ name: 'Lao She' });
-		expect(denied.error?.code).toBe('42501');
-		const names = await client(status, status.SECRET_KEY).from('authors').select('name');
-		expect(names.data!.map((r) => r.name)).not.toContain('Lao She');
-	});
-
-	it('sends CORS headers to a browser on localhost', async ({ skip }) => {
-		if (!available) skip();
-		const preflight = await fetch(`${status.API_URL}/rest/v1/authors`, {
-			method: 'OPTIONS',
-			headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' }
+		beforeAll(async () => {
+			if (backend === 'postgres') {
+				available = await serverAvailable();
+				if (!available) return;
+				database = await freshServerDatabase();
+			}
+			dir = await mkdtemp(join(tmpdir(), 'supabase-project-'));
+			await mkdir(join(dir, 'migrations'));
+			await writeFile(join(dir, 'migrations', '20250101000000_create_books.sql'), migration);
+			await writeFile(join(dir, 'seed.sql'), seed);
+			const port = String(20000 + Math.floor(Math.random() * 20000));
+			const where = backend === 'postgres' ? ['--db-url', database!.url] : ['--memory'];
+			({ child, status } = await startCommand(['--dir', dir, '--port', port, ...where]));
 		});
-		expect(preflight.status).toBeLessThan(300);
-		expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-	});
 
-	// Only a server database can be changed from outside the running command.
-	if (backend !== 'postgres') return;
-	it('sees a new table after notify pgrst, reload schema', async ({ skip }) => {
-		if (!available) skip();
-		const anon = client(status, status.PUBLISHABLE_KEY);
-		const before = await anon.from('shelves').select('*');
-		expect(before.error?.code).toBe('PGRST205');
-		const db = new pg.Client({ connectionString: database!.url });
-		await db.connect();
-		await db.query(`create table public.shelves (id int primary key); grant select on public.shelves to anon;
+		afterAll(async () => {
+			child?.kill('SIGTERM');
+			await new Promise((r) => setTimeout(r, 300));
+			await database?.drop();
+			if (dir) await rm(dir, { recursive: true, force: true });
+		});
+
+		it('prints the API URL and both keys', ({ skip }) => {
+			if (!available) skip();
+			expect(status.API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+			expect(status.PUBLISHABLE_KEY).toMatch(/^sb_publishable_/);
+			expect(status.SECRET_KEY).toMatch(/^sb_secret_/);
+		});
+
+		it('answers a select with an embedded resource through its foreign key', async ({ skip }) => {
+			if (!available) skip();
+			const { data, error } = await client(status, status.PUBLISHABLE_KEY)
+				.from('authors')
+				.select('name, books(title)')
+				.eq('name', 'Lu Xun')
+				.single();
+			expect(error).toBeNull();
+			expect(data!.name).toBe('Lu Xun');
+			expect(data!.books.map((b: { title: string }) => b.title).sort()).toEqual(
+				['呐喊', '彷徨'].sort()
+			);
+		});
+
+		it('reads a view and calls a function', async ({ skip }) => {
+			if (!available) skip();
+			const anon = client(status, status.PUBLISHABLE_KEY);
+			const view = await anon.from('book_titles').select('title, author').order('id');
+			expect(view.data).toEqual([
+				{ title: '呐喊', author: 'Lu Xun' },
+				{ title: '彷徨', author: 'Lu Xun' },
+				{ title: '繁星', author: 'Bing Xin' }
+			]);
+			const count = await anon.rpc('count_books', { author: 'Lu Xun' });
+			expect(count).toMatchObject({ data: 2, error: null });
+		});
+
+		it('signs up, signs in, and lets RLS allow the owner and deny anon', async ({ skip }) => {
+			if (!available) skip();
+			const user = client(status, status.PUBLISHABLE_KEY);
+			const signUp = await user.auth.signUp({
+				email: 'writer@example.com',
+				password: 'a-long-password'
+			});
+			expect(signUp.error).toBeNull();
+			const signIn = await user.auth.signInWithPassword({
+				email: 'writer@example.com',
+				password: 'a-long-password'
+			});
+			expect(signIn.error).toBeNull();
+			const insert = await user
+				.from('authors')
+				.insert({ name: 'Ba Jin' })
+				.select('name, owner')
+				.single();
+			expect(insert.error).toBeNull();
+			expect(insert.data!.owner).toBe(signIn.data.user!.id);
+
+			const denied = await client(status, status.PUBLISHABLE_KEY)
+				.from('authors')
+				.insert({ name: 'Lao She' });
+			expect(denied.error?.code).toBe('42501');
+			const names = await client(status, status.SECRET_KEY).from('authors').select('name');
+			expect(names.data!.map((r) => r.name)).not.toContain('Lao She');
+		});
+
+		it('sends CORS headers to a browser on localhost', async ({ skip }) => {
+			if (!available) skip();
+			const preflight = await fetch(`${status.API_URL}/rest/v1/authors`, {
+				method: 'OPTIONS',
+				headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' }
+			});
+			expect(preflight.status).toBeLessThan(300);
+			expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+		});
+
+		// Only a server database can be changed from outside the running command.
+		if (backend !== 'postgres') return;
+		it('sees a new table after notify pgrst, reload schema', async ({ skip }) => {
+			if (!available) skip();
+			const anon = client(status, status.PUBLISHABLE_KEY);
+			const before = await anon.from('shelves').select('*');
+			expect(before.error?.code).toBe('PGRST205');
+			const db = new pg.Client({ connectionString: database!.url });
+			await db.connect();
+			await db.query(`create table public.shelves (id int primary key); grant select on public.shelves to anon;
 			insert into public.shelves values (7); notify pgrst, 'reload schema';`);
-		await db.end();
-		let after = await anon.from('shelves').select('*');
-		for (let i = 0; i < 20 && after.error; i++) {
-			await new Promise((r) => setTimeout(r, 100));
-			after = await anon.from('shelves').select('*');
-		}
-		expect(after).toMatchObject({ data: [{ id: 7 }], error: null });
-	});
-});
+			await db.end();
+			let after = await anon.from('shelves').select('*');
+			for (let i = 0; i < 20 && after.error; i++) {
+				await new Promise((r) => setTimeout(r, 100));
+				after = await anon.from('shelves').select('*');
+			}
+			expect(after).toMatchObject({ data: [{ id: 7 }], error: null });
+		});
+	}
+);

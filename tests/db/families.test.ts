@@ -50,14 +50,12 @@ describe('consent to the privacy text', () => {
 		const g = await newGuardian();
 		const child = { p_kind: 'child', p_nickname: '小宝', p_birth_year_month: '2019-05-17' };
 		expect(codeOf(await g.client.rpc('save_family_member', child))).toBe('consent_required');
-		const direct = await g.client
-			.from('family_members')
-			.insert({
-				family_id: g.familyId,
-				kind: 'child',
-				nickname: '小宝',
-				birth_year_month: '2019-05-01'
-			});
+		const direct = await g.client.from('family_members').insert({
+			family_id: g.familyId,
+			kind: 'child',
+			nickname: '小宝',
+			birth_year_month: '2019-05-01'
+		});
 		expect(codeOf(direct)).toBe('consent_required');
 		// Adults need no consent.
 		expect(

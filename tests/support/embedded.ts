@@ -5,13 +5,22 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { createEmbeddedSupabase, type AuthEmail, type EmbeddedSupabase } from '../../src/lib/server/embedded-supabase';
-import { openPglite, openPostgres, type Database } from '../../src/lib/server/embedded-supabase/database';
+import {
+	createEmbeddedSupabase,
+	type AuthEmail,
+	type EmbeddedSupabase
+} from '../../src/lib/server/embedded-supabase';
+import {
+	openPglite,
+	openPostgres,
+	type Database
+} from '../../src/lib/server/embedded-supabase/database';
 import { applyBootstrap, migrate } from '../../src/lib/server/embedded-supabase/migrate';
 
 export type Backend = 'pglite' | 'postgres';
 
-export const SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
+export const SERVER_URL =
+	process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
 export const API_URL = 'http://localhost:54321';
 
 export interface StartOptions {
@@ -35,7 +44,10 @@ export interface TestSupabase {
 	/** A supabase-js client with the secret key (service_role). */
 	admin(): SupabaseClient;
 	/** A client signed in as `email` (created with `password` when new, confirmed). */
-	userClient(email: string, options?: { password?: string; appMetadata?: Record<string, unknown> }): Promise<SupabaseClient>;
+	userClient(
+		email: string,
+		options?: { password?: string; appMetadata?: Record<string, unknown> }
+	): Promise<SupabaseClient>;
 	close(): Promise<void>;
 }
 
@@ -50,7 +62,9 @@ export function serverAvailable(): Promise<boolean> {
 			await client.end();
 			return true;
 		} catch (error) {
-			if (process.env.CI) throw new Error(`PostgreSQL at ${SERVER_URL} is unreachable under CI: ${String(error)}`);
+			if (process.env.CI) {
+				throw new Error(`PostgreSQL at ${SERVER_URL} is unreachable under CI`, { cause: error });
+			}
 			return false;
 		}
 	})();

@@ -66,7 +66,9 @@ async function supabaseRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		fetch: globalThis.fetch,
 		handleApi: async () => null,
 		async ping() {
-			const response = await fetch(`${url}/auth/v1/health`, { headers: { apikey: publishableKey } });
+			const response = await fetch(`${url}/auth/v1/health`, {
+				headers: { apikey: publishableKey }
+			});
 			if (!response.ok) throw new Error(`Supabase answered ${response.status}`);
 		},
 		mailbox: null,
@@ -80,7 +82,10 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	const log = (line: string) => console.log(`[gongyu] ${line}`);
 	let db: Database;
 	if (env.DATABASE_URL) {
-		db = await openPostgres({ connectionString: env.DATABASE_URL, max: Number(env.DATABASE_POOL_SIZE ?? 10) });
+		db = await openPostgres({
+			connectionString: env.DATABASE_URL,
+			max: Number(env.DATABASE_POOL_SIZE ?? 10)
+		});
 		log('database: PostgreSQL server (DATABASE_URL)');
 	} else {
 		const dataDir = resolve(env.GONGYU_DATA_DIR ?? '.data/pglite');

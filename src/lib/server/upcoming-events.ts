@@ -6,6 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 
 export interface EventSummary {
 	id: string;
+	slug: string;
 	title: { zh: string; en: string };
 	startsAt: string;
 	endsAt: string | null;
@@ -13,51 +14,47 @@ export interface EventSummary {
 	place: { zh: string; en: string } | null;
 }
 
-type Named = { name_zh: string | null; name_en: string | null } | null;
-
 interface EventRow {
 	id: string;
+	slug: string;
 	title_zh: string;
 	title_en: string | null;
 	starts_at: string;
 	ends_at: string | null;
-	address_zh: string | null;
-	address_en: string | null;
-	organisation: Named;
+	place_zh: string | null;
+	place_en: string | null;
+	org_name_zh: string | null;
+	org_name_en: string | null;
 }
 
-const columns = [
-	'id, title_zh, title_en, starts_at, ends_at, address_zh, address_en',
-	'organisation:organisations(name_zh, name_en)'
-].join(', ');
-
-const named = (value: Named) =>
-	value ? { zh: value.name_zh ?? '', en: value.name_en || value.name_zh || '' } : null;
+const both = (zh: string | null, en: string | null) => (zh ? { zh, en: en || zh } : null);
 
 export async function listUpcomingEvents(
 	supabase: SupabaseClient,
 	limit: number,
 	now = new Date()
 ): Promise<EventSummary[]> {
+	// public_events names the place (room and address) without exposing the room's bookings.
 	const { data, error } = await supabase
-		.from('events')
-		.select(columns)
+		.rpc('public_events')
+		.select(
+			'id, slug, title_zh, title_en, starts_at, ends_at, place_zh, place_en, org_name_zh, org_name_en'
+		)
 		.eq('status', 'published')
 		.gte('starts_at', now.toISOString())
 		.order('starts_at')
 		.limit(limit);
 	if (error) {
-		// Until the events table exists (or if it cannot be read) the page shows its empty state.
 		console.error('upcoming events:', error.code, error.message);
 		return [];
 	}
-	return ((data ?? []) as unknown as EventRow[]).map((row) => ({
+	return ((data ?? []) as EventRow[]).map((row) => ({
 		id: row.id,
+		slug: row.slug,
 		title: { zh: row.title_zh, en: row.title_en || row.title_zh },
 		startsAt: row.starts_at,
 		endsAt: row.ends_at,
-		organiser: named(row.organisation),
-		// Visitors may not read venue bookings, so the place is the address on the event itself.
-		place: row.address_zh ? { zh: row.address_zh, en: row.address_en || row.address_zh } : null
+		organiser: both(row.org_name_zh, row.org_name_en),
+		place: both(row.place_zh, row.place_en)
 	}));
 }

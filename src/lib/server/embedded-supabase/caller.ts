@@ -28,7 +28,10 @@ async function keyRole(
 	if (value === keys.secret || value === keys.serviceRoleJwt) return 'service_role';
 	if (looksLikeJwt(value)) {
 		const verified = await verifyJwt(value, jwtSecret);
-		if (verified.ok && (verified.claims.role === 'anon' || verified.claims.role === 'service_role')) {
+		if (
+			verified.ok &&
+			(verified.claims.role === 'anon' || verified.claims.role === 'service_role')
+		) {
 			return verified.claims.role;
 		}
 	}
@@ -46,7 +49,10 @@ export async function resolveCaller(
 	jwtSecret: string
 ): Promise<CallerResult> {
 	const apiKey = headers.get('apikey');
-	const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+	const bearer = headers
+		.get('authorization')
+		?.match(/^Bearer\s+(.+)$/i)?.[1]
+		?.trim();
 	if (!apiKey && !bearer) return { ok: false, reason: 'no_api_key' };
 	const apiKeyRole = await keyRole(apiKey ?? bearer ?? '', keys, jwtSecret);
 	if (!apiKeyRole) return { ok: false, reason: 'invalid_api_key' };
@@ -57,11 +63,15 @@ export async function resolveCaller(
 	const bearerKeyRole =
 		bearer === keys.publishable ? 'anon' : bearer === keys.secret ? 'service_role' : null;
 	if (bearerKeyRole) {
-		return { ok: true, caller: { role: bearerKeyRole, claims: { role: bearerKeyRole }, apiKeyRole } };
+		return {
+			ok: true,
+			caller: { role: bearerKeyRole, claims: { role: bearerKeyRole }, apiKeyRole }
+		};
 	}
 	if (!looksLikeJwt(bearer)) return { ok: false, reason: 'jwt_invalid' };
 	const verified = await verifyJwt(bearer, jwtSecret);
-	if (!verified.ok) return { ok: false, reason: verified.reason === 'expired' ? 'jwt_expired' : 'jwt_invalid' };
+	if (!verified.ok)
+		return { ok: false, reason: verified.reason === 'expired' ? 'jwt_expired' : 'jwt_invalid' };
 	const role = String(verified.claims.role ?? 'anon');
 	if (!validRoles.has(role)) return { ok: false, reason: 'jwt_invalid' };
 	return {

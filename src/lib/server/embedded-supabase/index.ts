@@ -2,7 +2,13 @@ import { createAuthHandler } from './auth';
 import { resolveCaller } from './caller';
 import type { Database } from './database';
 import type { AuthMailer, EmbeddedEnv } from './env';
-import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY, makeKeys, type ApiKeys } from './keys';
+import {
+	LOCAL_JWT_SECRET,
+	LOCAL_PUBLISHABLE_KEY,
+	LOCAL_SECRET_KEY,
+	makeKeys,
+	type ApiKeys
+} from './keys';
 import { createRestHandler } from './rest';
 
 export type { AuthEmail, AuthMailer, EmbeddedEnv } from './env';
@@ -50,7 +56,9 @@ export function isLocalOrigin(url: string): boolean {
 }
 
 export function isApiPath(pathname: string): boolean {
-	return pathname.startsWith('/rest/v1/') || pathname.startsWith('/auth/v1/') || pathname === '/rest/v1';
+	return (
+		pathname.startsWith('/rest/v1/') || pathname.startsWith('/auth/v1/') || pathname === '/rest/v1'
+	);
 }
 
 const corsHeaders = {

@@ -17,8 +17,7 @@ export async function signJwt(payload: Record<string, unknown>, secret: string):
 }
 
 export type VerifyResult =
-	| { ok: true; claims: Record<string, unknown> }
-	| { ok: false; reason: 'expired' | 'invalid' };
+	{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: 'expired' | 'invalid' };
 
 /** Verifies an HS256 token's signature and expiry (and `aud` for user tokens). */
 export async function verifyJwt(token: string, secret: string): Promise<VerifyResult> {

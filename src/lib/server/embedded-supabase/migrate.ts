@@ -36,8 +36,11 @@ export async function migrate(db: Database, options: MigrateOptions): Promise<Mi
 		.filter((f) => migrationName.test(f))
 		.sort();
 	const done = new Set(
-		(await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations'))
-			.rows.map((r) => r.version)
+		(
+			await db.query<{ version: string }>(
+				'select version from supabase_migrations.schema_migrations'
+			)
+		).rows.map((r) => r.version)
 	);
 	const applied: string[] = [];
 	for (const file of files) {

@@ -17,7 +17,9 @@ const identity = (value: string) => value;
 /** The extensions Supabase projects commonly use, loaded into every PGlite instance. */
 export const pgliteExtensions = { btree_gist, citext, pg_trgm, pgcrypto };
 
-export async function openPglite(options: PgliteOptions = {}): Promise<Database & { pglite: PGlite }> {
+export async function openPglite(
+	options: PgliteOptions = {}
+): Promise<Database & { pglite: PGlite }> {
 	const pglite = await PGlite.create({
 		dataDir: options.dataDir,
 		loadDataDir: options.loadDataDir,
@@ -56,7 +58,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
 			return pglite.transaction(async (tx) => {
 				const scoped = scopeStatement(scope);
 				await run(tx, scoped.text, scoped.params);
-				return fn({ query: <R = Row>(text: string, params?: readonly unknown[]) => run<R>(tx, text, params) });
+				return fn({
+					query: <R = Row>(text: string, params?: readonly unknown[]) => run<R>(tx, text, params)
+				});
 			});
 		},
 		async exec(sql) {

@@ -10,7 +10,9 @@ export interface PostgresOptions {
 // Every value comes back as text, as from the PGlite backend: see types.ts.
 const textTypes = { getTypeParser: () => (value: string) => value };
 
-export async function openPostgres(options: PostgresOptions): Promise<Database & { pool: pg.Pool }> {
+export async function openPostgres(
+	options: PostgresOptions
+): Promise<Database & { pool: pg.Pool }> {
 	const pool = new pg.Pool({
 		connectionString: options.connectionString,
 		max: options.max ?? 10,

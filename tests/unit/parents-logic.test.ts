@@ -267,13 +267,13 @@ describe('the .ics file', () => {
 		updatedAt: '2026-11-20T08:00:00Z'
 	};
 
-	it('is valid iCalendar with a stable UID and the right Beijing time', () => {
+	it('is valid iCalendar with the feed UID, stable, and the right Beijing time', () => {
 		const text = eventIcs(event, { origin: 'https://gongyu.example', locale: 'zh-CN' });
 		expect(text).toBe(eventIcs(event, { origin: 'https://gongyu.example', locale: 'zh-CN' }));
 		for (const line of text.split('\r\n'))
 			expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
 		const vevent = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!;
-		expect(vevent.getFirstPropertyValue('uid')).toBe(`${event.id}@gongyu`);
+		expect(vevent.getFirstPropertyValue('uid')).toBe(`event-${event.id}@gongyu`);
 		expect(vevent.getFirstPropertyValue('summary')).toBe(event.title.zh);
 		expect(vevent.getFirstPropertyValue('location')).toBe('多功能厅 · 湖州市吴兴区西山漾丝绸小镇');
 		expect(vevent.getFirstPropertyValue('sequence')).toBe(2);

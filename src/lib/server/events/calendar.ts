@@ -2,10 +2,11 @@
  * "Add to calendar": an RFC 5545 file for one event, built by the email pipeline's writer
  * ($lib/server/email/ics) so that the entry from the event page, from "my registrations" and from
  * the confirmation email are the same calendar entry where they should be: the UID is
- * `<registration id>@gongyu` for a family's registration (as in the emails) and
- * `<event id>@gongyu` for the event itself. Times are UTC instants, so every calendar shows the
- * right Beijing time whatever its own zone.
+ * `<registration id>@gongyu` for a family's registration (as in the emails) and the feeds' UID
+ * (`event-<id>@gongyu`) for the event itself, so subscribing to a feed after adding the event
+ * from its page updates one entry instead of making two.
  */
+import { eventUid } from '$lib/server/calendar/ics';
 import { buildIcs } from '$lib/server/email/ics';
 import type { EventDetails } from './index';
 
@@ -27,7 +28,7 @@ export function eventIcs(
 ): string {
 	const url = `${options.origin}/events/${event.slug}`;
 	return buildIcs({
-		uid: `${options.registrationId ?? event.id}@gongyu`,
+		uid: options.registrationId ? `${options.registrationId}@gongyu` : eventUid(event.id),
 		stamp: new Date(event.updatedAt || Date.now()),
 		start: new Date(event.startsAt),
 		end: new Date(event.endsAt),

@@ -13,6 +13,20 @@ if (!existsSync(chromium)) {
 
 mkdirSync('test-results', { recursive: true });
 const steps = [
+	// Generated code the linters and type checks read: Paraglide's messages, SvelteKit's types.
+	[
+		'prepare',
+		[
+			'npx',
+			'paraglide-js',
+			'compile',
+			'--project',
+			'./project.inlang',
+			'--outdir',
+			'./src/lib/paraglide'
+		]
+	],
+	['sync', ['npx', 'svelte-kit', 'sync']],
 	['lint', ['npm', 'run', 'lint']],
 	['types', ['npm', 'run', 'check']],
 	[

@@ -846,6 +846,29 @@ export type Database = {
         Returns: Json
       }
       delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
+      district_participation: {
+        Args: { p_from: string; p_to: string }
+        Returns: {
+          category: Database["public"]["Enums"]["event_category"]
+          channels: Json
+          events_cancelled: number
+          events_held: number
+          events_published: number
+          families_registered: number
+          families_waitlisted: number
+          fill_rate: number
+          org_id: string
+          org_kind: Database["public"]["Enums"]["organisation_kind"]
+          org_name_en: string
+          org_name_zh: string
+          org_slug: string
+          people_attended: number
+          people_no_show: number
+          people_registered: number
+          people_waitlisted: number
+          places_offered: number
+        }[]
+      }
       enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
       event_attendees: {
         Args: { p_event_id: string }

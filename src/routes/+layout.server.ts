@@ -11,9 +11,9 @@ import type { LayoutServerLoad } from './$types';
  * browser. This load reads the URL (the current nav link, `next` for the forms), so it runs again
  * on every navigation and the header follows the page.
  */
-function html(component: Parameters<typeof render>[0], props: Record<string, unknown> = {}) {
+function html(rendered: { body: string }) {
 	// Svelte's hydration markers mean nothing inside {@html}.
-	return render(component, { props }).body.replace(/<!--[[\]!-]*-->/g, '');
+	return rendered.body.replace(/<!--[[\]!-]*-->/g, '');
 }
 
 export const load = (async ({ locals, url }) => {
@@ -28,15 +28,19 @@ export const load = (async ({ locals, url }) => {
 		locale,
 		chrome: {
 			skip: m.skip_to_content(),
-			header: html(SiteHeader, {
-				user: shown,
-				roles,
-				largeText: locals.largeText,
-				path: url.pathname,
-				search: url.search,
-				locale
-			}),
-			footer: html(SiteFooter)
+			header: html(
+				render(SiteHeader, {
+					props: {
+						user: shown,
+						roles,
+						largeText: locals.largeText,
+						path: url.pathname,
+						search: url.search,
+						locale
+					}
+				})
+			),
+			footer: html(render(SiteFooter))
 		}
 	};
 }) satisfies LayoutServerLoad;

@@ -137,11 +137,15 @@ declare
 	v_waiting integer := 0;
 begin
 	if tg_op in ('UPDATE', 'DELETE') then
-		if old.status in ('confirmed', 'attended', 'no_show') then v_seats := v_seats - old.seats; end if;
+		if old.status in ('confirmed', 'attended', 'no_show') then
+			v_seats := v_seats - old.seats;
+		end if;
 		if old.status = 'waitlisted' then v_waiting := v_waiting - 1; end if;
 	end if;
 	if tg_op in ('INSERT', 'UPDATE') then
-		if new.status in ('confirmed', 'attended', 'no_show') then v_seats := v_seats + new.seats; end if;
+		if new.status in ('confirmed', 'attended', 'no_show') then
+			v_seats := v_seats + new.seats;
+		end if;
 		if new.status = 'waitlisted' then v_waiting := v_waiting + 1; end if;
 	end if;
 	if v_seats <> 0 or v_waiting <> 0 then

@@ -1,11 +1,11 @@
 /**
- * Mounts FullCalendar v6 (core + daygrid + timegrid + list + interaction, zh-cn locale) on an
- * element. The library is imported dynamically, so only the pages that use this action load it
+ * Mounts FullCalendar v6 (core + daygrid + timegrid + interaction, zh-cn locale; the list plugin
+ * when a list view is first opened) on an element. The library is imported dynamically, so only the pages that use this action load it
  * (the calendar routes), and the server-rendered list underneath stays for browsers without
  * JavaScript. `update` passes changed options on; `ready` hands the calendar to the page (to
  * refetch after a change).
  */
-import type { Calendar, CalendarOptions } from '@fullcalendar/core';
+import type { Calendar, CalendarOptions, PluginDef } from '@fullcalendar/core';
 
 export interface FullCalendarParams {
 	options: CalendarOptions;
@@ -14,18 +14,35 @@ export interface FullCalendarParams {
 	ready?: (calendar: Calendar) => void;
 }
 
-async function loadLibrary(locale: string) {
-	const [core, dayGrid, timeGrid, list, interaction, zh] = await Promise.all([
+/** A view the list plugin draws (listDay, listWeek, …). */
+const isListView = (name: string) => /^list[A-Z]?/.test(name);
+
+/** List-view names in the header toolbar, e.g. 'listWeek'. */
+function listButtons(options: CalendarOptions): string[] {
+	const toolbar = options.headerToolbar;
+	if (!toolbar) return [];
+	return Object.values(toolbar)
+		.flatMap((section) => (typeof section === 'string' ? section.split(/[ ,]/) : []))
+		.filter(isListView);
+}
+
+/**
+ * Core, day grid, time grid and interaction come at once; the list plugin only when a list view is
+ * opened (or is the first view), so the first draw does without it.
+ */
+async function loadLibrary(locale: string, withList: boolean) {
+	const [core, dayGrid, timeGrid, interaction, zh, list] = await Promise.all([
 		import('@fullcalendar/core'),
 		import('@fullcalendar/daygrid'),
 		import('@fullcalendar/timegrid'),
-		import('@fullcalendar/list'),
 		import('@fullcalendar/interaction'),
-		locale === 'zh-CN' ? import('@fullcalendar/core/locales/zh-cn') : Promise.resolve(null)
+		locale === 'zh-CN' ? import('@fullcalendar/core/locales/zh-cn') : Promise.resolve(null),
+		withList ? import('@fullcalendar/list') : Promise.resolve(null)
 	]);
+	const plugins = [dayGrid.default, timeGrid.default, interaction.default];
 	return {
 		Calendar: core.Calendar,
-		plugins: [dayGrid.default, timeGrid.default, list.default, interaction.default],
+		plugins: list ? [...plugins, list.default] : plugins,
 		locale: zh?.default
 	};
 }
@@ -35,16 +52,40 @@ export function fullcalendar(node: HTMLElement, params: FullCalendarParams) {
 	let destroyed = false;
 	let current = params;
 
-	loadLibrary(params.locale).then((lib) => {
+	const initialView = params.options.initialView ?? '';
+	loadLibrary(params.locale, isListView(initialView)).then((lib) => {
 		if (destroyed) return;
+		const lazy = isListView(initialView) ? [] : listButtons(current.options);
+		// Until the list plugin is here, its toolbar buttons are stand-ins with the same name, text
+		// and hint (so the same look); the first click loads it and opens the view.
+		const text = lib.locale?.buttonText?.list ?? 'list';
+		const standIns = Object.fromEntries(
+			lazy.map((name) => [
+				name,
+				{ text, hint: `${text} view`, click: () => void openList(lib.plugins, name) }
+			])
+		);
 		calendar = new lib.Calendar(node, {
 			plugins: lib.plugins,
 			...(lib.locale ? { locale: lib.locale } : {}),
-			...current.options
+			...current.options,
+			customButtons: { ...standIns, ...current.options.customButtons }
 		});
 		calendar.render();
 		current.ready?.(calendar);
 	});
+
+	let listLoading: Promise<void> | null = null;
+	async function openList(plugins: PluginDef[], view: string) {
+		listLoading ??= import('@fullcalendar/list').then((list) => {
+			calendar?.resetOptions(
+				{ plugins: [...plugins, list.default], customButtons: current.options.customButtons ?? {} },
+				['plugins', 'customButtons']
+			);
+		});
+		await listLoading;
+		calendar?.changeView(view);
+	}
 
 	return {
 		update(next: FullCalendarParams) {

@@ -48,8 +48,8 @@ const firstLink = async (path: string, pattern: RegExp) => {
 let chrome: chromeLauncher.LaunchedChrome | undefined;
 try {
 	await waitFor(`${origin}/healthz`);
-	const eventPath = await firstLink('/events', /href="(\/events\/[a-z0-9-]+)"/);
-	const orgPath = await firstLink('/orgs', /href="(\/orgs\/[a-z0-9-]+)"/);
+	const eventPath = await firstLink('/events', /href="\.?(\/events\/[a-z0-9-]+)"/);
+	const orgPath = await firstLink('/orgs', /href="\.?(\/orgs\/[a-z0-9-]+)"/);
 	const pages = ['/', '/events', eventPath, orgPath];
 
 	chrome = await chromeLauncher.launch({
@@ -79,8 +79,10 @@ try {
 		});
 		const c = result!.lhr.categories;
 		const score = (k: string) => (c[k]?.score ?? NaN).toFixed(2).padStart(k.length);
+		const audit = (id: string) => result!.lhr.audits[id]?.displayValue ?? '?';
 		console.log(
-			`${path.padEnd(40)} ${score('performance')}  ${score('accessibility')}  ${score('best-practices')}  ${score('seo')}`
+			`${path.padEnd(40)} ${score('performance')}  ${score('accessibility')}  ${score('best-practices')}  ${score('seo')}` +
+				`   FCP ${audit('first-contentful-paint')}, LCP ${audit('largest-contentful-paint')}, TBT ${audit('total-blocking-time')}, CLS ${audit('cumulative-layout-shift')}, SI ${audit('speed-index')}`
 		);
 	}
 } finally {

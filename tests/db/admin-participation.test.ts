@@ -89,47 +89,50 @@ describe.each(backends)('district administration SQL on %s', (backend) => {
 		await domain?.close();
 	});
 
-	it.skipIf(skip)('a district administrator sees counts per organisation and category', async () => {
-		const { data, error } = await w.client.admin.rpc('district_participation', {
-			p_from: from,
-			p_to: null as unknown as string
-		});
-		expect(error).toBeNull();
-		const rows = (data as Row[]).filter((r) => r.org_id === w.orgA);
-		const reading = rows.find((r) => r.category === 'parent_child_reading');
-		const lecture = rows.find((r) => r.category === 'parenting_lecture');
-		expect(reading).toMatchObject({
-			org_kind: 'youth_centre',
-			events_published: 1,
-			events_held: 1,
-			events_cancelled: 1,
-			places_offered: 10,
-			families_registered: 2,
-			people_registered: 5,
-			people_attended: 3,
-			people_no_show: 2,
-			families_waitlisted: 0,
-			channels: { poster: 1, '': 1 }
-		});
-		expect(Number(reading!.fill_rate)).toBe(0.5);
-		expect(lecture).toMatchObject({
-			events_published: 1,
-			events_held: 0,
-			places_offered: 20,
-			families_registered: 1,
-			people_registered: 2,
-			people_attended: 0,
-			families_waitlisted: 1,
-			people_waitlisted: 1,
-			channels: { wechat: 2 }
-		});
-		expect(Number(lecture!.fill_rate)).toBe(0.1);
-		// orgB has no events in the period: one row of zeros without a category.
-		const quiet = (data as Row[]).filter((r) => r.org_id === w.orgB);
-		expect(quiet).toEqual([
-			expect.objectContaining({ category: null, events_published: 0, fill_rate: null })
-		]);
-	});
+	it.skipIf(skip)(
+		'a district administrator sees counts per organisation and category',
+		async () => {
+			const { data, error } = await w.client.admin.rpc('district_participation', {
+				p_from: from,
+				p_to: null as unknown as string
+			});
+			expect(error).toBeNull();
+			const rows = (data as Row[]).filter((r) => r.org_id === w.orgA);
+			const reading = rows.find((r) => r.category === 'parent_child_reading');
+			const lecture = rows.find((r) => r.category === 'parenting_lecture');
+			expect(reading).toMatchObject({
+				org_kind: 'youth_centre',
+				events_published: 1,
+				events_held: 1,
+				events_cancelled: 1,
+				places_offered: 10,
+				families_registered: 2,
+				people_registered: 5,
+				people_attended: 3,
+				people_no_show: 2,
+				families_waitlisted: 0,
+				channels: { poster: 1, '': 1 }
+			});
+			expect(Number(reading!.fill_rate)).toBe(0.5);
+			expect(lecture).toMatchObject({
+				events_published: 1,
+				events_held: 0,
+				places_offered: 20,
+				families_registered: 1,
+				people_registered: 2,
+				people_attended: 0,
+				families_waitlisted: 1,
+				people_waitlisted: 1,
+				channels: { wechat: 2 }
+			});
+			expect(Number(lecture!.fill_rate)).toBe(0.1);
+			// orgB has no events in the period: one row of zeros without a category.
+			const quiet = (data as Row[]).filter((r) => r.org_id === w.orgB);
+			expect(quiet).toEqual([
+				expect.objectContaining({ category: null, events_published: 0, fill_rate: null })
+			]);
+		}
+	);
 
 	it.skipIf(skip)('the period decides which events count', async () => {
 		const { data, error } = await w.client.admin.rpc('district_participation', {
@@ -164,38 +167,46 @@ describe.each(backends)('district administration SQL on %s', (backend) => {
 		expect(anon.data).toBeNull();
 	});
 
-	it.skipIf(skip)('a district administrator creates an organisation and manages its staff', async () => {
-		const slug = `admin-test-${Date.now().toString(36)}`;
-		const { data: org, error } = await w.client.admin
-			.from('organisations')
-			.insert({ kind: 'community_parent_school', slug, name_zh: '测试社区家长学校', name_en: 'Test' })
-			.select('id')
-			.single();
-		expect(error).toBeNull();
-		const added = await w.client.admin.rpc('add_org_member', {
-			p_org_id: org!.id,
-			p_email: w.users.guardianC.email.toUpperCase(),
-			p_role: 'manager'
-		});
-		expect(added.error).toBeNull();
-		const staff = await w.client.admin.rpc('org_staff', { p_org_id: org!.id });
-		expect(staff.data).toEqual([
-			expect.objectContaining({ email: w.users.guardianC.email, role: 'manager' })
-		]);
-		const unknown = await w.client.admin.rpc('add_org_member', {
-			p_org_id: org!.id,
-			p_email: 'nobody@example.cn'
-		});
-		expect(codeOf(unknown)).toBe('user_not_found');
-		const removed = await w.client.admin
-			.from('org_members')
-			.delete()
-			.eq('org_id', org!.id)
-			.eq('user_id', w.users.guardianC.id)
-			.select('user_id');
-		expect(removed.data).toHaveLength(1);
-		expect((await w.client.admin.rpc('org_staff', { p_org_id: org!.id })).data).toEqual([]);
-	});
+	it.skipIf(skip)(
+		'a district administrator creates an organisation and manages its staff',
+		async () => {
+			const slug = `admin-test-${Date.now().toString(36)}`;
+			const { data: org, error } = await w.client.admin
+				.from('organisations')
+				.insert({
+					kind: 'community_parent_school',
+					slug,
+					name_zh: '测试社区家长学校',
+					name_en: 'Test'
+				})
+				.select('id')
+				.single();
+			expect(error).toBeNull();
+			const added = await w.client.admin.rpc('add_org_member', {
+				p_org_id: org!.id,
+				p_email: w.users.guardianC.email.toUpperCase(),
+				p_role: 'manager'
+			});
+			expect(added.error).toBeNull();
+			const staff = await w.client.admin.rpc('org_staff', { p_org_id: org!.id });
+			expect(staff.data).toEqual([
+				expect.objectContaining({ email: w.users.guardianC.email, role: 'manager' })
+			]);
+			const unknown = await w.client.admin.rpc('add_org_member', {
+				p_org_id: org!.id,
+				p_email: 'nobody@example.cn'
+			});
+			expect(codeOf(unknown)).toBe('user_not_found');
+			const removed = await w.client.admin
+				.from('org_members')
+				.delete()
+				.eq('org_id', org!.id)
+				.eq('user_id', w.users.guardianC.id)
+				.select('user_id');
+			expect(removed.data).toHaveLength(1);
+			expect((await w.client.admin.rpc('org_staff', { p_org_id: org!.id })).data).toEqual([]);
+		}
+	);
 
 	it.skipIf(skip)('parents and staff cannot add organisations or staff', async () => {
 		for (const client of [w.client.guardianA, w.client.staffA]) {

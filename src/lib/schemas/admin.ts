@@ -48,7 +48,9 @@ export function periodFrom(url: URL): { period: Period; invalid: boolean } {
 		from: url.searchParams.get('from') || fallback.from,
 		to: url.searchParams.get('to') ?? ''
 	});
-	return parsed.success ? { period: parsed.data, invalid: false } : { period: fallback, invalid: true };
+	return parsed.success
+		? { period: parsed.data, invalid: false }
+		: { period: fallback, invalid: true };
 }
 
 const optionalText = (max: number) =>

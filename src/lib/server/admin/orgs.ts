@@ -27,7 +27,8 @@ export interface StaffRow {
 	created_at: string;
 }
 
-const ORG_COLUMNS = 'id, kind, slug, name_zh, name_en, address_zh, address_en, contact_name, contact_phone, contact_email';
+const ORG_COLUMNS =
+	'id, kind, slug, name_zh, name_en, address_zh, address_en, contact_name, contact_phone, contact_email';
 
 /** What the form shows after a refused submission: the values as typed, field → sentence. */
 export interface FormProblem {
@@ -40,7 +41,9 @@ function formValues(form: FormData, names: readonly string[]): Record<string, st
 	return Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? '')]));
 }
 
-function issuesToFields(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
+function issuesToFields(
+	issues: { path: PropertyKey[]; message: string }[]
+): Record<string, string> {
 	const fields: Record<string, string> = {};
 	for (const issue of issues) {
 		const name = String(issue.path[0] ?? '');
@@ -71,7 +74,11 @@ export async function listOrgs(
 
 export async function getOrg(supabase: SupabaseClient, id: string): Promise<OrgRow | null> {
 	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-	const { data } = await supabase.from('organisations').select(ORG_COLUMNS).eq('id', id).maybeSingle();
+	const { data } = await supabase
+		.from('organisations')
+		.select(ORG_COLUMNS)
+		.eq('id', id)
+		.maybeSingle();
 	return (data as OrgRow | null) ?? null;
 }
 
@@ -121,7 +128,8 @@ export async function addStaff(
 	orgId: string,
 	form: FormData
 ): Promise<
-	{ ok: true; email: string; role: 'staff' | 'manager' } | ({ ok: false; code: string } & FormProblem)
+	| { ok: true; email: string; role: 'staff' | 'manager' }
+	| ({ ok: false; code: string } & FormProblem)
 > {
 	const values = formValues(form, ['email', 'role']);
 	const parsed = addStaffSchema.safeParse(values);

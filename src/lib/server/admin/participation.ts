@@ -113,7 +113,12 @@ export async function loadParticipation(
 	for (const row of (data ?? []) as SqlRow[]) {
 		let kind = kinds.get(row.org_kind);
 		if (!kind) {
-			kind = { kind: row.org_kind, label: kindLabel(row.org_kind, locale), orgs: [], total: zero() };
+			kind = {
+				kind: row.org_kind,
+				label: kindLabel(row.org_kind, locale),
+				orgs: [],
+				total: zero()
+			};
 			kinds.set(row.org_kind, kind);
 		}
 		let org = kind.orgs.find((o) => o.id === row.org_id);
@@ -205,7 +210,8 @@ export function csvRows(data: Participation): unknown[][] {
 	for (const kind of data.kinds) {
 		for (const org of kind.orgs) {
 			if (org.lines.length === 0) rows.push([kind.label, org.name, '', ...countCells(org.total)]);
-			for (const line of org.lines) rows.push([kind.label, org.name, line.label, ...countCells(line)]);
+			for (const line of org.lines)
+				rows.push([kind.label, org.name, line.label, ...countCells(line)]);
 		}
 	}
 	rows.push([m.admin_total(), '', '', ...countCells(data.total)]);

@@ -1,7 +1,14 @@
 import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { adminFailure } from '$lib/server/admin/errors';
-import { addStaff, getOrg, orgStaff, orgValues, removeStaff, saveOrg } from '$lib/server/admin/orgs';
+import {
+	addStaff,
+	getOrg,
+	orgStaff,
+	orgValues,
+	removeStaff,
+	saveOrg
+} from '$lib/server/admin/orgs';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
@@ -17,7 +24,8 @@ export const load = (async ({ locals, params, url }) => {
 	};
 }) satisfies PageServerLoad;
 
-const roleLabel = (role: string) => (role === 'manager' ? m.admin_role_manager() : m.admin_role_staff());
+const roleLabel = (role: string) =>
+	role === 'manager' ? m.admin_role_manager() : m.admin_role_staff();
 
 export const actions = {
 	save: async ({ locals, params, request }) => {
@@ -38,6 +46,8 @@ export const actions = {
 	remove: async ({ locals, params, request }) => {
 		const result = await removeStaff(locals.supabase, params.id, await request.formData());
 		if (!result.ok) return fail(400, { remove: result });
-		return { remove: { ok: true as const, message: m.admin_staff_removed({ email: result.email }) } };
+		return {
+			remove: { ok: true as const, message: m.admin_staff_removed({ email: result.email }) }
+		};
 	}
 } satisfies Actions;

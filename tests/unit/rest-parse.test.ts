@@ -67,7 +67,10 @@ describe('the REST parser', () => {
 					for (const [k, v] of params) url.searchParams.append(k, v);
 					// HTTP header values are byte strings: `Headers` itself refuses anything else.
 					const headers = new Headers(
-						Object.entries(rawHeaders).map(([k, v]) => [k, v.replace(/[^\x20-\x7e\t]/g, '')])
+						Object.entries(rawHeaders).map(([k, v]): [string, string] => [
+							k,
+							v.replace(/[^\x20-\x7e\t]/g, '')
+						])
 					);
 					try {
 						parseRequest(method, url, headers);

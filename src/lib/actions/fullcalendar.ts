@@ -59,11 +59,10 @@ export function fullcalendar(node: HTMLElement, params: FullCalendarParams) {
 		// Until the list plugin is here, its toolbar buttons are stand-ins with the same name, text
 		// and hint (so the same look); the first click loads it and opens the view.
 		const text = lib.locale?.buttonText?.list ?? 'list';
+		// FullCalendar's own hint: the button text with zh-cn, "list view" in English.
+		const hint = lib.locale ? text : `${text} view`;
 		const standIns = Object.fromEntries(
-			lazy.map((name) => [
-				name,
-				{ text, hint: `${text} view`, click: () => void openList(lib.plugins, name) }
-			])
+			lazy.map((name) => [name, { text, hint, click: () => void openList(lib.plugins, name) }])
 		);
 		calendar = new lib.Calendar(node, {
 			plugins: lib.plugins,

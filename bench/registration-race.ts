@@ -5,8 +5,9 @@
  * database itself sets, since every registration locks the event row). Prints registrations per
  * second, the ratio, latency percentiles, and overbooking counted from the database.
  *
- *   npx tsx bench/registration-race.ts [--sizes 50,200] [--pool 20] [--capacity 40]
+ *   npx tsx bench/registration-race.ts [--sizes 50,200] [--pool N, default twice the cores] [--capacity 40]
  */
+import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { serverAvailable } from '../tests/support/embedded';
@@ -21,7 +22,7 @@ import {
 const { values } = parseArgs({
 	options: {
 		sizes: { type: 'string', default: '50,200' },
-		pool: { type: 'string', default: '20' },
+		pool: { type: 'string', default: String(defaultPoolSize()) },
 		capacity: { type: 'string', default: '40' }
 	}
 });
@@ -80,6 +81,8 @@ const direct = new pg.Pool({
 	connectionString: (domain.db as unknown as { pool: pg.Pool }).pool.options.connectionString,
 	max: poolSize
 });
+// Dropping the database at the end ends every connection still open: not an error here.
+direct.on('error', () => {});
 let overbooked: number;
 try {
 	const world = await createWorld(domain);

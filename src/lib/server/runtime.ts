@@ -84,7 +84,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	if (env.DATABASE_URL) {
 		db = await openPostgres({
 			connectionString: env.DATABASE_URL,
-			max: Number(env.DATABASE_POOL_SIZE ?? 10)
+			max: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined
 		});
 		log('database: PostgreSQL server (DATABASE_URL)');
 	} else {

@@ -3,32 +3,18 @@
  * embeds choose their locale from `?lang=` (an iframe on another site carries none of our
  * cookies); pages use the visitor's.
  */
+import { Constants } from '$lib/database.types';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 
 export type Locale = 'zh-CN' | 'en';
 
-export const CATEGORIES = [
-	'parent_child_reading',
-	'study_trip',
-	'sports_day',
-	'traditional_culture',
-	'parenting_lecture',
-	'mental_health_salon',
-	'parent_class',
-	'grandparent_class',
-	'other'
-] as const;
+// The schema's own enum, from the generated types: one list, never out of step with SQL.
+export const CATEGORIES = Constants.public.Enums.event_category;
 export type Category = (typeof CATEGORIES)[number];
 
-export const ORG_KINDS = [
-	'youth_centre',
-	'counselling_centre',
-	'women_children_centre',
-	'school_parent_school',
-	'community_parent_school',
-	'other'
-] as const;
+// The schema's own enum, from the generated types: one list, never out of step with SQL.
+export const ORG_KINDS = Constants.public.Enums.organisation_kind;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
 export function isCategory(value: string): value is Category {

@@ -2,17 +2,10 @@
  * Lists the staff forms share with their schemas, kept free of zod so that browser code can import
  * them without the validator (the calendar's JavaScript budget).
  */
-export const CATEGORIES = [
-	'parent_child_reading',
-	'study_trip',
-	'sports_day',
-	'traditional_culture',
-	'parenting_lecture',
-	'mental_health_salon',
-	'parent_class',
-	'grandparent_class',
-	'other'
-] as const;
+import { Constants } from '$lib/database.types';
+
+// The schema's own enum, from the generated types: one list, never out of step with SQL.
+export const CATEGORIES = Constants.public.Enums.event_category;
 export type Category = (typeof CATEGORIES)[number];
 
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;

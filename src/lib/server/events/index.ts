@@ -3,19 +3,11 @@
  * Thin over supabase-js: the SQL functions find_events and event_details (migration
  * 20261129001100_parents.sql) do the filtering, under the caller's own RLS.
  */
+import { Constants } from '$lib/database.types';
 import type { SupabaseClient } from '@supabase/supabase-js';
 
-export const EVENT_CATEGORIES = [
-	'parent_child_reading',
-	'study_trip',
-	'sports_day',
-	'traditional_culture',
-	'parenting_lecture',
-	'mental_health_salon',
-	'parent_class',
-	'grandparent_class',
-	'other'
-] as const;
+// The schema's own enum, from the generated types: one list, never out of step with SQL.
+export const EVENT_CATEGORIES = Constants.public.Enums.event_category;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
 export interface Bilingual {

@@ -88,9 +88,9 @@ as $$
 		'sequence', e.sequence,
 		'cancelled_reason', e.cancelled_reason,
 		'place_zh', coalesce(
-			nullif(concat_ws(' · ', v.name_zh, coalesce(v.address_zh, o.address_zh)), ''), e.address_zh),
+			nullif(concat_ws(' · ', v.name_zh, coalesce(v.address_zh, vo.address_zh)), ''), e.address_zh),
 		'place_en', coalesce(
-			nullif(concat_ws(' · ', nullif(v.name_en, ''), coalesce(v.address_en, o.address_en)), ''),
+			nullif(concat_ws(' · ', nullif(v.name_en, ''), coalesce(v.address_en, vo.address_en)), ''),
 			e.address_en),
 		'organisation_zh', o.name_zh,
 		'organisation_en', o.name_en,
@@ -100,6 +100,8 @@ as $$
 	join public.organisations o on o.id = e.org_id
 	left join public.venue_bookings b on b.id = e.venue_booking_id
 	left join public.venues v on v.id = b.venue_id
+	-- A room booked at another organisation's centre is at that centre's address.
+	left join public.organisations vo on vo.id = v.org_id
 	where e.id = p_event_id
 $$;
 

@@ -224,3 +224,36 @@ describe('staff changing events', () => {
 		expect(await kindsFor(id)).toEqual(['registration_confirmed']);
 	});
 });
+
+describe('the place in emails', () => {
+	it("names the host centre's address for an event in a room booked at another organisation", async () => {
+		await domain.db.exec(`
+			update public.organisations set address_zh = '主办方地址', address_en = 'Organiser street'
+				where id = '${w.orgA}';
+			update public.organisations set address_zh = '场馆方地址', address_en = 'Host street'
+				where id = '${w.orgB}';
+			update public.venues set address_zh = null, address_en = null where id = '${w.venueB}';
+		`);
+		const booking = await row<{ id: string }>(
+			domain,
+			`insert into public.venue_bookings (venue_id, org_id, status, starts_at, ends_at)
+			values ($1::uuid, $2::uuid, 'approved', now() + interval '300 hours', now() + interval '303 hours')
+			returning id::text`,
+			[w.venueB, w.orgA]
+		);
+		const eventId = await insertEvent(domain, w, {
+			bookingId: booking!.id,
+			startsInHours: 301,
+			hours: 1
+		});
+		const place = await row<{ zh: string; en: string }>(
+			domain,
+			`select p ->> 'place_zh' as zh, p ->> 'place_en' as en
+			from (select private.event_payload($1::uuid) as p) x`,
+			[eventId]
+		);
+		expect(place!.zh).toContain('场馆方地址');
+		expect(place!.zh).not.toContain('主办方地址');
+		expect(place!.en).toContain('Host street');
+	});
+});

@@ -4,19 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	API_URL,
-	serverAvailable,
+	availableBackends,
+	uniqueEmail as unique,
 	startEmbedded,
-	type Backend,
 	type TestSupabase
 } from '../support/embedded';
 
-const backends: Backend[] = [
-	'pglite',
-	...((await serverAvailable()) ? (['postgres'] as const) : [])
-];
-
-let n = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${n++}@example.com`;
+const backends = await availableBackends();
 
 describe.each(backends)('auth admin API on %s', (backend) => {
 	let t: TestSupabase;

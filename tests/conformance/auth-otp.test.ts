@@ -10,24 +10,16 @@ import WebSocket from 'ws';
 import type { AuthEmail } from '../../src/lib/server/embedded-supabase';
 import {
 	API_URL,
-	serverAvailable,
+	availableBackends,
+	decodeJwt as decode,
+	uniqueEmail as unique,
 	startEmbedded,
-	type Backend,
 	type TestSupabase
 } from '../support/embedded';
 
-const backends: Backend[] = [
-	'pglite',
-	...((await serverAvailable()) ? (['postgres'] as const) : [])
-];
+const backends = await availableBackends();
 
-let n = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${n++}@example.com`;
 const APP = 'http://localhost:5173';
-
-function decode(token: string): Record<string, unknown> {
-	return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
 
 function memoryStorage() {
 	const items = new Map<string, string>();

@@ -148,3 +148,18 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 		}
 	};
 }
+
+/** PGlite always; the PostgreSQL server when it answers (under CI it must: see serverAvailable). */
+export async function availableBackends(): Promise<Backend[]> {
+	return ['pglite', ...((await serverAvailable()) ? (['postgres'] as const) : [])];
+}
+
+let emailCount = 0;
+/** A fresh address for each call, so tests never collide on a shared server database. */
+export const uniqueEmail = (prefix: string) =>
+	`${prefix}-${Date.now().toString(36)}-${emailCount++}@example.com`;
+
+/** The claims of a JWT, unverified (tests inspect what the server issued). */
+export function decodeJwt(token: string): Record<string, unknown> {
+	return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}

@@ -8,27 +8,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { ORIGIN, enterCode, readLatestMail, requestCode } from './support';
+import { ORIGIN, signIn } from './support';
 
 const ADMIN = 'admin@district.demo.gongyu.local';
 const PARENT = 'parent2@demo.gongyu.local';
-
-async function mailCount(page: Page, email: string): Promise<number> {
-	const mailbox = await page.context().newPage();
-	await mailbox.goto(`${ORIGIN}/dev/mailbox`);
-	const count = await mailbox.locator(`a[data-to="${email}"]`).count();
-	await mailbox.close();
-	return count;
-}
-
-async function signIn(page: Page, email: string) {
-	const before = await mailCount(page, email);
-	await requestCode(page, email);
-	await expect.poll(() => mailCount(page, email), { timeout: 15_000 }).toBeGreaterThan(before);
-	const mail = await readLatestMail(page.context(), email);
-	await enterCode(page, mail.code);
-	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
-}
 
 async function axe(page: Page) {
 	const results = await new AxeBuilder({ page }).analyze();

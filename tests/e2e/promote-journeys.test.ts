@@ -11,7 +11,7 @@ import ICAL from 'ical.js';
 import QRCode from 'qrcode';
 import WebSocket from 'ws';
 import { LOCAL_SECRET_KEY } from '../../src/lib/server/embedded-supabase/keys';
-import { ORIGIN, enterCode, readLatestMail, requestCode, uniqueEmail } from './support';
+import { ORIGIN, uniqueEmail, signIn } from './support';
 
 /**
  * Promotion, end to end: organisation pages, feeds, the embeddable widget, the A4 poster with its
@@ -198,13 +198,6 @@ async function phoneShot(browser: Browser, testInfo: TestInfo, name: string, url
 	const shot = await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) });
 	await testInfo.attach(name, { body: shot, contentType: 'image/png' });
 	await context.close();
-}
-
-async function signIn(page: Page, email: string) {
-	await requestCode(page, email);
-	const mail = await readLatestMail(page.context(), email);
-	await enterCode(page, mail.code);
-	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
 }
 
 function parseFeed(text: string) {

@@ -10,7 +10,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
-import { ORIGIN, enterCode, readLatestMail, requestCode } from './support';
+import { ORIGIN, signIn } from './support';
 
 const STAFF = 'staff@youth.demo.gongyu.local';
 const SCHOOL_STAFF = 'staff@school4.demo.gongyu.local';
@@ -30,25 +30,6 @@ function shanghaiDate(days: number): string {
 	return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days))
 		.toISOString()
 		.slice(0, 10);
-}
-
-/** Emails to `email` in the dev mailbox so far. */
-async function mailCount(page: Page, email: string): Promise<number> {
-	const mailbox = await page.context().newPage();
-	await mailbox.goto(`${ORIGIN}/dev/mailbox`);
-	const count = await mailbox.locator(`a[data-to="${email}"]`).count();
-	await mailbox.close();
-	return count;
-}
-
-/** Signs in with a code from the dev mailbox — a new code, even when earlier ones are there. */
-async function signIn(page: Page, email: string) {
-	const before = await mailCount(page, email);
-	await requestCode(page, email);
-	await expect.poll(() => mailCount(page, email), { timeout: 15_000 }).toBeGreaterThan(before);
-	const mail = await readLatestMail(page.context(), email);
-	await enterCode(page, mail.code);
-	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
 }
 
 const clientOptions = {

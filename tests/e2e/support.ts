@@ -65,3 +65,22 @@ export async function expectSignedInAs(page: Page, email: string) {
 export function otherCode(code: string): string {
 	return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 }
+
+/** Emails to `email` in the dev mailbox so far. */
+async function mailCount(page: Page, email: string): Promise<number> {
+	const mailbox = await page.context().newPage();
+	await mailbox.goto(`${ORIGIN}/dev/mailbox`);
+	const count = await mailbox.locator(`a[data-to="${email}"]`).count();
+	await mailbox.close();
+	return count;
+}
+
+/** Signs in with a code from the dev mailbox — a new code, even when earlier ones are there. */
+export async function signIn(page: Page, email: string) {
+	const before = await mailCount(page, email);
+	await requestCode(page, email);
+	await expect.poll(() => mailCount(page, email), { timeout: 15_000 }).toBeGreaterThan(before);
+	const mail = await readLatestMail(page.context(), email);
+	await enterCode(page, mail.code);
+	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
+}

@@ -47,9 +47,9 @@ interface Status {
 }
 
 async function startCommand(args: string[]): Promise<{ child: ChildProcess; status: Status }> {
-	const child = spawn('npx', ['tsx', 'scripts/supabase-local.ts', ...args, '--json'], {
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	// One process (node with tsx's loader), so the signal that stops it reaches the server itself.
+	const command = ['--import', 'tsx', 'scripts/supabase-local.ts', ...args, '--json'];
+	const child = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'pipe'] });
 	let errors = '';
 	child.stderr!.on('data', (d) => (errors += d));
 	const status = await new Promise<Status>((resolve, reject) => {
@@ -95,8 +95,11 @@ describe.each(['memory', 'postgres'] as const)(
 		});
 
 		afterAll(async () => {
-			child?.kill('SIGTERM');
-			await new Promise((r) => setTimeout(r, 300));
+			if (child && child.exitCode === null) {
+				const exited = new Promise((r) => child!.once('exit', r));
+				child.kill('SIGTERM');
+				await exited;
+			}
 			await database?.drop();
 			if (dir) await rm(dir, { recursive: true, force: true });
 		});

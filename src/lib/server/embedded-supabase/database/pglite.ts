@@ -3,7 +3,13 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { scopeStatement, type Database, type QueryResult, type Row } from './types';
+import {
+	scopeStatement,
+	type Database,
+	type QueryResult,
+	type Row,
+	type TransactionScope
+} from './types';
 
 export interface PgliteOptions {
 	/** A directory for the data files; omit for an in-memory database. */
@@ -50,18 +56,23 @@ export async function openPglite(
 		};
 	};
 
+	const transaction: Database['transaction'] = (scope, fn) =>
+		// PGlite runs one transaction at a time, so requests are serialised here.
+		pglite.transaction(async (tx) => {
+			const scoped = scopeStatement(scope);
+			await run(tx, scoped.text, scoped.params);
+			return fn({
+				query: <R = Row>(text: string, params?: readonly unknown[]) => run<R>(tx, text, params)
+			});
+		});
+
 	return {
 		kind: 'pglite',
 		pglite,
-		async transaction(scope, fn) {
-			// PGlite runs one transaction at a time, so requests are serialised here.
-			return pglite.transaction(async (tx) => {
-				const scoped = scopeStatement(scope);
-				await run(tx, scoped.text, scoped.params);
-				return fn({
-					query: <R = Row>(text: string, params?: readonly unknown[]) => run<R>(tx, text, params)
-				});
-			});
+		transaction,
+		async statement<R = Row>(scope: TransactionScope, text: string, params?: readonly unknown[]) {
+			// In process there is no round trip to save: the same as a transaction of one statement.
+			return transaction(scope, (tx) => tx.query<R>(text, params));
 		},
 		async exec(sql) {
 			await pglite.transaction(async (tx) => {

@@ -1,11 +1,48 @@
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
-import { scopeStatement, type Database, type QueryResult } from './types';
+import {
+	scopeStatement,
+	type Database,
+	type QueryResult,
+	type Row,
+	type TransactionScope
+} from './types';
 
 export interface PostgresOptions {
 	connectionString: string;
 	/** Connections in the pool (default: twice the cores, see defaultPoolSize). */
 	max?: number;
+}
+
+/**
+ * The scope and one statement as a single extended-protocol exchange ending in one Sync: the server
+ * runs both in an implicit transaction and commits it at the Sync, the moment the statement ends.
+ * One write from here, one answer back, no `begin`/`commit` statements. pg's own Query sends the
+ * statement (its parameter handling and results); this only puts the scope in front of it.
+ */
+class ScopedStatement extends pg.Query {
+	constructor(
+		private readonly scope: { text: string; params: string[] },
+		text: string,
+		values: readonly unknown[] | undefined,
+		callback: (error: Error | undefined, result: unknown) => void
+	) {
+		super({ text, values: values as unknown[] }, callback as never);
+	}
+
+	submit = (connection: pg.Connection) => {
+		connection.stream.cork();
+		try {
+			connection.parse({ text: this.scope.text, name: '', types: [] }, true);
+			connection.bind({ portal: '', statement: '', values: this.scope.params }, true);
+			connection.describe({ type: 'P', name: '' }, true);
+			connection.execute({ portal: '' }, true);
+			// parse, bind, describe, execute and sync of the statement itself.
+			(this as unknown as { prepare(c: pg.Connection): void }).prepare(connection);
+		} finally {
+			connection.stream.uncork();
+		}
+	};
 }
 
 /**
@@ -27,6 +64,7 @@ export async function openPostgres(
 		connectionString: options.connectionString,
 		max: options.max ?? defaultPoolSize(),
 		types: textTypes,
+		pipeline: true,
 		// Supabase's search path, so extensions installed in `extensions` resolve unqualified.
 		options: '-c search_path="$user",public,extensions'
 	});
@@ -40,32 +78,60 @@ export async function openPostgres(
 		fields: result.fields.map((f) => ({ name: f.name }))
 	});
 
+	/**
+	 * The client is in pipeline mode, so statements queued without waiting go out together: `begin`,
+	 * the scope and the first statement of a request cost one round trip, and `statement()` sends its
+	 * `commit` behind the statement, so the server commits the moment the work ends.
+	 */
+	const settle = async (
+		client: pg.PoolClient,
+		pending: Promise<unknown>[]
+	): Promise<PromiseSettledResult<unknown>[]> => {
+		const settled = await Promise.allSettled(pending);
+		// A client left inside a transaction (a failed commit or rollback) is not reused.
+		client.release(client.getTransactionStatus() !== 'I');
+		return settled;
+	};
+	const firstFailure = (settled: PromiseSettledResult<unknown>[]) =>
+		settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+
 	return {
 		kind: 'postgres',
 		pool,
 		async transaction(scope, fn) {
 			const client = await pool.connect();
-			let broken = false;
+			const scoped = scopeStatement(scope);
+			const opening = [client.query('begin'), client.query(scoped.text, scoped.params)];
+			// fn's first statement goes on the wire behind these two without waiting for them.
+			const work = fn({
+				query: async <R>(text: string, params?: readonly unknown[]) =>
+					toResult<R>(await client.query(text, params as unknown[]))
+			});
 			try {
-				await client.query('begin');
-				const scoped = scopeStatement(scope);
-				await client.query(scoped.text, scoped.params);
-				const result = await fn({
-					query: async <R>(text: string, params?: readonly unknown[]) =>
-						toResult<R>(await client.query(text, params as unknown[]))
-				});
-				await client.query('commit');
-				return result;
+				// Rejects with the first failure in wire order: a failed scope, not its knock-on.
+				await Promise.all([...opening, work]);
 			} catch (error) {
-				try {
-					await client.query('rollback');
-				} catch {
-					broken = true;
-				}
+				await Promise.allSettled([work]);
+				await settle(client, [...opening, client.query('rollback')]);
 				throw error;
+			}
+			const failure = firstFailure(await settle(client, [client.query('commit')]));
+			if (failure) throw failure.reason;
+			return work;
+		},
+		async statement<R = Row>(scope: TransactionScope, text: string, params?: readonly unknown[]) {
+			const client = await pool.connect();
+			try {
+				const results = await new Promise<pg.QueryResult[]>((resolve, reject) => {
+					const query = new ScopedStatement(scopeStatement(scope), text, params, (error, res) =>
+						error ? reject(error) : resolve(res as unknown as pg.QueryResult[])
+					);
+					client.query(query);
+				});
+				return toResult<R>(results[results.length - 1]);
 			} finally {
-				// A client whose rollback failed is not given to the next request.
-				client.release(broken);
+				// The server ended the implicit transaction at Sync, committed or rolled back.
+				client.release(client.getTransactionStatus() !== 'I');
 			}
 		},
 		async exec(sql) {

@@ -37,6 +37,16 @@ export interface Database {
 	 * so nothing survives into the next request. Commits when `fn` resolves, rolls back when it throws.
 	 */
 	transaction<T>(scope: TransactionScope, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/**
+	 * One statement in its own transaction under `scope`, committed as soon as the statement ends,
+	 * with no round trip to this process in between: a row lock it takes is held only as long as the
+	 * work itself. For requests whose answer cannot veto the commit; a failed statement rolls back.
+	 */
+	statement<R = Row>(
+		scope: TransactionScope,
+		text: string,
+		params?: readonly unknown[]
+	): Promise<QueryResult<R>>;
 	/** Runs a script of several statements as the owner, in one transaction (migrations, bootstrap). */
 	exec(sql: string): Promise<void>;
 	/** One statement as the owner, outside any request (auth internals, migration bookkeeping). */

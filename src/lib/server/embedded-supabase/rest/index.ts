@@ -8,7 +8,7 @@ import type { EmbeddedEnv } from '../env';
 import { loadCatalogue, type Catalogue } from './catalogue';
 import { authErrorResponse, errorResponse, RestError } from './errors';
 import { parseRequest, type ParsedRequest } from './parse';
-import { plan } from './plan';
+import { plan, type Plan } from './plan';
 import { shape, type ResultRow } from './respond';
 
 export { RestError, ParseError } from './errors';
@@ -59,6 +59,17 @@ function parseJson(text: string | undefined, required: boolean): unknown {
 			error instanceof Error ? error.message : null
 		);
 	}
+}
+
+/**
+ * Whether the answer can still refuse a write after its statement ran: one object asked for (406
+ * when there is not exactly one row) or a range past the end (416). A read has nothing to undo.
+ * A malformed `response.headers`/`response.status` set by a function is reported as a 500 after the
+ * commit rather than rolling it back: a broken function, not a refusal.
+ */
+function mayVeto(request: ParsedRequest, built: Plan): boolean {
+	if (built.readOnly) return false;
+	return request.accept.kind === 'object' || built.offset > 0;
 }
 
 function headersJson(headers: Headers): string {
@@ -134,14 +145,20 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 			'request.headers': headersJson(request.headers)
 		};
 		if (built.readOnly) settings.transaction_read_only = 'on';
-		const outcome = await env.db.transaction(
-			{ role: caller.role, claims: caller.claims, settings },
-			async (tx) => {
+		const scope = { role: caller.role, claims: caller.claims, settings };
+		let outcome;
+		if (mayVeto(parsed, built)) {
+			outcome = await env.db.transaction(scope, async (tx) => {
 				const result = await tx.query<ResultRow>(built.sql, built.params);
 				// Inside the transaction: a 406 for a single object rolls the write back.
 				return shape(parsed, built, result.rows[0], result.rowCount);
-			}
-		);
+			});
+		} else {
+			// Committed by the database as the statement ends: on a hot row (a popular event) the
+			// lock is not held while the answer travels here and a `commit` travels back.
+			const result = await env.db.statement<ResultRow>(scope, built.sql, built.params);
+			outcome = shape(parsed, built, result.rows[0], result.rowCount);
+		}
 		return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
 	}
 

@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 
 /**
  * End-to-end tests against the production build (`vite build`, then `node build`), each server on
- * a fresh temporary PGlite data directory. Two servers: the main one, and one with a 2-second code
+ * a fresh temporary PGlite data directory. Two servers: the main one, and one with an 8-second code
  * expiry and a per-address code limit of 1, for the "expired code" and "rate limit" tests.
  * Set E2E_BUILD=0 when the build is already there (scripts/test.js builds once).
  */
@@ -62,6 +62,6 @@ export default defineConfig({
 	projects: [{ name: 'chromium' }],
 	webServer: [
 		server(port, {}, true),
-		server(strictPort, { GONGYU_OTP_EXPIRY_SECONDS: '2', GONGYU_CODE_LIMIT_PER_EMAIL: '1' }, false)
+		server(strictPort, { GONGYU_OTP_EXPIRY_SECONDS: '8', GONGYU_CODE_LIMIT_PER_EMAIL: '1' }, false)
 	]
 });

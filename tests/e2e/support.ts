@@ -2,7 +2,7 @@ import { expect, type BrowserContext, type Page } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 export const ORIGIN = `http://localhost:${port}`;
-/** The server with a 2-second code expiry and one code request per address. */
+/** The server with an 8-second code expiry (long enough for a slow machine to use a code at once) and one code request per address. */
 export const STRICT_ORIGIN = `http://localhost:${port + 1}`;
 
 export function uniqueEmail(label: string): string {

@@ -354,6 +354,10 @@ describe('dispatcher', () => {
 		await dispatcher().drain(10_000);
 
 		expect(capture.emails.map((e) => e.subject)).toEqual(['已取消报名：亲子阅读分享会']);
+		// Sent on its own (a batch carries no attachments) with the calendar cancellation.
+		expect(capture.emails[0].attachments?.map((a) => [a.filename, a.content_type])).toEqual([
+			['event.ics', 'text/calendar; charset=utf-8; method=CANCEL']
+		]);
 		const reminder = (await rowsOf(event, `kind = 'reminder_24h'`))[0];
 		expect(reminder).toMatchObject({
 			status: 'skipped',

@@ -313,10 +313,24 @@ describe('email templates', () => {
 		expect(en.text).toContain('the organiser has cancelled the event');
 	});
 
-	it('registration_cancelled', async () => {
-		expect((await render('registration_cancelled', 'zh-CN')).subject).toBe(
-			'已取消报名：亲子阅读分享会'
+	it('registration_cancelled cancels the calendar entry the confirmation made', async () => {
+		const zh = await render('registration_cancelled', 'zh-CN');
+		expect(zh.subject).toBe('已取消报名：亲子阅读分享会');
+		expect(zh.text).toContain('附件中的日历文件会把这场活动在您的日历里标为已取消');
+		const [file] = zh.attachments!;
+		expect(file.contentType).toBe('text/calendar; charset=utf-8; method=CANCEL');
+		const calendar = new ICAL.Component(ICAL.parse(decode(file.content)));
+		expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+		const cancelled = calendar.getFirstSubcomponent('vevent')!;
+		const confirmed = new ICAL.Component(
+			ICAL.parse(decode((await render('registration_confirmed', 'zh-CN')).attachments![0].content))
+		).getFirstSubcomponent('vevent')!;
+		expect(cancelled.getFirstPropertyValue('uid')).toBe(confirmed.getFirstPropertyValue('uid'));
+		expect(cancelled.getFirstPropertyValue('status')).toBe('CANCELLED');
+		expect(cancelled.getFirstPropertyValue('sequence')).toBe(
+			Number(confirmed.getFirstPropertyValue('sequence')) + 1
 		);
+		expect(cancelled.getFirstSubcomponent('valarm')).toBeNull();
 		const en = await render('registration_cancelled', 'en');
 		expect(en.subject).toBe('Registration cancelled: Parent-child reading session');
 		expect(en.text).toContain(

@@ -66,7 +66,7 @@ ${withQr ? `<img src="cid:${QR_CONTENT_ID}" width="180" height="180" alt="${esca
 export function icsAttachment(
 	context: EmailContext,
 	siteUrl: string,
-	options: { cancelled?: boolean } = {}
+	options: { cancelled?: boolean; sequence?: number } = {}
 ): EmailAttachment {
 	const event = requireEvent(context);
 	const locale = context.locale;
@@ -81,7 +81,7 @@ export function icsAttachment(
 			.filter(Boolean)
 			.join('\n'),
 		url: eventUrl(siteUrl, event),
-		sequence: event.sequence,
+		sequence: options.sequence ?? event.sequence,
 		cancelled: options.cancelled
 	});
 	return {

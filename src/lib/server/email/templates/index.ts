@@ -29,7 +29,12 @@ export const templates: Record<string, Template> = {
 };
 
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */
-export const singleKinds = ['registration_confirmed', 'waitlist_promoted', 'event_changed'];
+export const singleKinds = [
+	'registration_confirmed',
+	'waitlist_promoted',
+	'event_changed',
+	'registration_cancelled'
+];
 
 export class UnknownKindError extends Error {
 	constructor(kind: string) {

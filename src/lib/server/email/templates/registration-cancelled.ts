@@ -1,5 +1,9 @@
-/** 取消报名 — the family's registration (or waitlist place) is cancelled. */
-import { greeting, requireEvent } from './common';
+/**
+ * 取消报名 — the family's registration (or waitlist place) is cancelled. The calendar file cancels
+ * the entry the confirmation's file made: same UID (the registration), a higher SEQUENCE than the
+ * event's, which the confirmation carried.
+ */
+import { greeting, icsAttachment, requireEvent } from './common';
 import {
 	button,
 	eventDetails,
@@ -18,6 +22,7 @@ const copy = {
 		intro: '您家的报名已取消，名额已释放给其他家庭。',
 		byStaff: '主办方取消了您家的报名。如有疑问，请联系主办单位。',
 		again: '如果计划有变，欢迎在名额允许时重新报名。',
+		calendar: '附件中的日历文件会把这场活动在您的日历里标为已取消。',
 		view: '查看活动'
 	},
 	en: {
@@ -27,6 +32,7 @@ const copy = {
 		byStaff:
 			'The organiser cancelled your family’s registration. Please contact them with any questions.',
 		again: 'If your plans change again, you are welcome to register while places remain.',
+		calendar: 'The calendar file attached marks the event as cancelled in your calendar.',
 		view: 'See the event'
 	}
 };
@@ -44,7 +50,12 @@ export async function registrationCancelled(
 		para(byStaff ? t.byStaff : t.intro),
 		eventDetails(event, context.locale, context.registration?.attendees),
 		para(t.again),
+		para(t.calendar),
 		button(t.view, eventUrl(options.siteUrl, event))
 	]);
-	return { subject, html, text };
+	const calendar = icsAttachment(context, options.siteUrl, {
+		cancelled: true,
+		sequence: event.sequence + 1
+	});
+	return { subject, html, text, attachments: [calendar] };
 }

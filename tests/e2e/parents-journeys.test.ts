@@ -537,6 +537,25 @@ test('registering, a double submit and cancelling all work without JavaScript', 
 	expect(twice.status()).toBe(400);
 	expect(await twice.text()).toContain('这条报名已经取消或已签到，无需再取消。');
 
+	// The cancellation email, read in the dev mailbox, carries the file that cancels the calendar
+	// entry the confirmation made.
+	const mailbox = await context.newPage();
+	const cancelledMail = mailbox.locator(`a[data-to="${email}"]`, { hasText: '已取消报名' }).first();
+	await expect(async () => {
+		await mailbox.goto('/dev/mailbox');
+		await expect(cancelledMail).toBeVisible({ timeout: 1000 });
+	}).toPass({ timeout: 30_000 });
+	await cancelledMail.click();
+	const file = mailbox.getByTestId('mail-attachments').getByRole('link', { name: 'event.ics' });
+	const ics = await context.request.get((await file.getAttribute('href'))!);
+	expect(ics.headers()['content-type']).toBe('text/calendar; charset=utf-8; method=CANCEL');
+	expect(ics.headers()['content-disposition']).toContain("filename*=UTF-8''event.ics");
+	const calendar = await ics.text();
+	expect(calendar).toContain('METHOD:CANCEL');
+	expect(calendar).toContain('STATUS:CANCELLED');
+	expect(calendar).toContain(`UID:${registrationId}@gongyu`);
+	await mailbox.close();
+
 	await phoneShot(browser, null, `/events?view=calendar`, 'parents-calendar-360', info);
 	await context.close();
 });

@@ -465,6 +465,17 @@ describe('dispatcher', () => {
 			kind: 'registration_confirmed'
 		});
 		expect(message.html).toContain('src="data:image/png;base64,');
+		// The files are kept, so a developer can open the calendar file the family would get.
+		expect(message.attachments).toEqual([
+			{ filename: 'event.ics', contentType: 'text/calendar; charset=utf-8; method=PUBLISH' },
+			{ filename: 'checkin-qr.png', contentType: 'image/png' }
+		]);
+		const ics = await mailbox.attachment(message.id, 0);
+		expect(Buffer.from(ics!.content, 'base64').toString('utf8')).toMatch(
+			/^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:亲子阅读分享会[\s\S]*END:VCALENDAR\r\n$/
+		);
+		expect(await mailbox.attachment(message.id, 2)).toBeNull();
+		expect(await mailbox.attachment('not-an-id', 0)).toBeNull();
 		expect((await rowsOf(event))[0].status).toBe('sent');
 	});
 });

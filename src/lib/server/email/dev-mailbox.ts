@@ -5,6 +5,7 @@
  * shared by every process on the same database.
  */
 import type { Database } from '../embedded-supabase/database';
+import type { EmailAttachment } from './templates/layout';
 
 export interface MailboxMessage {
 	id: string;
@@ -14,13 +15,21 @@ export interface MailboxMessage {
 	text: string;
 	kind: string;
 	createdAt: string;
+	/** The attached files (calendar files, the check-in QR code), without their content. */
+	attachments: { filename: string; contentType: string }[];
 }
 
 export interface DevMailbox {
-	add(message: Omit<MailboxMessage, 'id' | 'createdAt'>): Promise<void>;
+	add(
+		message: Omit<MailboxMessage, 'id' | 'createdAt' | 'attachments'> & {
+			attachments?: EmailAttachment[];
+		}
+	): Promise<void>;
 	/** Newest first. */
 	list(limit?: number): Promise<MailboxMessage[]>;
 	get(id: string): Promise<MailboxMessage | null>;
+	/** One attached file, as sent (content in base64), by its place in the list. */
+	attachment(id: string, index: number): Promise<EmailAttachment | null>;
 }
 
 const schemaSql = `
@@ -36,6 +45,7 @@ create table if not exists dev.mailbox (
 	created_at timestamptz not null default now()
 );
 comment on table dev.mailbox is 'Emails the app would have sent, kept for the dev mailbox page (no email provider configured).';
+alter table dev.mailbox add column if not exists attachments jsonb not null default '[]'::jsonb;
 create index if not exists mailbox_created_at_idx on dev.mailbox (created_at desc);
 revoke all on dev.mailbox from public;
 `;
@@ -44,7 +54,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 const selectJson = `select json_build_object(
 	'id', id, 'to', to_address, 'subject', subject, 'html', html, 'text', body_text, 'kind', kind,
-	'createdAt', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+	'createdAt', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+	'attachments', (select coalesce(json_agg(json_build_object(
+		'filename', a->>'filename', 'contentType', a->>'contentType') order by n), '[]'::json)
+		from jsonb_array_elements(attachments) with ordinality as f(a, n))
 )::text as message from dev.mailbox`;
 
 export function createDevMailbox(db: Database): DevMailbox {
@@ -62,9 +75,22 @@ export function createDevMailbox(db: Database): DevMailbox {
 	return {
 		async add(message) {
 			await ensure();
+			const attachments = (message.attachments ?? []).map((a) => ({
+				filename: a.filename,
+				contentType: a.contentType,
+				content: a.content
+			}));
 			await db.query(
-				'insert into dev.mailbox (to_address, subject, html, body_text, kind) values ($1, $2, $3, $4, $5)',
-				[message.to, message.subject, message.html, message.text, message.kind]
+				`insert into dev.mailbox (to_address, subject, html, body_text, kind, attachments)
+				values ($1, $2, $3, $4, $5, $6::jsonb)`,
+				[
+					message.to,
+					message.subject,
+					message.html,
+					message.text,
+					message.kind,
+					JSON.stringify(attachments)
+				]
 			);
 		},
 		async list(limit = 100) {
@@ -84,6 +110,16 @@ export function createDevMailbox(db: Database): DevMailbox {
 				[id]
 			);
 			return parse(rows)[0] ?? null;
+		},
+		async attachment(id, index) {
+			if (!uuidPattern.test(id) || !Number.isInteger(index) || index < 0 || index > 100)
+				return null;
+			await ensure();
+			const { rows } = await db.query<{ file: string | null }>(
+				'select (attachments -> $2::int)::text as file from dev.mailbox where id = $1::uuid',
+				[id, String(index)]
+			);
+			return rows[0]?.file ? (JSON.parse(rows[0].file) as EmailAttachment) : null;
 		}
 	};
 }

@@ -191,7 +191,8 @@ export function mailboxTransport(mailbox: DevMailbox): EmailTransport {
 					subject: email.subject,
 					html: inlineImages(email),
 					text: email.text,
-					kind: email.kind
+					kind: email.kind,
+					attachments: email.attachments
 				});
 				results.push({ id: `mailbox:${idempotencyKey}:${results.length}` });
 			}

@@ -79,9 +79,9 @@ export async function openPostgres(
 	});
 
 	/**
-	 * The client is in pipeline mode, so statements queued without waiting go out together: `begin`,
-	 * the scope and the first statement of a request cost one round trip, and `statement()` sends its
-	 * `commit` behind the statement, so the server commits the moment the work ends.
+	 * Clients are in pipeline mode, so statements queued without waiting go out together: in
+	 * `transaction()`, `begin`, the scope and the first statement cost one round trip. This waits for
+	 * what was queued, then returns the client to the pool.
 	 */
 	const settle = async (
 		client: pg.PoolClient,

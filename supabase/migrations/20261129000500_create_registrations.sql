@@ -63,7 +63,8 @@ as $$
 $$;
 
 -- Keeps events.seats_taken / waitlist_count and the gapless waitlist numbering in step with every
--- change to registrations, including cascaded deletes.
+-- change to registrations, including cascaded deletes. Incremental; the seat-taking statuses are
+-- those of private.takes_seats, written inline (no SQL function call per row, on the hot path).
 create function private.track_registration()
 returns trigger
 language plpgsql
@@ -75,11 +76,15 @@ declare
 	v_waiting integer := 0;
 begin
 	if tg_op in ('UPDATE', 'DELETE') then
-		if private.takes_seats(old.status) then v_seats := v_seats - old.seats; end if;
+		if old.status in ('confirmed', 'attended', 'no_show') then
+			v_seats := v_seats - old.seats;
+		end if;
 		if old.status = 'waitlisted' then v_waiting := v_waiting - 1; end if;
 	end if;
 	if tg_op in ('INSERT', 'UPDATE') then
-		if private.takes_seats(new.status) then v_seats := v_seats + new.seats; end if;
+		if new.status in ('confirmed', 'attended', 'no_show') then
+			v_seats := v_seats + new.seats;
+		end if;
 		if new.status = 'waitlisted' then v_waiting := v_waiting + 1; end if;
 	end if;
 	if v_seats <> 0 or v_waiting <> 0 then

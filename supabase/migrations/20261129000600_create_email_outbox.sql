@@ -68,87 +68,116 @@ begin
 end;
 $$;
 
--- What an event looks like in an email (and a calendar attachment).
+-- What an event looks like in an email (and a calendar attachment). PL/pgSQL rather than SQL: a
+-- security-definer SQL function with its own search_path cannot be inlined, so its query would be
+-- parsed and planned again on every call; PL/pgSQL keeps the plan for the session.
 create function private.event_payload(p_event_id uuid)
 returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-	select jsonb_build_object(
-		'id', e.id,
-		'slug', e.slug,
-		'status', e.status,
-		'category', e.category,
-		'title_zh', e.title_zh,
-		'title_en', e.title_en,
-		'starts_at', e.starts_at,
-		'ends_at', e.ends_at,
-		'sequence', e.sequence,
-		'cancelled_reason', e.cancelled_reason,
-		'place_zh', coalesce(
-			nullif(concat_ws(' · ', v.name_zh, coalesce(v.address_zh, vo.address_zh)), ''), e.address_zh),
-		'place_en', coalesce(
-			nullif(concat_ws(' · ', nullif(v.name_en, ''), coalesce(v.address_en, vo.address_en)), ''),
-			e.address_en),
-		'organisation_zh', o.name_zh,
-		'organisation_en', o.name_en,
-		'organisation_phone', o.contact_phone
-	)
-	from public.events e
-	join public.organisations o on o.id = e.org_id
-	left join public.venue_bookings b on b.id = e.venue_booking_id
-	left join public.venues v on v.id = b.venue_id
-	-- A room booked at another organisation's centre is at that centre's address.
-	left join public.organisations vo on vo.id = v.org_id
-	where e.id = p_event_id
+begin
+	return (
+		select jsonb_build_object(
+			'id', e.id,
+			'slug', e.slug,
+			'status', e.status,
+			'category', e.category,
+			'title_zh', e.title_zh,
+			'title_en', e.title_en,
+			'starts_at', e.starts_at,
+			'ends_at', e.ends_at,
+			'sequence', e.sequence,
+			'cancelled_reason', e.cancelled_reason,
+			'place_zh', coalesce(
+				nullif(concat_ws(' · ', v.name_zh, coalesce(v.address_zh, vo.address_zh)), ''), e.address_zh),
+			'place_en', coalesce(
+				nullif(concat_ws(' · ', nullif(v.name_en, ''), coalesce(v.address_en, vo.address_en)), ''),
+				e.address_en),
+			'organisation_zh', o.name_zh,
+			'organisation_en', o.name_en,
+			'organisation_phone', o.contact_phone
+		)
+		from public.events e
+		join public.organisations o on o.id = e.org_id
+		left join public.venue_bookings b on b.id = e.venue_booking_id
+		left join public.venues v on v.id = b.venue_id
+		left join public.organisations vo on vo.id = v.org_id
+		where e.id = p_event_id
+	);
+end;
 $$;
 
--- The payload of every email about a registration: the event, the registration, who comes.
+-- The payload of every email about a registration: the event, the registration, who comes. Null
+-- when the registration does not exist. PL/pgSQL for the reason given at private.event_payload.
 create function private.registration_payload(p_registration_id uuid)
 returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-	select jsonb_build_object(
-		'event', private.event_payload(r.event_id),
+declare
+	v_registration public.registrations;
+	v_family public.families;
+	v_attendees jsonb;
+begin
+	select r.* into v_registration from public.registrations r where r.id = p_registration_id;
+	if not found then
+		return null;
+	end if;
+	select f.* into v_family from public.families f where f.id = v_registration.family_id;
+	if not found then
+		return null;
+	end if;
+	select coalesce(jsonb_agg(jsonb_build_object('kind', m.kind, 'nickname', m.nickname)
+			order by m.kind, m.nickname), '[]'::jsonb)
+	into v_attendees
+	from public.registration_attendees a
+	join public.family_members m on m.id = a.member_id
+	where a.registration_id = p_registration_id;
+	return jsonb_build_object(
+		'event', private.event_payload(v_registration.event_id),
 		'registration', jsonb_build_object(
-			'id', r.id,
-			'status', r.status,
-			'seats', r.seats,
-			'waitlist_position', r.waitlist_position,
-			'check_in_code', r.check_in_code
+			'id', v_registration.id,
+			'status', v_registration.status,
+			'seats', v_registration.seats,
+			'waitlist_position', v_registration.waitlist_position,
+			'check_in_code', v_registration.check_in_code
 		),
-		'guardian_name', f.guardian_name,
-		'attendees', coalesce((
-			select jsonb_agg(jsonb_build_object('kind', m.kind, 'nickname', m.nickname)
-				order by m.kind, m.nickname)
-			from public.registration_attendees a
-			join public.family_members m on m.id = a.member_id
-			where a.registration_id = r.id
-		), '[]'::jsonb),
-		'unsubscribe_token', f.unsubscribe_token
-	)
-	from public.registrations r
-	join public.families f on f.id = r.family_id
-	where r.id = p_registration_id
+		'guardian_name', v_family.guardian_name,
+		'attendees', v_attendees,
+		'unsubscribe_token', v_family.unsubscribe_token
+	);
+end;
 $$;
 
 -- Queues one email about a registration to its family. The key makes it happen at most once.
+-- Returns null when the registration does not exist, else whether a row was written.
 create function private.email_family(p_kind text, p_registration_id uuid, p_idempotency_key text)
 returns boolean
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-	select private.enqueue_email(p_kind, f.email, f.locale, private.registration_payload(r.id),
-		p_idempotency_key, r.event_id, r.id)
+declare
+	v_event_id uuid;
+	v_email text;
+	v_locale public.app_locale;
+begin
+	select r.event_id, f.email, f.locale into v_event_id, v_email, v_locale
 	from public.registrations r
 	join public.families f on f.id = r.family_id
-	where r.id = p_registration_id
+	where r.id = p_registration_id;
+	if not found then
+		return null;
+	end if;
+	return private.enqueue_email(p_kind, v_email, v_locale,
+		private.registration_payload(p_registration_id), p_idempotency_key, v_event_id,
+		p_registration_id);
+end;
 $$;
 
 revoke all on all functions in schema private from public;

@@ -109,6 +109,8 @@ $$;
  * Fails (checked in this order): not_authorised, family_required, no_attendees, not_family_member,
  * consent_required, event_not_found, event_cancelled, already_registered, registration_not_open,
  * registration_closed, seat_limit_exceeded, age_out_of_range, event_full.
+ * Everything that does not depend on the event row is read before the row is locked; under the
+ * lock come only the checks against the event, the decision and three inserts.
  */
 create function public.register_family(p_event_id uuid, p_member_ids uuid[], p_source text default null)
 returns jsonb
@@ -118,41 +120,53 @@ set search_path = ''
 as $$
 declare
 	v_uid uuid := auth.uid();
-	v_family_id uuid;
+	v_family public.families;
 	v_event public.events;
 	v_members uuid[];
 	v_seats integer;
+	v_found integer;
 	v_has_child boolean;
-	v_ages integer[];
+	v_births date[];
+	v_attendees jsonb;
 	v_status public.registration_status;
 	v_position integer;
-	v_id uuid;
+	v_id uuid := gen_random_uuid();
+	v_code text;
 	v_source text := lower(btrim(p_source));
+	v_kind text;
 begin
 	if v_uid is null then
 		perform private.fail('not_authorised', 'Sign in to register.');
 	end if;
-	select f.id into v_family_id from public.families f where f.guardian_id = v_uid;
-	if v_family_id is null then
+	select f.* into v_family from public.families f where f.guardian_id = v_uid;
+	if not found then
 		perform private.fail('family_required', 'Save the family''s contact details first.');
 	end if;
 
-	-- Who comes: checked before taking the event lock, to keep the lock short.
+	-- Who comes, and how the email will list them: read before taking the event lock.
 	select coalesce(array_agg(distinct m), '{}') into v_members from unnest(p_member_ids) m
 	where m is not null;
 	v_seats := cardinality(v_members);
 	if v_seats = 0 then
 		perform private.fail('no_attendees', 'Choose who is coming.');
 	end if;
-	if (select count(*) from public.family_members fm
-			where fm.id = any (v_members) and fm.family_id = v_family_id) <> v_seats then
+	select count(*), coalesce(bool_or(fm.kind = 'child'), false),
+		array_agg(fm.birth_year_month) filter (where fm.kind = 'child'),
+		coalesce(jsonb_agg(jsonb_build_object('kind', fm.kind, 'nickname', fm.nickname)
+			order by fm.kind, fm.nickname), '[]'::jsonb)
+	into v_found, v_has_child, v_births, v_attendees
+	from public.family_members fm
+	where fm.id = any (v_members) and fm.family_id = v_family.id;
+	if v_found <> v_seats then
 		perform private.fail('not_family_member', 'Only members of your own family can be registered.');
 	end if;
-	select bool_or(fm.kind = 'child') into v_has_child
-	from public.family_members fm where fm.id = any (v_members);
-	if v_has_child and not private.has_current_consent(v_family_id) then
+	if v_has_child and not private.has_current_consent(v_family.id) then
 		perform private.fail('consent_required', 'Agree to the current privacy text first.');
 	end if;
+	if v_source !~ '^[a-z0-9._-]{1,40}$' then
+		v_source := null;
+	end if;
+	v_code := private.new_check_in_code();
 
 	select * into v_event from public.events e where e.id = p_event_id for update;
 	if not found or v_event.status = 'draft' then
@@ -163,7 +177,7 @@ begin
 	end if;
 	if exists (
 		select 1 from public.registrations r
-		where r.event_id = p_event_id and r.family_id = v_family_id and r.status <> 'cancelled'
+		where r.event_id = p_event_id and r.family_id = v_family.id and r.status <> 'cancelled'
 	) then
 		perform private.fail('already_registered');
 	end if;
@@ -182,16 +196,13 @@ begin
 		perform private.fail('seat_limit_exceeded',
 			format('The event has %s places in all.', v_event.capacity));
 	end if;
-	if v_event.min_child_age is not null or v_event.max_child_age is not null then
-		select array_agg(private.age_at(fm.birth_year_month, v_event.starts_at)) into v_ages
-		from public.family_members fm where fm.id = any (v_members) and fm.kind = 'child';
-		if exists (
-			select 1 from unnest(v_ages) a
-			where a < coalesce(v_event.min_child_age, 0) or a > coalesce(v_event.max_child_age, 99)
-		) then
-			perform private.fail('age_out_of_range', format('For children aged %s to %s.',
-				coalesce(v_event.min_child_age, 0), coalesce(v_event.max_child_age::text, '…')));
-		end if;
+	if (v_event.min_child_age is not null or v_event.max_child_age is not null) and exists (
+		select 1 from unnest(v_births) b
+		where private.age_at(b, v_event.starts_at)
+			not between coalesce(v_event.min_child_age, 0) and coalesce(v_event.max_child_age, 99)
+	) then
+		perform private.fail('age_out_of_range', format('For children aged %s to %s.',
+			coalesce(v_event.min_child_age, 0), coalesce(v_event.max_child_age::text, '…')));
 	end if;
 
 	if v_event.seats_taken + v_seats <= v_event.capacity then
@@ -204,21 +215,38 @@ begin
 		perform private.fail('event_full');
 	end if;
 
-	if v_source !~ '^[a-z0-9._-]{1,40}$' then
-		v_source := null;
-	end if;
-	insert into public.registrations (event_id, family_id, status, seats, waitlist_position,
+	insert into public.registrations (id, event_id, family_id, status, seats, waitlist_position,
 		waitlist_joined_at, check_in_code, source, confirmed_at)
-	values (p_event_id, v_family_id, v_status, v_seats, v_position,
+	values (v_id, p_event_id, v_family.id, v_status, v_seats, v_position,
 		-- The moment the lock was won: the joining order the positions follow.
 		case when v_status = 'waitlisted' then clock_timestamp() end,
-		private.new_check_in_code(), v_source,
-		case when v_status = 'confirmed' then now() end)
-	returning id into v_id;
+		v_code, v_source,
+		case when v_status = 'confirmed' then now() end);
 	insert into public.registration_attendees (registration_id, member_id)
 	select v_id, m from unnest(v_members) m;
 
-	perform private.email_family('registration_' || v_status, v_id, 'registration_' || v_status || ':' || v_id);
+	-- The email, in this transaction: the payload of private.registration_payload(v_id), built from
+	-- what is already known (the event part reads the locked row after the counters trigger, as
+	-- before; counters are not part of it).
+	v_kind := 'registration_' || v_status;
+	insert into public.email_outbox (kind, to_email, locale, payload, idempotency_key, event_id,
+		registration_id)
+	values (v_kind, v_family.email, v_family.locale,
+		jsonb_build_object(
+			'event', private.event_payload(p_event_id),
+			'registration', jsonb_build_object(
+				'id', v_id,
+				'status', v_status,
+				'seats', v_seats,
+				'waitlist_position', v_position,
+				'check_in_code', v_code
+			),
+			'guardian_name', v_family.guardian_name,
+			'attendees', v_attendees,
+			'unsubscribe_token', v_family.unsubscribe_token
+		),
+		v_kind || ':' || v_id, p_event_id, v_id)
+	on conflict (idempotency_key) do nothing;
 	return jsonb_build_object('registration_id', v_id, 'status', v_status,
 		'waitlist_position', v_position);
 end;

@@ -11,30 +11,12 @@ import type {
 	EventMountArg
 } from '@fullcalendar/core';
 import type {} from '@fullcalendar/interaction';
+import type { CalendarEntry } from '$lib/server/staff/calendar';
 import { fromWallClock } from './calendar-time';
 
-export interface EntryProps {
-	kind: 'event' | 'booking' | 'request' | 'block' | 'elsewhere' | 'outgoing';
-	label: string;
-	eventId: string | null;
-	bookingId: string | null;
-	venueId: string | null;
-	venue: string;
-	fill: number | null;
-	detail: string;
-	startsAt: string;
-	endsAt: string;
-}
-
-export interface Entry {
-	id: string;
-	title: string;
-	start: string;
-	end: string;
-	editable: boolean;
-	classNames: string[];
-	extendedProps: EntryProps;
-}
+/** One calendar item as the server builds it ($lib/server/staff/calendar). */
+export type Entry = CalendarEntry;
+export type EntryProps = CalendarEntry['extendedProps'];
 
 const el = (tag: string, className: string, text?: string) => {
 	const node = document.createElement(tag);

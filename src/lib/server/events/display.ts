@@ -3,6 +3,7 @@
  * the browser receives text rather than the code and every message needed to make it (the list
  * and event pages stay within their JavaScript budget).
  */
+import type { CalendarEntry } from '$lib/components/event-fullcalendar';
 import {
 	ageRangeText,
 	categoryLabel,
@@ -71,7 +72,7 @@ export interface MonthView {
 		events: { slug: string; title: string; time: string; iso: string }[];
 	}[];
 	/** For FullCalendar: Beijing wall-clock times (it runs in UTC, so it shows Beijing time). */
-	entries: { id: string; slug: string; title: string; start: string; end: string }[];
+	entries: CalendarEntry[];
 }
 
 const WALL_CLOCK_MS = 8 * 3600 * 1000;

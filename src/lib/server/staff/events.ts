@@ -230,3 +230,16 @@ export async function checkInByCode(supabase: SupabaseClient, eventId: string, c
 		error
 	};
 }
+
+/** What create_event_series answers: each week's date, any clash, and how many were created. */
+export interface SeriesPreview {
+	occurrences: {
+		week: number;
+		date: string;
+		starts_at: string;
+		ends_at: string;
+		conflict: string | null;
+	}[];
+	conflicts: number;
+	created: number;
+}

@@ -4,21 +4,9 @@ import { dateString, formValues, issueFields, timeString } from '$lib/schemas/bo
 import { eventPayload, readEventForm } from '$lib/schemas/event';
 import { requireStaff } from '$lib/server/staff/context';
 import { describeError, fieldProblem, fieldsFor } from '$lib/server/staff/errors';
-import { grantedBookings } from '$lib/server/staff/events';
+import { grantedBookings, type SeriesPreview } from '$lib/server/staff/events';
 import { listVenues } from '$lib/server/venues';
 import type { Actions, PageServerLoad } from './$types';
-
-export interface SeriesPreview {
-	occurrences: {
-		week: number;
-		date: string;
-		starts_at: string;
-		ends_at: string;
-		conflict: string | null;
-	}[];
-	conflicts: number;
-	created: number;
-}
 
 export const load = (async (event) => {
 	const { org } = await requireStaff(event);

@@ -7,6 +7,9 @@
  * event row lock until its commit). Prints registrations per second, the ratio to the faster direct
  * way, latency percentiles, and overbooking counted from the database.
  *
+ * Each event has descriptions of a few thousand characters, as real ones do: a registration must
+ * not read them while it holds the event row.
+ *
  * The largest N is run once more spread over --spread events (no shared row), which separates
  * waiting for the event row from the cost of a registration itself.
  *
@@ -111,11 +114,27 @@ try {
 		JSON.stringify({ sub: f.user.id, role: 'authenticated', aud: 'authenticated' });
 	const scopeSql = `select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`;
 	const callSql = 'select public.register_family($1::uuid, $2::uuid[])';
+	// Events as a centre writes them, with a description of a few thousand characters in each
+	// language (varied text, so it is stored out of line as a long description would be).
+	const text = (length: number, first: number, span: number) => {
+		let x = length;
+		return Array.from({ length }, () => {
+			x = (x * 1103515245 + 12345) % 2 ** 31;
+			return String.fromCodePoint(first + ((x >> 8) % span));
+		}).join('');
+	};
+	const descriptionZh = text(2500, 0x4e00, 3000);
+	const descriptionEn = text(5000, 0x61, 26);
 	const newEvents = (k: number) =>
 		Promise.all(
-			Array.from({ length: k }, () =>
-				insertEvent(domain, world, { capacity, minAge: null, maxAge: null })
-			)
+			Array.from({ length: k }, async () => {
+				const id = await insertEvent(domain, world, { capacity, minAge: null, maxAge: null });
+				await domain.db.query(
+					'update public.events set description_zh = $2, description_en = $3 where id = $1',
+					[id, descriptionZh, descriptionEn]
+				);
+				return id;
+			})
 		);
 
 	/** Every family registers once, family i for event i mod k, through each of the three ways. */

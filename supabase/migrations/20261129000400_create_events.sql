@@ -47,6 +47,7 @@ create table public.events (
 	max_seats_per_family smallint not null default 4 check (max_seats_per_family between 1 and 20),
 	waitlist_enabled boolean not null default true,
 	second_reminder boolean not null default false,
+	series_id uuid,
 	seats_taken integer not null default 0 check (seats_taken >= 0),
 	waitlist_count integer not null default 0 check (waitlist_count >= 0),
 	cancelled_reason text check (char_length(cancelled_reason) <= 500),
@@ -62,6 +63,7 @@ create table public.events (
 create index events_org_id_idx on public.events (org_id);
 create index events_status_starts_at_idx on public.events (status, starts_at);
 create index events_venue_booking_id_idx on public.events (venue_booking_id);
+create index events_series_id_idx on public.events (series_id) where series_id is not null;
 comment on column public.events.slug is
 	'Readable unique identifier for URLs; generated from date and category when left empty.';
 comment on column public.events.capacity is 'Places, in people (children and adults alike).';
@@ -70,6 +72,8 @@ comment on column public.events.min_child_age is
 comment on column public.events.registration_closes_at is 'Defaults to the start when null.';
 comment on column public.events.max_seats_per_family is 'People one family may bring.';
 comment on column public.events.second_reminder is 'Also remind registered families 2 hours before.';
+comment on column public.events.series_id is
+	'Shared by the events of one weekly series (a parent class every Saturday …); null otherwise.';
 comment on column public.events.seats_taken is
 	'People confirmed, attended or marked no-show. Maintained by triggers on registrations.';
 comment on column public.events.waitlist_count is 'Families on the waitlist. Maintained like seats_taken.';
@@ -87,8 +91,8 @@ as $$
 	where e.org_id in (select m.org_id from public.org_members m where m.user_id = (select auth.uid()))
 $$;
 
--- Checks every write to an event, fills in the slug, and bumps updated_at/sequence on real changes
--- (not on the counters the registration triggers keep).
+-- Checks every write to an event, fills in the slug, and bumps updated_at/sequence on real changes.
+-- Not called for the counters the registration triggers keep (see the trigger's column list).
 create function private.prepare_event()
 returns trigger
 language plpgsql
@@ -99,21 +103,7 @@ declare
 	v_booking record;
 	v_active boolean;
 	v_alphabet constant text := 'abcdefghijkmnpqrstuvwxyz23456789';
-	v_counters public.events;
 begin
-	-- Counters alone (the registrations trigger, under the event lock): nothing to check. Compared
-	-- column by column instead of through two to_jsonb copies of a row with long descriptions.
-	if tg_op = 'UPDATE'
-		and (new.seats_taken, new.waitlist_count) is distinct from (old.seats_taken, old.waitlist_count)
-	then
-		v_counters := old;
-		v_counters.seats_taken := new.seats_taken;
-		v_counters.waitlist_count := new.waitlist_count;
-		if new is not distinct from v_counters then
-			return new;
-		end if;
-	end if;
-
 	if tg_op = 'INSERT' and new.slug = '' then
 		new.slug := to_char(new.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') || '-'
 			|| replace(new.category::text, '_', '-') || '-'
@@ -184,7 +174,15 @@ begin
 end;
 $$;
 
-create trigger events_prepare before insert or update on public.events
+-- Every column but seats_taken and waitlist_count: the update that moves the counters, made under
+-- the event lock on every registration, then calls no function and reads no description.
+-- (tests/db/events.test.ts checks that the list names every other column.)
+create trigger events_prepare before insert or update of id, org_id, slug, category, status,
+		title_zh, title_en, summary_zh, summary_en, description_zh, description_en, starts_at, ends_at,
+		venue_booking_id, address_zh, address_en, capacity, min_child_age, max_child_age,
+		registration_opens_at, registration_closes_at, max_seats_per_family, waitlist_enabled,
+		second_reminder, series_id, cancelled_reason, created_by, created_at, updated_at, sequence
+	on public.events
 	for each row execute function private.prepare_event();
 
 revoke all on all functions in schema private from public;

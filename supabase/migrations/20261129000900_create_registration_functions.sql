@@ -168,7 +168,13 @@ begin
 	end if;
 	v_code := private.new_check_in_code();
 
-	select * into v_event from public.events e where e.id = p_event_id for update;
+	-- Only the columns the checks use: a long description is not read under the lock.
+	select e.status, e.starts_at, e.registration_opens_at, e.registration_closes_at, e.capacity,
+		e.max_seats_per_family, e.min_child_age, e.max_child_age, e.waitlist_enabled, e.seats_taken
+	into v_event.status, v_event.starts_at, v_event.registration_opens_at,
+		v_event.registration_closes_at, v_event.capacity, v_event.max_seats_per_family,
+		v_event.min_child_age, v_event.max_child_age, v_event.waitlist_enabled, v_event.seats_taken
+	from public.events e where e.id = p_event_id for update;
 	if not found or v_event.status = 'draft' then
 		perform private.fail('event_not_found');
 	end if;

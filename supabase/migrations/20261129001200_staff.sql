@@ -5,11 +5,6 @@
 -- registrations (check_in, mark_no_shows, event_attendees) are theirs and are relied on here.
 -- Failures: errcode P0001, message = stable code (translated by the app), hint = detail.
 
-alter table public.events add column series_id uuid;
-create index events_series_id_idx on public.events (series_id) where series_id is not null;
-comment on column public.events.series_id is
-	'Shared by the events of one weekly series (a parent class every Saturday …); null otherwise.';
-
 -- The staff calendar reads a period of one organisation's rooms, whatever the booking's status.
 create index venue_bookings_venue_period_idx on public.venue_bookings
 	using gist (venue_id extensions.gist_uuid_ops, occupied)

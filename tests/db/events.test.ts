@@ -257,3 +257,40 @@ describe('the place in emails', () => {
 		expect(place!.en).toContain('Host street');
 	});
 });
+
+describe('the counters', () => {
+	it('the events trigger is called for every column but seats_taken and waitlist_count', async () => {
+		const missing = await rows<{ name: string }>(
+			domain,
+			`select a.attname::text as name from pg_attribute a
+			where a.attrelid = 'public.events'::regclass and a.attnum > 0 and not a.attisdropped
+				and a.attnum not in (select unnest(t.tgattr::int2[]) from pg_trigger t
+					where t.tgrelid = 'public.events'::regclass and t.tgname = 'events_prepare')
+			order by 1`
+		);
+		expect(missing.map((m) => m.name)).toEqual(['seats_taken', 'waitlist_count']);
+	});
+
+	it('a registration moves the counters and leaves updated_at and sequence alone', async () => {
+		const id = await insertEvent(domain, w, { capacity: 1 });
+		const before = await row(
+			domain,
+			'select updated_at::text, sequence::text from public.events where id = $1::uuid',
+			[id]
+		);
+		for (const f of await insertFamilies(domain, 2)) {
+			const { error } = await domain
+				.as(await accessToken(f.user))
+				.rpc('register_family', { p_event_id: id, p_member_ids: [f.parentId] });
+			expect(error).toBeNull();
+		}
+		expect(
+			await row(
+				domain,
+				`select updated_at::text, sequence::text, seats_taken::text, waitlist_count::text
+				from public.events where id = $1::uuid`,
+				[id]
+			)
+		).toEqual({ ...before, seats_taken: '1', waitlist_count: '1' });
+	});
+});

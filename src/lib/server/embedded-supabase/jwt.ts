@@ -1,19 +1,27 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 
-// Importing the key costs more than verifying a signature: keep one per secret.
-const keyCache = new Map<string, KeyObject>();
-function keyFor(secret: string): KeyObject {
+// Importing the key costs more than checking a signature, and jose turns a KeyObject into a
+// CryptoKey on every call: keep one CryptoKey per secret.
+const keyCache = new Map<string, Promise<CryptoKey>>();
+function keyFor(secret: string): Promise<CryptoKey> {
 	let key = keyCache.get(secret);
 	if (!key) {
-		key = createSecretKey(Buffer.from(secret, 'utf8'));
+		key = crypto.subtle.importKey(
+			'raw',
+			new TextEncoder().encode(secret),
+			{ name: 'HMAC', hash: 'SHA-256' },
+			false,
+			['sign', 'verify']
+		);
 		keyCache.set(secret, key);
 	}
 	return key;
 }
 
 export async function signJwt(payload: Record<string, unknown>, secret: string): Promise<string> {
-	return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(keyFor(secret));
+	return new SignJWT(payload)
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.sign(await keyFor(secret));
 }
 
 export type VerifyResult =
@@ -22,7 +30,7 @@ export type VerifyResult =
 /** Verifies an HS256 token's signature and expiry (and `aud` for user tokens). */
 export async function verifyJwt(token: string, secret: string): Promise<VerifyResult> {
 	try {
-		const { payload } = await jwtVerify(token, keyFor(secret), { algorithms: ['HS256'] });
+		const { payload } = await jwtVerify(token, await keyFor(secret), { algorithms: ['HS256'] });
 		if (payload.role === 'authenticated' && payload.aud !== 'authenticated') {
 			return { ok: false, reason: 'invalid' };
 		}

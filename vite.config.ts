@@ -2,9 +2,38 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
+import { connect } from 'node:net';
 import { defineConfig } from 'vite';
 
-export default defineConfig({
+/**
+ * The database tests written for one backend run on PGlite, and again on the PostgreSQL server
+ * when it answers (under CI it must: the tests then fail instead of leaving the project out).
+ */
+const singleBackendDbTests = [
+	'tests/db/bookings.test.ts',
+	'tests/db/events.test.ts',
+	'tests/db/families.test.ts',
+	'tests/db/parents-sql.test.ts',
+	'tests/db/registrations.test.ts',
+	'tests/db/rls.test.ts'
+];
+
+function serverAnswers(): Promise<boolean> {
+	const url = new URL(process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432');
+	return new Promise((resolve) => {
+		const socket = connect({ host: url.hostname, port: Number(url.port || 5432) });
+		const answer = (up: boolean) => {
+			socket.destroy();
+			resolve(up);
+		};
+		socket.setTimeout(2000);
+		socket.once('connect', () => answer(true));
+		socket.once('error', () => answer(false));
+		socket.once('timeout', () => answer(false));
+	});
+}
+
+export default defineConfig(async () => ({
 	plugins: [
 		tailwindcss(),
 		sveltekit(),
@@ -18,13 +47,33 @@ export default defineConfig({
 		})
 	],
 	test: {
-		include: [
-			'tests/unit/**/*.test.ts',
-			'tests/db/**/*.test.ts',
-			'tests/conformance/**/*.test.ts',
-			'tests/email/**/*.test.ts'
-		],
 		testTimeout: 60_000,
-		hookTimeout: 120_000
+		hookTimeout: 120_000,
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'gongyu',
+					include: [
+						'tests/unit/**/*.test.ts',
+						'tests/db/**/*.test.ts',
+						'tests/conformance/**/*.test.ts',
+						'tests/email/**/*.test.ts'
+					]
+				}
+			},
+			...(process.env.CI || (await serverAnswers())
+				? [
+						{
+							extends: true,
+							test: {
+								name: 'db on the PostgreSQL server',
+								include: singleBackendDbTests,
+								env: { GONGYU_TEST_BACKEND: 'postgres' }
+							}
+						}
+					]
+				: [])
+		]
 	}
-});
+}));

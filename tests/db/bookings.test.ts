@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	backendUnderTest,
 	codeOf,
 	createWorld,
 	insertEvent,
@@ -23,7 +24,7 @@ let nextDay = 20;
 const day = () => nextDay++;
 
 beforeAll(async () => {
-	domain = await startDomain('pglite');
+	domain = await startDomain(backendUnderTest);
 	w = await createWorld(domain);
 });
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	backendUnderTest,
 	accessToken,
 	codeOf,
 	createWorld,
@@ -22,7 +23,7 @@ let domain: Domain;
 let w: World;
 
 beforeAll(async () => {
-	domain = await startDomain('pglite');
+	domain = await startDomain(backendUnderTest);
 	w = await createWorld(domain);
 });
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	backendUnderTest,
 	accessToken,
 	codeOf,
 	createWorld,
@@ -23,7 +24,7 @@ let domain: Domain;
 let w: World;
 
 beforeAll(async () => {
-	domain = await startDomain('pglite');
+	domain = await startDomain(backendUnderTest);
 	w = await createWorld(domain);
 });
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	backendUnderTest,
 	accessToken,
 	codeOf,
 	createWorld,
@@ -25,7 +26,7 @@ let domain: Domain;
 let w: World;
 
 beforeAll(async () => {
-	domain = await startDomain('pglite');
+	domain = await startDomain(backendUnderTest);
 	w = await createWorld(domain);
 });
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	backendUnderTest,
 	PERSONAS,
 	createWorld,
 	insertEvent,
@@ -31,7 +32,7 @@ const fx = {} as {
 };
 
 beforeAll(async () => {
-	domain = await startDomain('pglite');
+	domain = await startDomain(backendUnderTest);
 	w = await createWorld(domain);
 	fx.eventPublished = await insertEvent(domain, w);
 	fx.eventDraft = await insertEvent(domain, w, { status: 'draft' });

@@ -77,6 +77,13 @@ export async function preparedPglite(): Promise<Database> {
 	return db;
 }
 
+/**
+ * The backend the single-backend database tests run on: PGlite, or the PostgreSQL server in the
+ * Vitest project that runs those files again against it (see vite.config.ts).
+ */
+export const backendUnderTest: Backend =
+	process.env.GONGYU_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
+
 export async function startDomain(
 	backend: Backend,
 	options: { pool?: number } = {}

@@ -155,8 +155,10 @@ end;
 $$;
 
 -- Queues one email about a registration to its family. The key makes it happen at most once.
--- Returns null when the registration does not exist, else whether a row was written.
-create function private.email_family(p_kind text, p_registration_id uuid, p_idempotency_key text)
+-- p_extra is merged into the payload (e.g. an event's previous time). Returns null when the
+-- registration does not exist, else whether a row was written.
+create function private.email_family(p_kind text, p_registration_id uuid, p_idempotency_key text,
+	p_extra jsonb default '{}'::jsonb)
 returns boolean
 language plpgsql
 security definer
@@ -175,7 +177,7 @@ begin
 		return null;
 	end if;
 	return private.enqueue_email(p_kind, v_email, v_locale,
-		private.registration_payload(p_registration_id), p_idempotency_key, v_event_id,
+		private.registration_payload(p_registration_id) || p_extra, p_idempotency_key, v_event_id,
 		p_registration_id);
 end;
 $$;

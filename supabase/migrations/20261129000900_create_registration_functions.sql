@@ -472,7 +472,11 @@ begin
 		and (new.starts_at, new.ends_at, new.venue_booking_id, new.address_zh, new.address_en)
 			is distinct from (old.starts_at, old.ends_at, old.venue_booking_id, old.address_zh, old.address_en)
 	then
-		perform private.email_family('event_changed', r.id, 'event_changed:' || r.id || ':' || new.sequence)
+		-- The previous time, when it moved, so the email can say what changed.
+		perform private.email_family('event_changed', r.id, 'event_changed:' || r.id || ':' || new.sequence,
+			case when (new.starts_at, new.ends_at) is distinct from (old.starts_at, old.ends_at)
+				then jsonb_build_object('previous_starts_at', old.starts_at, 'previous_ends_at', old.ends_at)
+				else '{}'::jsonb end)
 		from public.registrations r
 		where r.event_id = new.id and r.status in ('confirmed', 'waitlisted');
 	end if;

@@ -4,6 +4,8 @@
  * the waitlist moving up when places are added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFromRow, type OutboxEmail } from '../../src/lib/server/email/context';
+import { renderEmail } from '../../src/lib/server/email/templates';
 import {
 	backendUnderTest,
 	accessToken,
@@ -135,12 +137,51 @@ describe('staff changing events', () => {
 			[id]
 		);
 		expect(changed.map((c) => c.registration_id).sort()).toEqual(regs.slice().sort());
+		// The rows as the dispatcher renders them: the previous time, and the waitlisted family
+		// told it is still waiting (no calendar file that would add the event).
+		const outbox = await rows<OutboxEmail & { status: string }>(
+			domain,
+			`select o.id::text, o.kind, o.to_email, o.locale::text, o.payload::text as payload,
+				o.created_at::text,
+				r.status::text
+			from public.email_outbox o join public.registrations r on r.id = o.registration_id
+			where o.event_id = $1::uuid and o.kind = 'event_changed' order by r.status::text`,
+			[id]
+		);
+		for (const email of outbox) {
+			const payload = JSON.parse(email.payload as unknown as string);
+			const rendered = await renderEmail(contextFromRow({ ...email, payload }), {
+				siteUrl: 'https://gongyu.test'
+			});
+			expect(rendered.text).toContain('变动前的时间');
+			if (email.status === 'waitlisted') {
+				expect(rendered.text).toContain('候补');
+				expect(rendered.attachments ?? []).toEqual([]);
+			} else {
+				expect(rendered.attachments?.map((a) => a.filename)).toEqual(['event.ics']);
+			}
+		}
+		expect(outbox.map((o) => o.status)).toEqual(['confirmed', 'waitlisted', 'waitlisted']);
 		const after = await row<{ sequence: string }>(
 			domain,
 			'select sequence::text from public.events where id = $1::uuid',
 			[id]
 		);
 		expect(Number(after.sequence)).toBe(Number(before.sequence) + 1);
+	});
+
+	it('gives no previous time when only the place changes', async () => {
+		const { id } = await eventWithFamilies(5, 1);
+		await w.client.staffA.from('events').update({ address_zh: '新地址' }).eq('id', id);
+		const changed = await row<{ payload: string }>(
+			domain,
+			`select payload::text as payload from public.email_outbox
+			where event_id = $1::uuid and kind = 'event_changed'`,
+			[id]
+		);
+		const payload = JSON.parse(changed.payload);
+		expect(payload).not.toHaveProperty('previous_starts_at');
+		expect(payload).toHaveProperty('event.place_zh', '新地址');
 	});
 
 	it('sends nothing when only the description changes', async () => {

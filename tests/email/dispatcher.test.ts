@@ -383,7 +383,7 @@ describe('dispatcher', () => {
 		expect(new Set(capture.emails.map((e) => e.subject))).toEqual(
 			new Set(['活动已取消：亲子阅读分享会'])
 		);
-		expect(capture.emails[0].text).toContain('取消原因: 场馆临时检修');
+		expect(capture.emails[0].text).toContain('取消原因：场馆临时检修');
 		const reminders = await rowsOf(event, `kind = 'reminder_24h'`);
 		expect(reminders.map((r) => [r.status, r.last_error])).toEqual(
 			Array(3).fill(['skipped', 'skipped: event_cancelled'])

@@ -187,13 +187,13 @@ describe('email templates', () => {
 		const m = await render('registration_confirmed', 'zh-CN');
 		expect(m.subject).toBe('报名成功：亲子阅读分享会');
 		expect(m.text).toContain('您家的报名已确认，期待与您相见！');
-		expect(m.text).toContain('活动: 亲子阅读分享会');
-		expect(m.text).toContain('时间: 2026年12月5日（星期六）14:00–16:00（北京时间）');
-		expect(m.text).toContain('地点: 阅读室 · 西山漾丝绸小镇 3 号楼');
-		expect(m.text).toContain('主办: 吴兴区青少年活动中心');
-		expect(m.text).toContain(`参加人员: ${CHILD}、${CHILD_EN}`);
-		expect(m.text).toContain('签到码: K7Q2MX');
-		expect(m.text).toContain(`查看我的报名: ${siteUrl}/family`);
+		expect(m.text).toContain('活动：亲子阅读分享会');
+		expect(m.text).toContain('时间：2026年12月5日（星期六）14:00–16:00（北京时间）');
+		expect(m.text).toContain('地点：阅读室 · 西山漾丝绸小镇 3 号楼');
+		expect(m.text).toContain('主办：吴兴区青少年活动中心');
+		expect(m.text).toContain(`参加人员：${CHILD}、${CHILD_EN}`);
+		expect(m.text).toContain('签到码：K7Q2MX');
+		expect(m.text).toContain(`查看我的报名：${siteUrl}/family/registrations`);
 		expect(m.html).toContain('src="cid:checkin-qr"');
 		expect(m.headers).toBeUndefined();
 		const [ics, qr] = m.attachments!;
@@ -251,7 +251,7 @@ describe('email templates', () => {
 		const zh = await render('waitlist_promoted', 'zh-CN');
 		expect(zh.subject).toBe('候补成功，报名已确认：亲子阅读分享会');
 		expect(zh.text).toContain('您家的候补报名已转为正式报名');
-		expect(zh.text).toContain('签到码: K7Q2MX');
+		expect(zh.text).toContain('签到码：K7Q2MX');
 		expect(zh.attachments?.map((a) => a.filename)).toEqual(['event.ics', 'checkin-qr.png']);
 		const en = await render('waitlist_promoted', 'en');
 		expect(en.subject).toBe('A place opened up — you are confirmed: Parent-child reading session');
@@ -270,7 +270,7 @@ describe('email templates', () => {
 		expect(zh.html).toContain(`href="${link}"`);
 		expect(zh.html).not.toContain('cid:');
 		expect(zh.text).toContain(
-			'签到码: K7Q2MX\n到场时请向工作人员出示签到码（或报名成功邮件中的二维码）。'
+			'签到码：K7Q2MX\n到场时请向工作人员出示签到码（或报名成功邮件中的二维码）。'
 		);
 		const en2 = await render('reminder_2h', 'en');
 		expect(en2.subject).toBe('Starting soon: Parent-child reading session');
@@ -288,8 +288,8 @@ describe('email templates', () => {
 	it('event_changed shows the new and previous time and updates the calendar entry', async () => {
 		const zh = await render('event_changed', 'zh-CN');
 		expect(zh.subject).toBe('活动信息有变动：亲子阅读分享会');
-		expect(zh.text).toContain('时间: 2026年12月5日（星期六）14:00–16:00（北京时间）');
-		expect(zh.text).toContain('变动前的时间: 2026年12月4日（星期五）14:00–16:00（北京时间）');
+		expect(zh.text).toContain('时间：2026年12月5日（星期六）14:00–16:00（北京时间）');
+		expect(zh.text).toContain('变动前的时间：2026年12月4日（星期五）14:00–16:00（北京时间）');
 		const vevent = new ICAL.Event(
 			new ICAL.Component(ICAL.parse(decode(zh.attachments![0].content))).getFirstSubcomponent(
 				'vevent'
@@ -307,7 +307,7 @@ describe('email templates', () => {
 	it('event_cancelled gives the organiser’s reason', async () => {
 		const zh = await render('event_cancelled', 'zh-CN');
 		expect(zh.subject).toBe('活动已取消：亲子阅读分享会');
-		expect(zh.text).toContain('取消原因: 场馆临时检修');
+		expect(zh.text).toContain('取消原因：场馆临时检修');
 		const en = await render('event_cancelled', 'en');
 		expect(en.subject).toBe('Event cancelled: Parent-child reading session');
 		expect(en.text).toContain('the organiser has cancelled the event');
@@ -344,11 +344,11 @@ describe('email templates', () => {
 		expect(received.text).toContain('爱山小学家长学校申请使用贵单位的场地');
 		const approved = await render('room_request_approved', 'zh-CN');
 		expect(approved.subject).toBe('场地预约已通过：多功能厅 12月10日');
-		expect(approved.text).toContain('时间: 2026年12月10日（星期四）09:00–11:30（北京时间）');
-		expect(approved.text).toContain('用途: 家长课堂：如何陪孩子读绘本');
+		expect(approved.text).toContain('时间：2026年12月10日（星期四）09:00–11:30（北京时间）');
+		expect(approved.text).toContain('用途：家长课堂：如何陪孩子读绘本');
 		const rejected = await render('room_request_rejected', 'zh-CN');
 		expect(rejected.subject).toBe('场地预约未通过：多功能厅 12月10日');
-		expect(rejected.text).toContain('原因: 当天已安排区级活动');
+		expect(rejected.text).toContain('原因：当天已安排区级活动');
 		const rejectedEn = await render('room_request_rejected', 'en');
 		expect(rejectedEn.subject).toBe('Room request rejected: Multi-purpose hall, 10 Dec');
 		expect(rejectedEn.text).toContain('Reason: 当天已安排区级活动');

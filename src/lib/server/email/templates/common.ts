@@ -9,6 +9,7 @@ import { buildIcs } from '../ics';
 import {
 	escapeHtml,
 	eventUrl,
+	labelled,
 	para,
 	pick,
 	place,
@@ -59,7 +60,7 @@ export function checkInSection(code: string, locale: EmailLocale, withQr = true)
 <span style="display:inline-block;margin:6px 0 10px;padding:8px 16px;border:2px solid #fed7c7;border-radius:10px;background:#fef5f2;font-size:28px;font-weight:700;letter-spacing:4px;font-family:Menlo,Consolas,monospace;">${escapeHtml(code)}</span><br>
 ${withQr ? `<img src="cid:${QR_CONTENT_ID}" width="180" height="180" alt="${escapeHtml(`${label} ${code}`)}" style="display:inline-block;width:180px;height:180px;">\n` : ''}<p style="${styles.small}">${escapeHtml(hint)}</p>
 </div>`,
-		text: `${label}: ${code}\n${hint}`
+		text: `${labelled(label, code)}\n${hint}`
 	};
 }
 
@@ -117,6 +118,7 @@ export function unsubscribeFooter(siteUrl: string, token: string, locale: EmailL
 	};
 }
 
+/** The family's registrations with their check-in codes (the page the emails' button names). */
 export function myRegistrationsUrl(siteUrl: string): string {
-	return `${siteUrl.replace(/\/$/, '')}/family`;
+	return `${siteUrl.replace(/\/$/, '')}/family/registrations`;
 }

@@ -184,10 +184,15 @@ export function para(text: string, style = styles.p): Section {
 	return { html: `<p style="${style}">${escapeHtml(text)}</p>`, text };
 }
 
+/** "label: value" in plain text, with the full-width colon after a Chinese label. */
+export function labelled(label: string, value: string): string {
+	return /[\u3400-\u9fff]$/.test(label) ? `${label}：${value}` : `${label}: ${value}`;
+}
+
 export function button(label: string, href: string): Section {
 	return {
 		html: `<p style="margin:4px 0 20px;text-align:center;"><a href="${escapeHtml(href)}" style="${styles.button}">${escapeHtml(label)}</a></p>`,
-		text: `${label}: ${href}`
+		text: labelled(label, href)
 	};
 }
 
@@ -201,7 +206,7 @@ export function details(rows: [string, string][]): Section {
 					`<span style="${styles.label}">${escapeHtml(label)}</span><span style="${styles.value}">${escapeHtml(value)}</span>`
 			)
 			.join('')}</div>`,
-		text: shown.map(([label, value]) => `${label}: ${value}`).join('\n')
+		text: shown.map(([label, value]) => labelled(label, value)).join('\n')
 	};
 }
 

@@ -11,6 +11,7 @@ import {
 	button,
 	eventDetails,
 	eventUrl,
+	labelled,
 	layout,
 	para,
 	pick,
@@ -25,7 +26,8 @@ const copy = {
 		intro: '您家的报名已确认，期待与您相见！',
 		calendar: '附件中的日历文件（event.ics）可以把活动加入手机日历。',
 		cancel: '如果不能参加，请及时在“我的家庭”中取消报名，把名额留给其他家庭。',
-		view: '查看我的报名'
+		view: '查看我的报名',
+		page: '活动页面'
 	},
 	en: {
 		subject: (title: string) => `Registration confirmed: ${title}`,
@@ -33,7 +35,8 @@ const copy = {
 		calendar: 'The attached calendar file (event.ics) adds the event to your phone’s calendar.',
 		cancel:
 			'If you cannot come, please cancel in “My family” so that another family can have the places.',
-		view: 'See my registrations'
+		view: 'See my registrations',
+		page: 'Event page'
 	}
 };
 
@@ -58,7 +61,7 @@ export async function registrationConfirmed(
 	];
 	const { html, text } = layout(context.locale, subject, sections, [
 		para(
-			eventUrl(options.siteUrl, event),
+			labelled(t.page, eventUrl(options.siteUrl, event)),
 			'margin:0 0 8px;font-size:13px;color:#78716c;word-break:break-all;'
 		)
 	]);

@@ -33,7 +33,9 @@ function serverAnswers(): Promise<boolean> {
 	});
 }
 
-export default defineConfig(async () => ({
+const withServer = Boolean(process.env.CI) || (await serverAnswers());
+
+export default defineConfig({
 	plugins: [
 		tailwindcss(),
 		sveltekit(),
@@ -62,10 +64,10 @@ export default defineConfig(async () => ({
 					]
 				}
 			},
-			...(process.env.CI || (await serverAnswers())
+			...(withServer
 				? [
 						{
-							extends: true,
+							extends: true as const,
 							test: {
 								name: 'db on the PostgreSQL server',
 								include: singleBackendDbTests,
@@ -76,4 +78,4 @@ export default defineConfig(async () => ({
 				: [])
 		]
 	}
-}));
+});

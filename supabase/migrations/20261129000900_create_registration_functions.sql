@@ -304,11 +304,12 @@ end;
 $$;
 
 /*
- * Checks a family in at the door (签到) by its code: staff of the event's organisation.
+ * Checks a family in at the door (签到) by its code: staff of the event's organisation, from the
+ * event's day (Beijing time) on — not days ahead, where a tap would count as attendance.
  * Returns {registration_id, event_id, status: 'attended', seats, already_checked_in,
  * guardian_name, attendees: [{kind, nickname, age}]} (age: children only).
- * Fails: registration_not_found, not_authorised, event_cancelled, not_confirmed,
- * registration_not_active.
+ * Fails: registration_not_found, not_authorised, event_cancelled, check_in_not_open (hint: the
+ * day it opens, YYYY-MM-DD), not_confirmed, registration_not_active.
  */
 create function public.check_in(p_code text)
 returns jsonb
@@ -333,6 +334,10 @@ begin
 	end if;
 	if v_event.status = 'cancelled' then
 		perform private.fail('event_cancelled');
+	end if;
+	if (now() at time zone 'Asia/Shanghai')::date < (v_event.starts_at at time zone 'Asia/Shanghai')::date then
+		perform private.fail('check_in_not_open',
+			to_char(v_event.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD'));
 	end if;
 	case v_registration.status
 		when 'waitlisted' then

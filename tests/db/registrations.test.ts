@@ -14,6 +14,7 @@ import {
 	insertFamilies,
 	row,
 	rows,
+	shanghaiAt,
 	startDomain,
 	type Domain,
 	type EventFields,
@@ -391,9 +392,18 @@ describe('cancel_registration', () => {
 });
 
 describe('check_in and mark_no_shows', () => {
+	/** The event began a minute ago: the door is open (families registered before). */
+	const begin = (id: string) =>
+		domain.db.query(
+			`update public.events set starts_at = now() - interval '1 minute',
+				ends_at = now() + interval '2 hours' where id = $1::uuid`,
+			[id]
+		);
+
 	it("checks a family in by its code for the event's staff, showing nicknames and children's ages only", async () => {
 		const id = await event();
 		const reg = await register(w.client.guardianA, id, [w.parentA, w.childA]);
+		await begin(id);
 		const { check_in_code: code } = await row<{ check_in_code: string }>(
 			domain,
 			'select check_in_code from public.registrations where id = $1::uuid',
@@ -422,6 +432,7 @@ describe('check_in and mark_no_shows', () => {
 		const id = await event({ capacity: 1 });
 		const confirmed = await register(w.client.guardianA, id, [w.parentA]);
 		const waiting = await register(w.client.guardianB, id, [w.parentB]);
+		await begin(id);
 		const codes = Object.fromEntries(
 			(
 				await rows<{ id: string; check_in_code: string }>(
@@ -442,7 +453,8 @@ describe('check_in and mark_no_shows', () => {
 		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: 'NOPE99' }))).toBe(
 			'registration_not_found'
 		);
-		await w.client.guardianB.rpc('cancel_registration', {
+		// The event has begun: only its staff can still cancel.
+		await w.client.staffA.rpc('cancel_registration', {
 			p_registration_id: waiting.data.registration_id
 		});
 		expect(
@@ -450,6 +462,42 @@ describe('check_in and mark_no_shows', () => {
 		).toBe('registration_not_active');
 		await domain.db.query(`update public.events set status = 'cancelled' where id = $1`, [id]);
 		expect(codeOf(await w.client.staffA.rpc('check_in', { p_code: code }))).toBe('event_cancelled');
+	});
+
+	it("opens on the event's day (Beijing time), not days ahead, whatever the code", async () => {
+		const id = await event({ startsAt: shanghaiAt(3, '09:30'), endsAt: shanghaiAt(3, '11:00') });
+		const reg = await register(w.client.guardianA, id, [w.parentA]);
+		const { check_in_code: code } = await row<{ check_in_code: string }>(
+			domain,
+			'select check_in_code from public.registrations where id = $1::uuid',
+			[reg.data.registration_id]
+		);
+		const early = await w.client.staffA.rpc('check_in', { p_code: code });
+		expect(codeOf(early)).toBe('check_in_not_open');
+		expect(early.error?.hint).toBe(shanghaiAt(3, '09:30').slice(0, 10));
+		expect(await eventRow(id)).toMatchObject({ seats_taken: '1' });
+		const { status } = await row<{ status: string }>(
+			domain,
+			'select status::text from public.registrations where id = $1::uuid',
+			[reg.data.registration_id]
+		);
+		expect(status).toBe('confirmed');
+		// Later the same day as the start is already open.
+		await domain.db.query(
+			`update public.events set starts_at = now() + interval '1 second',
+				ends_at = now() + interval '2 hours' where id = $1::uuid`,
+			[id]
+		);
+		const sameDay = await row<{ same: boolean }>(
+			domain,
+			`select (now() at time zone 'Asia/Shanghai')::date
+				= (starts_at at time zone 'Asia/Shanghai')::date as same
+			from public.events where id = $1::uuid`,
+			[id]
+		);
+		if (String(sameDay.same) === 'true') {
+			expect((await w.client.staffA.rpc('check_in', { p_code: code })).error).toBeNull();
+		}
 	});
 
 	it('marks confirmed families who did not come as no-shows once the event has started', async () => {

@@ -656,6 +656,13 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			});
 			expect(elsewhere.error?.message).toBe('registration_not_found');
 
+			// The door opens on the event's day: here the event is weeks away.
+			const early = await staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: mine });
+			expect(early.error?.message).toBe('check_in_not_open');
+			await t.db.query(`update public.events set venue_booking_id = null, address_zh = '阅读室',
+				starts_at = now() - interval '1 minute', ends_at = now() + interval '1 hour'
+				where id = '${eventId}'`);
+
 			const typed = `${mine.slice(0, 3).toLowerCase()}-${mine.slice(3)}`;
 			const done = await must(
 				staff.rpc('check_in_at_event', { p_event_id: eventId, p_code: typed })

@@ -237,7 +237,7 @@ test('the district and organisation pages show who an organisation is and what i
 		'href',
 		`/events/${fx.open.slug}`
 	);
-	await expect(events.getByText('适合 3–8 岁')).toBeVisible();
+	await expect(events.getByText('3–8 岁', { exact: true })).toBeVisible();
 	await expect(events.locator('li', { hasText: '取消的一期' })).toContainText('已取消');
 	await expect(events).not.toContainText('草稿活动');
 	await expect(events).not.toContainText('已结束');
@@ -445,7 +445,7 @@ test('the A4 poster prints on one page and its QR code leads to the event, tagge
 	const poster = page.getByTestId('poster');
 	await expect(poster.getByRole('heading', { level: 1 })).toHaveText(fx.open.title);
 	await expect(poster).toContainText(`飞英社区家长学校${run}`);
-	await expect(poster).toContainText('适合 3–8 岁');
+	await expect(poster.locator('dd', { hasText: '3–8 岁' })).toHaveText('3–8 岁');
 	await expect(poster).toContainText('社区活动室');
 	await expect(page.getByTestId('poster-short-url')).toHaveText(
 		`${new URL(ORIGIN).host}/events/${fx.open.slug}`

@@ -50,6 +50,21 @@ async function apiClient(email: string): Promise<SupabaseClient> {
 	return client;
 }
 
+/** Registers the demo family's Lele and Mum (as the parents' pages do) and returns the code. */
+async function registerForCode(parent: SupabaseClient, eventId: string): Promise<string> {
+	const registered = await parent.rpc('register_family', {
+		p_event_id: eventId,
+		p_member_ids: [LELE, MUM]
+	});
+	expect(registered.error).toBeNull();
+	const { data } = await parent
+		.from('registrations')
+		.select('check_in_code')
+		.eq('id', (registered.data as { registration_id: string }).registration_id)
+		.single();
+	return (data as { check_in_code: string }).check_in_code;
+}
+
 async function axe(page: Page) {
 	const results = await new AxeBuilder({ page }).analyze();
 	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
@@ -174,27 +189,53 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 
 	// A family registers (through the API, as the parents' pages do).
 	const parent = await apiClient(PARENT);
-	const registered = await parent.rpc('register_family', {
-		p_event_id: eventId,
-		p_member_ids: [LELE, MUM]
+	const code = await registerForCode(parent, eventId);
+
+	// The door opens on the event's day: this one is days away, so there is nothing to tap yet.
+	await page.goto(`/staff/events/${eventId}/check-in`);
+	await expect(page.getByTestId('checkin-not-open')).toContainText('签到将在当天开放');
+	await expect(page.getByLabel('签到码')).toHaveCount(0);
+
+	// An event starting in a few minutes, today (past midnight in Beijing if that is that close).
+	const minutesAhead = 3;
+	const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+	if (beijingDay(Date.now()) !== beijingDay(Date.now() + minutesAhead * 60_000)) {
+		await page.waitForTimeout(minutesAhead * 60_000 + 5_000);
+	}
+	const startsAt = new Date(Date.now() + minutesAhead * 60_000);
+	const staffApi = await apiClient(STAFF);
+	const saved = await staffApi.rpc('save_event', {
+		p_org_id: YOUTH_CENTRE,
+		p_event: {
+			category: 'parent_class',
+			title_zh: '今天的家长课堂',
+			capacity: 10,
+			address_zh: '活动中心一楼大厅',
+			starts_at: startsAt.toISOString(),
+			ends_at: new Date(startsAt.getTime() + 3600_000).toISOString()
+		}
 	});
-	expect(registered.error).toBeNull();
-	const { data: registration } = await parent
-		.from('registrations')
-		.select('check_in_code')
-		.eq('id', (registered.data as { registration_id: string }).registration_id)
-		.single();
-	const code = (registration as { check_in_code: string }).check_in_code;
+	expect(saved.error).toBeNull();
+	const todayId = (saved.data as { event_id: string }).event_id;
+	expect((await staffApi.rpc('publish_event', { p_event_id: todayId })).error).toBeNull();
+	const todayCode = await registerForCode(parent, todayId);
 
 	// Check the family in by typing the code (lower case, with a dash, as people type it).
-	await page.goto(`/staff/events/${eventId}/check-in`);
+	await page.goto(`/staff/events/${todayId}/check-in`);
 	await expect(page.getByTestId('checkin-count')).toContainText('已签到 0 / 1 户');
-	await page.getByLabel('签到码').fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`);
+	await page
+		.getByLabel('签到码')
+		.fill(`${todayCode.slice(0, 3).toLowerCase()}-${todayCode.slice(3)}`);
 	await page.getByLabel('签到码').press('Enter');
 	await expect(page.getByTestId('checkin-result')).toContainText('王芳 签到成功（2 人）');
 	await expect(page.getByTestId('checkin-result')).toContainText('乐乐（8 岁）');
 	await expect(page.getByTestId('checkin-count')).toContainText('已签到 1 / 1 户');
 	await expect(page.getByLabel('签到码')).toBeFocused();
+	// The family is listed as checked in, with a way to take it back.
+	await expect(page.locator(`[data-attended="${todayCode}"]`)).toContainText('王芳');
+	await expect(
+		page.locator(`[data-attended="${todayCode}"]`).getByRole('button', { name: '撤销签到' })
+	).toBeVisible();
 	// A code of another event is refused.
 	await page.getByLabel('签到码').fill('ZZZZZZ');
 	await page.getByLabel('签到码').press('Enter');

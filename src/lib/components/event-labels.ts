@@ -84,3 +84,13 @@ export function memberKindLabel(kind: string): string {
 			return m.family_kind_grandparent();
 	}
 }
+
+/** Who is coming: "乐乐（孩子）、妈妈（家长）" / "Lele (Child), Mum (Parent)". */
+export function attendeesText(
+	attendees: { kind: string; nickname: string }[],
+	locale: Locale = getLocale() as Locale
+): string {
+	return locale === 'en'
+		? attendees.map((a) => `${a.nickname} (${memberKindLabel(a.kind)})`).join(', ')
+		: attendees.map((a) => `${a.nickname}（${memberKindLabel(a.kind)}）`).join('、');
+}

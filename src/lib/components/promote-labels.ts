@@ -93,7 +93,16 @@ export function channelLabel(source: string | null, locale: Locale): string {
 	return channelMessages[source]?.({}, { locale }) ?? source;
 }
 
+/** The age range beside its "适合年龄"/"Age" label: "6–10 岁" / "6–10". */
 export function ageRangeLabel(min: number | null, max: number | null, locale: Locale): string {
+	if (min != null && max != null) return m.promote_age_value_range({ min, max }, { locale });
+	if (min != null) return m.promote_age_value_from({ min }, { locale });
+	if (max != null) return m.promote_age_value_to({ max }, { locale });
+	return m.promote_age_value_any({}, { locale });
+}
+
+/** The age range on its own (feeds, embeds): "适合 6–10 岁" / "Ages 6–10". */
+export function ageRangeText(min: number | null, max: number | null, locale: Locale): string {
 	if (min != null && max != null) return m.promote_age_range({ min, max }, { locale });
 	if (min != null) return m.promote_age_from({ min }, { locale });
 	if (max != null) return m.promote_age_to({ max }, { locale });

@@ -10,7 +10,7 @@ import { env } from '$env/dynamic/private';
 import { formatRange, isoString } from '$lib/i18n/format';
 import { m } from '$lib/paraglide/messages';
 import { placesLeft, type PublicEvent } from '$lib/server/promotion/events';
-import { ageRangeLabel, pick, type Locale } from '$lib/server/promotion/labels';
+import { ageRangeText, pick, type Locale } from '$lib/server/promotion/labels';
 import { eventUrl, normaliseSource } from '$lib/server/promotion/links';
 import EmbedList, { type EmbedItem } from './embed-list.svelte';
 
@@ -99,7 +99,7 @@ function item(event: PublicEvent, origin: string, source: string, locale: Locale
 		datetime: isoString(event.startsAt),
 		details: [
 			event.place ? pick(event.place, locale) : '',
-			ageRangeLabel(event.minAge, event.maxAge, locale)
+			ageRangeText(event.minAge, event.maxAge, locale)
 		].filter(Boolean),
 		badge,
 		cancelled: event.status === 'cancelled'

@@ -9,7 +9,7 @@ import { m } from '$lib/paraglide/messages';
 import { renderCalendar, type CalendarEvent } from '$lib/server/calendar/ics';
 import { listPublicEvents, type PublicEvent } from './events';
 import {
-	ageRangeLabel,
+	ageRangeText,
 	categoryLabel,
 	localeFrom,
 	pick,
@@ -36,7 +36,7 @@ export function toCalendarEvent(event: PublicEvent, origin: string, locale: Loca
 		cancelled && event.cancelledReason
 			? m.promote_feed_cancelled_reason({ reason: event.cancelledReason }, { locale })
 			: '',
-		ageRangeLabel(event.minAge, event.maxAge, locale),
+		ageRangeText(event.minAge, event.maxAge, locale),
 		m.promote_feed_organiser({ org: pick(event.org.name, locale) }, { locale }),
 		m.promote_feed_register({ url }, { locale })
 	]

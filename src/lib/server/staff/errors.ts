@@ -2,9 +2,11 @@
  * Every failure code the staff's SQL functions raise (20261129001200_staff.sql and the domain's
  * booking and registration functions), as a sentence in the staff member's language. Codes are
  * the error's message; details come from what the page already knows, never from the hint's prose
- * (except series_conflict, whose hint is a list of dates).
+ * (except series_conflict and check_in_not_open, whose hints are dates).
  */
+import { dayLabel } from '$lib/components/staff-format';
 import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
 
 export interface FailureContext {
 	/** People already confirmed, for capacity_below_confirmed. */
@@ -95,6 +97,10 @@ export function staffFailure(
 			return m.staff_error_wrong_event();
 		case 'not_confirmed':
 			return m.staff_error_not_confirmed();
+		case 'check_in_not_open':
+			return hint && /^\d{4}-\d{2}-\d{2}$/.test(hint)
+				? m.staff_error_check_in_not_open({ date: dayLabel(hint, getLocale()) })
+				: m.staff_error_check_in_not_open_soon();
 		case 'registration_not_active':
 			return m.staff_error_registration_not_active();
 		case 'not_checked_in':

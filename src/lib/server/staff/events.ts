@@ -89,6 +89,7 @@ export type EventListItem = Pick<
 	| 'waitlist_count'
 	| 'series_id'
 	| 'address_zh'
+	| 'address_en'
 	| 'booking'
 >;
 
@@ -102,7 +103,7 @@ export async function listEvents(
 	const { data, error } = await supabase
 		.from('events')
 		.select(
-			'id, status, category, title_zh, title_en, starts_at, ends_at, capacity, seats_taken, waitlist_count, series_id, address_zh, booking:venue_bookings(id, venue_id, org_id, starts_at, ends_at, venues(id, name_zh, name_en, org_id, capacity))'
+			'id, status, category, title_zh, title_en, starts_at, ends_at, capacity, seats_taken, waitlist_count, series_id, address_zh, address_en, booking:venue_bookings(id, venue_id, org_id, starts_at, ends_at, venues(id, name_zh, name_en, org_id, capacity))'
 		)
 		.eq('org_id', orgId)
 		.gte('ends_at', since)
@@ -146,16 +147,6 @@ export interface MessageProgress {
 export async function messageProgress(supabase: SupabaseClient, eventId: string) {
 	const { data } = await supabase.rpc('event_message_progress', { p_event_id: eventId });
 	return (data ?? []) as MessageProgress[];
-}
-
-/** Where an event happens, for lists: the room's name or the address. */
-export function placeText(
-	event: Pick<StaffEvent, 'address_zh' | 'booking'>,
-	locale: 'zh-CN' | 'en'
-): string {
-	const venue = event.booking?.venues;
-	if (venue) return locale === 'en' ? venue.name_en || venue.name_zh : venue.name_zh;
-	return event.address_zh ?? '';
 }
 
 /** Approved bookings of the organisation at other organisations' rooms (granted room requests). */

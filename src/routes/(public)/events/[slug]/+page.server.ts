@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import {
 	ageRangeText,
+	attendeesText,
 	categoryLabel,
 	memberKindLabel,
 	pick,
@@ -88,9 +89,7 @@ export const load = (async ({ locals, params, url }) => {
 				registration.status === 'confirmed' && registration.waitlistJoinedAt !== null
 					? m.events_promoted()
 					: null,
-			coming: `${m.events_coming()} ${registration.attendees
-				.map((a) => `${a.nickname}（${memberKindLabel(a.kind)}）`)
-				.join('、')}`
+			coming: `${m.events_coming()} ${attendeesText(registration.attendees, locale)}`
 		}
 	};
 }) satisfies PageServerLoad;

@@ -1,4 +1,6 @@
 import { error } from '@sveltejs/kit';
+import { pick } from '$lib/components/event-labels';
+import { m } from '$lib/paraglide/messages';
 import { getPublicEvent } from '$lib/server/promotion/events';
 import { eventPath, eventUrl } from '$lib/server/promotion/links';
 import { qrSvg } from '$lib/server/promotion/qr';
@@ -11,7 +13,10 @@ export const load = (async ({ locals, params, url }) => {
 	const target = eventUrl(url.origin, event.slug, 'poster');
 	return {
 		event,
-		qr: { url: target, svg: await qrSvg(target, event.title.zh) },
+		qr: {
+			url: target,
+			svg: await qrSvg(target, m.promote_share_qr_alt({ title: pick(event.title) }))
+		},
 		// What a person types: the readable address, without the scheme or the channel tag.
 		shortUrl: `${url.host}${eventPath(event.slug)}`
 	};

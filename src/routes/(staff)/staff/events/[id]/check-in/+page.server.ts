@@ -12,7 +12,13 @@ export const load = (async (event) => {
 	if (!found) error(404, { message: m.staff_error_event_not_found() });
 	const { attendees, error: failure } = await eventAttendees(event.locals.supabase, found.id);
 	if (failure) error(403, { message: describeError(failure) });
+	// The door opens on the event's day, Beijing time (check_in refuses earlier taps).
+	const shanghaiDay = (at: Date) =>
+		new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+	const opensOn = shanghaiDay(new Date(found.starts_at));
 	return {
+		opensOn,
+		open: shanghaiDay(new Date()) >= opensOn,
 		event: found,
 		waiting: attendees.filter((a) => a.status === 'confirmed'),
 		attended: attendees.filter((a) => a.status === 'attended'),

@@ -49,6 +49,8 @@ test('a district administrator reviews participation and manages an organisation
 }, testInfo) => {
 	test.setTimeout(120_000);
 	await signIn(page, ADMIN);
+	// Signed in from nowhere in particular, the administrator lands on the district's figures.
+	await expect(page).toHaveURL(/\/admin$/);
 
 	// The overview: last 90 days and upcoming, with the seed's events and registrations.
 	await page.goto(`${ORIGIN}/admin`);

@@ -112,6 +112,8 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await page.setViewportSize({ width: 1280, height: 1200 });
 
 	await signIn(page, STAFF);
+	// Signed in from nowhere in particular, staff land at their workbench.
+	await expect(page).toHaveURL(/\/staff$/);
 
 	// A new room with opening hours: every day 09:00–12:00 and 13:30–17:00 (lunch break).
 	await page.goto('/staff/venues/new');

@@ -1,3 +1,6 @@
+import type { SupabaseClient, User } from '@supabase/supabase-js';
+import { isDistrictAdmin, isStaffMember } from './roles';
+
 /**
  * Where to go after signing in. `next` comes from the URL, so an attacker can set it: only a path
  * on this site is accepted, anything else falls back to `fallback`.
@@ -34,4 +37,19 @@ function hasBackslashOrControl(value: string): boolean {
 		if (c < 0x20 || c === 0x7f || c === 0x5c) return true;
 	}
 	return false;
+}
+
+/**
+ * Where a person lands after signing in with nowhere particular to go (the home page): venue staff
+ * at their workbench, district administrators at the district's figures, families at home.
+ */
+export async function landingAfterSignIn(
+	next: string,
+	supabase: SupabaseClient,
+	user: User | null
+): Promise<string> {
+	if (next !== '/') return next;
+	if (isDistrictAdmin(user)) return '/admin';
+	if (await isStaffMember(supabase, user)) return '/staff';
+	return next;
 }

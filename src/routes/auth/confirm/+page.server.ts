@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { EmailOtpType } from '@supabase/supabase-js';
-import { safeRedirectPath } from '$lib/server/auth/redirect';
+import { landingAfterSignIn, safeRedirectPath } from '$lib/server/auth/redirect';
 import { PENDING_EMAIL_COOKIE } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,10 +27,10 @@ export const load = (async ({ url, locals, cookies }) => {
 	const next = safeRedirectPath(url.searchParams.get('next'), url.origin);
 	const code = url.searchParams.get('code');
 	if (code) {
-		const { error } = await locals.supabase.auth.exchangeCodeForSession(code);
+		const { data, error } = await locals.supabase.auth.exchangeCodeForSession(code);
 		if (error) redirect(303, failed(next));
 		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		redirect(303, next);
+		redirect(303, await landingAfterSignIn(next, locals.supabase, data.user));
 	}
 	const tokenHash = url.searchParams.get('token_hash');
 	const type = url.searchParams.get('type') as EmailOtpType | null;
@@ -45,9 +45,9 @@ export const actions = {
 		const tokenHash = String(form.get('token_hash') ?? '');
 		const type = String(form.get('type') ?? '') as EmailOtpType;
 		if (!tokenHash || !otpTypes.has(type)) redirect(303, failed(next));
-		const { error } = await locals.supabase.auth.verifyOtp({ token_hash: tokenHash, type });
+		const { data, error } = await locals.supabase.auth.verifyOtp({ token_hash: tokenHash, type });
 		if (error) redirect(303, failed(next));
 		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		redirect(303, next);
+		redirect(303, await landingAfterSignIn(next, locals.supabase, data.user));
 	}
 } satisfies Actions;

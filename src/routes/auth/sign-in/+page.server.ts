@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { codeLimiters } from '$lib/server/auth/limits';
-import { safeRedirectPath } from '$lib/server/auth/redirect';
+import { landingAfterSignIn, safeRedirectPath } from '$lib/server/auth/redirect';
 import {
 	PENDING_EMAIL_COOKIE,
 	classifyAuthError,
@@ -94,7 +94,7 @@ export const actions = {
 				message: rateLimitMessage(attempt.retryAfterMs)
 			});
 		}
-		const { error } = await locals.supabase.auth.verifyOtp({ email, token, type: 'email' });
+		const { data, error } = await locals.supabase.auth.verifyOtp({ email, token, type: 'email' });
 		if (error) {
 			const kind = classifyAuthError(error);
 			if (kind === 'generic')
@@ -114,7 +114,7 @@ export const actions = {
 		}
 		codeLimiters().attempts.reset(email);
 		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		redirect(303, next);
+		redirect(303, await landingAfterSignIn(next, locals.supabase, data.user));
 	},
 
 	/** Back to step 1, for another address. */

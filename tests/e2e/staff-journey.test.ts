@@ -198,13 +198,17 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await expect(page.getByTestId('checkin-not-open')).toContainText('签到将在当天开放');
 	await expect(page.getByLabel('签到码')).toHaveCount(0);
 
-	// An event starting in a few minutes, today (past midnight in Beijing if that is that close).
-	const minutesAhead = 3;
-	const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-	if (beijingDay(Date.now()) !== beijingDay(Date.now() + minutesAhead * 60_000)) {
-		await page.waitForTimeout(minutesAhead * 60_000 + 5_000);
+	// An event starting in a few minutes, today, on the form's 5-minute steps (past midnight in
+	// Beijing first if that is that close).
+	const fiveMinutes = 5 * 60_000;
+	const soon = () => new Date(Math.ceil((Date.now() + 3 * 60_000) / fiveMinutes) * fiveMinutes);
+	const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+	if (beijingDay(new Date()) !== beijingDay(soon())) {
+		const wait = soon().getTime() - Date.now() + 5_000;
+		test.setTimeout(test.info().timeout + wait);
+		await page.waitForTimeout(wait);
 	}
-	const startsAt = new Date(Date.now() + minutesAhead * 60_000);
+	const startsAt = soon();
 	const staffApi = await apiClient(STAFF);
 	const saved = await staffApi.rpc('save_event', {
 		p_org_id: YOUTH_CENTRE,
@@ -221,6 +225,18 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	const todayId = (saved.data as { event_id: string }).event_id;
 	expect((await staffApi.rpc('publish_event', { p_event_id: todayId })).error).toBeNull();
 	const todayCode = await registerForCode(parent, todayId);
+
+	// Moving it to another hall emails the family, and the page says how many families hear of it;
+	// a new description alone emails nobody.
+	await page.goto(`/staff/events/${todayId}`);
+	await page.getByLabel('地址', { exact: true }).fill('活动中心二楼报告厅');
+	await page.getByRole('button', { name: '保存', exact: true }).click();
+	await expect(page.getByRole('status').filter({ hasText: '已保存' })).toHaveText(
+		'已保存。1 户已报名的家庭会收到变更通知邮件。'
+	);
+	await page.getByLabel('活动介绍').fill('请穿运动鞋。');
+	await page.getByRole('button', { name: '保存', exact: true }).click();
+	await expect(page.getByRole('status').filter({ hasText: '已保存' })).toHaveText('已保存。');
 
 	// Check the family in by typing the code (lower case, with a dash, as people type it).
 	await page.goto(`/staff/events/${todayId}/check-in`);

@@ -4,7 +4,7 @@ import { formValues, issueFields } from '$lib/schemas/booking';
 import { eventPayload, readEventForm } from '$lib/schemas/event';
 import { requireStaff } from '$lib/server/staff/context';
 import { describeError, fieldProblem, fieldsFor } from '$lib/server/staff/errors';
-import { eventValues, getEvent, grantedBookings } from '$lib/server/staff/events';
+import { eventValues, familiesNotified, getEvent, grantedBookings } from '$lib/server/staff/events';
 import { listVenues } from '$lib/server/venues';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -58,7 +58,13 @@ export const actions = {
 				values
 			});
 		}
-		return { saved: true };
+		// Say how many families hear about it: the trigger queued their emails with the new sequence.
+		const after = await getEvent(supabase, org.id, current.id);
+		const notified =
+			after && after.status === 'published' && after.sequence > current.sequence
+				? await familiesNotified(supabase, current.id, after.sequence)
+				: 0;
+		return { saved: true, notified };
 	},
 	publish: async (event) => {
 		const form = await event.request.formData();

@@ -4,6 +4,14 @@
  * browser and on the server alike. No zod here: the calendar's browser code imports this.
  */
 export const SHANGHAI_OFFSET = '+08:00';
+
+/** How every calendar writes times: 09:30 and 09:30–11:00, as the rest of the site does. */
+const CLOCK_TIME = { hour: '2-digit', minute: '2-digit', hour12: false } as const;
+export const CALENDAR_TIMES = {
+	eventTimeFormat: CLOCK_TIME,
+	slotLabelFormat: CLOCK_TIME,
+	defaultRangeSeparator: '–'
+};
 const OFFSET_MS = 8 * 3600_000;
 
 /** '2026-12-05' + '09:30' → '2026-12-05T09:30:00+08:00' ('24:00' becomes the next midnight). */

@@ -5,6 +5,7 @@
  */
 import { resolve } from '$app/paths';
 import { m } from '$lib/paraglide/messages';
+import { CALENDAR_TIMES } from './calendar-time';
 import { Calendar, type EventInput } from '@fullcalendar/core';
 import zhCn from '@fullcalendar/core/locales/zh-cn';
 import dayGridPlugin from '@fullcalendar/daygrid';
@@ -64,7 +65,7 @@ export function mountCalendar(node: HTMLElement, options: CalendarOptions) {
 		},
 		noEventsText: m.events_calendar_empty(),
 		displayEventEnd: false,
-		eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+		...CALENDAR_TIMES,
 		events: inputs(options.entries),
 		datesSet: (info) => {
 			// currentStart is the first of the month in view (the grid itself starts earlier).

@@ -487,6 +487,12 @@ test('registering, a double submit and cancelling all work without JavaScript', 
 	await expect(page).toHaveURL(new RegExp(`/events/${fx.nojs}$`));
 
 	const form = page.getByTestId('register-form');
+	// On a phone, sent with nobody ticked: the new page opens at the form, its sentence in view.
+	await page.setViewportSize({ width: 360, height: 740 });
+	await form.getByRole('button', { name: '提交报名' }).click();
+	await expect(page).toHaveURL(/#register-form$/);
+	await expect(page.getByTestId('form-error')).toHaveText('请至少勾选一位参加的家庭成员。');
+	await expect(page.getByTestId('form-error')).toBeInViewport();
 	await form.getByLabel(/豆豆/).check();
 	await form.getByLabel(/奶奶/).check();
 	// What the browser sends, kept to send it a second time below.

@@ -1,6 +1,7 @@
 -- Demo data a Wuxing district user would recognise. Runs once, as the owner, after the migrations.
 -- Every date is relative to the day the database is created (Asia/Shanghai): events fill the
--- coming eight weeks. Demo accounts sign in with the password `gongyu-demo` (or an email code):
+-- coming eight weeks, and one is tonight. Demo accounts sign in with the password `gongyu-demo`
+-- (or an email code):
 --   parent1@demo.gongyu.local        a mother with a grandmother and two children
 --   parent2@demo.gongyu.local        a father with one child
 --   staff@youth.demo.gongyu.local    manager, Wuxing Youth Activity Centre
@@ -9,13 +10,14 @@
 -- familyNN@demo.gongyu.local are passwordless households that fill the events.
 
 -- The local time of ISO weekday p_dow (1 Monday … 7 Sunday) in week p_week, week 0 being the
--- seven days from tomorrow.
+-- seven days from tomorrow; p_dow 0 is today, whatever the week.
 create function pg_temp.at(p_week integer, p_dow integer, p_time time)
 returns timestamptz
 language sql
 stable
 as $$
-	select ((d + ((p_dow - extract(isodow from d)::integer + 7) % 7) + 7 * p_week) + p_time)
+	select ((case when p_dow = 0 then d - 1
+			else d + ((p_dow - extract(isodow from d)::integer + 7) % 7) + 7 * p_week end) + p_time)
 		at time zone 'Asia/Shanghai'
 	from (select (now() at time zone 'Asia/Shanghai')::date + 1 as d) t
 $$;
@@ -286,6 +288,12 @@ values
 	'主讲：区家庭教育指导中心讲师。内容包括青春期身心发展特点、常见亲子冲突的化解、与孩子谈手机和学业。现场答疑。',
 	'Speaker: a lecturer from the district family-education guidance centre. Development in adolescence, defusing common conflicts, talking about phones and school. Questions welcome.',
 	null, null),
+-- Today's, so the door (check-in opens on the event's day) can be tried in the demo.
+('tonight-parent-class', 1, null, 'parent_class', 0, 0, '19:00', 90, 40, null, null, 2, true, false, 'some', 'published',
+	'家长课堂：今晚聊聊亲子沟通', 'Parent class tonight: talking with your child',
+	'今晚七点，活动中心一楼多功能厅。', 'Tonight at seven, in the centre''s ground-floor hall.',
+	'讲师分享和孩子好好说话的小方法，现场答疑。', 'A speaker shares simple ways to talk with your child; questions welcome.',
+	'湖州市吴兴区青少年活动中心一楼多功能厅', 'Ground-floor hall, Wuxing Youth Activity Centre'),
 ('silk-tie-dye', 1, 3, 'traditional_culture', 2, 7, '09:30', 120, 24, 7, 12, 2, false, false, 'full', 'published',
 	'传统文化体验日：丝绸扎染', 'Traditional culture day: silk tie-dye',
 	'用植物染料在真丝方巾上扎染，带走一件作品。', 'Tie-dye a silk scarf with plant dyes and take it home.',
@@ -647,6 +655,8 @@ begin
 				array['c0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000004']::uuid[], 'confirmed', null),
 			('f0000000-0000-4000-8000-000000000001'::uuid, 'grandparents-science-care',
 				array['c0000000-0000-4000-8000-000000000002']::uuid[], 'confirmed', 'poster'),
+			('f0000000-0000-4000-8000-000000000001'::uuid, 'tonight-parent-class',
+				array['c0000000-0000-4000-8000-000000000001']::uuid[], 'confirmed', null),
 			('f0000000-0000-4000-8000-000000000002'::uuid, 'autumn-fun-sports-day',
 				array['c0000000-0000-4000-8000-000000000005', 'c0000000-0000-4000-8000-000000000006']::uuid[], 'confirmed', 'school-site'),
 			('f0000000-0000-4000-8000-000000000002'::uuid, 'exam-anxiety-salon',

@@ -110,8 +110,65 @@ begin
 end;
 $$;
 
--- The payload of every email about a registration: the event, the registration, who comes. Null
--- when the registration does not exist. PL/pgSQL for the reason given at private.event_payload.
+-- The payload of every email about a registration, from rows already read: the event, the
+-- registration, who comes (p_attendees when the caller has it, else read here).
+-- register_family calls it under the event lock with what it knows; everything else through
+-- private.registration_payload. PL/pgSQL for the reason given at private.event_payload.
+create function private.registration_email_payload(
+	p_registration public.registrations,
+	p_family public.families,
+	p_attendees jsonb default null
+)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+	return jsonb_build_object(
+		'event', private.event_payload(p_registration.event_id),
+		'registration', jsonb_build_object(
+			'id', p_registration.id,
+			'status', p_registration.status,
+			'seats', p_registration.seats,
+			'waitlist_position', p_registration.waitlist_position,
+			'check_in_code', p_registration.check_in_code
+		),
+		'guardian_name', p_family.guardian_name,
+		'attendees', coalesce(p_attendees, (
+			select coalesce(jsonb_agg(jsonb_build_object('kind', m.kind, 'nickname', m.nickname)
+				order by m.kind, m.nickname), '[]'::jsonb)
+			from public.registration_attendees a
+			join public.family_members m on m.id = a.member_id
+			where a.registration_id = p_registration.id
+		)),
+		'unsubscribe_token', p_family.unsubscribe_token
+	);
+end;
+$$;
+
+-- The registration and its family, or nothing when either is gone.
+create function private.registration_with_family(
+	p_registration_id uuid,
+	out registration public.registrations,
+	out family public.families
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+	select r.* into registration from public.registrations r where r.id = p_registration_id;
+	if found then
+		select f.* into family from public.families f where f.id = registration.family_id;
+	end if;
+end;
+$$;
+
+-- The payload of every email about a registration (private.registration_email_payload). Null
+-- when the registration does not exist.
 create function private.registration_payload(p_registration_id uuid)
 returns jsonb
 language plpgsql
@@ -120,37 +177,12 @@ security definer
 set search_path = ''
 as $$
 declare
-	v_registration public.registrations;
-	v_family public.families;
-	v_attendees jsonb;
+	v record := private.registration_with_family(p_registration_id);
 begin
-	select r.* into v_registration from public.registrations r where r.id = p_registration_id;
-	if not found then
+	if (v.family).id is null then
 		return null;
 	end if;
-	select f.* into v_family from public.families f where f.id = v_registration.family_id;
-	if not found then
-		return null;
-	end if;
-	select coalesce(jsonb_agg(jsonb_build_object('kind', m.kind, 'nickname', m.nickname)
-			order by m.kind, m.nickname), '[]'::jsonb)
-	into v_attendees
-	from public.registration_attendees a
-	join public.family_members m on m.id = a.member_id
-	where a.registration_id = p_registration_id;
-	return jsonb_build_object(
-		'event', private.event_payload(v_registration.event_id),
-		'registration', jsonb_build_object(
-			'id', v_registration.id,
-			'status', v_registration.status,
-			'seats', v_registration.seats,
-			'waitlist_position', v_registration.waitlist_position,
-			'check_in_code', v_registration.check_in_code
-		),
-		'guardian_name', v_family.guardian_name,
-		'attendees', v_attendees,
-		'unsubscribe_token', v_family.unsubscribe_token
-	);
+	return private.registration_email_payload(v.registration, v.family);
 end;
 $$;
 
@@ -165,20 +197,14 @@ security definer
 set search_path = ''
 as $$
 declare
-	v_event_id uuid;
-	v_email text;
-	v_locale public.app_locale;
+	v record := private.registration_with_family(p_registration_id);
 begin
-	select r.event_id, f.email, f.locale into v_event_id, v_email, v_locale
-	from public.registrations r
-	join public.families f on f.id = r.family_id
-	where r.id = p_registration_id;
-	if not found then
+	if (v.family).id is null then
 		return null;
 	end if;
-	return private.enqueue_email(p_kind, v_email, v_locale,
-		private.registration_payload(p_registration_id) || p_extra, p_idempotency_key, v_event_id,
-		p_registration_id);
+	return private.enqueue_email(p_kind, (v.family).email, (v.family).locale,
+		private.registration_email_payload(v.registration, v.family) || p_extra, p_idempotency_key,
+		(v.registration).event_id, p_registration_id);
 end;
 $$;
 

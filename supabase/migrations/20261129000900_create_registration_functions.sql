@@ -130,10 +130,9 @@ declare
 	v_attendees jsonb;
 	v_status public.registration_status;
 	v_position integer;
-	v_id uuid := gen_random_uuid();
+	v_registration public.registrations;
 	v_code text;
 	v_source text := lower(btrim(p_source));
-	v_kind text;
 begin
 	if v_uid is null then
 		perform private.fail('not_authorised', 'Sign in to register.');
@@ -221,39 +220,23 @@ begin
 		perform private.fail('event_full');
 	end if;
 
-	insert into public.registrations (id, event_id, family_id, status, seats, waitlist_position,
+	insert into public.registrations (event_id, family_id, status, seats, waitlist_position,
 		waitlist_joined_at, check_in_code, source, confirmed_at)
-	values (v_id, p_event_id, v_family.id, v_status, v_seats, v_position,
+	values (p_event_id, v_family.id, v_status, v_seats, v_position,
 		-- The moment the lock was won: the joining order the positions follow.
 		case when v_status = 'waitlisted' then clock_timestamp() end,
 		v_code, v_source,
-		case when v_status = 'confirmed' then now() end);
+		case when v_status = 'confirmed' then now() end)
+	returning * into v_registration;
 	insert into public.registration_attendees (registration_id, member_id)
-	select v_id, m from unnest(v_members) m;
+	select v_registration.id, m from unnest(v_members) m;
 
-	-- The email, in this transaction: the payload of private.registration_payload(v_id), built from
-	-- what is already known (the event part reads the locked row after the counters trigger, as
-	-- before; counters are not part of it).
-	v_kind := 'registration_' || v_status;
-	insert into public.email_outbox (kind, to_email, locale, payload, idempotency_key, event_id,
-		registration_id)
-	values (v_kind, v_family.email, v_family.locale,
-		jsonb_build_object(
-			'event', private.event_payload(p_event_id),
-			'registration', jsonb_build_object(
-				'id', v_id,
-				'status', v_status,
-				'seats', v_seats,
-				'waitlist_position', v_position,
-				'check_in_code', v_code
-			),
-			'guardian_name', v_family.guardian_name,
-			'attendees', v_attendees,
-			'unsubscribe_token', v_family.unsubscribe_token
-		),
-		v_kind || ':' || v_id, p_event_id, v_id)
-	on conflict (idempotency_key) do nothing;
-	return jsonb_build_object('registration_id', v_id, 'status', v_status,
+	-- The email, in this transaction, from the rows already read (no second read of the family
+	-- or the attendees while the event row is locked).
+	perform private.enqueue_email('registration_' || v_status, v_family.email, v_family.locale,
+		private.registration_email_payload(v_registration, v_family, v_attendees),
+		'registration_' || v_status || ':' || v_registration.id, p_event_id, v_registration.id);
+	return jsonb_build_object('registration_id', v_registration.id, 'status', v_status,
 		'waitlist_position', v_position);
 end;
 $$;

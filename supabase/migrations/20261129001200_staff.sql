@@ -392,7 +392,14 @@ begin
 
 	select * into v_result from public.events e where e.id = v_id;
 	return jsonb_build_object('event_id', v_id, 'booking_id', v_new_booking, 'status', v_result.status,
-		'slug', v_result.slug, 'starts_at', v_result.starts_at, 'ends_at', v_result.ends_at);
+		'slug', v_result.slug, 'starts_at', v_result.starts_at, 'ends_at', v_result.ends_at,
+		-- The families events_notify_families emailed about this change: their rows carry the
+		-- event's new sequence (none when the sequence did not move).
+		'families_notified', case when v_result.sequence > v_old.sequence then (
+			select count(*) from public.email_outbox o
+			where o.event_id = v_id and o.kind = 'event_changed'
+				and (o.payload #>> '{event,sequence}')::integer = v_result.sequence
+		) else 0 end);
 end;
 $$;
 
@@ -400,7 +407,7 @@ $$;
  * Creates (p_id null) or updates an event with its place, see private.staff_save_event. A published
  * event whose time or place changes emails every registered family (trigger
  * events_notify_families, same transaction). Returns {event_id, booking_id, status, slug,
- * starts_at, ends_at}. Fails: not_authorised, event_not_found, event_cancelled, invalid_period,
+ * starts_at, ends_at, families_notified}. Fails: not_authorised, event_not_found, event_cancelled, invalid_period,
  * starts_in_past, place_required, place_invalid, venue_not_found, venue_not_own, venue_inactive,
  * capacity_exceeds_venue, outside_opening_hours, venue_conflict, venue_booking_invalid,
  * event_outside_booking, capacity_below_confirmed, invalid_age_range, invalid_event.

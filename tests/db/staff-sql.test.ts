@@ -288,7 +288,16 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 					p_event: { starts_at: at(13, '16:00'), ends_at: at(13, '17:30') }
 				})
 			);
-			expect(moved).toMatchObject({ booking_id: saved.booking_id });
+			expect(moved).toMatchObject({ booking_id: saved.booking_id, families_notified: 1 });
+			// A new description alone: nobody is emailed, and the earlier change is not counted again.
+			const described = await must(
+				staff.rpc('save_event', {
+					p_org_id: null,
+					p_id: saved.event_id,
+					p_event: { description_zh: '请穿运动鞋。' }
+				})
+			);
+			expect(described).toMatchObject({ families_notified: 0 });
 			const { rows: booking } = await t.db.query<{ starts: string; ends: string }>(
 				`select to_char(starts_at at time zone 'Asia/Shanghai', 'HH24:MI') starts,
 					to_char(ends_at at time zone 'Asia/Shanghai', 'HH24:MI') ends

@@ -11,8 +11,6 @@ export interface StaffEvent {
 	slug: string;
 	category: string;
 	status: 'draft' | 'published' | 'cancelled';
-	/** Bumped by every change families hear about (time, place, title, status). */
-	sequence: number;
 	title_zh: string;
 	title_en: string;
 	summary_zh: string;
@@ -56,7 +54,7 @@ const COLUMNS = `id, org_id, slug, category, status, title_zh, title_en, summary
 	description_zh, description_en, starts_at, ends_at, venue_booking_id, address_zh, address_en,
 	capacity, min_child_age, max_child_age, registration_opens_at, registration_closes_at,
 	max_seats_per_family, waitlist_enabled, second_reminder, seats_taken, waitlist_count,
-	cancelled_reason, series_id, sequence,
+	cancelled_reason, series_id,
 	booking:venue_bookings(id, venue_id, org_id, starts_at, ends_at, venues(id, name_zh, name_en, org_id, capacity))`.replace(
 	/\s+/g,
 	''
@@ -149,24 +147,6 @@ export interface MessageProgress {
 export async function messageProgress(supabase: SupabaseClient, eventId: string) {
 	const { data } = await supabase.rpc('event_message_progress', { p_event_id: eventId });
 	return (data ?? []) as MessageProgress[];
-}
-
-/**
- * How many families were emailed about the change that gave the event this sequence number (the
- * events trigger writes one event_changed row per family, keyed by registration and sequence).
- */
-export async function familiesNotified(
-	supabase: SupabaseClient,
-	eventId: string,
-	sequence: number
-): Promise<number> {
-	const { count } = await supabase
-		.from('email_outbox')
-		.select('id', { count: 'exact', head: true })
-		.eq('event_id', eventId)
-		.eq('kind', 'event_changed')
-		.like('idempotency_key', `event_changed:%:${sequence}`);
-	return count ?? 0;
 }
 
 /** Approved bookings of the organisation at other organisations' rooms (granted room requests). */

@@ -4,7 +4,7 @@ import { formValues, issueFields } from '$lib/schemas/booking';
 import { eventPayload, readEventForm } from '$lib/schemas/event';
 import { requireStaff } from '$lib/server/staff/context';
 import { describeError, fieldProblem, fieldsFor } from '$lib/server/staff/errors';
-import { eventValues, familiesNotified, getEvent, grantedBookings } from '$lib/server/staff/events';
+import { eventValues, getEvent, grantedBookings } from '$lib/server/staff/events';
 import { listVenues } from '$lib/server/venues';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -43,7 +43,7 @@ export const actions = {
 		const current = await getEvent(supabase, org.id, event.params.id);
 		if (!current)
 			return fail(404, { message: m.staff_error_event_not_found(), invalid: [], values });
-		const { error: failure } = await supabase.rpc('save_event', {
+		const { data, error: failure } = await supabase.rpc('save_event', {
 			p_org_id: org.id,
 			p_id: current.id,
 			p_event: eventPayload(parsed.data)
@@ -58,13 +58,7 @@ export const actions = {
 				values
 			});
 		}
-		// Say how many families hear about it: the trigger queued their emails with the new sequence.
-		const after = await getEvent(supabase, org.id, current.id);
-		const notified =
-			after && after.status === 'published' && after.sequence > current.sequence
-				? await familiesNotified(supabase, current.id, after.sequence)
-				: 0;
-		return { saved: true, notified };
+		return { saved: true, notified: (data as { families_notified: number }).families_notified };
 	},
 	publish: async (event) => {
 		const form = await event.request.formData();

@@ -1,5 +1,7 @@
-/** Small pure helpers of the sign-in flow, shared by its routes. */
-import { isAuthApiError, isAuthError } from '@supabase/supabase-js';
+/** Helpers of the sign-in flow, shared by its routes (code, link and PKCE code alike). */
+import type { Cookies } from '@sveltejs/kit';
+import { isAuthApiError, isAuthError, type SupabaseClient, type User } from '@supabase/supabase-js';
+import { landingAfterSignIn } from './redirect';
 
 export const PENDING_EMAIL_COOKIE = 'gongyu_signin_email';
 
@@ -37,4 +39,18 @@ export function classifyAuthError(error: unknown): AuthFailure {
 		}
 	}
 	return 'generic';
+}
+
+/**
+ * A session was just made (a code, a link, a PKCE code): forgets the address waiting for its code
+ * and answers where to go next.
+ */
+export async function signedIn(
+	cookies: Cookies,
+	supabase: SupabaseClient,
+	user: User | null,
+	next: string
+): Promise<string> {
+	cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
+	return landingAfterSignIn(next, supabase, user);
 }

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { EmailOtpType } from '@supabase/supabase-js';
-import { landingAfterSignIn, safeRedirectPath } from '$lib/server/auth/redirect';
-import { PENDING_EMAIL_COOKIE } from '$lib/server/auth/sign-in';
+import { safeRedirectPath } from '$lib/server/auth/redirect';
+import { signedIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
 const otpTypes = new Set<EmailOtpType>([
@@ -29,8 +29,7 @@ export const load = (async ({ url, locals, cookies }) => {
 	if (code) {
 		const { data, error } = await locals.supabase.auth.exchangeCodeForSession(code);
 		if (error) redirect(303, failed(next));
-		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		redirect(303, await landingAfterSignIn(next, locals.supabase, data.user));
+		redirect(303, await signedIn(cookies, locals.supabase, data.user, next));
 	}
 	const tokenHash = url.searchParams.get('token_hash');
 	const type = url.searchParams.get('type') as EmailOtpType | null;
@@ -47,7 +46,6 @@ export const actions = {
 		if (!tokenHash || !otpTypes.has(type)) redirect(303, failed(next));
 		const { data, error } = await locals.supabase.auth.verifyOtp({ token_hash: tokenHash, type });
 		if (error) redirect(303, failed(next));
-		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		redirect(303, await landingAfterSignIn(next, locals.supabase, data.user));
+		redirect(303, await signedIn(cookies, locals.supabase, data.user, next));
 	}
 } satisfies Actions;

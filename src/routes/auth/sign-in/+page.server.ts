@@ -2,12 +2,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { codeLimiters } from '$lib/server/auth/limits';
-import { landingAfterSignIn, safeRedirectPath } from '$lib/server/auth/redirect';
+import { safeRedirectPath } from '$lib/server/auth/redirect';
 import {
 	PENDING_EMAIL_COOKIE,
 	classifyAuthError,
 	normaliseCode,
-	normaliseEmail
+	normaliseEmail,
+	signedIn
 } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -113,8 +114,7 @@ export const actions = {
 			});
 		}
 		codeLimiters().attempts.reset(email);
-		cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-		redirect(303, await landingAfterSignIn(next, locals.supabase, data.user));
+		redirect(303, await signedIn(cookies, locals.supabase, data.user, next));
 	},
 
 	/** Back to step 1, for another address. */

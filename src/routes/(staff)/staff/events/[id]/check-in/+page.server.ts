@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { shanghaiParts, shanghaiToday } from '$lib/components/calendar-time';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/staff/context';
 import { checkInAction, noShowsAction, undoCheckInAction } from '$lib/server/staff/door';
@@ -12,13 +13,12 @@ export const load = (async (event) => {
 	if (!found) error(404, { message: m.staff_error_event_not_found() });
 	const { attendees, error: failure } = await eventAttendees(event.locals.supabase, found.id);
 	if (failure) error(403, { message: describeError(failure) });
-	// The door opens on the event's day, Beijing time (check_in refuses earlier taps).
-	const shanghaiDay = (at: Date) =>
-		new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-	const opensOn = shanghaiDay(new Date(found.starts_at));
+	// The door opens on the event's day, Beijing time: check_in refuses earlier taps, the page
+	// only says so instead of offering them.
+	const opensOn = shanghaiParts(found.starts_at).date;
 	return {
 		opensOn,
-		open: shanghaiDay(new Date()) >= opensOn,
+		open: shanghaiToday() >= opensOn,
 		event: found,
 		waiting: attendees.filter((a) => a.status === 'confirmed'),
 		attended: attendees.filter((a) => a.status === 'attended'),

@@ -16,11 +16,11 @@ import {
 	type Database
 } from '../../src/lib/server/embedded-supabase/database';
 import { applyBootstrap, migrate } from '../../src/lib/server/embedded-supabase/migrate';
+import { SERVER_URL, serverAvailable } from './server';
 
 export type Backend = 'pglite' | 'postgres';
 
-export const SERVER_URL =
-	process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
+export { SERVER_URL, serverAvailable };
 export const API_URL = 'http://localhost:54321';
 
 export interface StartOptions {
@@ -49,26 +49,6 @@ export interface TestSupabase {
 		options?: { password?: string; appMetadata?: Record<string, unknown> }
 	): Promise<SupabaseClient>;
 	close(): Promise<void>;
-}
-
-let serverChecked: Promise<boolean> | null = null;
-
-/** Whether the PostgreSQL server answers. Under CI an unreachable server is an error, never a skip. */
-export function serverAvailable(): Promise<boolean> {
-	serverChecked ??= (async () => {
-		const client = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });
-		try {
-			await client.connect();
-			await client.end();
-			return true;
-		} catch (error) {
-			if (process.env.CI) {
-				throw new Error(`PostgreSQL at ${SERVER_URL} is unreachable under CI`, { cause: error });
-			}
-			return false;
-		}
-	})();
-	return serverChecked;
 }
 
 /** Creates a fresh database on the server; the returned function drops it. */

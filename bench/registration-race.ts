@@ -19,7 +19,6 @@
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { SupabaseClient } from '@supabase/supabase-js';
 import { serverAvailable } from '../tests/support/embedded';
 import {
 	accessToken,
@@ -138,7 +137,11 @@ try {
 		);
 
 	/** Every family registers once, family i for event i mod k, through each of the three ways. */
-	async function threeWays(families: Family[], clients: SupabaseClient[], k: number) {
+	async function threeWays(families: Family[], k: number) {
+		// One supabase-js client per family, with its own access token.
+		const clients = (await Promise.all(families.map((f) => accessToken(f.user)))).map((t) =>
+			domain.as(t)
+		);
 		const viaApi = await newEvents(k);
 		// Each family's client has been used before (the parent opened the event page): its first
 		// call sets up supabase-js's auth state, which is not the server's work.
@@ -207,26 +210,17 @@ try {
 
 	// Warm-up, not reported: every connection of every pool runs the function (confirmed and
 	// waitlisted) often enough to have compiled it and settled its plans.
-	const warmFamilies = await insertFamilies(domain, capacity + 8 * poolSize);
-	const warmClients = (await Promise.all(warmFamilies.map((f) => accessToken(f.user)))).map((t) =>
-		domain.as(t)
-	);
-	await threeWays(warmFamilies, warmClients, 1);
+	await threeWays(await insertFamilies(domain, capacity + 8 * poolSize), 1);
 
 	for (const n of sizes) {
-		const families = await insertFamilies(domain, n);
-		const tokens = await Promise.all(families.map((f) => accessToken(f.user)));
-		const clients = tokens.map((t) => domain.as(t));
-		const hot = await threeWays(families, clients, 1);
-		report(`N=${String(n).padEnd(4)}`, hot);
+		report(`N=${String(n).padEnd(4)}`, await threeWays(await insertFamilies(domain, n), 1));
 		if (n === Math.max(...sizes) && spread > 1) {
 			// The same load spread over many events: no row is shared, so what is left is the cost of
 			// each registration itself (CPU of the database and of this process, the commit's flush).
-			const more = await insertFamilies(domain, n);
-			const moreClients = (await Promise.all(more.map((f) => accessToken(f.user)))).map((t) =>
-				domain.as(t)
+			report(
+				`N=${n} over ${spread} events`,
+				await threeWays(await insertFamilies(domain, n), spread)
 			);
-			report(`N=${n} over ${spread} events`, await threeWays(more, moreClients, spread));
 		}
 	}
 	const { rows } = await direct.query<{ n: string }>(

@@ -832,6 +832,7 @@ export type Database = {
           p_dry_run?: boolean
           p_event: Json
           p_org_id: string
+          p_publish?: boolean
           p_skip_conflicts?: boolean
           p_weeks: number
         }
@@ -933,6 +934,15 @@ export type Database = {
           p_event_id: string
           p_include_waitlisted?: boolean
           p_subject: string
+        }
+        Returns: Json
+      }
+      move_event: {
+        Args: {
+          p_confirmed?: boolean
+          p_ends_at: string
+          p_event_id: string
+          p_starts_at: string
         }
         Returns: Json
       }

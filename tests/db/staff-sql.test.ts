@@ -93,6 +93,10 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 			p_event: {
 				category: 'parent_child_reading',
 				title_zh: '亲子阅读分享会',
+				summary_zh: '亲子共读绘本。',
+				description_zh: '请带一本喜欢的绘本。',
+				min_child_age: 4,
+				max_child_age: 10,
 				capacity: 20,
 				...fields
 			}
@@ -645,6 +649,9 @@ describe.each(backends)('venue staff SQL on %s', (backend) => {
 					p_event: {
 						category: 'parent_class',
 						title_zh: '家长课堂',
+						summary_zh: '初中家长课堂。',
+						description_zh: '谈谈青春期的沟通。',
+						max_child_age: 15,
 						capacity: 10,
 						address_zh: '湖州四中报告厅',
 						starts_at: at(22, '19:00'),

@@ -218,6 +218,9 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 		p_event: {
 			category: 'parent_class',
 			title_zh: '今天的家长课堂',
+			summary_zh: '和孩子一起读书。',
+			description_zh: '请带一本书。',
+			min_child_age: 6,
 			capacity: 10,
 			address_zh: '活动中心一楼大厅',
 			starts_at: startsAt.toISOString(),

@@ -686,3 +686,21 @@ drop table seed_events;
 drop table seed_users;
 drop function pg_temp.at(integer, integer, time);
 drop function pg_temp.born(integer);
+
+-- A community's staff ------------------------------------------------------------------------------
+-- staff@community.demo.gongyu.local: manager of the Feiying Subdistrict Community Parent School, with
+-- the demo password like the other staff, to try a community's side (its page, links and QR codes).
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+	confirmation_token, recovery_token, email_change_token_new, email_change, raw_app_meta_data,
+	raw_user_meta_data, is_super_admin, created_at, updated_at)
+values ('00000000-0000-0000-0000-000000000000', 'd0000000-0000-4000-8000-000000000006',
+	'authenticated', 'authenticated', 'staff@community.demo.gongyu.local',
+	extensions.crypt('gongyu-demo', extensions.gen_salt('bf', 10)), now(), '', '', '', '',
+	'{"provider": "email", "providers": ["email"]}'::jsonb, '{}'::jsonb, false, now(), now());
+insert into auth.identities (id, provider_id, user_id, identity_data, provider, created_at, updated_at)
+values (gen_random_uuid(), 'd0000000-0000-4000-8000-000000000006',
+	'd0000000-0000-4000-8000-000000000006',
+	'{"sub": "d0000000-0000-4000-8000-000000000006", "email": "staff@community.demo.gongyu.local", "email_verified": true, "phone_verified": false}'::jsonb,
+	'email', now(), now());
+insert into public.org_members (org_id, user_id, role) values
+	('a0000000-0000-4000-8000-000000000010', 'd0000000-0000-4000-8000-000000000006', 'manager');

@@ -948,7 +948,7 @@ describe.each(['pglite', 'postgres'] as const)('the embedded PostgREST (%s)', (b
 			expect((await invalid.json()).code).toBe('PGRST102');
 			const big = await admin
 				.from('items')
-				.insert({ id: 70, name: 'x'.repeat(t.embedded.env.maxBodyBytes + 10) });
+				.insert({ id: 70, name: 'x'.repeat(t.embedded.env.limits.maxBodyBytes + 10) });
 			expect(big.status).toBe(413);
 		});
 

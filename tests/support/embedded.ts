@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import {
 	createEmbeddedSupabase,
 	type AuthEmail,
-	type EmbeddedSupabase
+	type EmbeddedSupabase,
+	type EmbeddedSupabaseOptions
 } from '../../src/lib/server/embedded-supabase';
 import {
 	openPglite,
@@ -31,6 +32,8 @@ export interface StartOptions {
 	/** SQL to run as the owner after migrations (test fixtures). */
 	sql?: string;
 	pool?: number;
+	/** Caps on what one request may cost (defaults: the embedded Supabase's own). */
+	limits?: EmbeddedSupabaseOptions['limits'];
 }
 
 export interface TestSupabase {
@@ -95,6 +98,7 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 	const embedded = await createEmbeddedSupabase({
 		db,
 		apiUrl: API_URL,
+		limits: options.limits,
 		mailer: { send: async (email) => void mail.push(email) }
 	});
 	const anon = () => makeClient(API_URL, embedded.keys.publishable, embedded.fetch);

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createEmbeddedSupabase, type EmbeddedSupabase } from './embedded-supabase';
 import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
+import { configuredLimits } from './embedded-supabase/limits';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
@@ -94,8 +95,9 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		log(`database: PGlite in ${dataDir}`);
 	}
 	await applyBootstrap(db);
+	const supabaseDir = resolve(env.GONGYU_SUPABASE_DIR ?? 'supabase');
 	const result = await migrate(db, {
-		dir: resolve(env.GONGYU_SUPABASE_DIR ?? 'supabase'),
+		dir: supabaseDir,
 		seed: env.GONGYU_SEED !== 'false',
 		log
 	});
@@ -111,6 +113,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		publishableKey: env.SUPABASE_PUBLISHABLE_KEY,
 		secretKey: env.SUPABASE_SECRET_KEY,
 		auth: env.GONGYU_OTP_EXPIRY_SECONDS ? { otpExpiry: Number(env.GONGYU_OTP_EXPIRY_SECONDS) } : {},
+		limits: await configuredLimits(env, supabaseDir),
 		mailer: authMailerFromEnv(env, mailbox, origin)
 	});
 	log(`API URL: ${origin}`);

@@ -1,5 +1,6 @@
 import type { Database } from './database';
 import type { ApiKeys } from './keys';
+import type { ApiLimits } from './limits';
 
 /** An email Supabase Auth would send: handed to the app's own email pipeline. */
 export interface AuthEmail {
@@ -33,8 +34,8 @@ export interface EmbeddedEnv {
 	/** Further allowed redirect targets: exact URLs, or prefixes ending in `**`. */
 	redirectAllowList: string[];
 	mailer: AuthMailer;
-	/** Largest request body accepted, in bytes. */
-	maxBodyBytes: number;
+	/** What one request may cost: statement timeout, rows, embeds, body size and nesting. */
+	limits: ApiLimits;
 	auth: {
 		/** Sign-up returns a session at once (GoTrue's MAILER_AUTOCONFIRM). */
 		autoConfirm: boolean;

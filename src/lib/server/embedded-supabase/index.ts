@@ -9,10 +9,12 @@ import {
 	makeKeys,
 	type ApiKeys
 } from './keys';
+import { defaultLimits, type ApiLimits } from './limits';
 import { createRestHandler } from './rest';
 
 export type { AuthEmail, AuthMailer, EmbeddedEnv } from './env';
 export type { ApiKeys } from './keys';
+export type { ApiLimits } from './limits';
 export type { Database } from './database';
 
 export interface EmbeddedSupabaseOptions {
@@ -28,7 +30,10 @@ export interface EmbeddedSupabaseOptions {
 	secretKey?: string;
 	jwtExpiry?: number;
 	mailer: AuthMailer;
-	maxBodyBytes?: number;
+	/** Caps on what one request may cost; each defaults to `defaultLimits`. */
+	limits?: Partial<Omit<ApiLimits, 'statementTimeoutMs'>> & {
+		statementTimeoutMs?: Partial<ApiLimits['statementTimeoutMs']>;
+	};
 	auth?: Partial<EmbeddedEnv['auth']>;
 	/** Schemas the REST API exposes (Supabase's `[api] schemas`); default `public`. */
 	restSchemas?: string[];
@@ -93,7 +98,14 @@ export async function createEmbeddedSupabase(
 		siteUrl: (options.siteUrl ?? options.apiUrl).replace(/\/$/, ''),
 		redirectAllowList: options.redirectAllowList ?? [],
 		mailer: options.mailer,
-		maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+		limits: {
+			...defaultLimits,
+			...options.limits,
+			statementTimeoutMs: {
+				...defaultLimits.statementTimeoutMs,
+				...options.limits?.statementTimeoutMs
+			}
+		},
 		auth: {
 			autoConfirm: true,
 			otpLength: 6,

@@ -1,3 +1,4 @@
+import { BodyLimitError, readLimitedBody } from '../body';
 import type { EmbeddedEnv } from '../env';
 import { AuthError, badRequest, baseHeaders } from './errors';
 
@@ -19,29 +20,19 @@ export function redirect(location: string, status = 303): Response {
 }
 
 /**
- * The request body as a JSON object: empty → `{}`, too large → 413, not JSON or not an object →
- * 400 `bad_json`. Reads the stream with a running limit, so a huge body is never held whole.
+ * The request body as a JSON object: empty → `{}`, too large → 413, nested too deep, not JSON or
+ * not an object → 400 `bad_json`. The shared guard reads it (see body.ts).
  */
 export async function readJsonBody(request: Request, env: EmbeddedEnv): Promise<Json> {
-	const limit = env.maxBodyBytes;
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-	if (!request.body) return {};
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > limit) {
-			await reader.cancel().catch(() => {});
-			throw tooLarge();
-		}
-		chunks.push(value);
+	let text: string | undefined;
+	try {
+		text = await readLimitedBody(request, env.limits);
+	} catch (error) {
+		if (!(error instanceof BodyLimitError)) throw error;
+		if (error.kind === 'too_large') throw tooLarge();
+		throw badRequest('bad_json', `Could not parse request body as JSON: ${error.message}`);
 	}
-	const text = new TextDecoder().decode(Buffer.concat(chunks));
-	if (text.trim() === '') return {};
+	if (text === undefined || text.trim() === '') return {};
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);

@@ -3,10 +3,12 @@
  * parse (URL → tree) · catalogue (schema cache) · plan (tree → one SQL statement) · respond.
  * Each request runs in exactly one transaction with the caller's role and claims set locally.
  */
+import { BodyLimitError, readLimitedBody } from '../body';
 import type { CallerResult } from '../caller';
 import type { EmbeddedEnv } from '../env';
 import { loadCatalogue, type Catalogue } from './catalogue';
 import { authErrorResponse, errorResponse, RestError } from './errors';
+import { checkEmbeds } from './embeds';
 import { parseRequest, type ParsedRequest } from './parse';
 import { plan, type Plan } from './plan';
 import { shape, type ResultRow } from './respond';
@@ -26,22 +28,16 @@ export interface RestOptions {
 
 const writeMethods = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
-async function readBody(request: Request, limit: number): Promise<string | undefined> {
-	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-	if (!request.body) return undefined;
-	const buffer = await request.arrayBuffer();
-	if (buffer.byteLength > limit) throw tooLarge(limit);
-	return new TextDecoder().decode(buffer);
-}
-
-function tooLarge(limit: number): RestError {
-	return new RestError(
-		413,
-		'PGRST413',
-		'Request Entity Too Large',
-		`The request body is larger than ${limit} bytes`
-	);
+async function readBody(request: Request, env: EmbeddedEnv): Promise<string | undefined> {
+	try {
+		return await readLimitedBody(request, env.limits);
+	} catch (error) {
+		if (!(error instanceof BodyLimitError)) throw error;
+		if (error.kind === 'too_deep') {
+			throw new RestError(400, 'PGRST102', 'Empty or invalid json', error.message);
+		}
+		throw new RestError(413, 'PGRST413', 'Request Entity Too Large', error.message);
+	}
 }
 
 function parseJson(text: string | undefined, required: boolean): unknown {
@@ -104,6 +100,7 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 	async function answer(request: Request, caller: Extract<CallerResult, { ok: true }>['caller']) {
 		const url = new URL(request.url);
 		const parsed: ParsedRequest = parseRequest(request.method, url, request.headers);
+		checkEmbeds(parsed.select, env.limits);
 		const schema = parsed.profile ?? schemas[0];
 		if (!schemas.includes(schema)) {
 			throw new RestError(
@@ -122,7 +119,7 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		let bodyText: string | undefined;
 		let body: unknown;
 		if (writeMethods.has(parsed.method)) {
-			bodyText = await readBody(request, env.maxBodyBytes);
+			bodyText = await readBody(request, env);
 			const required = parsed.target.kind === 'table' && parsed.method !== 'DELETE';
 			body = parseJson(bodyText, required);
 		}
@@ -137,7 +134,14 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 				error instanceof Error ? error.message : null
 			);
 		}
-		const built = plan({ request: parsed, catalogue: cache, schema, body, bodyText });
+		const built = plan({
+			request: parsed,
+			catalogue: cache,
+			schema,
+			body,
+			bodyText,
+			maxRows: env.limits.maxRows
+		});
 
 		const settings: Record<string, string> = {
 			'request.method': parsed.method,
@@ -145,6 +149,9 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 			'request.headers': headersJson(request.headers)
 		};
 		if (built.readOnly) settings.transaction_read_only = 'on';
+		// PostgREST applies the role's statement_timeout; a cancelled statement answers 57014 (500).
+		const timeout = env.limits.statementTimeoutMs[caller.role];
+		if (timeout > 0) settings.statement_timeout = String(timeout);
 		const scope = { role: caller.role, claims: caller.claims, settings };
 		let outcome;
 		if (mayVeto(parsed, built)) {

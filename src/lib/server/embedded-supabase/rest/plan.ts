@@ -94,8 +94,15 @@ class Builder {
 	constructor(
 		readonly catalogue: Catalogue,
 		readonly schema: string,
-		readonly request: ParsedRequest
+		readonly request: ParsedRequest,
+		readonly maxRows: number | null = null
 	) {}
+
+	/** A requested limit, capped at `maxRows` (PostgREST's `db-max-rows`). */
+	capped(limit: number | undefined): number | undefined {
+		if (this.maxRows === null) return limit;
+		return limit === undefined ? this.maxRows : Math.min(limit, this.maxRows);
+	}
 
 	param(value: Value): string {
 		this.params.push(value);
@@ -533,7 +540,7 @@ function compileSelect(
 				compiled.pairs.push([b.key(name), `(select ${object} ${fromWhere} limit 1)`]);
 			} else {
 				const order = orderSql(b, childSource, childAlias, params.order, child.embeds);
-				const page = limitSql(b, params.limit, params.offset);
+				const page = limitSql(b, b.capped(params.limit), params.offset);
 				compiled.pairs.push([
 					b.key(name),
 					// Rows are picked (filtered, ordered, paged) first; objects are built for those only.
@@ -590,7 +597,7 @@ function paging(b: Builder): { limit?: number; offset: number } {
 	if (range?.limit !== undefined)
 		limit = limit === undefined ? range.limit : Math.min(limit, range.limit);
 	const offset = root.offset ?? range?.offset ?? 0;
-	return { limit, offset };
+	return { limit: b.capped(limit), offset };
 }
 
 function bodyAggregate(b: Builder, object: string): string {
@@ -647,6 +654,8 @@ export interface PlanInput {
 	body?: unknown;
 	/** The raw body text, passed through as one parameter. */
 	bodyText?: string;
+	/** Rows any read answers, embedded arrays included; null or absent: no cap. */
+	maxRows?: number | null;
 }
 
 /** Postgres takes at most 65535 parameters; far fewer make sense in one request. */
@@ -667,7 +676,7 @@ export function plan(input: PlanInput): Plan {
 
 function planStatement(input: PlanInput): Plan {
 	const { request, catalogue, schema } = input;
-	const b = new Builder(catalogue, schema, request);
+	const b = new Builder(catalogue, schema, request, input.maxRows ?? null);
 	if (request.target.kind === 'root') {
 		throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
 	}

@@ -1,0 +1,109 @@
+/**
+ * What one request may cost, so that an anonymous caller on a public install cannot hold the
+ * database: PostgREST's per-role `statement_timeout` and `db-max-rows`, plus caps on embeds and on
+ * request bodies that PostgREST leaves to the gateway in front of it.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApiRole } from './caller';
+
+export interface ApiLimits {
+	/**
+	 * Milliseconds a request's statement may run, per role (`set local statement_timeout`); 0 leaves
+	 * the server's own setting. Supabase gives anon 3 s and authenticated 8 s. PGlite runs each
+	 * statement to its end whatever this says: there the caps below do the work.
+	 */
+	statementTimeoutMs: Record<ApiRole, number>;
+	/** Rows any read answers, embedded arrays included (Supabase's `[api] max_rows`); null: no cap. */
+	maxRows: number | null;
+	/** Levels of embedding below the root: `a(b(c))` is 3. */
+	maxEmbedDepth: number;
+	/** Embedded resources in one `select`, at all levels together. */
+	maxEmbeds: number;
+	/** Largest request body accepted, in bytes (both `/rest/v1` and `/auth/v1`). */
+	maxBodyBytes: number;
+	/** Deepest nesting of arrays and objects accepted in a JSON body. */
+	maxJsonDepth: number;
+}
+
+export const defaultLimits: ApiLimits = {
+	statementTimeoutMs: { anon: 3000, authenticated: 8000, service_role: 0 },
+	maxRows: 1000,
+	maxEmbedDepth: 3,
+	maxEmbeds: 10,
+	maxBodyBytes: 1024 * 1024,
+	maxJsonDepth: 64
+};
+
+const roles: ApiRole[] = ['anon', 'authenticated', 'service_role'];
+
+/**
+ * `GONGYU_STATEMENT_TIMEOUT_MS`: one number for anon and authenticated alike (`5000`), or per role
+ * (`anon=3000,authenticated=8000,service_role=0`). Anything else is a configuration error.
+ */
+export function parseStatementTimeouts(text: string): Partial<Record<ApiRole, number>> {
+	const value = text.trim();
+	const whole = (raw: string) => {
+		if (!/^\d+$/.test(raw.trim())) {
+			throw new Error(`GONGYU_STATEMENT_TIMEOUT_MS: "${raw}" is not a number of milliseconds`);
+		}
+		return Number(raw.trim());
+	};
+	if (!value.includes('=')) {
+		const ms = whole(value);
+		return { anon: ms, authenticated: ms };
+	}
+	const out: Partial<Record<ApiRole, number>> = {};
+	for (const part of value.split(',')) {
+		const [role, ms = ''] = part.split('=').map((s) => s.trim());
+		if (!roles.includes(role as ApiRole)) {
+			throw new Error(`GONGYU_STATEMENT_TIMEOUT_MS: unknown role "${role}"`);
+		}
+		out[role as ApiRole] = whole(ms);
+	}
+	return out;
+}
+
+/**
+ * `[api] max_rows` from the Supabase project's `config.toml`, so the embedded API caps reads as the
+ * deployed one will. Only that key is read; null when the file or the key is absent.
+ */
+export async function readMaxRows(supabaseDir: string): Promise<number | null> {
+	let text: string;
+	try {
+		text = await readFile(join(supabaseDir, 'config.toml'), 'utf8');
+	} catch {
+		return null;
+	}
+	return maxRowsFromToml(text);
+}
+
+/**
+ * The limits a deployment configures: `[api] max_rows` from `<supabaseDir>/config.toml` (Supabase's
+ * default when absent) and `GONGYU_STATEMENT_TIMEOUT_MS`.
+ */
+export async function configuredLimits(
+	env: Record<string, string | undefined>,
+	supabaseDir: string
+): Promise<{ maxRows?: number; statementTimeoutMs?: Partial<Record<ApiRole, number>> }> {
+	const maxRows = await readMaxRows(supabaseDir);
+	const timeouts = env.GONGYU_STATEMENT_TIMEOUT_MS;
+	return {
+		...(maxRows === null ? {} : { maxRows }),
+		...(timeouts ? { statementTimeoutMs: parseStatementTimeouts(timeouts) } : {})
+	};
+}
+
+export function maxRowsFromToml(text: string): number | null {
+	let section = '';
+	for (const line of text.split(/\r?\n/)) {
+		const header = line.match(/^\s*\[([^\]]+)\]\s*(#.*)?$/);
+		if (header) {
+			section = header[1].trim();
+			continue;
+		}
+		const entry = line.match(/^\s*max_rows\s*=\s*(\d+)\s*(#.*)?$/);
+		if (section === 'api' && entry) return Number(entry[1]);
+	}
+	return null;
+}

@@ -1,5 +1,8 @@
 // `npm start`: build when the sources are newer than the build, then serve the production build
 // on PORT (default 3000). Embedded mode needs no configuration: see README.md.
+// adapter-node takes a missing ORIGIN to be https://<host>, so the page's own forms would fail
+// SvelteKit's origin check on http://localhost: the origin defaults to http://localhost:$PORT here,
+// and the server listens on the loopback address only unless HOST says otherwise.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,13 +31,19 @@ function newest(path) {
 
 const built = existsSync('build/index.js') ? statSync('build/index.js').mtimeMs : 0;
 if (built < Math.max(...inputs.map(newest))) {
-	console.log('[gongyu] building…');
-	const result = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	console.log('[gongyu] building the app (the first time takes about a minute)…');
+	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const env = { ...process.env, PORT: process.env.PORT ?? '3000' };
-console.log(`[gongyu] starting on http://localhost:${env.PORT}`);
+const port = process.env.PORT || '3000';
+const env = {
+	...process.env,
+	PORT: port,
+	ORIGIN: process.env.ORIGIN || `http://localhost:${port}`,
+	HOST: process.env.HOST || '127.0.0.1'
+};
+console.log(`[gongyu] starting on ${env.ORIGIN}`);
 const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

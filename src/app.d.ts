@@ -16,6 +16,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** Set when the message is meant for the visitor (translated), not an internal code. */
+			kind?: 'form_origin';
 		}
 		interface PageData {
 			user: { id: string; email: string } | null;

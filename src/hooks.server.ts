@@ -5,11 +5,22 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { isApiPath } from '$lib/server/embedded-supabase';
 import { isDistrictAdmin, isStaffMember } from '$lib/server/auth/roles';
 import { startEmailWorker } from '$lib/server/email/worker';
-import { getRuntime, initRuntime } from '$lib/server/runtime';
+import { m } from '$lib/paraglide/messages';
+import { crossSiteFormBlocked } from '$lib/server/email/one-click';
+import { getRuntime, initRuntime, type Runtime } from '$lib/server/runtime';
+import { StartupError } from '$lib/server/startup';
 import { createRequestClient } from '$lib/server/supabase';
 
 export const init: ServerInit = async () => {
-	const runtime = await initRuntime();
+	let runtime: Runtime;
+	try {
+		runtime = await initRuntime();
+	} catch (error) {
+		// A configuration the server refuses: the operator needs the sentence, not a stack trace.
+		if (!(error instanceof StartupError)) throw error;
+		console.error(`[gongyu] ${error.message}`);
+		process.exit(1);
+	}
 	const stopEmailWorker = startEmailWorker();
 	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): stop the email loop
 	// and close the database cleanly, so the process exits and PGlite's files are flushed.
@@ -26,7 +37,7 @@ export const init: ServerInit = async () => {
  */
 const api: Handle = async ({ event, resolve }) => {
 	if (isApiPath(event.url.pathname)) {
-		const response = await getRuntime().handleApi(event.request);
+		const response = await getRuntime().handleApi(event.request, event.getClientAddress());
 		if (response) return response;
 	}
 	return resolve(event);
@@ -123,4 +134,27 @@ const paraglide: Handle = ({ event, resolve }) =>
 		});
 	});
 
-export const handle = sequence(api, supabase, guards, securityHeaders, paraglide);
+/**
+ * SvelteKit's origin check for form posts, run here instead of by SvelteKit (which is told to trust
+ * every origin in svelte.config.js) for two reasons: RFC 8058 one-click unsubscribe posts come from
+ * mail providers with no Origin (see one-click.ts), and a refused post must say why in the visitor's
+ * language — as an error result the enhanced form shows, or as a page without JavaScript — rather
+ * than SvelteKit's bare English text. It runs inside the Paraglide handle, so `m` speaks the
+ * visitor's language, and before any action.
+ */
+const formOrigin: Handle = async ({ event, resolve }) => {
+	if (!crossSiteFormBlocked(event.request, event.url)) return resolve(event);
+	const message = m.error_form_origin({ origin: event.url.origin });
+	if (event.request.headers.get('x-sveltekit-action') === 'true') {
+		return new Response(
+			JSON.stringify({ type: 'error', status: 403, error: { message, kind: 'form_origin' } }),
+			{
+				status: 403,
+				headers: { 'content-type': 'application/json' }
+			}
+		);
+	}
+	error(403, { message, kind: 'form_origin' });
+};
+
+export const handle = sequence(api, supabase, guards, securityHeaders, paraglide, formOrigin);

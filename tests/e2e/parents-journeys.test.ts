@@ -256,7 +256,7 @@ test('a parent finds an event for a 7-year-old, consents, adds two children and 
 	const card = page.getByTestId('event-card');
 	await expect(card).toContainText('6–9 岁');
 	await expect(card).toContainText('测试社区家长学校');
-	await expect(card.getByTestId('seats')).toHaveText('剩余 4 个名额（共 4 个）');
+	await expect(card.getByTestId('seats')).toHaveText('剩余 4 个名额（共 4 个）。');
 	// The same search for a 12-year-old finds nothing.
 	await page.goto(`/events?age=12&q=${encodeURIComponent(WORD)}`);
 	await expect(page.getByTestId('events-empty')).toBeVisible();
@@ -282,7 +282,7 @@ test('a parent finds an event for a 7-year-old, consents, adds two children and 
 	await expect(page.getByTestId('done')).toContainText('报名成功');
 	await expect(page.getByTestId('my-status')).toContainText('报名成功');
 	await expect(page.getByTestId('my-status')).toContainText(/签到码：\s*[0-9A-Z]{6}/);
-	await expect(page.getByTestId('seats')).toHaveText('剩余 2 个名额（共 4 个）');
+	await expect(page.getByTestId('seats')).toHaveText('剩余 2 个名额（共 4 个）。');
 
 	// Add to calendar from the event page: valid iCalendar, the event's UID, Beijing time.
 	const eventIcs = parseIcs(await download(page, () => page.getByTestId('event-ics').click()));
@@ -328,7 +328,7 @@ test('a demo family takes the last places, the next is waitlisted and is promote
 	await oneForm.getByLabel(/外婆/).check();
 	await oneForm.getByRole('button', { name: '提交报名' }).click();
 	await expect(one.page.getByTestId('done')).toContainText('报名成功');
-	await expect(one.page.getByTestId('seats')).toHaveText('名额已满 · 可候补（已有 0 户候补）');
+	await expect(one.page.getByTestId('seats')).toHaveText('名额已满，可候补（已有 0 户候补）。');
 
 	// Li Qiang (parent2) comes alone: the event is full, so the waitlist, first in line.
 	const two = await newParent(browser);
@@ -357,7 +357,7 @@ test('a demo family takes the last places, the next is waitlisted and is promote
 	const card = a.getByTestId('registration-card').filter({ hasText: WORD });
 	await card.getByText('取消报名', { exact: true }).click();
 	await card.getByRole('button', { name: '确定取消报名' }).click();
-	await expect(a.getByTestId('done')).toHaveText('已取消报名。');
+	await expect(a.getByTestId('done')).toHaveText(`已取消「${WORD}亲子阅读会」的报名。`);
 	await expect(
 		a.getByTestId('past-registrations').getByTestId('registration-card').filter({ hasText: WORD })
 	).toHaveAttribute('data-status', 'cancelled');
@@ -529,7 +529,7 @@ test('registering, a double submit and cancelling all work without JavaScript', 
 	const registrationId = await page.locator('input[name=registration_id]').inputValue();
 	await page.getByText('取消报名', { exact: true }).click();
 	await page.getByRole('button', { name: '确定取消报名' }).click();
-	await expect(page.getByTestId('done')).toHaveText('已取消报名。');
+	await expect(page.getByTestId('done')).toHaveText(`已取消「测试活动 ${fx.nojs}」的报名。`);
 	await expect(page.getByTestId('register-form')).toBeVisible();
 	const twice = await context.request.post(`/events/${fx.nojs}?/cancel`, {
 		headers: {

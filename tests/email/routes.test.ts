@@ -16,7 +16,7 @@ import * as preferences from '../../src/routes/(public)/email/preferences/+page.
 import * as staffEmails from '../../src/routes/(staff)/staff/emails/+page.server';
 import { API_URL, makeClient, startEmbedded, type TestSupabase } from '../support/embedded';
 import { startResendCapture, type ResendCapture } from '../support/resend-capture';
-import { createEvent, createGuardian, createStaff, register } from './support';
+import { createEvent, createGuardian, createStaff, register, reminderDayEn } from './support';
 
 let t: TestSupabase;
 let capture: ResendCapture;
@@ -101,7 +101,7 @@ describe('POST /api/cron/tick', () => {
 		expect(body).toMatchObject({ reminders: 1, sent: 2, failed: 0 });
 		expect(capture.emails.map((e) => e.subject).sort()).toEqual([
 			'Registration confirmed: Parent-child reading session',
-			'Reminder: Parent-child reading session (tomorrow)'
+			`Reminder: Parent-child reading session (${reminderDayEn(event.startsAt)})`
 		]);
 	});
 });

@@ -187,3 +187,13 @@ export async function queueReminders(db: Database, at: Date): Promise<number> {
 	);
 	return Number(rows[0].n);
 }
+
+/**
+ * The day word a 24-hour reminder queued at `queuedAt` gives an event starting at `startsAt`
+ * (English): an event 20 hours away is tomorrow or, queued after midnight, tonight or today.
+ */
+export function reminderDayEn(startsAt: Date, queuedAt = new Date()): string {
+	const beijing = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString();
+	if (beijing(startsAt).slice(0, 10) !== beijing(queuedAt).slice(0, 10)) return 'tomorrow';
+	return Number(beijing(startsAt).slice(11, 13)) >= 18 ? 'tonight' : 'today';
+}

@@ -9,7 +9,7 @@ import { initRuntime, type Runtime } from '../../src/lib/server/runtime';
 import { notifyEmailWorker, startEmailWorker } from '../../src/lib/server/email/worker';
 import { freshServerDatabase, serverAvailable } from '../support/embedded';
 import { startResendCapture, type ResendCapture } from '../support/resend-capture';
-import { createEvent, registerFamiliesInBulk } from './support';
+import { createEvent, registerFamiliesInBulk, reminderDayEn } from './support';
 
 const available = await serverAvailable();
 
@@ -71,7 +71,9 @@ describe.skipIf(!available)('the email worker in the server process', () => {
 			await waitFor(() => capture.emails.length >= 6, 15_000);
 			expect(capture.emails.map((e) => e.subject).sort()).toEqual([
 				...Array(3).fill('Registration confirmed: Parent-child reading session'),
-				...Array(3).fill('Reminder: Parent-child reading session (tomorrow)')
+				...Array(3).fill(
+					`Reminder: Parent-child reading session (${reminderDayEn(event.startsAt)})`
+				)
 			]);
 			expect(capture.emails[0].from).toBe('共育 Gongyu <noreply@gongyu.example.org>');
 			expect(capture.emails.find((e) => e.subject.startsWith('Reminder'))?.html).toContain(

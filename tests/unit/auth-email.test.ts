@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthEmail } from '../../src/lib/server/embedded-supabase/env';
+import { authEmailLocale } from '../../src/lib/server/email/auth-mailer';
 import { renderAuthEmail } from '../../src/lib/server/email/templates/auth';
 
 const origin = 'http://localhost:3000';
@@ -53,5 +54,41 @@ describe('the sign-in email', () => {
 	it('escapes what it puts into HTML', () => {
 		const { html } = renderAuthEmail(email({ tokenHash: '"><script>x</script>' }), 'en', origin);
 		expect(html).not.toContain('<script>');
+	});
+});
+
+describe('the language of a sign-in email', () => {
+	const page = (lang: string) => `${origin}/auth/confirm?next=%2Ffamily&lang=${lang}`;
+	const family = (locale: 'zh-CN' | 'en' | null) => async () => locale;
+
+	it("is the family's, whatever page the code was asked for on", async () => {
+		expect(await authEmailLocale(email({ redirectTo: page('zh-CN') }), family('en'))).toBe('en');
+		expect(
+			await authEmailLocale(
+				email({ redirectTo: page('en'), userMetadata: { locale: 'en' } }),
+				family('zh-CN')
+			)
+		).toBe('zh-CN');
+	});
+
+	it("is the page's without a family, even when the account was made in another language", async () => {
+		expect(
+			await authEmailLocale(
+				email({ redirectTo: page('en'), userMetadata: { locale: 'zh-CN' } }),
+				family(null)
+			)
+		).toBe('en');
+		expect(
+			await authEmailLocale(email({ redirectTo: page('zh-CN'), userMetadata: { locale: 'en' } }))
+		).toBe('zh-CN');
+	});
+
+	it('falls back to the account, then Chinese; a failed look-up is no family', async () => {
+		const failing = async () => {
+			throw new Error('database away');
+		};
+		expect(await authEmailLocale(email({ userMetadata: { locale: 'en' } }), failing)).toBe('en');
+		expect(await authEmailLocale(email({ redirectTo: page('fr') }))).toBe('zh-CN');
+		expect(await authEmailLocale(email({ redirectTo: 'not a url' }))).toBe('zh-CN');
 	});
 });

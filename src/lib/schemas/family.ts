@@ -15,13 +15,25 @@ const optionalText = (max: number) =>
 		.max(max)
 		.transform((value) => value || null);
 
+/**
+ * A number someone in the district can call back: a mainland mobile (1[3-9] and nine digits) or
+ * a landline with its area code (0572-1234567, 057212345678), optionally after +86. Spaces,
+ * hyphens and brackets are ignored. The same rule as private.is_chinese_phone in SQL.
+ */
+export function isChinesePhone(value: string): boolean {
+	return /^((\+?86)?1[3-9][0-9]{9}|0[0-9]{9,11}|\+?86[1-9][0-9]{8,10})$/.test(
+		value.replace(/[\s()-]/g, '')
+	);
+}
+
 export const profileSchema = z.object({
 	guardian_name: z.string().trim().min(1).max(50),
-	// Digits, spaces, + ( ) -: as families.phone allows. Empty means none.
+	// Empty means none.
 	phone: z
 		.string()
 		.trim()
-		.refine((value) => value === '' || /^[0-9+() -]{5,20}$/.test(value))
+		.max(20)
+		.refine((value) => value === '' || isChinesePhone(value), { message: 'invalid_phone' })
 		.transform((value) => value || null),
 	locale: z.enum(LOCALES)
 });

@@ -10,7 +10,7 @@ import type { AuthEmail, AuthMailer } from '../embedded-supabase/env';
 import type { DevMailbox } from './dev-mailbox';
 import { sharedProviderLimiter } from './rate-limit';
 import { createTransport, emailSettings } from './settings';
-import { renderAuthEmail } from './templates/auth';
+import { renderAuthEmail, type EmailLocale } from './templates/auth';
 import type { EmailTransport, SendOutcome } from './transport';
 
 export interface AuthMailerOptions {
@@ -21,12 +21,32 @@ export interface AuthMailerOptions {
 	siteUrl: string;
 	ratePerSecond?: number;
 	expiryMinutes?: number;
+	/** The language of the family registered under this address, if there is one. */
+	familyLocale?: (email: string) => Promise<EmailLocale | null>;
+}
+
+/**
+ * The language of a sign-in email: the family's, when the address has one; else the page's where
+ * the code was asked for (`lang` on the link's return address, which the sign-in form sets and
+ * Supabase Auth passes on as it is); else what the account was created with; else Chinese.
+ */
+export async function authEmailLocale(
+	email: AuthEmail,
+	familyLocale?: (email: string) => Promise<EmailLocale | null>
+): Promise<EmailLocale> {
+	const family = familyLocale ? await familyLocale(email.email).catch(() => null) : null;
+	if (family) return family;
+	const page = URL.canParse(email.redirectTo)
+		? new URL(email.redirectTo).searchParams.get('lang')
+		: null;
+	if (page === 'en' || page === 'zh-CN') return page;
+	return email.userMetadata.locale === 'en' ? 'en' : 'zh-CN';
 }
 
 export function createAuthMailer(options: AuthMailerOptions): AuthMailer {
 	return {
 		async send(email: AuthEmail) {
-			const locale = email.userMetadata.locale === 'en' ? 'en' : 'zh-CN';
+			const locale = await authEmailLocale(email, options.familyLocale);
 			const rendered = renderAuthEmail(email, locale, options.siteUrl, options.expiryMinutes);
 			const kind = `auth_${email.type}`;
 			if (!options.transport) {
@@ -76,8 +96,22 @@ export function authMailerFromEnv(
 		from: settings.from,
 		siteUrl,
 		ratePerSecond: settings.ratePerSecond,
+		familyLocale: familyLocaleByEmail,
 		expiryMinutes: env.GONGYU_OTP_EXPIRY_SECONDS
 			? Math.max(1, Math.round(Number(env.GONGYU_OTP_EXPIRY_SECONDS) / 60))
 			: undefined
 	});
+}
+
+/** families.locale for the address, read with the secret key (the person is not signed in yet). */
+async function familyLocaleByEmail(email: string): Promise<EmailLocale | null> {
+	// Imported when first needed: the admin client reads the runtime that builds this mailer.
+	const { createAdminClient } = await import('../supabase-admin');
+	const { data } = await createAdminClient()
+		.from('families')
+		.select('locale')
+		.eq('email', email.toLowerCase())
+		.limit(1)
+		.maybeSingle();
+	return data?.locale === 'en' || data?.locale === 'zh-CN' ? data.locale : null;
 }

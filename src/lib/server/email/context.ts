@@ -55,6 +55,7 @@ function eventFrom(value: unknown): EventInfo | null {
 		place: localised(e.place_zh, e.place_en),
 		organiser: localised(e.organisation_zh, e.organisation_en),
 		organiserPhone: str(e.organisation_phone),
+		organiserAddress: localised(e.organisation_address_zh, e.organisation_address_en),
 		status: str(e.status) ?? 'published',
 		sequence: num(e.sequence) ?? 0,
 		cancelledReason: str(e.cancelled_reason)
@@ -114,6 +115,7 @@ export function contextFromRow(row: OutboxEmail): EmailContext {
 		event: eventFrom(payload.event),
 		registration: registrationFrom(payload),
 		booking: bookingFrom(payload),
-		unsubscribeToken: str(payload.unsubscribe_token)
+		unsubscribeToken: str(payload.unsubscribe_token),
+		guardianName: str(payload.guardian_name)?.trim() || null
 	};
 }

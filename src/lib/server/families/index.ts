@@ -100,7 +100,13 @@ export async function saveProfile(
 				.insert({ ...fields, guardian_id: user.id, email: user.email });
 	if (error) {
 		// A check constraint (23514) is bad input the form did not catch.
-		if (error.code === '23514') return { ok: false, code: 'invalid_profile' };
+		if (error.code === '23514')
+			return {
+				ok: false,
+				code: error.message.includes('families_phone_callable')
+					? 'invalid_phone'
+					: 'invalid_profile'
+			};
 		console.error('saving a family failed:', error.code);
 		return { ok: false, code: failureCode(error) };
 	}

@@ -15,6 +15,8 @@ export function familyFailure(code: string): string {
 			return m.family_error_invalid_member();
 		case 'invalid_profile':
 			return m.family_error_invalid_profile();
+		case 'invalid_phone':
+			return m.family_error_invalid_phone();
 		case 'not_family_member':
 			return m.family_error_not_family_member();
 		case 'member_registered':

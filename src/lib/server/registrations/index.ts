@@ -131,7 +131,7 @@ export async function register(
 export async function cancel(
 	supabase: SupabaseClient,
 	registrationId: string
-): Promise<Outcome<{ promoted: number }>> {
+): Promise<Outcome<{ promoted: number; was: 'confirmed' | 'waitlisted' }>> {
 	const { data, error } = await supabase.rpc('cancel_registration', {
 		p_registration_id: registrationId
 	});
@@ -140,5 +140,12 @@ export async function cancel(
 		if (code === 'generic') console.error('cancel_registration failed:', error.code);
 		return { ok: false, code };
 	}
-	return { ok: true, value: { promoted: Number((data as { promoted: number }).promoted ?? 0) } };
+	const result = data as { promoted?: number; was?: string };
+	return {
+		ok: true,
+		value: {
+			promoted: Number(result.promoted ?? 0),
+			was: result.was === 'waitlisted' ? 'waitlisted' : 'confirmed'
+		}
+	};
 }

@@ -63,10 +63,13 @@ export const actions = {
 		const user = requireUser(locals);
 		const parsed = readProfileForm(await request.formData());
 		if (!parsed.success) {
+			const fields = invalidFields(parsed.error);
 			return fail(400, {
 				action: 'saveProfile',
-				message: familyFailure('invalid_profile'),
-				fields: invalidFields(parsed.error)
+				message: familyFailure(
+					fields.length === 1 && fields[0] === 'phone' ? 'invalid_phone' : 'invalid_profile'
+				),
+				fields
 			});
 		}
 		const outcome = await saveProfile(locals.supabase, user, parsed.data);
@@ -110,7 +113,12 @@ export const actions = {
 				fields: []
 			});
 		}
-		return { action: 'saveMember', saved: true, memberId: outcome.value.id };
+		return {
+			action: 'saveMember',
+			saved: true,
+			memberId: outcome.value.id,
+			nickname: parsed.data.nickname
+		};
 	},
 
 	removeMember: async ({ locals, request }) => {

@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 import { categoryLabel, pick } from '$lib/components/event-labels';
 import { getLocale } from '$lib/paraglide/runtime';
 import {
@@ -19,6 +20,13 @@ import {
 import type { PageServerLoad } from './$types';
 
 export const load = (async ({ locals, url }) => {
+	// The filter form is a GET form: it sends every field, the empty ones too. The address that
+	// is kept, shared and bookmarked carries only the filters chosen (with or without JavaScript).
+	const chosen = [...url.searchParams].filter(([, value]) => value.trim() !== '');
+	if (chosen.length < [...url.searchParams].length) {
+		const search = new URLSearchParams(chosen).toString();
+		redirect(303, `${url.pathname}${search ? `?${search}` : ''}`);
+	}
 	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	const query = parseListQuery(url.searchParams);
 	const filters = toFilters(query);

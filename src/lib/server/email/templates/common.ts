@@ -20,8 +20,12 @@ import {
 	type Section
 } from './layout';
 
-export const greeting = (locale: EmailLocale): Section =>
-	para(locale === 'en' ? 'Hello,' : '您好！');
+/** "王女士，您好！" / "Hello, Ms Wang," from the name the guardian gave; a plain hello without one. */
+export function greeting(locale: EmailLocale, name?: string | null): Section {
+	const who = name?.trim();
+	if (!who) return para(locale === 'en' ? 'Hello,' : '您好！');
+	return para(locale === 'en' ? `Hello, ${who},` : `${who}，您好！`);
+}
 
 export function requireEvent(context: EmailContext): EventInfo {
 	if (!context.event) throw new Error(`${context.kind} needs an event`);

@@ -44,7 +44,7 @@ export async function eventCancelled(
 		event.cancelledReason ??
 		(typeof context.payload.reason === 'string' ? context.payload.reason : '');
 	const { html, text } = layout(context.locale, subject, [
-		greeting(context.locale),
+		greeting(context.locale, context.guardianName),
 		para(t.intro),
 		eventDetails(event, context.locale),
 		...(reason ? [details([[t.reason, reason]])] : []),

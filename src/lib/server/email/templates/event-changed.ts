@@ -61,7 +61,7 @@ export async function eventChanged(
 	// is not in its calendar, and a file would put it there.
 	const waiting = context.registration?.status === 'waitlisted';
 	const { html, text } = layout(context.locale, subject, [
-		greeting(context.locale),
+		greeting(context.locale, context.guardianName),
 		para(t.intro),
 		...(waiting ? [para(t.waiting(context.registration?.waitlistPosition ?? null))] : []),
 		eventDetails(event, context.locale, context.registration?.attendees),

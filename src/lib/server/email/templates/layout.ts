@@ -18,6 +18,8 @@ export interface EventInfo {
 	place: Localised | null;
 	organiser: Localised | null;
 	organiserPhone: string | null;
+	/** The organiser's own address, where a family can go or write to. */
+	organiserAddress: Localised | null;
 	status: string;
 	/** Grows with every change to the event (the calendar entry's SEQUENCE). */
 	sequence: number;
@@ -61,6 +63,8 @@ export interface EmailContext {
 	booking: BookingInfo | null;
 	/** The family's unsubscribe token (reminders only). */
 	unsubscribeToken: string | null;
+	/** How the guardian asked to be addressed (families.guardian_name), for the greeting. */
+	guardianName?: string | null;
 }
 
 export interface RenderOptions {
@@ -211,12 +215,22 @@ export function details(rows: [string, string][]): Section {
 }
 
 const eventLabels = {
-	'zh-CN': { event: '活动', when: '时间', where: '地点', organiser: '主办', attendees: '参加人员' },
+	'zh-CN': {
+		event: '活动',
+		when: '时间',
+		where: '地点',
+		organiser: '主办',
+		phone: '主办方电话',
+		address: '主办方地址',
+		attendees: '参加人员'
+	},
 	en: {
 		event: 'Event',
 		when: 'When',
 		where: 'Where',
 		organiser: 'Organiser',
+		phone: 'Organiser’s phone',
+		address: 'Organiser’s address',
 		attendees: 'Who is coming'
 	}
 };
@@ -231,7 +245,9 @@ export function eventDetails(event: EventInfo, locale: EmailLocale, attendees?: 
 		[l.event, pick(event.title, locale)],
 		[l.when, withTimezone(formatRange(event.startsAt, event.endsAt, locale), locale)],
 		[l.where, place(event, locale)],
-		[l.organiser, pick(event.organiser, locale)]
+		[l.organiser, pick(event.organiser, locale)],
+		[l.phone, event.organiserPhone ?? ''],
+		[l.address, pick(event.organiserAddress, locale)]
 	];
 	if (attendees?.length) rows.push([l.attendees, attendees.join(locale === 'en' ? ', ' : '、')]);
 	return details(rows);

@@ -51,7 +51,7 @@ export async function registrationConfirmed(
 	const subject = (variant.subject ?? t.subject)(title);
 	const code = context.registration?.checkInCode ?? null;
 	const sections = [
-		greeting(context.locale),
+		greeting(context.locale, context.guardianName),
 		para(variant.intro ?? t.intro),
 		eventDetails(event, context.locale, context.registration?.attendees),
 		...(code ? [checkInSection(code, context.locale)] : []),

@@ -39,7 +39,7 @@ export async function registrationWaitlisted(
 	const subject = t.subject(pick(event.title, context.locale));
 	const position = context.registration?.waitlistPosition ?? null;
 	const { html, text } = layout(context.locale, subject, [
-		greeting(context.locale),
+		greeting(context.locale, context.guardianName),
 		para(position ? t.position(position) : t.noPosition),
 		eventDetails(event, context.locale, context.registration?.attendees),
 		para(t.next),

@@ -2,6 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { cancelSchema } from '$lib/schemas/registration';
 import { eventPlace } from '$lib/server/events/calendar';
+import { pick } from '$lib/components/event-labels';
+import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { cancel, myRegistrations } from '$lib/server/registrations';
 import { registrationLimiter } from '$lib/server/registrations/limits';
@@ -38,15 +40,25 @@ export const load = (async ({ locals, url }) => {
 					title: r.event.title,
 					startsAt: r.event.startsAt,
 					endsAt: r.event.endsAt,
+					ended: !ahead,
 					place: eventPlace(r.event, locale)
 				}
 			};
 		})
 	);
+	const done = url.searchParams.get('done');
+	const cancelled = rows.find((r) => r.id === url.searchParams.get('id'));
+	const title = cancelled ? pick(cancelled.event.title, locale) : '';
 	return {
 		upcoming: rows.filter((r) => r.upcoming),
 		past: rows.filter((r) => !r.upcoming).reverse(),
-		done: url.searchParams.get('done')
+		// The sentence after cancelling, naming the event (?done=…&id=<registration>).
+		done:
+			cancelled && done === 'cancelled'
+				? m.events_done_cancelled({ title })
+				: cancelled && done === 'left_waitlist'
+					? m.events_done_left_waitlist({ title })
+					: null
 	};
 }) satisfies PageServerLoad;
 
@@ -70,6 +82,7 @@ export const actions = {
 				id: parsed.data.registration_id
 			});
 		}
-		redirect(303, '/family/registrations?done=cancelled');
+		const done = outcome.value.was === 'waitlisted' ? 'left_waitlist' : 'cancelled';
+		redirect(303, `/family/registrations?done=${done}&id=${parsed.data.registration_id}`);
 	}
 } satisfies Actions;

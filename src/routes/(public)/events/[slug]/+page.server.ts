@@ -59,6 +59,8 @@ export const load = (async ({ locals, params, url }) => {
 		registration = found ? await activeRegistration(locals.supabase, event.id) : null;
 	}
 
+	const ended = new Date(event.endsAt) <= new Date();
+	const title = pick(event.title, locale);
 	return {
 		event: {
 			id: event.id,
@@ -70,8 +72,11 @@ export const load = (async ({ locals, params, url }) => {
 			waitlistEnabled: event.waitlistEnabled
 		},
 		view: eventView(event, locale),
-		notice: noticeOf(url.searchParams.get('done'), registration?.waitlistPosition ?? null),
-		gate: registration ? null : gateOf(event, registrationWindow(event), family, url),
+		// Over or called off: no places, no form, no calendar entry — one sentence instead.
+		over:
+			event.status === 'cancelled' ? m.events_cancelled_short() : ended ? m.events_ended() : null,
+		notice: noticeOf(url.searchParams.get('done'), registration?.waitlistPosition ?? null, title),
+		gate: registration ? null : gateOf(event, registrationWindow(event), family, url, ended),
 		familyLink: `/family?next=${encodeURIComponent(url.pathname + url.search)}`,
 		seo: seo(event, locale, url.origin),
 		description: parseDescription(description),
@@ -128,7 +133,7 @@ function eventView(event: EventDetails, locale: 'zh-CN' | 'en') {
 }
 
 /** The sentence after registering or cancelling (?done=…), or null. */
-function noticeOf(done: string | null, position: number | null): string | null {
+function noticeOf(done: string | null, position: number | null, title: string): string | null {
 	switch (done) {
 		case 'confirmed':
 			return m.events_done_confirmed();
@@ -137,7 +142,9 @@ function noticeOf(done: string | null, position: number | null): string | null {
 		case 'repeated':
 			return m.events_done_repeated();
 		case 'cancelled':
-			return m.events_done_cancelled();
+			return m.events_done_cancelled({ title });
+		case 'left_waitlist':
+			return m.events_done_left_waitlist({ title });
 		default:
 			return null;
 	}
@@ -151,11 +158,15 @@ function gateOf(
 	event: EventDetails,
 	window: ReturnType<typeof registrationWindow>,
 	family: { hasFamily: boolean; members: unknown[] } | null,
-	url: URL
+	url: URL,
+	ended: boolean
 ): { kind: string; text: string; link: { href: string; label: string } | null } | null {
 	const here = encodeURIComponent(url.pathname + url.search);
 	if (event.status === 'cancelled')
 		return { kind: 'cancelled', text: m.events_error_event_cancelled(), link: null };
+	if (ended) return { kind: 'ended', text: m.events_ended(), link: null };
+	if (seatsLeft(event) <= 0 && !event.waitlistEnabled)
+		return { kind: 'full', text: m.events_full_no_form(), link: null };
 	if (window === 'not_open')
 		return {
 			kind: 'not_open',
@@ -282,6 +293,7 @@ export const actions = {
 				selected: []
 			});
 		}
-		redirect(303, `/events/${params.slug}?done=cancelled`);
+		const done = outcome.value.was === 'waitlisted' ? 'left_waitlist' : 'cancelled';
+		redirect(303, `/events/${params.slug}?done=${done}`);
 	}
 } satisfies Actions;

@@ -14,6 +14,7 @@ import {
 } from '$lib/components/promote-labels';
 import { m } from '$lib/paraglide/messages';
 import { dayAfter, dayStart, type Period } from '$lib/schemas/admin';
+import { readAll } from '$lib/server/paging';
 import type { Database } from '$lib/database.types';
 import { errorCode } from './errors';
 
@@ -102,15 +103,20 @@ export async function loadParticipation(
 	period: Period,
 	locale: Locale
 ): Promise<{ data: Participation } | { code: string }> {
-	const { data, error } = await supabase.rpc('district_participation', {
-		p_from: dayStart(period.from),
-		p_to: (period.to ? dayAfter(period.to) : null) as string
-	});
+	// One row per organisation and category: a large district has more than one response carries.
+	const { data, error } = await readAll<SqlRow>((from, to) =>
+		supabase
+			.rpc('district_participation', {
+				p_from: dayStart(period.from),
+				p_to: (period.to ? dayAfter(period.to) : null) as string
+			})
+			.range(from, to)
+	);
 	if (error) return { code: errorCode(error) };
 	const kinds = new Map<string, KindBlock>();
 	const channels = new Map<string, number>();
 	const total = zero();
-	for (const row of (data ?? []) as SqlRow[]) {
+	for (const row of data) {
 		let kind = kinds.get(row.org_kind);
 		if (!kind) {
 			kind = {

@@ -5,6 +5,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Category, OrgKind } from './labels';
+import { readAll } from '$lib/server/paging';
 
 type Bilingual = { zh: string; en: string };
 
@@ -115,16 +116,19 @@ export async function listPublicEvents(
 	supabase: SupabaseClient,
 	filter: EventFilter = {}
 ): Promise<PublicEvent[]> {
-	let query = supabase.rpc('public_events', {
+	const args = {
 		p_org_id: filter.orgId ?? null,
 		p_category: filter.category ?? null,
 		p_ends_after: filter.endsAfter?.toISOString() ?? null,
 		p_slug: filter.slug ?? null
-	});
-	if (filter.limit) query = query.limit(filter.limit);
-	const { data, error } = await query;
+	};
+	// Feeds and the sitemap ask for thousands: more than one response may carry.
+	const { data, error } = await readAll<Row>(
+		(from, to) => supabase.rpc('public_events', args).range(from, to),
+		filter.limit || Infinity
+	);
 	if (error) throw new PromotionReadError(error.code, `public_events: ${error.message}`);
-	return ((data ?? []) as Row[]).map(toEvent);
+	return data.map(toEvent);
 }
 
 export async function getPublicEvent(

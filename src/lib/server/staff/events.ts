@@ -4,6 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { shanghaiParts } from '$lib/schemas/booking';
+import { readAll } from '$lib/server/paging';
 
 export interface StaffEvent {
 	id: string;
@@ -127,8 +128,11 @@ export interface Attendee {
 }
 
 export async function eventAttendees(supabase: SupabaseClient, eventId: string) {
-	const { data, error } = await supabase.rpc('event_attendees', { p_event_id: eventId });
-	return { attendees: (data ?? []) as Attendee[], error };
+	// An event takes up to 5000 families, plus its waitlist: more than one response may carry.
+	const { data, error } = await readAll<Attendee>((from, to) =>
+		supabase.rpc('event_attendees', { p_event_id: eventId }).range(from, to)
+	);
+	return { attendees: data, error };
 }
 
 export interface MessageProgress {

@@ -59,7 +59,12 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [{ name: 'chromium' }],
+	projects: [
+		{ name: 'chromium' },
+		// The build started by the tests themselves as a district runs it (tests/public/support.ts):
+		// its own origin and secrets, behind a reverse proxy; plain HTTP, no browser.
+		{ name: 'public', testDir: 'tests/public', timeout: 120_000 }
+	],
 	webServer: [
 		server(port, {}, true),
 		server(strictPort, { GONGYU_OTP_EXPIRY_SECONDS: '8', GONGYU_CODE_LIMIT_PER_EMAIL: '1' }, false)

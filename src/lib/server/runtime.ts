@@ -5,14 +5,15 @@
  * - Embedded (default): PGlite in GONGYU_DATA_DIR (default `.data/pglite`).
  * App code asks this module for a URL, keys and a fetch, and never knows which mode it is in.
  */
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { createEmbeddedSupabase, type EmbeddedSupabase } from './embedded-supabase';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createEmbeddedSupabase, isLocalOrigin, type EmbeddedSupabase } from './embedded-supabase';
 import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
 import { configuredLimits } from './embedded-supabase/limits';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
+import { checkSecrets, dataDirProblem, seedDemoData, StartupError } from './startup';
 
 export interface Runtime {
 	mode: 'embedded' | 'supabase';
@@ -37,11 +38,17 @@ export interface Runtime {
 let current: Promise<Runtime> | null = null;
 let ready: Runtime | null = null;
 
+/**
+ * Starts the runtime once. A misconfiguration is a StartupError, thrown before any database is
+ * opened: the secrets of a public origin first (src/lib/server/startup.ts).
+ */
 export function initRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
-	current ??= (env.PUBLIC_SUPABASE_URL ? supabaseRuntime(env) : embeddedRuntime(env)).then((r) => {
-		ready = r;
-		return r;
-	});
+	current ??= checkSecrets(env, appOrigin(env))
+		.then(() => (env.PUBLIC_SUPABASE_URL ? supabaseRuntime(env) : embeddedRuntime(env)))
+		.then((r) => {
+			ready = r;
+			return r;
+		});
 	return current;
 }
 
@@ -81,29 +88,45 @@ async function supabaseRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 
 async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	const log = (line: string) => console.log(`[gongyu] ${line}`);
+	const origin = appOrigin(env);
+	const seed = seedDemoData(env, origin);
+	const supabaseDir = resolve(env.GONGYU_SUPABASE_DIR ?? 'supabase');
 	let db: Database;
+	let result: Awaited<ReturnType<typeof migrate>>;
 	if (env.DATABASE_URL) {
 		db = await openPostgres({
 			connectionString: env.DATABASE_URL,
 			max: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined
 		});
 		log('database: PostgreSQL server (DATABASE_URL)');
+		result = await prepare(db, supabaseDir, seed, log);
 	} else {
 		const dataDir = resolve(env.GONGYU_DATA_DIR ?? '.data/pglite');
-		await mkdir(dataDir, { recursive: true });
-		db = await openPglite({ dataDir });
-		log(`database: PGlite in ${dataDir}`);
+		try {
+			await mkdir(dataDir, { recursive: true });
+			// PGlite reports a directory it cannot write from inside its WASM file system, as a bare
+			// errno: try a file first, so the common cases get Node's own error codes.
+			const probe = join(dataDir, '.gongyu-write-check');
+			await writeFile(probe, 'ok');
+			await rm(probe);
+			db = await openPglite({ dataDir });
+			log(`database: PGlite in ${dataDir}`);
+			result = await prepare(db, supabaseDir, seed, log);
+		} catch (error) {
+			throw dataDirProblem(error, dataDir) ?? error;
+		}
 	}
-	await applyBootstrap(db);
-	const supabaseDir = resolve(env.GONGYU_SUPABASE_DIR ?? 'supabase');
-	const result = await migrate(db, {
-		dir: supabaseDir,
-		seed: env.GONGYU_SEED !== 'false',
-		log
-	});
 	if (result.seeded) log('demo data loaded');
+	if (!isLocalOrigin(origin)) {
+		// The demo password is printed in the README: on a public origin the demo accounts (loaded
+		// now or on an earlier local run of this database) sign in by email code only.
+		const { rowCount } = await db.query(
+			`update auth.users set encrypted_password = null
+			 where email like '%@demo.gongyu.local' and encrypted_password is not null`
+		);
+		if (rowCount) log(`demo accounts: ${rowCount} passwords removed (${origin} is not local)`);
+	}
 
-	const origin = appOrigin(env);
 	const mailbox = createDevMailbox(db);
 	const embedded = await createEmbeddedSupabase({
 		db,
@@ -114,6 +137,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		secretKey: env.SUPABASE_SECRET_KEY,
 		auth: env.GONGYU_OTP_EXPIRY_SECONDS ? { otpExpiry: Number(env.GONGYU_OTP_EXPIRY_SECONDS) } : {},
 		limits: await configuredLimits(env, supabaseDir),
+		corsOrigins: corsOrigins(env),
 		mailer: authMailerFromEnv(env, mailbox, origin)
 	});
 	log(`API URL: ${origin}`);
@@ -138,8 +162,22 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	};
 }
 
+/** Roles and schemas, then the migrations and (when wanted) the demo data. */
+async function prepare(db: Database, dir: string, seed: boolean, log: (line: string) => void) {
+	await applyBootstrap(db);
+	return migrate(db, { dir, seed, log });
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
 	const value = env[name];
-	if (!value) throw new Error(`${name} must be set when PUBLIC_SUPABASE_URL is set.`);
+	if (!value) throw new StartupError(`${name} must be set when PUBLIC_SUPABASE_URL is set.`);
 	return value;
+}
+
+/** GONGYU_CORS_ORIGINS: other sites whose pages may call /rest/v1 and /auth/v1 (comma-separated). */
+export function corsOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
+	return (env.GONGYU_CORS_ORIGINS ?? '')
+		.split(',')
+		.map((o) => o.trim())
+		.filter(Boolean);
 }

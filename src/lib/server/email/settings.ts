@@ -2,6 +2,8 @@
  * Email configuration, from the environment only (the variables are listed in worker.ts), and the
  * transport it selects: Resend when RESEND_API_KEY or RESEND_BASE_URL is set, else the dev mailbox.
  */
+import { isLocalOrigin } from '../embedded-supabase';
+import { appOrigin } from '../runtime';
 import type { DevMailbox } from './dev-mailbox';
 import { mailboxTransport, resendTransport, type EmailTransport } from './transport';
 
@@ -39,6 +41,17 @@ export function emailSettings(
 		siteUrl: context.siteUrl,
 		workerEnabled: env.EMAIL_WORKER !== 'off'
 	};
+}
+
+/**
+ * Whether /dev/mailbox exists. It holds sign-in codes for every account, so only when no email
+ * provider is configured and the app's configured origin (ORIGIN, never the request's Host header,
+ * which any client can set to `localhost`) is local — or GONGYU_DEV_MAILBOX=on says that a
+ * non-local demo installation wants it anyway.
+ */
+export function devMailboxOpen(env: NodeJS.ProcessEnv): boolean {
+	if (env.RESEND_API_KEY || env.RESEND_BASE_URL) return false;
+	return isLocalOrigin(appOrigin(env)) || env.GONGYU_DEV_MAILBOX === 'on';
 }
 
 export function createTransport(

@@ -81,6 +81,19 @@ export async function runEmailTick(
 
 let wake: (() => void) | null = null;
 
+/** What /healthz says about the delivery loop of this process. */
+export interface EmailWorkerHealth {
+	state: 'running' | 'off' | 'no transport';
+	/** The last pass's failure, while the passes keep failing. */
+	failing: string | null;
+}
+
+let health: EmailWorkerHealth = { state: 'no transport', failing: null };
+
+export function emailWorkerHealth(): EmailWorkerHealth {
+	return health;
+}
+
 /** Asks the running worker to look for due emails now (e.g. right after a registration). */
 export function notifyEmailWorker(): void {
 	wake?.();
@@ -98,12 +111,15 @@ export function startEmailWorker(
 	const s = sharedDispatcher(log);
 	if (!s) {
 		log('no email transport configured (RESEND_API_KEY): emails stay in the outbox');
+		health = { state: 'no transport', failing: null };
 		return async () => {};
 	}
 	if (!s.settings.workerEnabled) {
 		log('EMAIL_WORKER=off: this process does not send; POST /api/cron/tick does');
+		health = { state: 'off', failing: null };
 		return async () => {};
 	}
+	health = { state: 'running', failing: null };
 	log(
 		`sending through ${s.settings.transport === 'resend' ? `Resend${s.settings.baseUrl ? ` at ${s.settings.baseUrl}` : ''}` : 'the dev mailbox'}, ${s.settings.ratePerSecond} requests/s`
 	);
@@ -125,8 +141,11 @@ export function startEmailWorker(
 				log(
 					`sent ${pass.sent}, failed ${pass.failed}, retrying ${pass.rescheduled} (${pass.requests} requests)`
 				);
+			health = { state: 'running', failing: null };
 		} catch (error) {
-			log(`pass failed: ${error instanceof Error ? error.message : String(error)}`);
+			const message = error instanceof Error ? error.message : String(error);
+			log(`pass failed: ${message}`);
+			health = { state: 'running', failing: message };
 		}
 	};
 

@@ -37,6 +37,11 @@ export interface EmbeddedSupabaseOptions {
 	auth?: Partial<EmbeddedEnv['auth']>;
 	/** Schemas the REST API exposes (Supabase's `[api] schemas`); default `public`. */
 	restSchemas?: string[];
+	/**
+	 * Browser origins allowed to call the API (CORS) besides apiUrl's own. When apiUrl is local,
+	 * every local origin is allowed as well (a dev server on another port).
+	 */
+	corsOrigins?: string[];
 }
 
 export interface EmbeddedSupabase {
@@ -116,17 +121,30 @@ export async function createEmbeddedSupabase(
 	};
 	const rest = createRestHandler(env, { schemas: options.restSchemas });
 	const auth = createAuthHandler(env);
+	const allowedOrigins = new Set(
+		[env.apiUrl, ...(options.corsOrigins ?? [])].map((o) => o.replace(/\/$/, ''))
+	);
+	const localApi = isLocalOrigin(env.apiUrl);
+	// A browser on another site must not read answers made with its visitor's session or keys:
+	// only the listed origins get CORS headers (and, for a local API, any local page).
+	const corsFor = (origin: string | null): Record<string, string> =>
+		origin && (allowedOrigins.has(origin) || (localApi && isLocalOrigin(origin)))
+			? {
+					...corsHeaders,
+					'access-control-allow-origin': origin,
+					vary: 'Origin'
+				}
+			: { vary: 'Origin' };
 
 	async function handle(request: Request): Promise<Response | null> {
 		const url = new URL(request.url);
 		if (!isApiPath(url.pathname)) return null;
-		const origin = request.headers.get('origin');
-		const cors = { ...corsHeaders, 'access-control-allow-origin': origin ?? '*' };
+		const cors = corsFor(request.headers.get('origin'));
 		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
 		const response = url.pathname.startsWith('/auth/v1/')
 			? await auth.handle(request)
 			: await rest.handle(request, await resolveCaller(request.headers, keys, jwtSecret));
-		if (origin) for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+		for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
 		return response;
 	}
 

@@ -1,4 +1,4 @@
-import { signJwt } from './jwt';
+import { looksLikeJwt, signJwt, verifyJwt } from './jwt';
 
 /**
  * The local development secrets every `supabase start` prints: well known, so the README can list
@@ -7,6 +7,28 @@ import { signJwt } from './jwt';
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 export const LOCAL_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH';
 export const LOCAL_SECRET_KEY = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
+
+/** JWT secrets published with Supabase's local and self-hosted (docker) setups. */
+export const WELL_KNOWN_JWT_SECRETS = [
+	LOCAL_JWT_SECRET,
+	'your-super-secret-jwt-token-with-at-least-32-characters-long'
+];
+
+/**
+ * Whether a key or secret is one anybody can read in Supabase's documentation: the local keys and
+ * JWT secrets, or a legacy `anon`/`service_role` JWT signed with one of those secrets (the demo
+ * keys `supabase start` and the self-hosted `.env` print), expired or not.
+ */
+export async function isWellKnownSecret(value: string): Promise<boolean> {
+	if (value === LOCAL_PUBLISHABLE_KEY || value === LOCAL_SECRET_KEY) return true;
+	if (WELL_KNOWN_JWT_SECRETS.includes(value)) return true;
+	if (!looksLikeJwt(value)) return false;
+	for (const secret of WELL_KNOWN_JWT_SECRETS) {
+		const result = await verifyJwt(value, secret);
+		if (result.ok || result.reason === 'expired') return true;
+	}
+	return false;
+}
 
 export interface ApiKeys {
 	/** Maps to the `anon` role: safe in a browser. */

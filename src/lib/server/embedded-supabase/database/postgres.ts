@@ -57,6 +57,49 @@ export function defaultPoolSize(): number {
 // Every value comes back as text, as from the PGlite backend: see types.ts.
 const textTypes = { getTypeParser: () => (value: string) => value };
 
+/** Back-off of the LISTEN connection's reconnects: doubling from the first delay up to the last. */
+const RECONNECT_FIRST_MS = 200;
+const RECONNECT_MAX_MS = 3000;
+
+const lostConnection = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EHOSTUNREACH',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	// admin_shutdown, crash_shutdown, cannot_connect_now: the server stopping or still starting.
+	'57P01',
+	'57P02',
+	'57P03'
+]);
+
+/**
+ * A server that is down or restarting reaches the caller as SQLSTATE 08006 (connection_failure),
+ * which the REST API answers with 503, instead of a driver message naming hosts and ports.
+ */
+function unavailable(error: unknown): unknown {
+	if (!(error instanceof Error)) return error;
+	const code = (error as { code?: unknown }).code;
+	const lost =
+		(typeof code === 'string' && lostConnection.has(code)) ||
+		/^Connection terminated|^Client has encountered a connection error/.test(error.message);
+	if (!lost) return error;
+	return Object.assign(new Error('The database is not answering; try again shortly.'), {
+		code: '08006',
+		cause: error
+	});
+}
+
+async function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
+	try {
+		return await pool.connect();
+	} catch (error) {
+		throw unavailable(error);
+	}
+}
+
 export async function openPostgres(
 	options: PostgresOptions
 ): Promise<Database & { pool: pg.Pool }> {
@@ -68,8 +111,10 @@ export async function openPostgres(
 		// Supabase's search path, so extensions installed in `extensions` resolve unqualified.
 		options: '-c search_path="$user",public,extensions'
 	});
-	// An idle client that errors (server restart) must not crash the process.
+	// A client that errors (server restart) must not crash the process: idle ones through the
+	// pool's 'error' event, checked-out ones through their own (their queries reject).
 	pool.on('error', () => {});
+	pool.on('connect', (client) => client.on('error', () => {}));
 	await pool.query('select 1');
 
 	const toResult = <R>(result: pg.QueryResult): QueryResult<R> => ({
@@ -99,7 +144,7 @@ export async function openPostgres(
 		kind: 'postgres',
 		pool,
 		async transaction(scope, fn) {
-			const client = await pool.connect();
+			const client = await connectClient(pool);
 			const scoped = scopeStatement(scope);
 			const opening = [client.query('begin'), client.query(scoped.text, scoped.params)];
 			// fn's first statement goes on the wire behind these two without waiting for them.
@@ -113,18 +158,18 @@ export async function openPostgres(
 			} catch (error) {
 				await Promise.allSettled([work]);
 				await settle(client, [...opening, client.query('rollback')]);
-				throw error;
+				throw unavailable(error);
 			}
 			const failure = firstFailure(await settle(client, [client.query('commit')]));
-			if (failure) throw failure.reason;
+			if (failure) throw unavailable(failure.reason);
 			return work;
 		},
 		async statement<R = Row>(scope: TransactionScope, text: string, params?: readonly unknown[]) {
-			const client = await pool.connect();
+			const client = await connectClient(pool);
 			try {
 				const results = await new Promise<pg.QueryResult[]>((resolve, reject) => {
 					const query = new ScopedStatement(scopeStatement(scope), text, params, (error, res) =>
-						error ? reject(error) : resolve(res as unknown as pg.QueryResult[])
+						error ? reject(unavailable(error)) : resolve(res as unknown as pg.QueryResult[])
 					);
 					client.query(query);
 				});
@@ -135,7 +180,7 @@ export async function openPostgres(
 			}
 		},
 		async exec(sql) {
-			const client = await pool.connect();
+			const client = await connectClient(pool);
 			try {
 				await client.query('begin');
 				await client.query(sql);
@@ -147,16 +192,69 @@ export async function openPostgres(
 				client.release();
 			}
 		},
-		query: async (text, params) => toResult(await pool.query(text, params as unknown[])),
-		async listen(channel, onNotify) {
-			const client = new pg.Client({ connectionString: options.connectionString });
-			await client.connect();
-			client.on('notification', (msg) => {
-				if (msg.channel === channel) onNotify(msg.payload ?? '');
-			});
-			await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+		async query(text, params) {
+			try {
+				return toResult(await pool.query(text, params as unknown[]));
+			} catch (error) {
+				throw unavailable(error);
+			}
+		},
+		/**
+		 * One connection of its own, outside the pool. When it drops (the server restarts) it
+		 * reconnects with back-off and listens again, then calls onReconnect: notifications sent
+		 * while it was away are lost, so the listener must assume it missed some.
+		 */
+		async listen(channel, onNotify, onReconnect) {
+			let client: pg.Client | null = null;
+			let stopped = false;
+			let timer: ReturnType<typeof setTimeout> | null = null;
+			let delay = RECONNECT_FIRST_MS;
+
+			const connect = async (): Promise<pg.Client> => {
+				const next = new pg.Client({ connectionString: options.connectionString });
+				// Without a listener, an error on this idle connection would crash the process.
+				next.on('error', () => dropped(next));
+				next.on('end', () => dropped(next));
+				next.on('notification', (msg) => {
+					if (msg.channel === channel) onNotify(msg.payload ?? '');
+				});
+				try {
+					await next.connect();
+					await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+					return next;
+				} catch (error) {
+					await next.end().catch(() => {});
+					throw error;
+				}
+			};
+			const reconnect = () => {
+				if (stopped || timer) return;
+				timer = setTimeout(async () => {
+					timer = null;
+					try {
+						const next = await connect();
+						if (stopped) return void (await next.end().catch(() => {}));
+						client = next;
+						delay = RECONNECT_FIRST_MS;
+						onReconnect?.();
+					} catch {
+						delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+						reconnect();
+					}
+				}, delay);
+			};
+			function dropped(which: pg.Client) {
+				if (which !== client || stopped) return;
+				client = null;
+				void which.end().catch(() => {});
+				reconnect();
+			}
+
+			client = await connect();
 			return async () => {
-				await client.end();
+				stopped = true;
+				if (timer) clearTimeout(timer);
+				await client?.end();
 			};
 		},
 		async close() {

@@ -51,8 +51,15 @@ export interface Database {
 	exec(sql: string): Promise<void>;
 	/** One statement as the owner, outside any request (auth internals, migration bookkeeping). */
 	query<R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
-	/** LISTEN on a channel; the returned function stops listening. */
-	listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+	/**
+	 * LISTEN on a channel; the returned function stops listening. A dropped connection is
+	 * re-established by the backend, which then calls onReconnect (notifications may have been missed).
+	 */
+	listen(
+		channel: string,
+		onNotify: (payload: string) => void,
+		onReconnect?: () => void
+	): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 

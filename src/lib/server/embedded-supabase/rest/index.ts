@@ -91,10 +91,18 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		return loading;
 	};
 
+	const reload = () => {
+		if (!closed) void load().catch(() => {});
+	};
 	const listening = env.db
-		.listen('pgrst', (payload) => {
-			if (!closed && (payload === 'reload schema' || payload === '')) void load().catch(() => {});
-		})
+		.listen(
+			'pgrst',
+			(payload) => {
+				if (payload === 'reload schema' || payload === '') reload();
+			},
+			// Back after a dropped connection: a `notify pgrst` may have come and gone meanwhile.
+			reload
+		)
 		.catch(() => null);
 
 	async function answer(request: Request, caller: Extract<CallerResult, { ok: true }>['caller']) {

@@ -3,8 +3,8 @@ import { requireMailbox } from '$lib/server/email/mailbox-access';
 import type { RequestHandler } from './$types';
 
 /** One email's HTML on its own, under a CSP that lets it style itself and do nothing else. */
-export const GET: RequestHandler = async ({ url, params }) => {
-	const message = await requireMailbox(url).get(params.id);
+export const GET: RequestHandler = async ({ params }) => {
+	const message = await requireMailbox().get(params.id);
 	if (!message) error(404, { message: 'not found' });
 	return new Response(message.html, {
 		headers: {

@@ -3,8 +3,8 @@ import { requireMailbox } from '$lib/server/email/mailbox-access';
 import type { RequestHandler } from './$types';
 
 /** One attached file of an email in the dev mailbox, downloaded as it was sent. */
-export const GET: RequestHandler = async ({ url, params }) => {
-	const file = await requireMailbox(url).attachment(params.id, Number(params.index));
+export const GET: RequestHandler = async ({ params }) => {
+	const file = await requireMailbox().attachment(params.id, Number(params.index));
 	if (!file) error(404, { message: 'not found' });
 	return new Response(Buffer.from(file.content, 'base64'), {
 		headers: {

@@ -1046,6 +1046,7 @@ export type Database = {
       save_venue: {
         Args: {
           p_active: boolean
+          p_address_en?: string
           p_address_zh?: string
           p_buffer_minutes: number
           p_capacity: number

@@ -1,7 +1,8 @@
 /**
  * Publishing asks for a complete event, a calendar move that emails families asks first and can be
- * undone, and a weekly series names what each clashing week clashes with (and can be published at
- * once): supabase/migrations/20261205000500…520 through supabase-js against the embedded Supabase.
+ * undone, a weekly series names what each clashing week clashes with (and can be published at
+ * once), and rooms have an English address for English pages: supabase/migrations/20261205000500…530
+ * through supabase-js against the embedded Supabase.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -293,6 +294,77 @@ describe.each(backends)('publishing, moves and series on %s', (backend) => {
 				).error
 			).not.toBeNull();
 			expect(await changedEmails(id)).toBe(0);
+		});
+	});
+
+	describe.skipIf(skip)('English addresses', () => {
+		it("an event in a room shows the room's English address, else the room's Chinese one (never the organisation's)", async () => {
+			const room = async (name: string, address_en: string | null) =>
+				(
+					(await must(
+						staff.rpc('save_venue', {
+							p_org_id: CENTRE,
+							p_name_zh: name,
+							p_name_en: '',
+							p_capacity: 30,
+							p_buffer_minutes: 0,
+							p_active: true,
+							p_opening_hours: [],
+							p_address_zh: '吴兴区青少年活动中心三楼',
+							p_address_en: address_en
+						})
+					)) as { venue_id: string }
+				).venue_id;
+			await t.db.query(
+				`update public.organisations set address_en = 'Centre main building' where id = '${CENTRE}'`
+			);
+			const place = async (venue: string, day: number) => {
+				const id = await newEvent({
+					...complete,
+					venue_id: venue,
+					starts_at: at(day, '09:00'),
+					ends_at: at(day, '10:00')
+				});
+				await must(staff.rpc('publish_event', { p_event_id: id }));
+				const { rows } = await t.db.query<{ slug: string }>(
+					`select slug from public.events where id = '${id}'`
+				);
+				const details = (await must(t.anon().rpc('event_details', { p_slug: rows[0].slug }))) as {
+					place: { address_zh: string; address_en: string };
+				};
+				return details.place;
+			};
+			const english = await room('三楼手工室', 'Crafts room, 3F, Youth Centre');
+			expect(
+				(await must(t.anon().from('venues').select('address_en').eq('id', english).single()))
+					?.address_en
+			).toBe('Crafts room, 3F, Youth Centre');
+			expect(await place(english, 50)).toMatchObject({
+				address_zh: '吴兴区青少年活动中心三楼',
+				address_en: 'Crafts room, 3F, Youth Centre'
+			});
+			expect(await place(await room('三楼书画室', null), 51)).toMatchObject({
+				address_en: '吴兴区青少年活动中心三楼'
+			});
+		});
+
+		it("another organisation's staff cannot give the centre's room an address", async () => {
+			const { error } = await otherStaff.rpc('save_venue', {
+				p_org_id: SCHOOL,
+				p_id: venueId,
+				p_name_zh: '阅读室',
+				p_name_en: '',
+				p_capacity: 40,
+				p_buffer_minutes: 0,
+				p_active: true,
+				p_opening_hours: [],
+				p_address_en: 'Somewhere else'
+			});
+			expect(error?.message).toBe('not_authorised');
+			const { rows } = await t.db.query<{ address_en: string | null }>(
+				`select address_en from public.venues where id = '${venueId}'`
+			);
+			expect(rows[0].address_en).toBeNull();
 		});
 	});
 

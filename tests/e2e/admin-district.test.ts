@@ -28,6 +28,27 @@ async function figure(page: Page, id: string): Promise<number> {
 	return Number(text?.replace('%', '').trim());
 }
 
+/** Words of table headings that a line break cuts in two (a Chinese heading counts as one word). */
+async function brokenHeadingWords(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const broken: string[] = [];
+		for (const th of document.querySelectorAll('main th')) {
+			const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+				const text = node.textContent ?? '';
+				for (const match of text.matchAll(/[^\s·]+/g)) {
+					const range = document.createRange();
+					range.setStart(node, match.index);
+					range.setEnd(node, match.index + match[0].length);
+					const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+					if (tops.size > 1) broken.push(match[0]);
+				}
+			}
+		}
+		return broken;
+	});
+}
+
 async function noHorizontalScroll(page: Page) {
 	const overflow = await page.evaluate(
 		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
@@ -68,8 +89,20 @@ test('a district administrator reviews participation and manages an organisation
 	await expect(page.locator('main')).not.toContainText('王芳');
 	await axe(page);
 
+	// On a desktop the tables take the window's width: nothing to scroll sideways, and no heading
+	// broken inside a word.
+	await page.setViewportSize({ width: 1440, height: 900 });
+	const region = page.getByRole('region', { name: '青少年活动中心' });
+	expect(
+		await region.evaluate((el) => el.scrollWidth - el.clientWidth),
+		'the table scrolls sideways on a desktop'
+	).toBeLessThanOrEqual(0);
+	expect(await brokenHeadingWords(page)).toEqual([]);
+	await shot(page, testInfo, 'admin-overview-1440');
+
 	await page.setViewportSize({ width: 360, height: 800 });
 	await noHorizontalScroll(page);
+	expect(await brokenHeadingWords(page)).toEqual([]);
 	await shot(page, testInfo, 'admin-overview-360');
 	await page.setViewportSize({ width: 1280, height: 900 });
 

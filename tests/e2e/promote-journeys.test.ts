@@ -115,6 +115,17 @@ test.beforeAll(async () => {
 					},
 					{
 						...base,
+						// Cancelled before it was held: not counted among the events held (and older
+						// than the feeds' 30 days of history).
+						slug: `promote-called-off-${run}`,
+						category: 'sports_day',
+						status: 'cancelled',
+						title_zh: `取消的运动会 ${run}`,
+						starts_at: at(-60),
+						ends_at: at(-60, 3)
+					},
+					{
+						...base,
 						slug: `promote-draft-${run}`,
 						category: 'sports_day',
 						status: 'draft',
@@ -218,7 +229,12 @@ test('the district and organisation pages show who an organisation is and what i
 	request,
 	browser
 }, testInfo) => {
-	await page.goto('/orgs');
+	await page.goto('/');
+	await page
+		.getByRole('navigation', { name: '主导航' })
+		.getByRole('link', { name: '机构' })
+		.click();
+	await expect(page).toHaveURL('/orgs');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('机构');
 	const group = page.getByTestId('orgs-community_parent_school');
 	await expect(page.getByRole('heading', { level: 2, name: '社区家长学校' })).toBeVisible();
@@ -238,6 +254,16 @@ test('the district and organisation pages show who an organisation is and what i
 		`/events/${fx.open.slug}`
 	);
 	await expect(events.getByText('3–8 岁', { exact: true })).toBeVisible();
+	// The page's own link and QR code, tagged "share" unless it was opened from a channel.
+	await expect(page.getByTestId('org-share-link')).toHaveValue(
+		`${ORIGIN}/orgs/${ORG_SLUG}?src=share`
+	);
+	await expect(page.getByTestId('org-share').locator('svg[role="img"]')).toBeVisible();
+	const png = await request.get(
+		(await page.getByTestId('org-qr-png').getAttribute('href')) ?? 'missing'
+	);
+	expect(png.headers()['content-type']).toBe('image/png');
+	expect(png.headers()['content-disposition']).toContain(`${ORG_SLUG}-share.png`);
 	await expect(events.locator('li', { hasText: '取消的一期' })).toContainText('已取消');
 	await expect(events).not.toContainText('草稿活动');
 	await expect(events).not.toContainText('已结束');
@@ -269,6 +295,21 @@ test('the district and organisation pages show who an organisation is and what i
 	expect(robots).toMatch(/^Disallow: \/staff$/m);
 
 	expect((await request.get('/orgs/no-such-org')).status()).toBe(404);
+	expect((await request.get('/orgs/no-such-org/qr.png')).status()).toBe(404);
+
+	// Opened from a WeChat post, the page passes the channel on to its events and its share link.
+	await page.goto(`/orgs/${ORG_SLUG}?src=wechat`);
+	await expect(
+		page.getByTestId('promote-events').getByRole('link', { name: fx.open.title })
+	).toHaveAttribute('href', `/events/${fx.open.slug}?src=wechat`);
+	await expect(page.getByTestId('org-share-link')).toHaveValue(
+		`${ORIGIN}/orgs/${ORG_SLUG}?src=wechat`
+	);
+	// A tag the database would refuse is dropped, not passed on.
+	await page.goto(`/orgs/${ORG_SLUG}?src=${encodeURIComponent('<bad tag>')}`);
+	await expect(
+		page.getByTestId('promote-events').getByRole('link', { name: fx.open.title })
+	).toHaveAttribute('href', `/events/${fx.open.slug}`);
 
 	await phoneShot(browser, testInfo, 'promote-orgs-360', '/orgs');
 	await phoneShot(browser, testInfo, 'promote-org-360', `/orgs/${ORG_SLUG}`);
@@ -638,3 +679,15 @@ async function phoneShotSignedIn(
 	}
 	await context.close();
 }
+
+test("the demo community's staff signs in to the workbench of its parent school and shares its page", async ({
+	page
+}) => {
+	await signIn(page, 'staff@community.demo.gongyu.local');
+	await expect(page).toHaveURL(/\/staff$/);
+	await expect(page.getByRole('main')).toContainText('飞英街道社区家长学校');
+	await page.goto('/orgs/feiying-community');
+	await expect(page.getByTestId('org-share-link')).toHaveValue(
+		`${ORIGIN}/orgs/feiying-community?src=share`
+	);
+});

@@ -185,6 +185,20 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await eventEntry.click();
 	await expect(page).toHaveURL(/\/staff\/events\/[0-9a-f-]{36}$/);
 	const eventId = page.url().split('/').pop()!;
+	// The draft made on the calendar lacks what families need to know: publishing names each item.
+	await page.getByRole('button', { name: '发布活动' }).click();
+	await expect(page.getByTestId('publish-missing').getByRole('listitem')).toHaveText([
+		'一句话简介',
+		'活动介绍',
+		'适合年龄（最小或最大年龄）'
+	]);
+	await expect(page.getByLabel('一句话简介')).toHaveAttribute('aria-invalid', 'true');
+	await shot(page, testInfo, 'staff-publish-missing');
+	await page.getByLabel('一句话简介').fill('亲子共读绘本。');
+	await page.getByLabel('活动介绍').fill('请带一本孩子喜欢的绘本。');
+	await page.getByLabel('最小年龄').fill('4');
+	await page.getByRole('button', { name: '保存', exact: true }).click();
+	await expect(page.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
 	await page.getByRole('button', { name: '发布活动' }).click();
 	await expect(page.getByRole('status')).toContainText('已发布 1 场活动');
 	await axe(page);
@@ -192,6 +206,50 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	// A family registers (through the API, as the parents' pages do).
 	const parent = await apiClient(PARENT);
 	const code = await registerForCode(parent, eventId);
+
+	// Dragging the published event asks first, since the family would be emailed; "keep" puts it back.
+	await page.goto(`/staff/calendar?venue=${venueId}&date=${day}`);
+	await expect(page.locator(`${calendar}[data-loaded="true"]`)).toBeVisible();
+	const dragTo = async (time: string) => {
+		const from = await eventEntry.boundingBox();
+		if (!from) throw new Error('no event box');
+		const to = await slotPoint(page, calendar, day, time, 0.5);
+		await page.mouse.move(from.x + from.width / 2, from.y + 6);
+		await page.mouse.down();
+		await page.mouse.move(from.x + from.width / 2, from.y + 20, { steps: 4 });
+		await page.mouse.move(to.x, to.y, { steps: 12 });
+		await page.mouse.up();
+	};
+	const question = page.getByTestId('move-confirm');
+	const toast = page.getByTestId('calendar-message');
+	await dragTo('15:30');
+	await expect(question).toBeVisible();
+	await expect(question).toContainText('已有 1 户家庭报名');
+	await question.getByRole('button', { name: '不改了' }).click();
+	await expect(toast).toContainText('没有改动');
+	await expect(eventEntry).toContainText('10:00');
+	const outbox = async () =>
+		(
+			await admin()
+				.from('email_outbox')
+				.select('id', { count: 'exact', head: true })
+				.eq('event_id', eventId)
+				.eq('kind', 'event_changed')
+		).count;
+	expect(await outbox()).toBe(0);
+	// Confirmed, it moves; the message is in view (not at the top of the page), with an undo.
+	await dragTo('15:30');
+	await question.getByRole('button', { name: '改时间并通知家庭' }).click();
+	await expect(toast).toContainText('正在给 1 户家庭发通知邮件');
+	await expect(toast.getByRole('status')).toBeInViewport();
+	await expect(eventEntry).toContainText(/^15:[0-5]\d–16:/);
+	expect(await outbox()).toBe(1);
+	await shot(page, testInfo, 'staff-calendar-moved-toast');
+	await toast.getByRole('button', { name: '撤销' }).click();
+	await expect(toast).toContainText('已撤销');
+	await expect(toast).toContainText('1 户家庭发更正邮件');
+	await expect(eventEntry).toContainText('10:00');
+	expect(await outbox()).toBe(2);
 
 	// The door opens on the event's day: this one is days away, so there is nothing to tap yet.
 	await page.goto(`/staff/events/${eventId}/check-in`);
@@ -291,7 +349,7 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 
 	// Message the confirmed families; the progress is counted from the outbox.
 	await page.goto(`/staff/events/${eventId}/message`);
-	await page.getByLabel('标题').fill('集合地点');
+	await page.getByLabel('邮件标题').fill('集合地点');
 	await page.getByLabel('内容').fill('请到二楼亲子活动室集合。');
 	await page.getByRole('button', { name: '发送' }).click();
 	await expect(page.getByRole('status')).toContainText('已排队发送 1 封邮件');
@@ -536,11 +594,19 @@ test('a weekly series lists the week when the room is taken before saving', asyn
 	await page.getByLabel('结束时间').fill('20:30');
 	await page.locator('select[name="venue_id"]').selectOption(venueId);
 	await page.getByLabel('每周重复（周数）').fill('3');
+	await page.getByLabel('一句话简介').fill('每周一次的家长课堂。');
+	await page.getByLabel('活动介绍').fill('谈谈孩子的学习习惯。');
+	await page.getByLabel('最大年龄').fill('12');
 	await page.getByRole('button', { name: '保存活动' }).click();
 	const preview = page.getByTestId('series-preview');
 	await expect(preview).toBeVisible();
 	await expect(preview.locator('[data-conflict="true"]')).toHaveCount(1);
 	await expect(preview.locator('[data-conflict="true"]')).toContainText('第 2 周');
+	// It says what is in the way: the centre's own block, with its reason, room and time.
+	await expect(preview.getByTestId('series-clash')).toContainText(
+		'与「设备检修」冲突（家长课堂教室'
+	);
+	await expect(preview.getByTestId('series-clash')).toContainText('18:00–20:00');
 	await expect(page.getByTestId('form-error')).toContainText('尚未保存');
 	const { count } = await staff
 		.from('events')
@@ -548,6 +614,13 @@ test('a weekly series lists the week when the room is taken before saving', asyn
 		.eq('title_zh', '家长课堂（系列）');
 	expect(count).toBe(0);
 	await axe(page);
-	await preview.getByRole('button', { name: '只保存没有冲突的 2 周' }).click();
-	await expect(page.getByRole('status')).toContainText('已创建 2 场活动');
+	await expect(preview.getByRole('button', { name: '只保存没有冲突的 2 周' })).toBeVisible();
+	// Created and published at once.
+	await preview.getByRole('button', { name: '保存并发布没有冲突的 2 周' }).click();
+	await expect(page.getByRole('status')).toContainText('已创建并发布 2 场活动');
+	const { data: created } = await staff
+		.from('events')
+		.select('status')
+		.eq('title_zh', '家长课堂（系列）');
+	expect(created?.map((e) => e.status)).toEqual(['published', 'published']);
 });

@@ -1,5 +1,6 @@
 /**
- * Mounts FullCalendar v6 (core + daygrid + timegrid + interaction, zh-cn locale; the list plugin
+ * Mounts FullCalendar v6 (core + daygrid + timegrid + interaction, zh-cn or en-gb locale — the
+ * site writes English dates the British way, "5 Dec"; the list plugin
  * when a list view is first opened) on an element. The library is imported dynamically, so only the pages that use this action load it
  * (the calendar routes), and the server-rendered list underneath stays for browsers without
  * JavaScript. `update` passes changed options on; `ready` hands the calendar to the page (to
@@ -9,7 +10,7 @@ import type { Calendar, CalendarOptions, PluginDef } from '@fullcalendar/core';
 
 export interface FullCalendarParams {
 	options: CalendarOptions;
-	/** 'zh-CN' loads FullCalendar's zh-cn locale; English is built in. */
+	/** 'zh-CN' loads FullCalendar's zh-cn locale, anything else en-gb. */
 	locale: string;
 	ready?: (calendar: Calendar) => void;
 }
@@ -31,19 +32,21 @@ function listButtons(options: CalendarOptions): string[] {
  * opened (or is the first view), so the first draw does without it.
  */
 async function loadLibrary(locale: string, withList: boolean) {
-	const [core, dayGrid, timeGrid, interaction, zh, list] = await Promise.all([
+	const [core, dayGrid, timeGrid, interaction, localeDef, list] = await Promise.all([
 		import('@fullcalendar/core'),
 		import('@fullcalendar/daygrid'),
 		import('@fullcalendar/timegrid'),
 		import('@fullcalendar/interaction'),
-		locale === 'zh-CN' ? import('@fullcalendar/core/locales/zh-cn') : Promise.resolve(null),
+		locale === 'zh-CN'
+			? import('@fullcalendar/core/locales/zh-cn')
+			: import('@fullcalendar/core/locales/en-gb'),
 		withList ? import('@fullcalendar/list') : Promise.resolve(null)
 	]);
 	const plugins = [dayGrid.default, timeGrid.default, interaction.default];
 	return {
 		Calendar: core.Calendar,
 		plugins: list ? [...plugins, list.default] : plugins,
-		locale: zh?.default
+		locale: localeDef.default
 	};
 }
 
@@ -58,15 +61,25 @@ export function fullcalendar(node: HTMLElement, params: FullCalendarParams) {
 		const lazy = isListView(initialView) ? [] : listButtons(current.options);
 		// Until the list plugin is here, its toolbar buttons are stand-ins with the same name, text
 		// and hint (so the same look); the first click loads it and opens the view.
-		const text = lib.locale?.buttonText?.list ?? 'list';
-		// FullCalendar's own hint: the button text with zh-cn, "list view" in English.
-		const hint = lib.locale ? text : `${text} view`;
+		const named = (name: string) =>
+			(current.options.buttonText as Record<string, string> | undefined)?.[name] ??
+			lib.locale.buttonText?.list ??
+			'list';
+		// FullCalendar's own hint: the button text with zh-cn, "List view" in English.
+		const hint = (text: string) => (params.locale === 'zh-CN' ? text : `${text} view`);
 		const standIns = Object.fromEntries(
-			lazy.map((name) => [name, { text, hint, click: () => void openList(lib.plugins, name) }])
+			lazy.map((name) => [
+				name,
+				{
+					text: named(name),
+					hint: hint(named(name)),
+					click: () => void openList(lib.plugins, name)
+				}
+			])
 		);
 		calendar = new lib.Calendar(node, {
 			plugins: lib.plugins,
-			...(lib.locale ? { locale: lib.locale } : {}),
+			locale: lib.locale,
 			...current.options,
 			customButtons: { ...standIns, ...current.options.customButtons }
 		});

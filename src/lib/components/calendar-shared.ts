@@ -12,6 +12,7 @@ import type {
 } from '@fullcalendar/core';
 import type {} from '@fullcalendar/interaction';
 import type { CalendarEntry } from '$lib/server/staff/calendar';
+import { m } from '$lib/paraglide/messages';
 import { fromWallClock } from './calendar-time';
 
 /** One calendar item as the server builds it ($lib/server/staff/calendar). */
@@ -60,13 +61,55 @@ export function entryHref(event: EventApi): string | null {
 	return null;
 }
 
+/** What the move endpoint is sent: an entry's new period (or, for an undo, its old one). */
+export interface MoveRequest {
+	kind: 'event' | 'booking';
+	id: string;
+	starts_at: string;
+	ends_at: string;
+	confirmed?: boolean;
+}
+
 export interface MoveResult {
 	ok: boolean;
 	message: string;
+	/** Sending this puts the entry back where it was (offered as "Undo"). */
+	undo?: MoveRequest;
 }
 
-/** Sends a drag or resize to the server; on refusal the item goes back where it was. */
-export async function persistChange(info: EventChangeArg, fallback: string): Promise<MoveResult> {
+/** Asked before a move that emails families: the sentence to show; true to go ahead. */
+export type ConfirmMove = (question: string) => Promise<boolean>;
+
+interface MoveAnswer {
+	ok: boolean;
+	message?: string;
+	/** The move would email families: ask, then send it again confirmed. */
+	confirm?: boolean;
+	/** Families emailed about the move. */
+	notified?: number;
+}
+
+/** Sends one move to the server (no question asked: the caller has its answer). */
+export async function sendMove(request: MoveRequest): Promise<MoveAnswer> {
+	const response = await fetch('/staff/calendar/move', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(request)
+	});
+	const body = (await response.json().catch(() => null)) as MoveAnswer | null;
+	return { ...body, ok: response.ok && !!body?.ok };
+}
+
+/**
+ * Sends a drag or resize to the server; on refusal the item goes back where it was. A move that
+ * would email registered families is asked about first (`confirm`); declined, it goes back too.
+ */
+export async function persistChange(
+	info: EventChangeArg,
+	fallback: string,
+	confirm: ConfirmMove,
+	kept: string
+): Promise<MoveResult> {
 	const event = info.event;
 	const props = event.extendedProps as EntryProps;
 	const isEvent = props.kind === 'event' || props.kind === 'elsewhere';
@@ -76,27 +119,45 @@ export async function persistChange(info: EventChangeArg, fallback: string): Pro
 		(start && info.oldEvent.end && info.oldEvent.start
 			? new Date(start.getTime() + info.oldEvent.end.getTime() - info.oldEvent.start.getTime())
 			: null);
-	if (!start || !end) {
+	const oldStart = info.oldEvent.start;
+	const oldEnd =
+		info.oldEvent.end ??
+		(oldStart && start && end
+			? new Date(oldStart.getTime() + end.getTime() - start.getTime())
+			: null);
+	if (!start || !end || !oldStart || !oldEnd) {
 		info.revert();
 		return { ok: false, message: fallback };
 	}
+	const request: MoveRequest = {
+		kind: isEvent ? 'event' : 'booking',
+		id: (isEvent ? props.eventId : props.bookingId) ?? '',
+		starts_at: fromWallClock(start),
+		ends_at: fromWallClock(end)
+	};
 	try {
-		const response = await fetch('/staff/calendar/move', {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({
-				kind: isEvent ? 'event' : 'booking',
-				id: isEvent ? props.eventId : props.bookingId,
-				starts_at: fromWallClock(start),
-				ends_at: fromWallClock(end)
-			})
-		});
-		const body = (await response.json().catch(() => null)) as MoveResult | null;
-		if (!response.ok || !body?.ok) {
-			info.revert();
-			return { ok: false, message: body?.message || fallback };
+		let answer = await sendMove(request);
+		if (!answer.ok && answer.confirm) {
+			if (!(await confirm(answer.message || fallback))) {
+				info.revert();
+				return { ok: true, message: kept };
+			}
+			answer = await sendMove({ ...request, confirmed: true });
 		}
-		return body;
+		if (!answer.ok) {
+			info.revert();
+			return { ok: false, message: answer.message || fallback };
+		}
+		return {
+			ok: true,
+			message: answer.message || '',
+			undo: {
+				...request,
+				starts_at: fromWallClock(oldStart),
+				ends_at: fromWallClock(oldEnd),
+				confirmed: true
+			}
+		};
 	} catch {
 		info.revert();
 		return { ok: false, message: fallback };
@@ -125,4 +186,15 @@ export function businessHoursOf(
 		startTime: h.opens_at,
 		endTime: h.closes_at
 	}));
+}
+
+/** The staff calendars' view buttons in the site's words (FullCalendar's English is lower-case). */
+export function calendarButtons() {
+	return {
+		today: m.staff_today(),
+		timeGridDay: m.staff_cal_button_day(),
+		timeGridWeek: m.staff_cal_button_week(),
+		dayGridMonth: m.staff_cal_button_month(),
+		listWeek: m.staff_cal_button_list()
+	};
 }

@@ -18,7 +18,9 @@ export const moveSchema = z
 		kind: z.enum(['event', 'booking']),
 		id: z.uuid(),
 		starts_at: isoInstant,
-		ends_at: isoInstant
+		ends_at: isoInstant,
+		/** Staff agreed to email the registered families (or it is an undo). */
+		confirmed: z.boolean().optional()
 	})
 	.refine((v) => Date.parse(v.ends_at) > Date.parse(v.starts_at), {
 		path: ['ends_at'],

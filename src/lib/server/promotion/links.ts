@@ -30,6 +30,13 @@ export function orgPath(slug: string): string {
 	return `/orgs/${encodeURIComponent(slug)}`;
 }
 
+export function orgUrl(origin: string, slug: string, source?: string | null): string {
+	const url = new URL(orgPath(slug), origin);
+	const tag = normaliseSource(source);
+	if (tag) url.searchParams.set('src', tag);
+	return url.href;
+}
+
 export const feedPaths = {
 	district: '/feeds/district.ics',
 	org: (slug: string) => `/feeds/orgs/${encodeURIComponent(slug)}.ics`,

@@ -80,6 +80,16 @@ export function staffFailure(
 				: m.staff_error_series_conflict();
 		case 'event_already_started':
 			return m.staff_error_event_already_started();
+		case 'event_incomplete': {
+			const missing = missingLabels(hint);
+			return missing.length
+				? m.staff_error_event_incomplete_fields({ fields: missing.join(m.staff_list_separator()) })
+				: m.staff_error_event_incomplete();
+		}
+		case 'move_needs_confirmation':
+			return hint && /^\d+$/.test(hint)
+				? m.staff_cal_move_confirm({ count: Number(hint) })
+				: m.staff_error_unknown();
 		case 'event_has_registrations':
 			return m.staff_error_event_has_registrations();
 		case 'reason_too_long':
@@ -120,6 +130,33 @@ export function staffFailure(
 		default:
 			return m.staff_error_unknown();
 	}
+}
+
+/** What publishing can find missing (publish_event's event_incomplete hint), in its order. */
+const MISSING = {
+	summary: { label: () => m.staff_missing_summary(), fields: ['summary_zh'] },
+	description: { label: () => m.staff_missing_description(), fields: ['description_zh'] },
+	age_range: {
+		label: () => m.staff_missing_age_range(),
+		fields: ['min_child_age', 'max_child_age']
+	},
+	capacity: { label: () => m.staff_missing_capacity(), fields: ['capacity'] },
+	place: { label: () => m.staff_missing_place(), fields: ['venue_id', 'address_zh'] }
+} as const;
+type Missing = keyof typeof MISSING;
+
+function missingKeys(hint: string | null | undefined): Missing[] {
+	return (hint ?? '').split(',').filter((key): key is Missing => Object.hasOwn(MISSING, key));
+}
+
+/** The missing items of an event_incomplete refusal, each named in the staff member's language. */
+export function missingLabels(hint: string | null | undefined): string[] {
+	return missingKeys(hint).map((key) => MISSING[key].label());
+}
+
+/** The form fields of an event_incomplete refusal, to mark them invalid. */
+export function missingFields(hint: string | null | undefined): string[] {
+	return missingKeys(hint).flatMap((key) => MISSING[key].fields);
 }
 
 /** A supabase-js error as a sentence (its message is the stable code for our functions). */

@@ -234,7 +234,22 @@ export interface SeriesPreview {
 		starts_at: string;
 		ends_at: string;
 		conflict: string | null;
+		/** The first booking in the way of a venue_conflict week. */
+		clash: SeriesClash | null;
 	}[];
 	conflicts: number;
 	created: number;
+	published: number;
+}
+
+/** A booking a series week clashes with; titles only for the organisation's own bookings. */
+export interface SeriesClash {
+	own: boolean;
+	kind: 'event' | 'booking' | 'block';
+	title_zh: string | null;
+	title_en: string | null;
+	venue_name_zh: string;
+	venue_name_en: string;
+	starts_at: string;
+	ends_at: string;
 }

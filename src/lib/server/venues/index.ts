@@ -23,6 +23,7 @@ export interface Venue {
 	name_en: string;
 	description_zh: string;
 	address_zh: string | null;
+	address_en: string | null;
 	capacity: number;
 	buffer_minutes: number;
 	active: boolean;
@@ -37,7 +38,7 @@ export interface Block {
 }
 
 const COLUMNS =
-	'id, org_id, name_zh, name_en, description_zh, address_zh, capacity, buffer_minutes, active, venue_opening_hours(weekday, opens_at, closes_at)';
+	'id, org_id, name_zh, name_en, description_zh, address_zh, address_en, capacity, buffer_minutes, active, venue_opening_hours(weekday, opens_at, closes_at)';
 
 type Row = Omit<Venue, 'hours'> & { venue_opening_hours: OpeningInterval[] | null };
 
@@ -100,6 +101,7 @@ export function saveVenue(
 		p_opening_hours: input.hours,
 		p_description_zh: input.description_zh,
 		p_address_zh: input.address_zh,
+		p_address_en: input.address_en,
 		p_id: id
 	});
 }
@@ -170,6 +172,7 @@ export function venueValues(venue: Venue | null): Record<string, string> {
 				name_en: venue.name_en,
 				description_zh: venue.description_zh,
 				address_zh: venue.address_zh ?? '',
+				address_en: venue.address_en ?? '',
 				capacity: String(venue.capacity),
 				buffer_minutes: String(venue.buffer_minutes),
 				active: venue.active ? 'on' : ''

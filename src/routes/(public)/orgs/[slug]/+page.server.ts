@@ -1,10 +1,18 @@
 import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 import { listPublicEvents } from '$lib/server/promotion/events';
+import { pageLocale, pick } from '$lib/server/promotion/labels';
+import { normaliseSource, orgUrl } from '$lib/server/promotion/links';
 import { countPastEvents, getOrganisation } from '$lib/server/promotion/organisations';
+import { qrSvg } from '$lib/server/promotion/qr';
 import type { PageServerLoad } from './$types';
 
-/** An organisation's public page: who they are, where, how to reach them, what is coming up. */
-export const load = (async ({ locals, params }) => {
+/**
+ * An organisation's public page: who they are, where, how to reach them, what is coming up, and
+ * its own link and QR code to share. A channel tag it was opened with (`?src=`) goes on to the
+ * event links, so a registration still records where the family came from.
+ */
+export const load = (async ({ locals, params, url }) => {
 	const org = await getOrganisation(locals.supabase, params.slug);
 	if (!org) error(404, { message: 'not_found' });
 	const now = new Date();
@@ -12,5 +20,15 @@ export const load = (async ({ locals, params }) => {
 		listPublicEvents(locals.supabase, { orgId: org.id, endsAfter: now, limit: 100 }),
 		countPastEvents(locals.supabase, org.id, now)
 	]);
-	return { org, upcoming, pastCount };
+	const source = normaliseSource(url.searchParams.get('src'));
+	const shareUrl = orgUrl(url.origin, org.slug, source ?? 'share');
+	const name = pick(org.name, pageLocale());
+	return {
+		org,
+		upcoming,
+		pastCount,
+		source,
+		shareUrl,
+		qrSvg: await qrSvg(shareUrl, m.promote_org_share_qr({ org: name }))
+	};
 }) satisfies PageServerLoad;

@@ -11,6 +11,7 @@ export const load = (async (event) => {
 		drafts: events.filter((e) => e.status === 'draft' && Date.parse(e.ends_at) > now),
 		upcoming: events.filter((e) => e.status !== 'draft' && Date.parse(e.ends_at) > now),
 		past: events.filter((e) => Date.parse(e.ends_at) <= now).reverse(),
-		series: event.url.searchParams.get('series')
+		series: event.url.searchParams.get('series'),
+		published: event.url.searchParams.get('published')
 	};
 }) satisfies PageServerLoad;

@@ -3,7 +3,13 @@ import { m } from '$lib/paraglide/messages';
 import { formValues, issueFields } from '$lib/schemas/booking';
 import { eventPayload, readEventForm } from '$lib/schemas/event';
 import { requireStaff } from '$lib/server/staff/context';
-import { describeError, fieldProblem, fieldsFor } from '$lib/server/staff/errors';
+import {
+	describeError,
+	fieldProblem,
+	fieldsFor,
+	missingFields,
+	missingLabels
+} from '$lib/server/staff/errors';
 import { eventValues, getEvent, grantedBookings } from '$lib/server/staff/events';
 import { listVenues } from '$lib/server/venues';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,7 +28,12 @@ export const load = (async (event) => {
 		values: eventValues(found),
 		venues: venues.filter((v) => v.active || v.id === found.booking?.venue_id),
 		bookings,
-		created: event.url.searchParams.has('created')
+		created: event.url.searchParams.has('created'),
+		justPublished: event.url.searchParams.has('published'),
+		// Created with "create and publish" but not complete yet: what it lacks.
+		missing: found.status === 'draft' ? missingLabels(event.url.searchParams.get('missing')) : [],
+		missingFields:
+			found.status === 'draft' ? missingFields(event.url.searchParams.get('missing')) : []
 	};
 }) satisfies PageServerLoad;
 
@@ -66,7 +77,14 @@ export const actions = {
 			p_event_id: event.params.id,
 			p_whole_series: form.get('whole_series') === 'on'
 		});
-		if (failure) return fail(400, { statusMessage: describeError(failure) });
+		if (failure) {
+			const incomplete = failure.message === 'event_incomplete';
+			return fail(400, {
+				statusMessage: incomplete ? m.staff_error_event_incomplete() : describeError(failure),
+				missing: incomplete ? missingLabels(failure.hint) : [],
+				invalid: incomplete ? missingFields(failure.hint) : []
+			});
+		}
 		return { published: (data as { published: number }).published };
 	},
 	cancel: async (event) => {

@@ -3,7 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { dateString, formValues, issueFields, timeString } from '$lib/schemas/booking';
 import { eventPayload, readEventForm } from '$lib/schemas/event';
 import { requireStaff } from '$lib/server/staff/context';
-import { describeError, fieldProblem, fieldsFor } from '$lib/server/staff/errors';
+import { describeError, fieldProblem, fieldsFor, missingFields } from '$lib/server/staff/errors';
 import { grantedBookings, type SeriesPreview } from '$lib/server/staff/events';
 import { listVenues } from '$lib/server/venues';
 import type { Actions, PageServerLoad } from './$types';
@@ -54,6 +54,8 @@ export const actions = {
 			(v) => v.id === input.venue_id
 		)?.capacity;
 
+		// "Create and publish": a series is published in the same transaction as it is created.
+		const publish = form.get('publish') === '1';
 		if (input.weeks > 1) {
 			const skip = form.get('skip_conflicts') === '1';
 			// First a dry run: staff see the conflicting weeks before anything is saved.
@@ -85,17 +87,27 @@ export const actions = {
 				p_event: payload,
 				p_weeks: input.weeks,
 				p_dry_run: false,
-				p_skip_conflicts: skip
+				p_skip_conflicts: skip,
+				p_publish: publish
 			});
 			if (saved.error) {
 				return fail(400, {
 					message: describeError(saved.error, { venueCapacity }),
-					invalid: fieldsFor(saved.error.message),
+					invalid:
+						saved.error.message === 'event_incomplete'
+							? missingFields(saved.error.hint)
+							: fieldsFor(saved.error.message),
 					values,
 					series: null
 				});
 			}
-			redirect(303, `/staff/events?series=${(saved.data as SeriesPreview).created}`);
+			const result = saved.data as SeriesPreview;
+			redirect(
+				303,
+				result.published
+					? `/staff/events?published=${result.published}`
+					: `/staff/events?series=${result.created}`
+			);
 		}
 
 		const { data, error } = await supabase.rpc('save_event', {
@@ -110,6 +122,17 @@ export const actions = {
 				series: null
 			});
 		}
-		redirect(303, `/staff/events/${(data as { event_id: string }).event_id}?created=1`);
+		const id = (data as { event_id: string }).event_id;
+		if (publish) {
+			// One event: saved as a draft first; when it cannot be published yet, its page says why.
+			const published = await supabase.rpc('publish_event', { p_event_id: id });
+			if (published.error?.message === 'event_incomplete')
+				redirect(
+					303,
+					`/staff/events/${id}?created=1&missing=${encodeURIComponent(published.error.hint ?? '')}`
+				);
+			if (!published.error) redirect(303, `/staff/events/${id}?published=1`);
+		}
+		redirect(303, `/staff/events/${id}?created=1`);
 	}
 } satisfies Actions;

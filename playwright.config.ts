@@ -21,8 +21,13 @@ const server = (serverPort: number, env: Record<string, string>, buildFirst: boo
 		E2E_BUILD: buildFirst ? build : '0',
 		PORT: String(serverPort),
 		ORIGIN: `http://localhost:${serverPort}`,
-		// Every test request comes from 127.0.0.1: lift the per-address limit.
+		// Every test request comes from 127.0.0.1: lift the per-address limits (the form's and the
+		// embedded Auth's, which count per client address).
 		GONGYU_CODE_LIMIT_PER_IP: '1000',
+		GONGYU_AUTH_RATE_EMAIL_SENT: '10000',
+		GONGYU_AUTH_RATE_SIGN_IN_SIGN_UPS: '10000',
+		GONGYU_AUTH_RATE_TOKEN_VERIFICATIONS: '10000',
+		GONGYU_AUTH_RATE_TOKEN_REFRESH: '10000',
 		...env
 	}
 });

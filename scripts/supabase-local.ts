@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
+import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/settings';
+import { readSupabaseConfig } from '../src/lib/server/embedded-supabase/config';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
 
 const { values: args } = parseArgs({
@@ -58,6 +60,9 @@ const embedded = await createEmbeddedSupabase({
 	apiUrl,
 	jwtSecret: process.env.JWT_SECRET,
 	redirectAllowList: ['http://localhost:**', 'http://127.0.0.1:**'],
+	// As `supabase start`: the folder's config.toml; sign-up by password is on unless
+	// GONGYU_PASSWORD_SIGNUP=off (a local tool, unlike the app on a public origin).
+	auth: { passwordSignup: true, ...authOptionsFromConfig(await readSupabaseConfig(dir)) },
 	mailer: {
 		async send(email) {
 			emails.push(email);
@@ -106,7 +111,9 @@ const server = createServer(async (req, res) => {
 				)
 			);
 		}
-		const response = await embedded.handle(request);
+		const response = await embedded.handle(request, {
+			clientAddress: req.socket.remoteAddress ?? null
+		});
 		await send(
 			res,
 			response ?? Response.json({ message: 'no Route matched with those values' }, { status: 404 })

@@ -38,7 +38,7 @@ async function raw(
 describe.each(backends)('auth sessions on %s', (backend) => {
 	let t: TestSupabase;
 	beforeAll(async () => {
-		t = await startEmbedded({ backend });
+		t = await startEmbedded({ backend, auth: { passwordSignup: true } });
 	});
 	afterAll(async () => {
 		await t?.close();
@@ -436,7 +436,7 @@ describe.each(backends)('auth sign-up with email confirmation on %s', (backend) 
 			apiUrl: API_URL,
 			siteUrl: 'http://localhost:5173',
 			mailer: { send: async (email) => void mail.push(email) },
-			auth: { autoConfirm: false }
+			auth: { autoConfirm: false, passwordSignup: true }
 		});
 		client = () => makeClient(API_URL, confirming.keys.publishable, confirming.fetch);
 	});

@@ -34,6 +34,11 @@ export interface StartOptions {
 	pool?: number;
 	/** Caps on what one request may cost (defaults: the embedded Supabase's own). */
 	limits?: EmbeddedSupabaseOptions['limits'];
+	/**
+	 * Auth settings, e.g. `{ passwordSignup: true }` for tests of sign-up by password (off by
+	 * default, as on a public install).
+	 */
+	auth?: EmbeddedSupabaseOptions['auth'];
 }
 
 export interface TestSupabase {
@@ -42,8 +47,8 @@ export interface TestSupabase {
 	db: Database;
 	/** Every auth email the embedded Supabase has "sent", newest last. */
 	mail: AuthEmail[];
-	/** A supabase-js client with the publishable key (anon). */
-	anon(): SupabaseClient;
+	/** A supabase-js client with the publishable key (anon); `clientAddress` is where it calls from. */
+	anon(clientAddress?: string): SupabaseClient;
 	/** A supabase-js client with the secret key (service_role). */
 	admin(): SupabaseClient;
 	/** A client signed in as `email` (created with `password` when new, confirmed). */
@@ -99,9 +104,11 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 		db,
 		apiUrl: API_URL,
 		limits: options.limits,
+		auth: options.auth,
 		mailer: { send: async (email) => void mail.push(email) }
 	});
-	const anon = () => makeClient(API_URL, embedded.keys.publishable, embedded.fetch);
+	const anon = (clientAddress?: string) =>
+		makeClient(API_URL, embedded.keys.publishable, embedded.fetchFor(clientAddress ?? null));
 	const admin = () => makeClient(API_URL, embedded.keys.secret, embedded.fetch);
 
 	return {

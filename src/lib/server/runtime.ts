@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { createEmbeddedSupabase, isLocalOrigin, type EmbeddedSupabase } from './embedded-supabase';
 import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
 import { configuredLimits } from './embedded-supabase/limits';
+import { authOptionsFromConfig } from './embedded-supabase/auth/settings';
+import { readSupabaseConfig } from './embedded-supabase/config';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
@@ -23,8 +25,13 @@ export interface Runtime {
 	secretKey: string;
 	/** fetch for supabase-js: in embedded mode /auth/v1 and /rest/v1 are answered in-process. */
 	fetch: typeof fetch;
+	/**
+	 * The same, for calls made on a visitor's behalf: in embedded mode the Auth rate limits count
+	 * them against the visitor's address, passed as an argument that no HTTP client can forge.
+	 */
+	fetchFor(clientAddress: string | null): typeof fetch;
 	/** Answers API requests that arrive over HTTP on the app's origin; null for other paths. */
-	handleApi(request: Request): Promise<Response | null>;
+	handleApi(request: Request, clientAddress: string | null): Promise<Response | null>;
 	/** Resolves when the database answers. */
 	ping(): Promise<void>;
 	/** The dev mailbox (embedded mode); null when real email is configured. */
@@ -72,6 +79,7 @@ async function supabaseRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		publishableKey,
 		secretKey,
 		fetch: globalThis.fetch,
+		fetchFor: () => globalThis.fetch,
 		handleApi: async () => null,
 		async ping() {
 			const response = await fetch(`${url}/auth/v1/health`, {
@@ -135,7 +143,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		jwtSecret: env.JWT_SECRET,
 		publishableKey: env.SUPABASE_PUBLISHABLE_KEY,
 		secretKey: env.SUPABASE_SECRET_KEY,
-		auth: env.GONGYU_OTP_EXPIRY_SECONDS ? { otpExpiry: Number(env.GONGYU_OTP_EXPIRY_SECONDS) } : {},
+		auth: authOptionsFromConfig(await readSupabaseConfig(supabaseDir), env),
 		limits: await configuredLimits(env, supabaseDir),
 		corsOrigins: corsOrigins(env),
 		mailer: authMailerFromEnv(env, mailbox, origin)
@@ -148,7 +156,8 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		publishableKey: embedded.keys.publishable,
 		secretKey: embedded.keys.secret,
 		fetch: embedded.fetch,
-		handleApi: (request) => embedded.handle(request),
+		fetchFor: embedded.fetchFor,
+		handleApi: (request, clientAddress) => embedded.handle(request, { clientAddress }),
 		async ping() {
 			await db.query('select 1');
 		},

@@ -9,7 +9,9 @@ import type { RequestEvent } from '@sveltejs/kit';
 import WebSocket from 'ws';
 import { getRuntime } from './runtime';
 
-export function createRequestClient(event: Pick<RequestEvent, 'cookies' | 'url'>): SupabaseClient {
+export function createRequestClient(
+	event: Pick<RequestEvent, 'cookies' | 'url' | 'getClientAddress'>
+): SupabaseClient {
 	const runtime = getRuntime();
 	return createServerClient(runtime.supabaseUrl(event.url.origin), runtime.publishableKey, {
 		cookies: {
@@ -27,6 +29,16 @@ export function createRequestClient(event: Pick<RequestEvent, 'cookies' | 'url'>
 		},
 		// Node 20 has no global WebSocket; supabase-js refuses to start without one.
 		realtime: { transport: WebSocket as never },
-		global: { fetch: runtime.fetch }
+		// The visitor's address goes with every call, for the embedded Auth's rate limits.
+		global: { fetch: runtime.fetchFor(clientAddress(event)) }
 	});
+}
+
+function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		// No address to be had (e.g. while prerendering): limits by email address still apply.
+		return null;
+	}
 }

@@ -176,6 +176,28 @@ create table if not exists auth.flow_state (
 );
 create index if not exists flow_state_auth_code_idx on auth.flow_state (auth_code);
 
+-- Embedded only (hosted Supabase keeps these outside the database). Hits per rule, key and fixed
+-- window, so that every app process on one database counts together; keys are hashes, never an
+-- address in the clear. Wrong tries at a one-time code are counted here too (rule 'code_attempts',
+-- keyed by the token's id).
+create table if not exists auth.rate_limits (
+	rule text not null,
+	key text not null,
+	window_start timestamptz not null,
+	expires_at timestamptz not null,
+	hits integer not null,
+	primary key (rule, key, window_start)
+);
+create index if not exists rate_limits_expires_at_idx on auth.rate_limits (expires_at);
+-- Users whose password was set by a sign-up before anyone proved the address: proving it (a code
+-- or a link) clears that password and ends every other session — unless the proof is the
+-- sign-up's own confirmation (token_hash), which the holder of the inbox chose to confirm.
+create table if not exists auth.unproven_passwords (
+	user_id uuid primary key references auth.users (id) on delete cascade,
+	token_hash text,
+	created_at timestamptz not null default now()
+);
+
 create or replace function auth.uid() returns uuid language sql stable as $fn$
 	select coalesce(
 		nullif(current_setting('request.jwt.claim.sub', true), ''),

@@ -49,6 +49,30 @@ export interface EmbeddedEnv {
 		refreshTokenReuseInterval?: number;
 		/** Seconds a PKCE auth code stays valid. */
 		flowStateExpiry?: number;
+		/** No new users at all, by any means (`[auth] enable_signup = false`). */
 		disableSignup?: boolean;
+		/** New users by email (`[auth.email] enable_signup`); default true. */
+		emailSignup?: boolean;
+		/** `POST /signup` with a password (Gongyu's GONGYU_PASSWORD_SIGNUP); default false. */
+		passwordSignup?: boolean;
+		/** Wrong tries a one-time code survives; the next try fails whatever the code (5). */
+		otpMaxAttempts?: number;
+		rateLimits?: Partial<RateLimits>;
 	};
+}
+
+/**
+ * Limits per client address, in Supabase's `[auth.rate_limit]` terms and with its defaults. Each
+ * also holds per email address, at twice the figure, so that one client alone can never use up
+ * the allowance of an address that belongs to someone else.
+ */
+export interface RateLimits {
+	/** Emails sent (`/otp`, `/magiclink`, `/recover`, `/signup`) per hour. */
+	emailSent: number;
+	/** Password sign-ins and sign-ups per 5 minutes. */
+	signInSignUps: number;
+	/** Code and link verifications per 5 minutes. */
+	tokenVerifications: number;
+	/** Refresh-token grants per 5 minutes (per client address only: a refresh names no address). */
+	tokenRefresh: number;
 }

@@ -44,11 +44,24 @@ export interface EmbeddedSupabaseOptions {
 	corsOrigins?: string[];
 }
 
+export interface HandleOptions {
+	clientAddress?: string | null;
+}
+
 export interface EmbeddedSupabase {
 	/** A `fetch` for supabase-js (`global.fetch`): API paths are answered in-process. */
 	fetch: typeof fetch;
-	/** Answers one `/rest/v1/*` or `/auth/v1/*` request; `null` for any other path. */
-	handle(request: Request): Promise<Response | null>;
+	/**
+	 * Answers one `/rest/v1/*` or `/auth/v1/*` request; `null` for any other path. `clientAddress`
+	 * is the client's network address (the HTTP server's socket, or its trusted proxy header), which
+	 * the Auth rate limits count by.
+	 */
+	handle(request: Request, options?: HandleOptions): Promise<Response | null>;
+	/**
+	 * A `fetch` like `fetch`, for the app's own server-side calls made on a visitor's behalf: the
+	 * visitor's address travels as an argument, never as a header an HTTP client could send.
+	 */
+	fetchFor(clientAddress: string | null): typeof fetch;
 	env: EmbeddedEnv;
 	keys: ApiKeys;
 	reloadSchema(): Promise<void>;
@@ -129,33 +142,32 @@ export async function createEmbeddedSupabase(
 	// only the listed origins get CORS headers (and, for a local API, any local page).
 	const corsFor = (origin: string | null): Record<string, string> =>
 		origin && (allowedOrigins.has(origin) || (localApi && isLocalOrigin(origin)))
-			? {
-					...corsHeaders,
-					'access-control-allow-origin': origin,
-					vary: 'Origin'
-				}
+			? { ...corsHeaders, 'access-control-allow-origin': origin, vary: 'Origin' }
 			: { vary: 'Origin' };
 
-	async function handle(request: Request): Promise<Response | null> {
+	async function handle(request: Request, options: HandleOptions = {}): Promise<Response | null> {
 		const url = new URL(request.url);
 		if (!isApiPath(url.pathname)) return null;
 		const cors = corsFor(request.headers.get('origin'));
 		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
 		const response = url.pathname.startsWith('/auth/v1/')
-			? await auth.handle(request)
+			? await auth.handle(request, { clientAddress: options.clientAddress })
 			: await rest.handle(request, await resolveCaller(request.headers, keys, jwtSecret));
 		for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
 		return response;
 	}
 
-	const embeddedFetch: typeof fetch = async (input, init) => {
-		const request = new Request(input, init);
-		const response = await handle(request);
-		return response ?? fetch(request);
-	};
+	const fetchFor =
+		(clientAddress: string | null): typeof fetch =>
+		async (input, init) => {
+			const request = new Request(input, init);
+			const response = await handle(request, { clientAddress });
+			return response ?? fetch(request);
+		};
 
 	return {
-		fetch: embeddedFetch,
+		fetch: fetchFor(null),
+		fetchFor,
 		handle,
 		env,
 		keys,

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import { codeLimiters } from '$lib/server/auth/limits';
+import { codeLimits } from '$lib/server/auth/limits';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
 import {
 	PENDING_EMAIL_COOKIE,
@@ -43,15 +43,15 @@ export const actions = {
 				message: m.error_email_invalid()
 			});
 		}
-		const limiters = codeLimiters();
-		const byIp = limiters.perIp.peek(getClientAddress());
-		const byEmail = limiters.perEmail.peek(email);
-		if (!byIp.allowed || !byEmail.allowed) {
-			const wait = Math.max(byIp.retryAfterMs, byEmail.retryAfterMs);
-			return fail(429, { step: 'email', next, email, message: rateLimitMessage(wait) });
+		const allowed = codeLimits().request(email, getClientAddress());
+		if (!allowed.allowed) {
+			return fail(429, {
+				step: 'email',
+				next,
+				email,
+				message: rateLimitMessage(allowed.retryAfterMs)
+			});
 		}
-		limiters.perIp.hit(getClientAddress());
-		limiters.perEmail.hit(email);
 
 		const { error } = await locals.supabase.auth.signInWithOtp({
 			email,
@@ -77,7 +77,7 @@ export const actions = {
 	},
 
 	/** Step 2: the code from the email. */
-	verify: async ({ request, cookies, url, locals }) => {
+	verify: async ({ request, cookies, url, locals, getClientAddress }) => {
 		const form = await request.formData();
 		const next = safeRedirectPath(form.get('next') as string | null, url.origin);
 		const email = normaliseEmail(form.get('email'));
@@ -86,7 +86,7 @@ export const actions = {
 		const token = normaliseCode(form.get('code'));
 		if (!token) return fail(400, { step: 'code', next, email, message: m.error_code_format() });
 
-		const attempt = codeLimiters().attempts.hit(email);
+		const attempt = codeLimits().attempt(email, getClientAddress());
 		if (!attempt.allowed) {
 			return fail(429, {
 				step: 'code',
@@ -113,7 +113,7 @@ export const actions = {
 				message
 			});
 		}
-		codeLimiters().attempts.reset(email);
+		codeLimits().succeeded(email, getClientAddress());
 		redirect(303, await signedIn(cookies, locals.supabase, data.user, next));
 	},
 

@@ -3,6 +3,7 @@ import type { Queryable } from '../database';
 import type { AuthEmail, EmbeddedEnv } from '../env';
 import { verifyJwt } from '../jwt';
 import { badRequest, forbidden, internal, unauthorized } from './errors';
+import { hitRateLimit, type Rule } from './rate-limits';
 import { resolveRedirect } from './redirect';
 import { authSettings, type AuthSettings } from './settings';
 import { sessionExists } from './tokens';
@@ -14,10 +15,32 @@ export interface Ctx {
 	url: URL;
 	caller: Caller | null;
 	settings: AuthSettings;
+	/** The client's network address, when the request came over HTTP or the app passed it on. */
+	clientAddress: string | null;
 }
 
-export function makeCtx(env: EmbeddedEnv, request: Request, caller: Caller | null): Ctx {
-	return { env, request, url: new URL(request.url), caller, settings: authSettings(env) };
+export function makeCtx(
+	env: EmbeddedEnv,
+	request: Request,
+	caller: Caller | null,
+	clientAddress: string | null = null
+): Ctx {
+	return {
+		env,
+		request,
+		url: new URL(request.url),
+		caller,
+		settings: authSettings(env),
+		clientAddress
+	};
+}
+
+/** Counts this request against a rate limit (see rate-limits.ts); 429 when over it. */
+export function rateLimit(ctx: Ctx, rule: Rule, email?: string | null): Promise<void> {
+	return hitRateLimit(ctx.env.db, ctx.settings, rule, {
+		clientAddress: ctx.clientAddress,
+		email
+	});
 }
 
 /** One owner transaction per request, as every auth handler runs. */

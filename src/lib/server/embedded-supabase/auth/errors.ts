@@ -12,7 +12,9 @@ export class AuthError extends Error {
 		readonly code: string,
 		message: string,
 		/** Extra top-level fields (e.g. `weak_password`). */
-		readonly extra?: Record<string, unknown>
+		readonly extra?: Record<string, unknown>,
+		/** Extra response headers (e.g. `retry-after` on a 429). */
+		readonly headers?: Record<string, string>
 	) {
 		super(message);
 	}
@@ -65,6 +67,7 @@ export function errorResponse(error: AuthError | OAuthError, request: Request): 
 		);
 	}
 	headers['x-sb-error-code'] = error.code;
+	Object.assign(headers, error.headers);
 	const body = usesNewApi(request)
 		? { code: error.code, message: error.message, msg: error.message, ...error.extra }
 		: { code: error.status, error_code: error.code, msg: error.message, ...error.extra };

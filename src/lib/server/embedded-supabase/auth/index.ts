@@ -48,7 +48,7 @@ export { isAllowedRedirect, resolveRedirect } from './redirect';
 export type { ExtraAuthSettings } from './settings';
 
 export interface AuthHandler {
-	handle(request: Request): Promise<Response>;
+	handle(request: Request, options?: { clientAddress?: string | null }): Promise<Response>;
 }
 
 type Handler = (ctx: Ctx, path: string) => Promise<Response> | Response;
@@ -142,13 +142,15 @@ function fromDatabaseError(error: unknown): AuthError | null {
 }
 
 export function createAuthHandler(env: EmbeddedEnv): AuthHandler {
-	async function dispatch(request: Request): Promise<Response> {
+	async function dispatch(request: Request, clientAddress: string | null): Promise<Response> {
 		const url = new URL(request.url);
 		const path = url.pathname.replace(/^\/auth\/v1/, '').replace(/\/+$/, '') || '/';
 		const method = request.method.toUpperCase();
 
 		// The email link is opened by a browser, without a key (Supabase's open routes).
-		if (path === '/verify' && method === 'GET') return verifyGet(makeCtx(env, request, null));
+		if (path === '/verify' && method === 'GET') {
+			return verifyGet(makeCtx(env, request, null, clientAddress));
+		}
 		// Tokens are signed with the shared HS256 secret: there is no public key to publish.
 		if (path === '/.well-known/jwks.json' && method === 'GET') return json({ keys: [] });
 
@@ -162,13 +164,13 @@ export function createAuthHandler(env: EmbeddedEnv): AuthHandler {
 		if (route.admin && caller.role !== 'service_role') {
 			throw forbidden('not_admin', 'User not allowed');
 		}
-		return route.handler(makeCtx(env, request, caller), path);
+		return route.handler(makeCtx(env, request, caller, clientAddress), path);
 	}
 
 	return {
-		async handle(request) {
+		async handle(request, options = {}) {
 			try {
-				return await dispatch(request);
+				return await dispatch(request, options.clientAddress || null);
 			} catch (error) {
 				if (error instanceof AuthError || error instanceof OAuthError) {
 					return errorResponse(error, request);

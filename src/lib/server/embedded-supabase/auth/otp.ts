@@ -51,13 +51,41 @@ export async function checkFrequency(
 		[userId, String(seconds)]
 	);
 	const wait = Number(rows[0]?.wait ?? 'NaN');
-	if (Number.isFinite(wait) && wait > 0) {
-		throw tooManyRequests(
-			'over_email_send_rate_limit',
-			`For security purposes, you can only request this after ${wait} seconds.`
-		);
-	}
+	if (Number.isFinite(wait) && wait > 0) throw sendTooSoon(wait);
 }
+
+/**
+ * The send interval for an address that gets no email (unknown, and not to be created): it is
+ * kept in `auth.rate_limits` and answered exactly as `checkFrequency`, so asking twice does not
+ * tell a known address from an unknown one either.
+ */
+export async function checkUnsentFrequency(
+	tx: Queryable,
+	email: string,
+	seconds: number
+): Promise<void> {
+	if (seconds <= 0) return;
+	const key = createHash('sha256').update(`unsent:${email.toLowerCase()}`).digest('hex');
+	const { rows } = await tx.query<{ wait: string }>(
+		`select ceil(extract(epoch from expires_at - now()))::int::text as wait from auth.rate_limits
+		where rule = 'unsent_email' and key = $1 and expires_at > now()`,
+		[key]
+	);
+	const wait = Number(rows[0]?.wait ?? 0);
+	if (wait > 0) throw sendTooSoon(wait);
+	await tx.query(
+		`insert into auth.rate_limits as r (rule, key, window_start, expires_at, hits)
+		values ('unsent_email', $1, 'epoch', now() + make_interval(secs => $2::float8), 1)
+		on conflict (rule, key, window_start) do update set expires_at = excluded.expires_at`,
+		[key, String(seconds)]
+	);
+}
+
+const sendTooSoon = (wait: number) =>
+	tooManyRequests(
+		'over_email_send_rate_limit',
+		`For security purposes, you can only request this after ${wait} seconds.`
+	);
 
 export interface IssuedToken {
 	otp: string;
@@ -128,6 +156,7 @@ export function authEmail(
 }
 
 export interface FoundToken {
+	id: string;
 	userId: string;
 	tokenType: string;
 	tokenHash: string;
@@ -146,12 +175,13 @@ export async function findToken(
 	email?: string
 ): Promise<FoundToken | null> {
 	const { rows } = await tx.query<{
+		id: string;
 		user_id: string;
 		token_type: string;
 		token_hash: string;
 		expired: string;
 	}>(
-		`select t.user_id::text as user_id, t.token_type::text as token_type, t.token_hash,
+		`select t.id::text as id, t.user_id::text as user_id, t.token_type::text as token_type, t.token_hash,
 			(t.created_at < now()::timestamp - make_interval(secs => $3::float8)
 			 or coalesce(case t.token_type
 				when 'confirmation_token' then u.confirmation_sent_at
@@ -168,6 +198,7 @@ export async function findToken(
 	const row = rows[0];
 	if (!row) return null;
 	return {
+		id: row.id,
 		userId: row.user_id,
 		tokenType: row.token_type,
 		tokenHash: row.token_hash,
@@ -194,4 +225,65 @@ export function kindOfTokenType(tokenType: string): TokenKind {
 	if (tokenType === 'confirmation_token') return 'confirmation';
 	if (tokenType === 'recovery_token') return 'recovery';
 	return 'email_change_new';
+}
+
+/**
+ * Locks every live code sent to `email` of the given types and returns their ids: verifications of
+ * one address then take turns, so the count of wrong tries below is exact however many race.
+ */
+export async function lockCodesOf(
+	tx: Queryable,
+	email: string,
+	types: string[]
+): Promise<string[]> {
+	const { rows } = await tx.query<{ id: string }>(
+		`select id::text as id from auth.one_time_tokens
+		where lower(relates_to) = lower($1) and token_type::text = any($2::text[])
+		order by id for update`,
+		[email, toPgArray(types)]
+	);
+	return rows.map((r) => r.id);
+}
+
+/** Wrong tries already made at this code (kept in `auth.rate_limits`, rule `code_attempts`). */
+export async function wrongTries(tx: Queryable, tokenId: string): Promise<number> {
+	const { rows } = await tx.query<{ hits: string }>(
+		`select hits::text as hits from auth.rate_limits where rule = 'code_attempts' and key = $1`,
+		[tokenId]
+	);
+	return Number(rows[0]?.hits ?? 0);
+}
+
+/**
+ * Counts one wrong try at each of these codes; a code that reaches `max` is spent: deleted, with
+ * its send time cleared so that a new code may be asked for at once.
+ */
+export async function countWrongTry(
+	tx: Queryable,
+	tokenIds: string[],
+	max: number,
+	otpExpiry: number
+): Promise<void> {
+	for (const id of tokenIds) {
+		const { rows } = await tx.query<{ hits: string }>(
+			`insert into auth.rate_limits as r (rule, key, window_start, expires_at, hits)
+			values ('code_attempts', $1, 'epoch', now() + make_interval(secs => $2::float8), 1)
+			on conflict (rule, key, window_start) do update set hits = r.hits + 1
+			returning r.hits::text as hits`,
+			[id, String(otpExpiry)]
+		);
+		if (Number(rows[0].hits) < max) continue;
+		const spent = await tx.query<{ user_id: string; token_type: string }>(
+			`delete from auth.one_time_tokens where id = $1::uuid
+			returning user_id::text as user_id, token_type::text as token_type`,
+			[id]
+		);
+		const row = spent.rows[0];
+		if (!row) continue;
+		const c = columns[kindOfTokenType(row.token_type)];
+		await tx.query(
+			`update auth.users set ${c.token} = '', ${c.sentAt} = null where id = $1::uuid`,
+			[row.user_id]
+		);
+	}
 }

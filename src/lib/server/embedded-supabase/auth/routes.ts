@@ -10,6 +10,7 @@ import {
 	authenticate,
 	inTx,
 	loadAuthenticatedUser,
+	rateLimit,
 	redirectTarget,
 	sendMail,
 	type Ctx
@@ -27,11 +28,15 @@ import { bool, json, noContent, obj, readJsonBody, redirect, str, validateEmail 
 import {
 	authEmail,
 	checkFrequency,
+	checkUnsentFrequency,
 	clearToken,
+	countWrongTry,
 	findToken,
 	issueToken,
 	kindOfTokenType,
+	lockCodesOf,
 	tokenHash,
+	wrongTries,
 	type FoundToken
 } from './otp';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
@@ -55,10 +60,18 @@ import {
 
 // ---------------------------------------------------------------- sign-up
 
+const signupDisabled = () =>
+	unprocessable('signup_disabled', 'Signups not allowed for this instance');
+
+/**
+ * Sign-up with a password: off unless the instance turns it on (a stranger could otherwise set a
+ * password on a parent's address before the parent ever arrives). A password set here is marked
+ * unproven until the address is proven by a code or a link, which clears it (see `proveAddress`).
+ */
 export async function signup(ctx: Ctx): Promise<Response> {
 	const { settings, env } = ctx;
-	if (settings.disableSignup) {
-		throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+	if (settings.disableSignup || !settings.emailSignup || !settings.passwordSignup) {
+		throw signupDisabled();
 	}
 	const body = await readJsonBody(ctx.request, env);
 	const rawEmail = str(body, 'email');
@@ -73,6 +86,7 @@ export async function signup(ctx: Ctx): Promise<Response> {
 	const data = obj(body, 'data') ?? {};
 	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
 	const redirectTo = redirectTarget(ctx);
+	await rateLimit(ctx, 'sign_in_sign_ups', email);
 
 	const result = await inTx(ctx, async (tx) => {
 		let user = await findUserByEmail(tx, email, true);
@@ -92,6 +106,7 @@ export async function signup(ctx: Ctx): Promise<Response> {
 				appMetadata: { ...EMAIL_APP_METADATA },
 				identityData: data
 			});
+			await tx.query('insert into auth.unproven_passwords (user_id) values ($1::uuid)', [id]);
 			user = (await findUserById(tx, id)) as AuthUser;
 		}
 		if (settings.autoConfirm) {
@@ -104,6 +119,10 @@ export async function signup(ctx: Ctx): Promise<Response> {
 			pkce: pkce !== null,
 			otpLength: settings.otpLength
 		});
+		await tx.query('update auth.unproven_passwords set token_hash = $2 where user_id = $1::uuid', [
+			user.id,
+			token.tokenHash
+		]);
 		const fresh = (await findUserById(tx, user.id)) as AuthUser;
 		return {
 			user: fresh,
@@ -115,18 +134,23 @@ export async function signup(ctx: Ctx): Promise<Response> {
 		if (settings.autoConfirm) {
 			throw unprocessable('user_already_exists', 'User already registered');
 		}
-		return json(obfuscatedUser(email, data));
+		return json(obfuscatedUser(randomUUID(), email, data));
 	}
 	if ('session' in result) return json(result.session);
 	await sendMail(ctx, result.mail);
-	return json(result.user.json);
+	// The same shape as for a known address, so the answer does not tell them apart.
+	return json(obfuscatedUser(result.user.id, email, data));
 }
 
 /** GoTrue's `sanitizeUser`: an answer that does not reveal that the email is registered. */
-function obfuscatedUser(email: string, data: Record<string, unknown>): Record<string, unknown> {
+function obfuscatedUser(
+	id: string,
+	email: string,
+	data: Record<string, unknown>
+): Record<string, unknown> {
 	const now = new Date().toISOString();
 	return {
-		id: randomUUID(),
+		id,
 		aud: 'authenticated',
 		role: '',
 		email,
@@ -175,6 +199,7 @@ async function passwordGrant(ctx: Ctx): Promise<Response> {
 		throw badRequest('validation_failed', 'missing email or phone');
 	}
 	const email = rawEmail.trim().toLowerCase();
+	await rateLimit(ctx, 'sign_in_sign_ups', email);
 	const session = await inTx(ctx, async (tx) => {
 		const user = await findUserByEmail(tx, email);
 		const ok = await verifyPassword(tx, user?.encryptedPassword ?? null, password);
@@ -190,6 +215,7 @@ async function refreshTokenGrant(ctx: Ctx): Promise<Response> {
 	const body = await readJsonBody(ctx.request, ctx.env);
 	const refreshToken = str(body, 'refresh_token');
 	if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
+	await rateLimit(ctx, 'token_refresh');
 	// Errors are returned, not thrown, so that a detected reuse commits the revocation.
 	const result = await inTx(ctx, (tx) => refreshGrant(ctx.env, tx, refreshToken));
 	if ('error' in result) throw result.error;
@@ -237,13 +263,16 @@ export async function otp(ctx: Ctx): Promise<Response> {
 	const data = obj(body, 'data') ?? {};
 	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
 	const redirectTo = redirectTarget(ctx);
+	await rateLimit(ctx, 'email_sent', email);
 
-	const mail = await inTx(ctx, async (tx): Promise<AuthEmail> => {
+	const mail = await inTx(ctx, async (tx): Promise<AuthEmail | null> => {
 		let user = await findUserByEmail(tx, email, true);
 		if (!user) {
-			if (!createUser) throw unprocessable('otp_disabled', 'Signups not allowed for otp');
-			if (settings.disableSignup) {
-				throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+			// GoTrue answers 422 here, which tells a stranger the address has no account: the same
+			// empty answer as for a known address is given instead, and nothing is sent.
+			if (!createUser || settings.disableSignup || !settings.emailSignup) {
+				await checkUnsentFrequency(tx, email, settings.emailMaxFrequency);
+				return null;
 			}
 			const id = await insertUser(tx, {
 				email,
@@ -258,7 +287,11 @@ export async function otp(ctx: Ctx): Promise<Response> {
 			// Not yet confirmed and confirmation is on: the sign-up confirmation email, which also
 			// signs the user in (GoTrue's MagicLink → Signup path).
 			if (pkce) await createFlowState(tx, user.id, 'email', 'email/signup', pkce);
-			await checkFrequency(tx, user.id, 'confirmation', settings.emailMaxFrequency);
+			// A password sign-up waits on this address: its confirmation (which would keep that
+			// password) is replaced at once by the code asked for here, which will clear it.
+			if (!(await hasUnprovenPassword(tx, user.id))) {
+				await checkFrequency(tx, user.id, 'confirmation', settings.emailMaxFrequency);
+			}
 			const issued = await issueToken(tx, user.id, email, 'confirmation', {
 				pkce: pkce !== null,
 				otpLength: settings.otpLength
@@ -285,10 +318,14 @@ export async function recover(ctx: Ctx): Promise<Response> {
 	const email = validateEmail(rawEmail);
 	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
 	const redirectTo = redirectTarget(ctx);
+	await rateLimit(ctx, 'email_sent', email);
 	const mail = await inTx(ctx, async (tx): Promise<AuthEmail | null> => {
 		const user = await findUserByEmail(tx, email, true);
 		// Unknown addresses get the same answer, so the endpoint does not reveal who is registered.
-		if (!user) return null;
+		if (!user) {
+			await checkUnsentFrequency(tx, email, settings.emailMaxFrequency);
+			return null;
+		}
 		if (pkce) await createFlowState(tx, user.id, 'recovery', 'recovery', pkce);
 		await checkFrequency(tx, user.id, 'recovery', settings.emailMaxFrequency);
 		const issued = await issueToken(tx, user.id, email, 'recovery', {
@@ -330,9 +367,48 @@ function methodFor(type: string, found: FoundToken): AuthMethod {
 	}
 }
 
+async function hasUnprovenPassword(tx: Queryable, userId: string): Promise<boolean> {
+	const { rows } = await tx.query(
+		'select 1 from auth.unproven_passwords where user_id = $1::uuid',
+		[userId]
+	);
+	return rows.length > 0;
+}
+
+/**
+ * A code or link just proved that whoever holds it reads the address. If the address had not been
+ * proven before, or a password was set on it by a sign-up before that, what was done without the
+ * proof is undone: every session of the user ends (the one about to be issued is the only one
+ * left) and that password is cleared — unless the proof is the sign-up's own confirmation, which
+ * the holder of the inbox chose to confirm. A parent who signs in with a code they asked for
+ * therefore never inherits a stranger's password. Admin-created users whose address the admin
+ * confirmed keep their password: they are never unproven.
+ */
+async function proveAddress(tx: Queryable, found: FoundToken): Promise<void> {
+	const { rows } = await tx.query<{ confirmed: string; unproven: string; signup_hash: string }>(
+		`select (u.email_confirmed_at is not null)::text as confirmed, (p.user_id is not null)::text as unproven,
+			p.token_hash as signup_hash
+		from auth.users u left join auth.unproven_passwords p on p.user_id = u.id
+		where u.id = $1::uuid`,
+		[found.userId]
+	);
+	const unproven = rows[0]?.unproven === 'true';
+	if (unproven) {
+		await tx.query('delete from auth.unproven_passwords where user_id = $1::uuid', [found.userId]);
+		if (rows[0].signup_hash !== found.tokenHash) {
+			await tx.query(
+				'update auth.users set encrypted_password = null, updated_at = now() where id = $1::uuid',
+				[found.userId]
+			);
+		}
+	}
+	if (unproven || rows[0]?.confirmed !== 'true') await logout(tx, found.userId, null, 'global');
+}
+
 /** Consumes a verified token: confirms, recovers or changes the email, as its kind requires. */
 async function applyToken(tx: Queryable, found: FoundToken): Promise<void> {
 	const kind = kindOfTokenType(found.tokenType);
+	if (kind !== 'email_change_new') await proveAddress(tx, found);
 	if (kind === 'confirmation') {
 		await confirmUser(tx, found.userId);
 		return;
@@ -420,14 +496,27 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 		}
 		throw badRequest('validation_failed', 'Unsupported verification type');
 	}
-	const session = await inTx(ctx, async (tx): Promise<SessionResponse> => {
+	await rateLimit(ctx, 'token_verifications', email);
+	// Errors are returned, not thrown, so that a wrong try is committed with the answer.
+	const result = await inTx(ctx, async (tx): Promise<SessionResponse | AuthError> => {
+		const live = email ? await lockCodesOf(tx, email, types) : [];
 		const found = await findToken(tx, hashes, types, settings.otpExpiry, email);
-		if (!found || found.expired) throw tokenValue ? otpExpired() : linkExpired();
+		const usable =
+			found !== null &&
+			!found.expired &&
+			(!email || (await wrongTries(tx, found.id)) < settings.otpMaxAttempts);
+		if (!found || !usable) {
+			// A typed code: each miss counts against every live code of the address, and the
+			// `otpMaxAttempts`-th spends it. A link's hash cannot be guessed; it is not counted.
+			if (email) await countWrongTry(tx, live, settings.otpMaxAttempts, settings.otpExpiry);
+			return tokenValue ? otpExpired() : linkExpired();
+		}
 		await checkNotBanned(tx, found.userId);
 		await applyToken(tx, found);
 		return issueSession(env, tx, found.userId, 'otp', ctx.request);
 	});
-	return json(session);
+	if (result instanceof AuthError) throw result;
+	return json(result);
 }
 
 const oauthErrors: Record<number, string> = {
@@ -465,6 +554,7 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 	if (!type) throw badRequest('validation_failed', 'Verify requires a verification type');
 	if (!tokenValue) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
 	const pkce = tokenValue.startsWith('pkce_');
+	await rateLimit(ctx, 'token_verifications');
 	let outcome: { session: SessionResponse } | { code: string };
 	try {
 		const types = tokenTypesFor[type];

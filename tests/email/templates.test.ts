@@ -356,13 +356,28 @@ describe('email templates', () => {
 		expect(cancelled.subject).toBe('Room booking cancelled: Multi-purpose hall, 10 Dec');
 	});
 
-	it('staff_message puts the staff’s own heading in the body, never the subject', async () => {
-		const zh = await render('staff_message', 'zh-CN');
-		expect(zh.subject).toBe('主办方消息：亲子阅读分享会');
-		expect(zh.text).toContain(`请给${CHILD}带一本最喜欢的绘本`);
+	it('staff_message takes the heading staff typed as its subject, unless it names one of the family', async () => {
+		const titled = async (subject: string, locale: 'zh-CN' | 'en') => {
+			const r = row('staff_message', locale);
+			r.payload = { ...payloads.staff_message, subject };
+			return renderEmail(contextFromRow(r), { siteUrl });
+		};
+		const zh = await titled('集合地点改到二楼', 'zh-CN');
+		expect(zh.subject).toBe('集合地点改到二楼');
+		expect(zh.text).toContain('集合地点改到二楼');
 		expect(zh.text).toContain('吴兴区青少年活动中心给报名这场活动的家庭发来一条消息：');
-		const en = await render('staff_message', 'en');
-		expect(en.subject).toBe('Message from the organiser: Parent-child reading session');
+		expect((await titled('Meet on the 2nd floor', 'en')).subject).toBe('Meet on the 2nd floor');
+		// Naming the family's child: the heading stays in the text, the subject names the event.
+		const named = await render('staff_message', 'zh-CN');
+		expect(named.subject).toBe('主办方消息：亲子阅读分享会');
+		expect(named.text).toContain(`请给${CHILD}带一本最喜欢的绘本`);
+		expect((await render('staff_message', 'en')).subject).toBe(
+			'Message from the organiser: Parent-child reading session'
+		);
+		// An older queued row without a heading still gets a subject: the event's.
+		expect((await titled('  ', 'en')).subject).toBe(
+			'Message from the organiser: Parent-child reading session'
+		);
 	});
 
 	it('escapes what families and staff typed', async () => {

@@ -1,6 +1,8 @@
 /**
- * 主办方消息 — a message from the event's staff to its registered families. The staff member's own
- * heading goes into the body, never the subject line: staff might type a child's name there.
+ * 主办方消息 — a message from the event's staff to its registered families. The heading staff typed
+ * is the subject line (the form asks them to leave children's names out of it) and heads the
+ * message in the body. A subject line shows on lock screens, so when the heading names one of the
+ * family's own registered people, or there is none, the subject names the event instead.
  */
 import { greeting, requireEvent } from './common';
 import {
@@ -48,8 +50,12 @@ export async function staffMessage(
 ): Promise<RenderedMessage> {
 	const event = requireEvent(context);
 	const t = copy[context.locale];
-	const subject = t.subject(pick(event.title, context.locale));
-	const heading = typeof context.payload.subject === 'string' ? context.payload.subject : '';
+	const heading = typeof context.payload.subject === 'string' ? context.payload.subject.trim() : '';
+	const names = context.registration?.attendees ?? [];
+	const subject =
+		heading && !names.some((name) => heading.includes(name))
+			? heading
+			: t.subject(pick(event.title, context.locale));
 	const body =
 		typeof context.payload.body === 'string'
 			? context.payload.body

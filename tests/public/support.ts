@@ -141,12 +141,16 @@ export async function startApp(env: Env): Promise<App> {
 
 /**
  * A reverse proxy as a district puts in front of the app (nginx's `proxy_set_header Host $host`,
- * `X-Forwarded-For $proxy_add_x_forwarded_for`, `X-Forwarded-Proto $scheme`), TLS left out.
+ * `X-Forwarded-For $proxy_add_x_forwarded_for`, `X-Forwarded-Proto $scheme`), TLS left out. The
+ * visitor's address is the socket's, or the one a test names in `x-test-client`.
  */
 export async function startProxy(target: number): Promise<{ url: string; close(): Promise<void> }> {
 	const server = http.createServer((req, res) => {
 		const headers = { ...req.headers };
-		const client = req.socket.remoteAddress ?? '';
+		// Tests play visitors from several addresses: the proxy reports the one they name.
+		const named = headers['x-test-client'];
+		delete headers['x-test-client'];
+		const client = typeof named === 'string' ? named : (req.socket.remoteAddress ?? '');
 		const before = headers['x-forwarded-for'];
 		headers['x-forwarded-for'] = before ? `${before}, ${client}` : client;
 		headers['x-forwarded-proto'] = 'https';

@@ -1,0 +1,155 @@
+/**
+ * The REST and Auth limits of a public install, proven through the reverse proxy against two app
+ * servers on one PostgreSQL database, as a district with two machines would run them.
+ */
+import { expect, test } from '@playwright/test';
+import pg from 'pg';
+import { api, freshDatabase, ownSecrets, request, startApp, type App } from './support';
+
+const schema = `
+create table public.l1 (id int primary key);
+create table public.l2 (id int primary key, l1_id int not null references public.l1 (id));
+create table public.l3 (id int primary key, l2_id int not null references public.l2 (id));
+create table public.l4 (id int primary key, l3_id int not null references public.l3 (id));
+create table public.l5 (id int primary key, l4_id int not null references public.l4 (id));
+insert into public.l1 values (1);
+create function public.nap(seconds float8) returns int language sql as
+	'select 1 from pg_catalog.pg_sleep(seconds)';
+create function public.depth_of(payload jsonb) returns int language sql as 'select 1';
+grant select, insert on public.l1, public.l2, public.l3, public.l4, public.l5 to anon;
+grant execute on function public.nap(float8), public.depth_of(jsonb) to anon;
+notify pgrst, 'reload schema';
+`;
+
+const nested = (depth: number) => '['.repeat(depth) + '1' + ']'.repeat(depth);
+
+test.describe('limits through the proxy, on two app servers sharing one database', () => {
+	let a: App;
+	let b: App;
+	let database: Awaited<ReturnType<typeof freshDatabase>>;
+	const secrets = ownSecrets();
+	const limits = { GONGYU_AUTH_RATE_TOKEN_VERIFICATIONS: '4' };
+	const anon = (app: App, path: string, options: Parameters<typeof api>[3] = {}) =>
+		api(app, path, secrets.SUPABASE_PUBLISHABLE_KEY, options);
+
+	test.beforeAll(async () => {
+		test.setTimeout(180_000);
+		database = await freshDatabase();
+		a = await startApp({ ...secrets, ...limits, DATABASE_URL: database.url });
+		b = await startApp({ ...secrets, ...limits, DATABASE_URL: database.url });
+		const client = new pg.Client({ connectionString: database.url });
+		await client.connect();
+		await client.query(schema).finally(() => client.end());
+		for (const app of [a, b]) {
+			await expect.poll(async () => (await anon(app, '/rest/v1/l1?select=id')).status).toBe(200);
+		}
+	});
+
+	test.afterAll(async () => {
+		await a?.stop();
+		await b?.stop();
+		await database?.drop();
+	});
+
+	test.describe('REST limits', () => {
+		test('embeds nest three levels deep, not four (400)', async () => {
+			expect((await anon(a, '/rest/v1/l1?select=id,l2(id,l3(id,l4(id)))')).status).toBe(200);
+			const deep = await anon(a, '/rest/v1/l1?select=id,l2(id,l3(id,l4(id,l5(id))))');
+			expect(deep.status).toBe(400);
+			expect(deep.json<{ code: string }>().code).toBe('PGRST100');
+		});
+
+		test('an anonymous query over 3 s is cancelled (57014); a quick one is answered', async () => {
+			expect(
+				(await anon(a, '/rest/v1/rpc/nap', { method: 'POST', body: { seconds: 0.1 } })).status
+			).toBe(200);
+			const started = Date.now();
+			const slow = await anon(a, '/rest/v1/rpc/nap', { method: 'POST', body: { seconds: 6 } });
+			expect(slow.status).toBe(500);
+			expect(slow.json<{ code: string }>().code).toBe('57014');
+			expect(Date.now() - started).toBeLessThan(5500);
+		});
+
+		test('a body over 1 MiB is refused (413), JSON nested deeper than 64 levels too (400)', async () => {
+			const big = await anon(a, '/rest/v1/l1', {
+				method: 'POST',
+				body: { id: 2, filler: 'x'.repeat(1024 * 1024 + 1) }
+			});
+			expect(big.status).toBe(413);
+			const shallow = await anon(a, '/rest/v1/rpc/depth_of', {
+				method: 'POST',
+				body: { payload: JSON.parse(nested(60)) }
+			});
+			expect(shallow.status).toBe(200);
+			for (const path of ['/rest/v1/rpc/depth_of', '/auth/v1/otp']) {
+				const deep = await request(`${a.url}${path}`, {
+					method: 'POST',
+					headers: { apikey: secrets.SUPABASE_PUBLISHABLE_KEY, 'content-type': 'application/json' },
+					body: `{"payload":${nested(100)}}`
+				});
+				expect(deep.status, path).toBe(400);
+			}
+		});
+	});
+
+	test.describe('Auth hardening', () => {
+		test('sign-up with a password is refused (422 signup_disabled) and creates nobody', async () => {
+			const email = 'password-signup@example.cn';
+			const signUp = await anon(a, '/auth/v1/signup', {
+				method: 'POST',
+				body: { email, password: 'a-long-enough-password' }
+			});
+			expect(signUp.status).toBe(422);
+			expect(signUp.text).toContain('signup_disabled');
+			const users = await api(a, '/auth/v1/admin/users', secrets.SUPABASE_SECRET_KEY);
+			expect(users.text).not.toContain(email);
+		});
+
+		test('the sixth try fails even with the right code, from six client addresses on two servers', async () => {
+			const email = 'guessed@example.cn';
+			const secret = secrets.SUPABASE_SECRET_KEY;
+			await api(a, '/auth/v1/admin/users', secret, {
+				method: 'POST',
+				body: { email, email_confirm: true }
+			});
+			const link = await api(a, '/auth/v1/admin/generate_link', secret, {
+				method: 'POST',
+				body: { type: 'magiclink', email }
+			});
+			const code = link.json<{ email_otp: string }>().email_otp;
+			const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+			for (let i = 0; i < 5; i++) {
+				const guess = await anon(i % 2 ? b : a, '/auth/v1/verify', {
+					method: 'POST',
+					headers: { 'x-test-client': `198.51.100.${i + 1}` },
+					body: { type: 'email', email, token: wrong }
+				});
+				expect(guess.status).toBe(403);
+			}
+			const right = await anon(b, '/auth/v1/verify', {
+				method: 'POST',
+				headers: { 'x-test-client': '198.51.100.6' },
+				body: { type: 'email', email, token: code }
+			});
+			expect(right.status).toBe(403);
+			expect(right.text).toContain('otp_expired');
+		});
+
+		test('one client address reaching the limit across both servers gets 429; another does not', async () => {
+			const verify = (app: App, client: string) =>
+				anon(app, '/auth/v1/verify', {
+					method: 'POST',
+					headers: { 'x-test-client': client },
+					body: { type: 'email', email: 'nobody@example.cn', token: '123456' }
+				});
+			const statuses = [];
+			for (const app of [a, b, a, b]) statuses.push((await verify(app, '203.0.113.7')).status);
+			expect(statuses).toEqual([403, 403, 403, 403]);
+			const refused = await verify(a, '203.0.113.7');
+			expect(refused.status).toBe(429);
+			expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+			expect((await verify(b, '203.0.113.7')).status).toBe(429);
+			expect((await verify(b, '203.0.113.8')).status).toBe(403);
+		});
+	});
+});

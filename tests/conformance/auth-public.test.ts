@@ -86,6 +86,12 @@ describe('auth settings from supabase/config.toml', () => {
 		expect(options.passwordSignup).toBeUndefined();
 	});
 
+	it('reads comments, quoted # signs and arrays over several lines as the Supabase CLI does', () => {
+		expect(
+			parseToml('[api]\nname = "a # b" # why\nschemas = [\n  "public", # first\n  \'x\'\n]\n')
+		).toEqual({ api: { name: 'a # b', schemas: ['public', 'x'] } });
+	});
+
 	it('takes the environment over the file, and refuses a value it cannot read', () => {
 		const config = parseToml(
 			'[auth]\nenable_signup = false\n[auth.email]\nenable_signup = false # none by email\n' +

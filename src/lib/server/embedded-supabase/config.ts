@@ -81,21 +81,8 @@ export function parseToml(text: string): TomlTable {
 	return root;
 }
 
-function stripComment(line: string): string {
-	let quote: string | null = null;
-	for (let i = 0; i < line.length; i++) {
-		const c = line[i];
-		if (quote) {
-			if (c === '\\' && quote === '"') i++;
-			else if (c === quote) quote = null;
-		} else if (c === '"' || c === "'") quote = c;
-		else if (c === '#') return line.slice(0, i);
-	}
-	return line;
-}
-
-function balanced(text: string): boolean {
-	let depth = 0;
+/** Visits the characters of `text` outside quoted strings until `visit` returns true. */
+function outsideStrings(text: string, visit: (c: string, at: number) => boolean | void): void {
 	let quote: string | null = null;
 	for (let i = 0; i < text.length; i++) {
 		const c = text[i];
@@ -103,9 +90,19 @@ function balanced(text: string): boolean {
 			if (c === '\\' && quote === '"') i++;
 			else if (c === quote) quote = null;
 		} else if (c === '"' || c === "'") quote = c;
-		else if (c === '[') depth++;
-		else if (c === ']') depth--;
+		else if (visit(c, i)) return;
 	}
+}
+
+function stripComment(line: string): string {
+	let end = line.length;
+	outsideStrings(line, (c, at) => c === '#' && ((end = at), true));
+	return line.slice(0, end);
+}
+
+function balanced(text: string): boolean {
+	let depth = 0;
+	outsideStrings(text, (c) => void (depth += c === '[' ? 1 : c === ']' ? -1 : 0));
 	return depth === 0;
 }
 

@@ -8,7 +8,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { ORIGIN, signIn } from './support';
+import { ORIGIN, brokenWords, signIn } from './support';
 
 const ADMIN = 'admin@district.demo.gongyu.local';
 const PARENT = 'parent2@demo.gongyu.local';
@@ -26,27 +26,6 @@ async function shot(page: Page, testInfo: TestInfo, name: string) {
 async function figure(page: Page, id: string): Promise<number> {
 	const text = await page.getByTestId(`total-${id}`).locator('dd').textContent();
 	return Number(text?.replace('%', '').trim());
-}
-
-/** Words of table headings that a line break cuts in two (a Chinese heading counts as one word). */
-async function brokenHeadingWords(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const broken: string[] = [];
-		for (const th of document.querySelectorAll('main th')) {
-			const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-				const text = node.textContent ?? '';
-				for (const match of text.matchAll(/[^\s·]+/g)) {
-					const range = document.createRange();
-					range.setStart(node, match.index);
-					range.setEnd(node, match.index + match[0].length);
-					const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-					if (tops.size > 1) broken.push(match[0]);
-				}
-			}
-		}
-		return broken;
-	});
 }
 
 async function noHorizontalScroll(page: Page) {
@@ -97,12 +76,12 @@ test('a district administrator reviews participation and manages an organisation
 		await region.evaluate((el) => el.scrollWidth - el.clientWidth),
 		'the table scrolls sideways on a desktop'
 	).toBeLessThanOrEqual(0);
-	expect(await brokenHeadingWords(page)).toEqual([]);
+	expect(await brokenWords(page, 'main th')).toEqual([]);
 	await shot(page, testInfo, 'admin-overview-1440');
 
 	await page.setViewportSize({ width: 360, height: 800 });
 	await noHorizontalScroll(page);
-	expect(await brokenHeadingWords(page)).toEqual([]);
+	expect(await brokenWords(page, 'main th')).toEqual([]);
 	await shot(page, testInfo, 'admin-overview-360');
 	await page.setViewportSize({ width: 1280, height: 900 });
 

@@ -10,7 +10,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
-import { ORIGIN, signIn } from './support';
+import { ORIGIN, brokenWords, signIn } from './support';
 
 const STAFF = 'staff@youth.demo.gongyu.local';
 const SCHOOL_STAFF = 'staff@school4.demo.gongyu.local';
@@ -623,4 +623,40 @@ test('a weekly series lists the week when the room is taken before saving', asyn
 		.select('status')
 		.eq('title_zh', '家长课堂（系列）');
 	expect(created?.map((e) => e.status)).toEqual(['published', 'published']);
+});
+
+test("in English the staff calendar speaks the site's English and breaks no word in a month cell", async ({
+	browser
+}, testInfo) => {
+	test.setTimeout(120_000);
+	for (const width of [1280, 360]) {
+		const context = await browser.newContext({
+			viewport: { width, height: 900 },
+			locale: 'en-GB',
+			timezoneId: 'Asia/Shanghai'
+		});
+		const page = await context.newPage();
+		await signIn(page, STAFF);
+		await page.goto('/staff/calendar');
+		const calendar = page.locator('[data-testid="staff-calendar"][data-loaded="true"]');
+		await expect(calendar).toBeVisible();
+		const toolbar = calendar.locator('.fc-header-toolbar');
+		await expect(toolbar.getByRole('button', { name: 'Today' })).toBeVisible();
+		await expect(toolbar.getByRole('button', { name: 'Month', exact: true })).toBeVisible();
+		await expect(toolbar.getByRole('button', { name: 'List', exact: true })).toBeVisible();
+		await toolbar.getByRole('button', { name: 'Month', exact: true }).click();
+		await expect(calendar.locator('.fc-dayGridMonth-view')).toBeVisible();
+		await expect(calendar.locator('.fc-daygrid-event').first()).toBeVisible();
+		// The site writes English dates the British way: "December 2026", "Mon", "7 Dec".
+		await expect(calendar.locator('.fc-toolbar-title')).toHaveText(/^[A-Z][a-z]+ \d{4}$/);
+		await expect(calendar.locator('.fc-col-header-cell').first()).toHaveText('Mon');
+		// No word of an entry is cut across two lines.
+		const broken = await brokenWords(
+			page,
+			'[data-testid="staff-calendar"] .fc-daygrid-event .gy-title'
+		);
+		expect(broken).toEqual([]);
+		await shot(page, testInfo, `staff-calendar-month-en-${width}`);
+		await context.close();
+	}
 });

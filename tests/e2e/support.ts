@@ -84,3 +84,26 @@ export async function signIn(page: Page, email: string) {
 	await enterCode(page, mail.code);
 	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
 }
+
+/**
+ * Words of the elements matching `selector` that a line break cuts in two (a Chinese run without
+ * spaces counts as one word): headings and narrow cells must break between words only.
+ */
+export async function brokenWords(page: Page, selector: string): Promise<string[]> {
+	return page.evaluate((selector) => {
+		const broken: string[] = [];
+		for (const element of document.querySelectorAll(selector)) {
+			const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+				for (const match of (node.textContent ?? '').matchAll(/[^\s·]+/g)) {
+					const range = document.createRange();
+					range.setStart(node, match.index);
+					range.setEnd(node, match.index + match[0].length);
+					const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+					if (tops.size > 1) broken.push(match[0]);
+				}
+			}
+		}
+		return broken;
+	}, selector);
+}

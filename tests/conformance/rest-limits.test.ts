@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonDeeperThan } from '../../src/lib/server/embedded-supabase/body';
+import { parseToml } from '../../src/lib/server/embedded-supabase/config';
 import {
-	maxRowsFromToml,
+	maxRowsFromConfig,
 	parseStatementTimeouts
 } from '../../src/lib/server/embedded-supabase/limits';
 import {
@@ -349,9 +350,11 @@ describe.each(['pglite', 'postgres'] as const)('request limits (%s)', (backend) 
 
 describe('limit configuration', () => {
 	it('reads max_rows from the [api] table of config.toml only', () => {
-		expect(maxRowsFromToml('[api]\nenabled = true\nmax_rows = 1000\n\n[db]\nport = 1')).toBe(1000);
-		expect(maxRowsFromToml('[db]\nmax_rows = 7\n[api]\nport = 1')).toBeNull();
-		expect(maxRowsFromToml('[api]\n# max_rows = 5\n')).toBeNull();
+		const maxRows = (toml: string) => maxRowsFromConfig(parseToml(toml));
+		expect(maxRows('[api]\nenabled = true\nmax_rows = 1000\n\n[db]\nport = 1')).toBe(1000);
+		expect(maxRows('[db]\nmax_rows = 7\n[api]\nport = 1')).toBeNull();
+		expect(maxRows('[api]\n# max_rows = 5\n')).toBeNull();
+		expect(() => maxRows('[api]\nmax_rows = "many"')).toThrow(/whole number/);
 	});
 
 	it('takes one statement timeout for anon and authenticated, or one per role', () => {

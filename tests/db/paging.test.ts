@@ -4,10 +4,9 @@
  * (src/lib/server/paging.ts). An event's attendee list of 1100 families arrives whole, to its staff
  * and to nobody else.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxRowsFromToml } from '../../src/lib/server/embedded-supabase/limits';
+import { readSupabaseConfig } from '../../src/lib/server/embedded-supabase/config';
+import { maxRowsFromConfig } from '../../src/lib/server/embedded-supabase/limits';
 import { PAGE_ROWS } from '../../src/lib/server/paging';
 import { eventAttendees } from '../../src/lib/server/staff/events';
 import {
@@ -46,8 +45,8 @@ describe('reading a list longer than max_rows', () => {
 	});
 
 	it('pages no larger than the max_rows in supabase/config.toml', async () => {
-		const config = await readFile(join(SUPABASE_DIR, 'config.toml'), 'utf8');
-		expect(PAGE_ROWS).toBeLessThanOrEqual(maxRowsFromToml(config)!);
+		const config = await readSupabaseConfig(SUPABASE_DIR);
+		expect(PAGE_ROWS).toBeLessThanOrEqual(maxRowsFromConfig(config)!);
 	});
 
 	it('one request answers max_rows of the attendees; the staff list has every one', async () => {

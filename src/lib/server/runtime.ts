@@ -136,6 +136,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	}
 
 	const mailbox = createDevMailbox(db);
+	const config = await readSupabaseConfig(supabaseDir);
 	const embedded = await createEmbeddedSupabase({
 		db,
 		apiUrl: origin,
@@ -143,8 +144,8 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		jwtSecret: env.JWT_SECRET,
 		publishableKey: env.SUPABASE_PUBLISHABLE_KEY,
 		secretKey: env.SUPABASE_SECRET_KEY,
-		auth: authOptionsFromConfig(await readSupabaseConfig(supabaseDir), env),
-		limits: await configuredLimits(env, supabaseDir),
+		auth: authOptionsFromConfig(config, env),
+		limits: configuredLimits(env, config),
 		corsOrigins: corsOrigins(env),
 		mailer: authMailerFromEnv(env, mailbox, origin)
 	});

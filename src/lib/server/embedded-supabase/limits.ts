@@ -3,9 +3,8 @@
  * database: PostgREST's per-role `statement_timeout` and `db-max-rows`, plus caps on embeds and on
  * request bodies that PostgREST leaves to the gateway in front of it.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ApiRole } from './caller';
+import { configTable, type TomlTable } from './config';
 
 export interface ApiLimits {
 	/**
@@ -65,28 +64,15 @@ export function parseStatementTimeouts(text: string): Partial<Record<ApiRole, nu
 }
 
 /**
- * `[api] max_rows` from the Supabase project's `config.toml`, so the embedded API caps reads as the
- * deployed one will. Only that key is read; null when the file or the key is absent.
+ * The limits a deployment configures: `[api] max_rows` from the project's `config.toml` (so the
+ * embedded API caps reads as the deployed one will; Supabase's default when absent) and
+ * `GONGYU_STATEMENT_TIMEOUT_MS`.
  */
-export async function readMaxRows(supabaseDir: string): Promise<number | null> {
-	let text: string;
-	try {
-		text = await readFile(join(supabaseDir, 'config.toml'), 'utf8');
-	} catch {
-		return null;
-	}
-	return maxRowsFromToml(text);
-}
-
-/**
- * The limits a deployment configures: `[api] max_rows` from `<supabaseDir>/config.toml` (Supabase's
- * default when absent) and `GONGYU_STATEMENT_TIMEOUT_MS`.
- */
-export async function configuredLimits(
+export function configuredLimits(
 	env: Record<string, string | undefined>,
-	supabaseDir: string
-): Promise<{ maxRows?: number; statementTimeoutMs?: Partial<Record<ApiRole, number>> }> {
-	const maxRows = await readMaxRows(supabaseDir);
+	config: TomlTable
+): { maxRows?: number; statementTimeoutMs?: Partial<Record<ApiRole, number>> } {
+	const maxRows = maxRowsFromConfig(config);
 	const timeouts = env.GONGYU_STATEMENT_TIMEOUT_MS;
 	return {
 		...(maxRows === null ? {} : { maxRows }),
@@ -94,16 +80,12 @@ export async function configuredLimits(
 	};
 }
 
-export function maxRowsFromToml(text: string): number | null {
-	let section = '';
-	for (const line of text.split(/\r?\n/)) {
-		const header = line.match(/^\s*\[([^\]]+)\]\s*(#.*)?$/);
-		if (header) {
-			section = header[1].trim();
-			continue;
-		}
-		const entry = line.match(/^\s*max_rows\s*=\s*(\d+)\s*(#.*)?$/);
-		if (section === 'api' && entry) return Number(entry[1]);
+/** `[api] max_rows`, or null when it is not set; anything but a whole number is an error. */
+export function maxRowsFromConfig(config: TomlTable): number | null {
+	const value = configTable(config, 'api').max_rows;
+	if (value === undefined) return null;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new Error(`config.toml: [api] max_rows must be a whole number, not ${String(value)}`);
 	}
-	return null;
+	return value;
 }

@@ -54,6 +54,10 @@ interface Fixture {
 	window: string;
 	full: string;
 	nojs: string;
+	ended: string;
+	cancelled: string;
+	closedFull: string;
+	waiting: string;
 	startYear: number;
 }
 
@@ -126,6 +130,18 @@ test.beforeAll(async () => {
 		min_child_age: 3,
 		max_child_age: 12
 	});
+	fx.ended = await createEvent(`parents-ended-${tag}`, {
+		starts_at: inDays(-3),
+		ends_at: inDays(-3, 11)
+	});
+	fx.cancelled = await createEvent(`parents-cancelled-${tag}`, { status: 'cancelled' });
+	fx.closedFull = await createEvent(`parents-closed-full-${tag}`, {
+		capacity: 2,
+		waitlist_enabled: false
+	});
+	await patchEvent(fx.closedFull, { seats_taken: 2 });
+	fx.waiting = await createEvent(`parents-waiting-${tag}`, { capacity: 1 });
+	await patchEvent(fx.waiting, { seats_taken: 1 });
 });
 
 async function signIn(page: Page, context: BrowserContext, email: string, next = '/family') {
@@ -413,6 +429,12 @@ test('each refused rule is said in a sentence', async () => {
 	await patchEvent(fx.full, { seats_taken: 5 });
 	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
 	await expect(error).toHaveText('名额已满，这个活动不设候补。');
+	// Opened again, the page no longer offers the form.
+	await page.reload();
+	await expect(page.getByTestId('window-full')).toHaveText(
+		'名额已满。这个活动不设候补，不能再报名。'
+	);
+	await expect(page.getByTestId('register-form')).toHaveCount(0);
 
 	// A member registered for an event ahead cannot be removed.
 	await page.goto(`/events/${fx.nojs}`);
@@ -583,3 +605,276 @@ test('a guardian downloads the family data and deletes the account', async ({ br
 	await context.close();
 	await parentA?.context.close();
 });
+
+/** A signed-in parent whose family has given consent and has one child of 7. */
+async function familyWithChild(browser: Browser, label: string, guardian = '测试家长') {
+	const parent = await newParent(browser);
+	const email = uniqueEmail(label);
+	await signIn(parent.page, parent.context, email);
+	await createFamily(parent.page, guardian);
+	await parent.page
+		.getByTestId('add-child')
+		.getByRole('button', { name: '我是孩子的监护人，我同意' })
+		.click();
+	await addChild(parent.page, '小宝', fx.startYear - 7, 3);
+	return { ...parent, email };
+}
+
+test('an event that is over, called off or full without a waitlist says so and offers no form', async ({
+	browser
+}, info) => {
+	test.setTimeout(120_000);
+	const { context, page } = await familyWithChild(browser, 'states');
+
+	await page.goto(`/events/${fx.closedFull}`);
+	await expect(page.getByTestId('seats')).toHaveText('名额已满。');
+	await expect(page.getByTestId('window-full')).toHaveText(
+		'名额已满。这个活动不设候补，不能再报名。'
+	);
+	await expect(page.getByTestId('register-form')).toHaveCount(0);
+
+	await page.goto(`/events/${fx.ended}`);
+	await expect(page.getByTestId('event-over')).toHaveText('活动已结束。');
+	await expect(page.getByTestId('window-ended')).toHaveText('活动已结束。');
+	await expect(page.getByTestId('seats')).toHaveCount(0);
+	await expect(page.getByTestId('event-ics')).toHaveCount(0);
+	await expect(page.getByTestId('register-form')).toHaveCount(0);
+
+	await page.goto(`/events/${fx.cancelled}`);
+	await expect(page.getByTestId('event-over')).toHaveText('已取消。');
+	await expect(page.getByTestId('seats')).toHaveCount(0);
+	await expect(page.getByTestId('event-ics')).toHaveCount(0);
+	await expect(page.getByTestId('register-form')).toHaveCount(0);
+
+	// In English too.
+	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: ORIGIN }]);
+	await page.goto(`/events/${fx.ended}`);
+	await expect(page.getByTestId('event-over')).toHaveText('This event has ended.');
+	await page.goto(`/events/${fx.cancelled}`);
+	await expect(page.getByTestId('event-over')).toHaveText('Cancelled.');
+	await page.goto(`/events/${fx.closedFull}`);
+	await expect(page.getByTestId('seats')).toHaveText('Full.');
+	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'zh-CN', url: ORIGIN }]);
+
+	await phoneShot(browser, context, `/events/${fx.closedFull}`, 'parents-event-full-360', info);
+	await phoneShot(browser, context, `/events/${fx.ended}`, 'parents-event-ended-360', info);
+	await context.close();
+});
+
+test('leaving a waitlist says so, naming the event', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { context, page } = await familyWithChild(browser, 'waiter');
+	await page.goto(`/events/${fx.waiting}`);
+	const form = page.getByTestId('register-form');
+	await form.getByLabel(/小宝/).check();
+	await form.getByRole('button', { name: '报名候补' }).click();
+	await expect(page.getByTestId('my-status')).toContainText('候补第 1 位');
+	await page.getByText('取消报名', { exact: true }).click();
+	await page.getByRole('button', { name: '确定取消报名' }).click();
+	await expect(page.getByTestId('done')).toHaveText(`已退出「测试活动 ${fx.waiting}」的候补。`);
+	await context.close();
+});
+
+test('search finds organisers, addresses, traditional characters and synonyms; empty filters leave the address', async ({
+	page
+}) => {
+	// The filter form sends every field; the address kept has only those chosen.
+	await page.goto('/events?q=&age=&category=&org=&from=&to=');
+	await expect(page).toHaveURL(`${ORIGIN}/events`);
+	await page.getByLabel('孩子几岁？').selectOption('7');
+	await page.getByRole('button', { name: '查找', exact: true }).click();
+	await expect(page).toHaveURL(`${ORIGIN}/events?age=7`);
+
+	const found = async (q: string) => {
+		await page.goto(`/events?q=${encodeURIComponent(q)}`);
+		return page.getByTestId('event-card').filter({ hasText: WORD });
+	};
+	// The organiser's name, in traditional characters; the address; a synonym.
+	await expect(await found(`測試社區家長學校 ${WORD}`)).toHaveCount(1);
+	await expect(await found(`西山漾丝绸小镇 ${WORD}`)).toHaveCount(1);
+	await expect(await found(`${WORD} 閱讀`)).toHaveCount(1);
+	await expect(await found(`${WORD} 读书`)).toHaveCount(1);
+	await expect(await found(`${WORD} 运动会`)).toHaveCount(0);
+});
+
+test('without JavaScript the way back to the event survives every /family form; bad phone numbers are refused in words', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const { context, page } = await newParent(browser, { javaScriptEnabled: false });
+	await signIn(page, context, uniqueEmail('nojs-next'));
+	const next = `/events/${fx.nojs}`;
+	await page.goto(`/family?next=${encodeURIComponent(next)}`);
+	await page.getByLabel('监护人称呼').fill('张爷爷');
+	await page.getByLabel('手机号码（选填）').fill('12345');
+	await page.getByRole('button', { name: '保存，下一步' }).click();
+	await expect(page.getByTestId('form-error')).toHaveText(
+		'手机号码格式不对：请填写 11 位手机号（如 13912345678），或带区号的固定电话（如 0572-1234567）。'
+	);
+	await expect(page.getByLabel('手机号码（选填）')).toHaveAttribute('aria-invalid', 'true');
+	expect(new URL(page.url()).searchParams.get('next')).toBe(next);
+	await page.getByLabel('监护人称呼').fill('张爷爷');
+	await page.getByLabel('手机号码（选填）').fill('0572-1234567');
+	await page.getByRole('button', { name: '保存，下一步' }).click();
+	await expect(page.getByRole('heading', { name: '家庭成员' })).toBeVisible();
+	expect(new URL(page.url()).searchParams.get('next')).toBe(next);
+
+	// Consent, then a child: each answer opens at its confirmation, the way back still offered.
+	await page.setViewportSize({ width: 360, height: 740 });
+	await page
+		.getByTestId('add-child')
+		.getByRole('button', { name: '我是孩子的监护人，我同意' })
+		.click();
+	await expect(page).toHaveURL(/#consent-done$/);
+	await expect(page.getByTestId('consent-done')).toBeInViewport();
+	expect(new URL(page.url()).searchParams.get('next')).toBe(next);
+	await addChild(page, '壮壮', fx.startYear - 6, 2);
+	await expect(page).toHaveURL(/#member-done$/);
+	const done = page.getByTestId('member-done');
+	await expect(done).toContainText('已保存：壮壮。');
+	await expect(done).toBeInViewport();
+	await done.getByRole('link', { name: '返回刚才的活动继续报名' }).click();
+	await expect(page).toHaveURL(`${ORIGIN}${next}`);
+	await expect(page.getByTestId('register-form').getByLabel(/壮壮/)).toBeVisible();
+	await context.close();
+});
+
+test('with JavaScript, adding a family member on a phone brings its confirmation into view', async ({
+	browser
+}, info) => {
+	const context = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		isMobile: true,
+		hasTouch: true,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai'
+	});
+	const page = await context.newPage();
+	await signIn(page, context, uniqueEmail('js-member'));
+	await page.goto(`/family?next=${encodeURIComponent(`/events/${fx.nojs}`)}`);
+	await page.getByLabel('监护人称呼').fill('刘妈妈');
+	await page.getByRole('button', { name: '保存，下一步' }).click();
+	const adult = page.getByTestId('add-adult');
+	await adult.getByLabel('身份').selectOption('parent');
+	await adult.getByLabel('称呼').fill('爸爸');
+	await adult.getByRole('button', { name: '添加这位家人' }).click();
+	const done = page.getByTestId('member-done');
+	await expect(done).toContainText('已保存：爸爸。');
+	await expect(done).toBeFocused();
+	await expect(done).toBeInViewport();
+	const shot = await page.screenshot({ path: info.outputPath('parents-member-done-360.png') });
+	await info.attach('parents-member-done-360', { body: shot, contentType: 'image/png' });
+	await context.close();
+});
+
+test('the first visit follows Accept-Language, and the language chosen is remembered', async ({
+	browser
+}) => {
+	const visit = async (locale: string) => {
+		const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai' });
+		const page = await context.newPage();
+		await page.goto('/events');
+		return { context, page };
+	};
+	const english = await visit('en-GB');
+	await expect(english.page.getByRole('heading', { level: 1 })).toHaveText('Find an event');
+	// Choosing Chinese is kept in the cookie, over the browser's English.
+	await english.page.getByRole('button', { name: '切换到中文' }).click();
+	await expect(english.page.getByRole('heading', { level: 1 })).toHaveText('找活动');
+	const cookies = await english.context.cookies();
+	expect(cookies.find((c) => c.name === 'PARAGLIDE_LOCALE')?.value).toBe('zh-CN');
+	await english.page.goto('/events');
+	await expect(english.page.getByRole('heading', { level: 1 })).toHaveText('找活动');
+	await english.context.close();
+
+	for (const locale of ['zh-CN', 'de-DE']) {
+		const other = await visit(locale);
+		await expect(other.page.getByRole('heading', { level: 1 })).toHaveText('找活动');
+		await other.context.close();
+	}
+});
+
+test('sign-in emails come in the family’s language, else in the page’s', async ({ browser }) => {
+	const admin = async (path: string, body: unknown) => {
+		const response = await fetch(`${ORIGIN}/auth/v1/admin/${path}`, {
+			method: 'POST',
+			headers: {
+				apikey: SECRET,
+				authorization: `Bearer ${SECRET}`,
+				'content-type': 'application/json'
+			},
+			body: JSON.stringify(body)
+		});
+		expect(response.ok).toBe(true);
+		return (await response.json()) as { id: string };
+	};
+	// An account made on a Chinese page, whose family reads English.
+	const withFamily = uniqueEmail('family-en');
+	const user = await admin('users', {
+		email: withFamily,
+		email_confirm: true,
+		user_metadata: { locale: 'zh-CN' }
+	});
+	await api('families', {
+		method: 'POST',
+		body: { guardian_id: user.id, guardian_name: 'Ms Li', email: withFamily, locale: 'en' }
+	});
+	// An account made on a Chinese page, with no family yet.
+	const noFamily = uniqueEmail('no-family');
+	await admin('users', {
+		email: noFamily,
+		email_confirm: true,
+		user_metadata: { locale: 'zh-CN' }
+	});
+
+	const { context, page } = await newParent(browser);
+	await requestCode(page, withFamily);
+	expect((await readLatestMail(context, withFamily)).subject).toMatch(
+		/^Your Gongyu sign-in code: \d{6}$/
+	);
+	// A fresh visit (no address waiting for its code) on the English page.
+	await context.clearCookies();
+	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: ORIGIN }]);
+	await page.goto('/auth/sign-in');
+	await page.getByLabel('Email address').fill(noFamily);
+	await page.getByRole('button', { name: 'Send code' }).click();
+	expect((await readLatestMail(context, noFamily)).subject).toMatch(
+		/^Your Gongyu sign-in code: \d{6}$/
+	);
+	await context.close();
+});
+
+for (const javaScriptEnabled of [true, false]) {
+	test(`asking for a new code too soon stays on the code step and says when (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async ({
+		browser
+	}, info) => {
+		const context = await browser.newContext({
+			viewport: { width: 360, height: 740 },
+			locale: 'zh-CN',
+			timezoneId: 'Asia/Shanghai',
+			javaScriptEnabled
+		});
+		const page = await context.newPage();
+		const email = uniqueEmail('resend-wait');
+		await requestCode(page, email);
+		await readLatestMail(context, email);
+		await page.getByRole('button', { name: '重新发送验证码' }).click();
+		const wait = page.getByTestId('resend-wait');
+		await expect(wait).toHaveText(/^\d{1,2} 秒后可重新发送。$/);
+		await expect(page.getByLabel('6 位验证码')).toBeVisible();
+		const resend = page.getByRole('button', { name: '重新发送验证码' });
+		if (javaScriptEnabled) {
+			// Counting down, the button waits with it.
+			const first = Number((await wait.textContent())!.split(' ')[0]);
+			await expect(wait).not.toHaveText(`${first} 秒后可重新发送。`, { timeout: 3000 });
+			await expect(resend).toBeDisabled();
+		} else {
+			await expect(resend).toBeEnabled();
+		}
+		const shot = await page.screenshot({
+			path: info.outputPath(`sign-in-resend-wait-${javaScriptEnabled ? 'js' : 'nojs'}-360.png`)
+		});
+		await info.attach('sign-in-resend-wait-360', { body: shot, contentType: 'image/png' });
+		await context.close();
+	});
+}

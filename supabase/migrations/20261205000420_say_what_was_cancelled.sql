@@ -1,6 +1,6 @@
 -- Cancelling says what was cancelled: a waitlist place is left (已退出候补), a confirmed
 -- registration is cancelled (已取消报名). cancel_registration now also returns the status the
--- registration had, read under the same lock as before.
+-- registration had (`was`: confirmed | waitlisted), read under the same lock as before.
 create or replace function public.cancel_registration(p_registration_id uuid)
 returns jsonb
 language plpgsql
@@ -36,6 +36,6 @@ begin
 	end if;
 	v_promoted := private.cancel_registration_locked(p_registration_id, true);
 	return jsonb_build_object('registration_id', p_registration_id, 'status', 'cancelled',
-		'was', v_registration.status, 'event_id', v_event.id, 'promoted', v_promoted);
+		'was', v_registration.status, 'promoted', v_promoted);
 end;
 $$;

@@ -268,6 +268,7 @@ describe('cancel_registration', () => {
 		expect(result.data).toEqual({
 			registration_id: reg.data.registration_id,
 			status: 'cancelled',
+			was: 'confirmed',
 			promoted: 0
 		});
 		expect(await eventRow(id)).toMatchObject({ seats_taken: '0' });

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
-import { api, freshDatabase, ownSecrets, request, startApp, type App } from './support';
+import { api, onFreshDatabase, ownSecrets, request, type App } from './support';
 
 const schema = `
 create table public.l1 (id int primary key);
@@ -24,31 +24,22 @@ notify pgrst, 'reload schema';
 const nested = (depth: number) => '['.repeat(depth) + '1' + ']'.repeat(depth);
 
 test.describe('limits through the proxy, on two app servers sharing one database', () => {
-	let a: App;
-	let b: App;
-	let database: Awaited<ReturnType<typeof freshDatabase>>;
 	const secrets = ownSecrets();
 	const limits = { GONGYU_AUTH_RATE_TOKEN_VERIFICATIONS: '4' };
+	const started = onFreshDatabase({ ...secrets, ...limits }, { ...secrets, ...limits });
+	let a: App;
+	let b: App;
 	const anon = (app: App, path: string, options: Parameters<typeof api>[3] = {}) =>
 		api(app, path, secrets.SUPABASE_PUBLISHABLE_KEY, options);
 
 	test.beforeAll(async () => {
-		test.setTimeout(180_000);
-		database = await freshDatabase();
-		a = await startApp({ ...secrets, ...limits, DATABASE_URL: database.url });
-		b = await startApp({ ...secrets, ...limits, DATABASE_URL: database.url });
-		const client = new pg.Client({ connectionString: database.url });
+		[a, b] = started.apps;
+		const client = new pg.Client({ connectionString: started.databaseUrl });
 		await client.connect();
 		await client.query(schema).finally(() => client.end());
 		for (const app of [a, b]) {
 			await expect.poll(async () => (await anon(app, '/rest/v1/l1?select=id')).status).toBe(200);
 		}
-	});
-
-	test.afterAll(async () => {
-		await a?.stop();
-		await b?.stop();
-		await database?.drop();
 	});
 
 	test.describe('REST limits', () => {

@@ -17,12 +17,10 @@ import {
 import {
 	PUBLIC_ORIGIN,
 	api,
-	freePort,
-	freshDatabase,
+	onFreshDatabase,
 	ownSecrets,
 	request,
 	runUntilExit,
-	startApp,
 	type App,
 	type Env
 } from './support';
@@ -44,6 +42,14 @@ function signedWithLocalSecret(role: string): Promise<string> {
 		.setSubject('00000000-0000-4000-8000-000000000001')
 		.setExpirationTime('1h')
 		.sign(new TextEncoder().encode(LOCAL_JWT_SECRET));
+}
+
+/** The README's demo password, as supabase-js's signInWithPassword sends it. */
+function demoPasswordSignIn(app: App, key: string) {
+	return api(app, '/auth/v1/token?grant_type=password', key, {
+		method: 'POST',
+		body: { email: DEMO_PARENT, password: 'gongyu-demo' }
+	});
 }
 
 function setCookies(headers: Record<string, unknown>): string[] {
@@ -132,23 +138,11 @@ test.describe('a public origin refuses to start with secrets anybody can know', 
 });
 
 test.describe('on a public origin without demo data', () => {
-	let app: App;
-	let database: Awaited<ReturnType<typeof freshDatabase>>;
 	const secrets = ownSecrets();
-
-	test.beforeAll(async () => {
-		test.setTimeout(180_000);
-		database = await freshDatabase();
-		app = await startApp({
-			...secrets,
-			DATABASE_URL: database.url,
-			GONGYU_CORS_ORIGINS: PARTNER
-		});
-	});
-
-	test.afterAll(async () => {
-		await app?.stop();
-		await database?.drop();
+	const started = onFreshDatabase({ ...secrets, GONGYU_CORS_ORIGINS: PARTNER });
+	let app: App;
+	test.beforeAll(() => {
+		app = started.apps[0];
 	});
 
 	test('the local keys and tokens signed with the local secret are refused', async () => {
@@ -190,15 +184,7 @@ test.describe('on a public origin without demo data', () => {
 	});
 
 	test('there are no demo accounts or demo organisations', async () => {
-		const signIn = await api(
-			app,
-			'/auth/v1/token?grant_type=password',
-			secrets.SUPABASE_PUBLISHABLE_KEY,
-			{
-				method: 'POST',
-				body: { email: DEMO_PARENT, password: 'gongyu-demo' }
-			}
-		);
+		const signIn = await demoPasswordSignIn(app, secrets.SUPABASE_PUBLISHABLE_KEY);
 		expect(signIn.status).toBe(400);
 		expect(signIn.text).not.toContain('access_token');
 		const orgs = await api(app, '/rest/v1/organisations?select=slug', secrets.SUPABASE_SECRET_KEY);
@@ -256,7 +242,7 @@ test.describe('on a public origin without demo data', () => {
 		});
 		expect(created.status).toBe(200);
 		const guardian = created.json<{ id: string }>().id;
-		const db = new pg.Client({ connectionString: database.url });
+		const db = new pg.Client({ connectionString: started.databaseUrl });
 		await db.connect();
 		const {
 			rows: [family]
@@ -348,42 +334,25 @@ test.describe('on a public origin without demo data', () => {
 });
 
 test.describe('on a public origin with the demo data asked for by name', () => {
-	let app: App;
-	let database: Awaited<ReturnType<typeof freshDatabase>>;
 	const secrets = ownSecrets();
-
-	test.beforeAll(async () => {
-		test.setTimeout(180_000);
-		database = await freshDatabase();
-		app = await startApp({
-			...secrets,
-			DATABASE_URL: database.url,
-			GONGYU_SEED: 'demo',
-			// The mailbox is asked for, but a real provider is configured: it still does not exist.
-			GONGYU_DEV_MAILBOX: 'on',
-			RESEND_BASE_URL: `http://127.0.0.1:${await freePort()}`
-		});
+	const started = onFreshDatabase({
+		...secrets,
+		GONGYU_SEED: 'demo',
+		// The mailbox is asked for, but a real provider is configured: it still does not exist.
+		GONGYU_DEV_MAILBOX: 'on',
+		RESEND_BASE_URL: 'http://127.0.0.1:9'
 	});
-
-	test.afterAll(async () => {
-		await app?.stop();
-		await database?.drop();
+	let app: App;
+	test.beforeAll(() => {
+		app = started.apps[0];
 	});
 
 	test('the demo organisations are there, and no demo account has a password', async () => {
 		const orgs = await api(app, '/rest/v1/organisations?select=slug', secrets.SUPABASE_SECRET_KEY);
 		expect(orgs.json<unknown[]>().length).toBeGreaterThan(0);
-		const signIn = await api(
-			app,
-			'/auth/v1/token?grant_type=password',
-			secrets.SUPABASE_PUBLISHABLE_KEY,
-			{
-				method: 'POST',
-				body: { email: DEMO_PARENT, password: 'gongyu-demo' }
-			}
-		);
+		const signIn = await demoPasswordSignIn(app, secrets.SUPABASE_PUBLISHABLE_KEY);
 		expect(signIn.status).toBe(400);
-		const client = new pg.Client({ connectionString: database.url });
+		const client = new pg.Client({ connectionString: started.databaseUrl });
 		await client.connect();
 		try {
 			const { rows } = await client.query(

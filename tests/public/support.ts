@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
+import { test } from '@playwright/test';
 import pg from 'pg';
 import { SERVER_URL } from '../support/server';
 
@@ -245,4 +246,25 @@ export function api(
 		},
 		body: options.body !== undefined ? JSON.stringify(options.body) : undefined
 	});
+}
+
+/**
+ * For a describe block: before its tests, a fresh database on the shared server and one app per
+ * `env` on it, behind a proxy each; after them, all stopped and the database dropped.
+ */
+export function onFreshDatabase(...envs: Env[]): { apps: App[]; databaseUrl: string } {
+	const started = { apps: [] as App[], databaseUrl: '' };
+	let database: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+	test.beforeAll(async () => {
+		test.setTimeout(180_000);
+		database = await freshDatabase();
+		started.databaseUrl = database.url;
+		for (const env of envs)
+			started.apps.push(await startApp({ ...env, DATABASE_URL: database.url }));
+	});
+	test.afterAll(async () => {
+		for (const app of started.apps) await app.stop();
+		await database?.drop();
+	});
+	return started;
 }

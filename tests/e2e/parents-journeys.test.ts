@@ -656,7 +656,26 @@ test('an event that is over, called off or full without a waitlist says so and o
 	await expect(page.getByTestId('seats')).toHaveText('Full.');
 	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'zh-CN', url: ORIGIN }]);
 
+	// A registration whose event is over: the card says so and offers no calendar file.
+	const past = await createEvent(`parents-past-registration-${tag}`, {});
+	await page.goto(`/events/${past}`);
+	await page.getByTestId('register-form').getByLabel(/小宝/).check();
+	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
+	await expect(page.getByTestId('done')).toContainText('报名成功');
+	await patchEvent(past, { starts_at: inDays(-2), ends_at: inDays(-2, 11) });
+	await page.goto('/family/registrations');
+	const over = page.getByTestId('registration-card').filter({ hasText: past });
+	await expect(over.getByTestId('event-over')).toHaveText('活动已结束。');
+	await expect(over.getByTestId('registration-ics')).toHaveCount(0);
+
 	await phoneShot(browser, context, `/events/${fx.closedFull}`, 'parents-event-full-360', info);
+	await phoneShot(
+		browser,
+		context,
+		'/family/registrations',
+		'parents-registrations-over-360',
+		info
+	);
 	await phoneShot(browser, context, `/events/${fx.ended}`, 'parents-event-ended-360', info);
 	await context.close();
 });

@@ -7,6 +7,7 @@ import { createServerClient } from '@supabase/ssr';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
 import WebSocket from 'ws';
+import { secureCookies } from './cookies';
 import { getRuntime } from './runtime';
 
 export function createRequestClient(
@@ -22,7 +23,8 @@ export function createRequestClient(
 						...options,
 						path: '/',
 						httpOnly: true,
-						sameSite: 'lax'
+						sameSite: 'lax',
+						secure: secureCookies(event.url)
 					});
 				}
 			}

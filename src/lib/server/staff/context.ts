@@ -5,6 +5,7 @@
  * user's own client, so RLS on org_members decides.
  */
 import { error, type Cookies } from '@sveltejs/kit';
+import { secureCookies } from '../cookies';
 
 export const ORG_COOKIE = 'gongyu_org';
 
@@ -68,16 +69,17 @@ export async function staffContext({
 	const wanted = url.searchParams.get('org') ?? cookies.get(ORG_COOKIE);
 	const org = orgs.find((o) => o.id === wanted) ?? orgs[0];
 	if (url.searchParams.has('org') && org.id === wanted && cookies.get(ORG_COOKIE) !== org.id) {
-		rememberOrg(cookies, org.id);
+		rememberOrg(cookies, url, org.id);
 	}
 	return { orgs, org };
 }
 
-export function rememberOrg(cookies: Cookies, orgId: string) {
+export function rememberOrg(cookies: Cookies, url: URL, orgId: string) {
 	cookies.set(ORG_COOKIE, orgId, {
 		path: '/',
 		httpOnly: true,
 		sameSite: 'lax',
+		secure: secureCookies(url),
 		maxAge: 60 * 60 * 24 * 400
 	});
 }

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
+import { secureCookies } from '$lib/server/cookies';
 import type { RequestHandler } from './$types';
 
 /** Language and text size, remembered in cookies; a plain form post, so no JavaScript needed. */
@@ -14,7 +15,8 @@ export const POST: RequestHandler = async ({ request, cookies, url }) => {
 			path: '/',
 			maxAge: cookieMaxAge,
 			httpOnly: false,
-			sameSite: 'lax'
+			sameSite: 'lax',
+			secure: secureCookies(url)
 		});
 	}
 	if (text === 'large' || text === 'normal') {
@@ -22,7 +24,8 @@ export const POST: RequestHandler = async ({ request, cookies, url }) => {
 			path: '/',
 			maxAge: 60 * 60 * 24 * 400,
 			httpOnly: true,
-			sameSite: 'lax'
+			sameSite: 'lax',
+			secure: secureCookies(url)
 		});
 	}
 	const next = form?.get('next');

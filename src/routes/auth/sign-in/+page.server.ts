@@ -10,9 +10,17 @@ import {
 	normaliseEmail,
 	signedIn
 } from '$lib/server/auth/sign-in';
+import { secureCookies } from '$lib/server/cookies';
 import type { Actions, PageServerLoad } from './$types';
 
-const pendingCookie = { path: '/auth', httpOnly: true, sameSite: 'lax', maxAge: 60 * 60 } as const;
+const pendingCookie = (url: URL) =>
+	({
+		path: '/auth',
+		httpOnly: true,
+		sameSite: 'lax',
+		maxAge: 60 * 60,
+		secure: secureCookies(url)
+	}) as const;
 
 function rateLimitMessage(retryAfterMs: number): string {
 	const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
@@ -72,7 +80,7 @@ export const actions = {
 				message: kind === 'rate_limited' ? m.error_rate_limited_soon() : m.error_generic()
 			});
 		}
-		cookies.set(PENDING_EMAIL_COOKIE, email, pendingCookie);
+		cookies.set(PENDING_EMAIL_COOKIE, email, pendingCookie(url));
 		return { step: 'code', next, email, sent: true };
 	},
 

@@ -11,11 +11,11 @@ function safeNext(value: FormDataEntryValue | null): string {
 export const load = (() => redirect(303, '/staff')) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ request, locals, cookies }) => {
+	default: async ({ request, locals, cookies, url }) => {
 		const form = await request.formData();
 		const orgs = await staffOrgs(locals);
 		const org = orgs.find((o) => o.id === form.get('org'));
-		if (org) rememberOrg(cookies, org.id);
+		if (org) rememberOrg(cookies, url, org.id);
 		// A page of one organisation's event or room makes no sense in another: start at its list.
 		const next = safeNext(form.get('next')).replace(
 			/^(\/staff\/(?:events|venues|requests))\/.+$/,

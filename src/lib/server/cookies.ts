@@ -1,0 +1,9 @@
+/**
+ * Whether the app's cookies are `Secure`: exactly when the site is served over https (ORIGIN's
+ * scheme, also behind a TLS-terminating proxy that talks http to the app). SvelteKit's default marks
+ * them Secure on every origin but http://localhost, so on a school's LAN install at
+ * http://192.168.1.10 browsers would drop every cookie and nobody could sign in.
+ */
+export function secureCookies(url: URL): boolean {
+	return url.protocol === 'https:';
+}

@@ -10,6 +10,7 @@ const singleBackendDbTests = [
 	'tests/db/bookings.test.ts',
 	'tests/db/events.test.ts',
 	'tests/db/families.test.ts',
+	'tests/db/family-journeys.test.ts',
 	'tests/db/parents-sql.test.ts',
 	'tests/db/registrations.test.ts',
 	'tests/db/rls.test.ts'

@@ -260,12 +260,13 @@ describe('email templates', () => {
 	it('reminders carry List-Unsubscribe with the one-click POST header and the link in the footer', async () => {
 		const link = `${siteUrl}/email/preferences?token=0f0e0d0c-0b0a-4909-8807-060504030201`;
 		const zh = await render('reminder_24h', 'zh-CN');
-		expect(zh.subject).toBe('活动提醒：亲子阅读分享会（明天）');
+		// The row was queued days ahead (created_at above): the reminder names the date.
+		expect(zh.subject).toBe('活动提醒：亲子阅读分享会（12月5日）');
 		expect(zh.headers).toEqual({
 			'List-Unsubscribe': `<${link}>`,
 			'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click'
 		});
-		expect(zh.text).toContain('将在约 24 小时后开始');
+		expect(zh.text).toContain('将于12月5日 14:00（北京时间）开始');
 		expect(zh.text).toContain(`不想再收到活动提醒？点击退订： ${link}`);
 		expect(zh.html).toContain(`href="${link}"`);
 		expect(zh.html).not.toContain('cid:');
@@ -274,7 +275,7 @@ describe('email templates', () => {
 		);
 		const en2 = await render('reminder_2h', 'en');
 		expect(en2.subject).toBe('Starting soon: Parent-child reading session');
-		expect(en2.text).toContain('starts in about 2 hours');
+		expect(en2.text).toContain('starts on 5 December at 14:00 (Beijing time)');
 		expect(en2.text).toContain(`Stop event reminders: ${link}`);
 		expect(en2.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
 	});

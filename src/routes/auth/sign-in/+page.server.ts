@@ -27,6 +27,12 @@ function rateLimitMessage(retryAfterMs: number): string {
 	return m.error_rate_limited({ minutes });
 }
 
+/** Seconds until auth sends another code ("…only request this after 47 seconds."), else 60. */
+function resendWait(message: string): number {
+	const seconds = Number(/after (\d+) seconds?/.exec(message)?.[1]);
+	return Number.isInteger(seconds) && seconds > 0 && seconds <= 3600 ? seconds : 60;
+}
+
 export const load = (async ({ url, cookies, locals }) => {
 	const next = safeRedirectPath(url.searchParams.get('next'), url.origin);
 	if (locals.user) redirect(303, next);
@@ -51,13 +57,16 @@ export const actions = {
 				message: m.error_email_invalid()
 			});
 		}
+		// "Send a new code" on the code step: a refusal keeps the parent on that step.
+		const resend = form.get('resend') === '1';
 		const allowed = codeLimits().request(email, getClientAddress());
 		if (!allowed.allowed) {
+			const wait = allowed.retryAfterMs;
 			return fail(429, {
-				step: 'email',
+				step: resend ? 'code' : 'email',
 				next,
 				email,
-				message: rateLimitMessage(allowed.retryAfterMs)
+				message: rateLimitMessage(wait)
 			});
 		}
 
@@ -65,7 +74,8 @@ export const actions = {
 			email,
 			options: {
 				shouldCreateUser: true,
-				emailRedirectTo: `${url.origin}/auth/confirm?next=${encodeURIComponent(next)}`,
+				// `lang`: the page's language, for the email when the address has no family yet.
+				emailRedirectTo: `${url.origin}/auth/confirm?next=${encodeURIComponent(next)}&lang=${getLocale()}`,
 				data: { locale: getLocale() }
 			}
 		});
@@ -73,6 +83,12 @@ export const actions = {
 			const kind = classifyAuthError(error);
 			if (kind !== 'rate_limited')
 				console.error('sign-in: sending a code failed:', error.status, error.code);
+			// Within auth's send interval the last code is still good: stay, and say when a new one
+			// can be sent.
+			if (kind === 'rate_limited' && resend) {
+				cookies.set(PENDING_EMAIL_COOKIE, email, pendingCookie(url));
+				return fail(429, { step: 'code', next, email, resendIn: resendWait(error.message) });
+			}
 			return fail(kind === 'rate_limited' ? 429 : 500, {
 				step: 'email',
 				next,

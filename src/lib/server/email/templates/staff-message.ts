@@ -63,7 +63,7 @@ export async function staffMessage(
 				? context.payload.message
 				: '';
 	const { html, text } = layout(context.locale, subject, [
-		greeting(context.locale),
+		greeting(context.locale, context.guardianName),
 		{
 			html: `<p style="${styles.p}">${escapeHtml(t.intro(pick(event.organiser, context.locale)))}</p>`,
 			text: t.intro(pick(event.organiser, context.locale))

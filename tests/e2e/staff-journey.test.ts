@@ -681,3 +681,38 @@ test("in English the staff calendar speaks the site's English and breaks no word
 		await context.close();
 	}
 });
+
+test('"create and publish" publishes a complete event at once, and keeps an incomplete one a draft saying what it lacks', async ({
+	page
+}) => {
+	await signIn(page, STAFF);
+	const fill = async (title: string, complete: boolean) => {
+		await page.goto('/staff/events/new');
+		await page.getByLabel('活动名称').fill(title);
+		await page.getByLabel('日期', { exact: true }).fill(shanghaiDate(30));
+		await page.getByLabel('开始时间').fill('10:00');
+		await page.getByLabel('结束时间').fill('11:00');
+		await page.getByText('外部地址', { exact: true }).click();
+		await page.getByPlaceholder('地址').fill('滨湖公园东门');
+		if (complete) {
+			await page.getByLabel('一句话简介').fill('公园里的亲子阅读。');
+			await page.getByLabel('活动介绍').fill('请带一块野餐垫。');
+			await page.getByLabel('最小年龄').fill('3');
+		}
+		await page.getByRole('button', { name: '创建并发布' }).click();
+		await page.waitForURL(/\/staff\/events\/[0-9a-f-]{36}\?/);
+	};
+	const stamp = Date.now().toString(36);
+	await fill(`公园读书会 ${stamp}`, true);
+	await expect(page.getByRole('status')).toContainText('已发布 1 场活动');
+	await expect(page.getByRole('link', { name: '查看公开页面' })).toBeVisible();
+
+	await fill(`公园读书会（未写完）${stamp}`, false);
+	await expect(page.getByTestId('publish-missing').getByRole('listitem')).toHaveText([
+		'一句话简介',
+		'活动介绍',
+		'适合年龄（最小或最大年龄）'
+	]);
+	await expect(page.getByRole('button', { name: '发布活动' })).toBeVisible();
+	await expect(page.getByLabel('活动介绍')).toHaveAttribute('aria-invalid', 'true');
+});

@@ -1,6 +1,6 @@
 /**
- * English counts in the staff, promotion and district messages agree with their number ("1 event",
- * "2 events"); Chinese has one form.
+ * English counts agree with their number ("1 event", "2 events"; "1 year old"); Chinese has one
+ * form.
  */
 import { describe, expect, it } from 'vitest';
 import { m } from '../../src/lib/paraglide/messages';
@@ -32,6 +32,16 @@ describe('English plural forms', () => {
 		expect(m.staff_checkin_count({ attended: 1, families: 1 }, en)).toBe(
 			'1 of 1 family checked in'
 		);
+	});
+
+	it("a child's age is one year or several", () => {
+		expect(m.events_member_age({ age: 1 }, en)).toBe('1 year old');
+		expect(m.events_member_age({ age: 7 }, en)).toBe('7 years old');
+		expect(m.events_filter_age_option({ age: 1 }, en)).toBe('1 year');
+		expect(m.events_age_from({ min: 1 }, en)).toBe('1 year and over');
+		expect(m.events_age_to({ max: 1 }, en)).toBe('Up to 1 year');
+		expect(m.events_age_to({ max: 6 }, en)).toBe('Up to 6 years');
+		expect(m.events_member_age({ age: 1 }, { locale: 'zh-CN' })).toBe('1 岁');
 	});
 
 	it('Chinese keeps its single form', () => {

@@ -1,3 +1,4 @@
+import type { BlockCache } from './blocks';
 import type { Database } from './database';
 import type { ApiKeys } from './keys';
 import type { ApiLimits } from './limits';
@@ -36,6 +37,8 @@ export interface EmbeddedEnv {
 	mailer: AuthMailer;
 	/** What one request may cost: statement timeout, rows, embeds, body size and nesting. */
 	limits: ApiLimits;
+	/** Rate-limit and budget refusals the database has decided, remembered until they end. */
+	blocks: BlockCache;
 	auth: {
 		/** Sign-up returns a session at once (GoTrue's MAILER_AUTOCONFIRM). */
 		autoConfirm: boolean;

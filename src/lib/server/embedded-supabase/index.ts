@@ -1,4 +1,5 @@
 import { createAuthHandler } from './auth';
+import { BlockCache } from './blocks';
 import { resolveCaller } from './caller';
 import type { Database } from './database';
 import type { AuthMailer, EmbeddedEnv } from './env';
@@ -52,14 +53,16 @@ export interface EmbeddedSupabase {
 	/** A `fetch` for supabase-js (`global.fetch`): API paths are answered in-process. */
 	fetch: typeof fetch;
 	/**
-	 * Answers one `/rest/v1/*` or `/auth/v1/*` request; `null` for any other path. `clientAddress`
-	 * is the client's network address (the HTTP server's socket, or its trusted proxy header), which
-	 * the Auth rate limits count by.
+	 * Answers one `/rest/v1/*` or `/auth/v1/*` request that came over HTTP; `null` for any other
+	 * path. `clientAddress` is the client's network address (the HTTP server's socket, or its
+	 * trusted proxy header), which the Auth rate limits and the `/rest/v1` database-time budget
+	 * count by.
 	 */
 	handle(request: Request, options?: HandleOptions): Promise<Response | null>;
 	/**
 	 * A `fetch` like `fetch`, for the app's own server-side calls made on a visitor's behalf: the
-	 * visitor's address travels as an argument, never as a header an HTTP client could send.
+	 * visitor's address travels as an argument, never as a header an HTTP client could send. The
+	 * Auth rate limits count it; the database-time budget does not (the app designs these queries).
 	 */
 	fetchFor(clientAddress: string | null): typeof fetch;
 	env: EmbeddedEnv;
@@ -116,6 +119,7 @@ export async function createEmbeddedSupabase(
 		siteUrl: (options.siteUrl ?? options.apiUrl).replace(/\/$/, ''),
 		redirectAllowList: options.redirectAllowList ?? [],
 		mailer: options.mailer,
+		blocks: new BlockCache(),
 		limits: {
 			...defaultLimits,
 			...options.limits,
@@ -145,23 +149,32 @@ export async function createEmbeddedSupabase(
 			? { ...corsHeaders, 'access-control-allow-origin': origin, vary: 'Origin' }
 			: { vary: 'Origin' };
 
-	async function handle(request: Request, options: HandleOptions = {}): Promise<Response | null> {
+	async function serve(
+		request: Request,
+		clientAddress: string | null,
+		overHttp: boolean
+	): Promise<Response | null> {
 		const url = new URL(request.url);
 		if (!isApiPath(url.pathname)) return null;
 		const cors = corsFor(request.headers.get('origin'));
 		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
 		const response = url.pathname.startsWith('/auth/v1/')
-			? await auth.handle(request, { clientAddress: options.clientAddress })
-			: await rest.handle(request, await resolveCaller(request.headers, keys, jwtSecret));
+			? await auth.handle(request, { clientAddress })
+			: await rest.handle(request, await resolveCaller(request.headers, keys, jwtSecret), {
+					clientAddress: overHttp ? clientAddress : null
+				});
 		for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
 		return response;
 	}
+
+	const handle = (request: Request, options: HandleOptions = {}) =>
+		serve(request, options.clientAddress ?? null, true);
 
 	const fetchFor =
 		(clientAddress: string | null): typeof fetch =>
 		async (input, init) => {
 			const request = new Request(input, init);
-			const response = await handle(request, { clientAddress });
+			const response = await serve(request, clientAddress, false);
 			return response ?? fetch(request);
 		};
 

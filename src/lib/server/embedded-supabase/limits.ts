@@ -23,6 +23,17 @@ export interface ApiLimits {
 	maxBodyBytes: number;
 	/** Deepest nesting of arrays and objects accepted in a JSON body. */
 	maxJsonDepth: number;
+	/**
+	 * Database time each client address's `/rest/v1` requests over HTTP may use (service_role and
+	 * the app's own in-process calls are not counted): `burstMs` at once, then `share` of wall time
+	 * (0.05: 50 ms a second). Null: no budget.
+	 */
+	dbBudget: DbBudget | null;
+}
+
+export interface DbBudget {
+	burstMs: number;
+	share: number;
 }
 
 export const defaultLimits: ApiLimits = {
@@ -31,7 +42,10 @@ export const defaultLimits: ApiLimits = {
 	maxEmbedDepth: 3,
 	maxEmbeds: 10,
 	maxBodyBytes: 1024 * 1024,
-	maxJsonDepth: 64
+	maxJsonDepth: 64,
+	// A person's page or a supabase-js client spends a few milliseconds a request; a loop of the
+	// heaviest reads the caps allow is held to one twentieth of the database.
+	dbBudget: { burstMs: 1000, share: 0.05 }
 };
 
 const roles: ApiRole[] = ['anon', 'authenticated', 'service_role'];
@@ -64,19 +78,56 @@ export function parseStatementTimeouts(text: string): Partial<Record<ApiRole, nu
 }
 
 /**
+ * `GONGYU_REST_DB_SHARE` (per cent of wall time, `5` or `5%`; `0` or `off`: no budget) and
+ * `GONGYU_REST_DB_BURST_MS`; undefined when neither is set. Anything else is a configuration error.
+ */
+export function parseDbBudget(
+	env: Record<string, string | undefined>
+): DbBudget | null | undefined {
+	const shareText = env.GONGYU_REST_DB_SHARE?.trim();
+	const burstText = env.GONGYU_REST_DB_BURST_MS?.trim();
+	if (!shareText && !burstText) return undefined;
+	const defaults = defaultLimits.dbBudget as DbBudget;
+	let share = defaults.share;
+	if (shareText) {
+		if (shareText === 'off') return null;
+		const percent = shareText.match(/^(\d+(?:\.\d+)?)\s*%?$/);
+		if (!percent || Number(percent[1]) > 100) {
+			throw new Error(`GONGYU_REST_DB_SHARE: "${shareText}" is not a per cent from 0 to 100`);
+		}
+		if (Number(percent[1]) === 0) return null;
+		share = Number(percent[1]) / 100;
+	}
+	let burstMs = defaults.burstMs;
+	if (burstText) {
+		if (!/^\d+$/.test(burstText)) {
+			throw new Error(`GONGYU_REST_DB_BURST_MS: "${burstText}" is not a number of milliseconds`);
+		}
+		burstMs = Number(burstText);
+	}
+	return { burstMs, share };
+}
+
+/**
  * The limits a deployment configures: `[api] max_rows` from the project's `config.toml` (so the
- * embedded API caps reads as the deployed one will; Supabase's default when absent) and
- * `GONGYU_STATEMENT_TIMEOUT_MS`.
+ * embedded API caps reads as the deployed one will; Supabase's default when absent),
+ * `GONGYU_STATEMENT_TIMEOUT_MS` and the database-time budget (`parseDbBudget`).
  */
 export function configuredLimits(
 	env: Record<string, string | undefined>,
 	config: TomlTable
-): { maxRows?: number; statementTimeoutMs?: Partial<Record<ApiRole, number>> } {
+): {
+	maxRows?: number;
+	statementTimeoutMs?: Partial<Record<ApiRole, number>>;
+	dbBudget?: DbBudget | null;
+} {
 	const maxRows = maxRowsFromConfig(config);
 	const timeouts = env.GONGYU_STATEMENT_TIMEOUT_MS;
+	const dbBudget = parseDbBudget(env);
 	return {
 		...(maxRows === null ? {} : { maxRows }),
-		...(timeouts ? { statementTimeoutMs: parseStatementTimeouts(timeouts) } : {})
+		...(timeouts ? { statementTimeoutMs: parseStatementTimeouts(timeouts) } : {}),
+		...(dbBudget === undefined ? {} : { dbBudget })
 	};
 }
 

@@ -37,10 +37,13 @@ export function makeCtx(
 
 /** Counts this request against a rate limit (see rate-limits.ts); 429 when over it. */
 export function rateLimit(ctx: Ctx, rule: Rule, email?: string | null): Promise<void> {
-	return hitRateLimit(ctx.env.db, ctx.settings, rule, {
-		clientAddress: ctx.clientAddress,
-		email
-	});
+	return hitRateLimit(
+		ctx.env.db,
+		ctx.settings,
+		rule,
+		{ clientAddress: ctx.clientAddress, email },
+		ctx.env.blocks
+	);
 }
 
 /** One owner transaction per request, as every auth handler runs. */

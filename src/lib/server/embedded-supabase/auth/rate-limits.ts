@@ -2,9 +2,12 @@
  * Rate limits kept in the database (`auth.rate_limits`), so that every app process on one
  * database counts together. Fixed windows: one atomic upsert per request counts the hit for the
  * client address and for the email address at once and returns both counts. A hit is committed on
- * its own, before the request's work, so a request that then fails still counts.
+ * its own, before the request's work, so a request that then fails still counts. A key the
+ * database has refused is remembered in memory until its window ends (blocks.ts): the refusals
+ * that follow cost no query.
  */
 import { createHash } from 'node:crypto';
+import type { BlockCache } from '../blocks';
 import type { Database } from '../database';
 import { AuthError } from './errors';
 import type { AuthSettings } from './settings';
@@ -46,13 +49,16 @@ export async function hitRateLimit(
 	db: Database,
 	settings: AuthSettings,
 	rule: Rule,
-	who: { clientAddress: string | null; email?: string | null }
+	who: { clientAddress: string | null; email?: string | null },
+	blocks?: BlockCache
 ): Promise<void> {
 	const limit = limitOf(settings, rule);
 	const keys: { key: string; limit: number }[] = [];
 	if (who.clientAddress) keys.push({ key: limitKey('ip', who.clientAddress), limit });
 	if (who.email) keys.push({ key: limitKey('email', who.email.toLowerCase()), limit: 2 * limit });
 	if (keys.length === 0) return;
+	const known = Math.max(0, ...keys.map((k) => blocks?.remaining(`${rule}:${k.key}`) ?? 0));
+	if (known > 0) throw overLimit(rule, Math.max(1, Math.ceil(known / 1000)));
 	const seconds = windows[rule];
 	const values = keys
 		.map(
@@ -61,11 +67,12 @@ export async function hitRateLimit(
 				to_timestamp(floor(extract(epoch from now()) / $2::int) * $2::int + $2::int), 1)`
 		)
 		.join(', ');
-	const { rows } = await db.query<{ key: string; hits: string; wait: string }>(
+	const { rows } = await db.query<{ key: string; hits: string; wait: string; left_ms: string }>(
 		`insert into auth.rate_limits as r (rule, key, window_start, expires_at, hits) values ${values}
 		on conflict (rule, key, window_start) do update set hits = r.hits + 1
 		returning r.key, r.hits::text as hits,
-			greatest(1, ceil(extract(epoch from r.expires_at - now())))::int::text as wait`,
+			greatest(1, ceil(extract(epoch from r.expires_at - now())))::int::text as wait,
+			(extract(epoch from r.expires_at - now()) * 1000)::float8::text as left_ms`,
 		[rule, String(seconds), ...keys.map((k) => k.key)]
 	);
 	// A new window for a key: the moment to sweep windows that have ended (an indexed delete).
@@ -75,7 +82,11 @@ export async function hitRateLimit(
 	let wait = 0;
 	for (const row of rows) {
 		const allowed = keys.find((k) => k.key === row.key)?.limit ?? 0;
-		if (Number(row.hits) > allowed) wait = Math.max(wait, Number(row.wait));
+		if (Number(row.hits) > allowed) {
+			wait = Math.max(wait, Number(row.wait));
+			// Hits only grow within a window: refused now means refused until it ends.
+			blocks?.block(`${rule}:${row.key}`, Number(row.left_ms));
+		}
 	}
 	if (wait > 0) throw overLimit(rule, wait);
 }

@@ -59,11 +59,16 @@ export async function openPglite(
 	const transaction: Database['transaction'] = (scope, fn) =>
 		// PGlite runs one transaction at a time, so requests are serialised here.
 		pglite.transaction(async (tx) => {
-			const scoped = scopeStatement(scope);
-			await run(tx, scoped.text, scoped.params);
-			return fn({
-				query: <R = Row>(text: string, params?: readonly unknown[]) => run<R>(tx, text, params)
-			});
+			const started = performance.now();
+			try {
+				const scoped = scopeStatement(scope);
+				await run(tx, scoped.text, scoped.params);
+				return await fn({
+					query: <R = Row>(text: string, params?: readonly unknown[]) => run<R>(tx, text, params)
+				});
+			} finally {
+				scope.onElapsed?.(performance.now() - started);
+			}
 		});
 
 	return {

@@ -145,6 +145,8 @@ export async function openPostgres(
 		pool,
 		async transaction(scope, fn) {
 			const client = await connectClient(pool);
+			const started = performance.now();
+			const elapsed = () => scope.onElapsed?.(performance.now() - started);
 			const scoped = scopeStatement(scope);
 			const opening = [client.query('begin'), client.query(scoped.text, scoped.params)];
 			// fn's first statement goes on the wire behind these two without waiting for them.
@@ -158,14 +160,17 @@ export async function openPostgres(
 			} catch (error) {
 				await Promise.allSettled([work]);
 				await settle(client, [...opening, client.query('rollback')]);
+				elapsed();
 				throw unavailable(error);
 			}
 			const failure = firstFailure(await settle(client, [client.query('commit')]));
+			elapsed();
 			if (failure) throw unavailable(failure.reason);
 			return work;
 		},
 		async statement<R = Row>(scope: TransactionScope, text: string, params?: readonly unknown[]) {
 			const client = await connectClient(pool);
+			const started = performance.now();
 			try {
 				const results = await new Promise<pg.QueryResult[]>((resolve, reject) => {
 					const query = new ScopedStatement(scopeStatement(scope), text, params, (error, res) =>
@@ -177,6 +182,7 @@ export async function openPostgres(
 			} finally {
 				// The server ended the implicit transaction at Sync, committed or rolled back.
 				client.release(client.getTransactionStatus() !== 'I');
+				scope.onElapsed?.(performance.now() - started);
 			}
 		},
 		async exec(sql) {

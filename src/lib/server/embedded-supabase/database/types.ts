@@ -28,6 +28,12 @@ export interface TransactionScope {
 	claims?: Record<string, unknown> | null;
 	/** Extra `request.*` settings, e.g. `{ 'request.method': 'GET' }` — set locally too. */
 	settings?: Record<string, string>;
+	/**
+	 * Told, when the work ends (committed or not), how many milliseconds it held the database: from
+	 * having its connection (on PGlite, its turn) to its end. Time spent waiting for either is left
+	 * out, so that a request is not charged for the queue others made.
+	 */
+	onElapsed?: (ms: number) => void;
 }
 
 export interface Database {

@@ -4,6 +4,7 @@
  * Each request runs in exactly one transaction with the caller's role and claims set locally.
  */
 import { BodyLimitError, readLimitedBody } from '../body';
+import { budgetKey, chargeDbTime, knownOverBudget } from '../budget';
 import type { CallerResult } from '../caller';
 import type { EmbeddedEnv } from '../env';
 import { loadCatalogue, type Catalogue } from './catalogue';
@@ -16,7 +17,7 @@ import { shape, type ResultRow } from './respond';
 export { RestError, ParseError } from './errors';
 
 export interface RestHandler {
-	handle(request: Request, caller: CallerResult): Promise<Response>;
+	handle(request: Request, caller: CallerResult, options?: RestRequestOptions): Promise<Response>;
 	reloadSchema(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -24,6 +25,14 @@ export interface RestHandler {
 export interface RestOptions {
 	/** Exposed schemas (PostgREST's `db-schemas`); the first is the default. Default `['public']`. */
 	schemas?: string[];
+}
+
+export interface RestRequestOptions {
+	/**
+	 * The address of the HTTP client whose request this is: its database time is counted against
+	 * the address's budget (`limits.dbBudget`). Null for the app's own in-process calls.
+	 */
+	clientAddress?: string | null;
 }
 
 const writeMethods = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -105,7 +114,11 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		)
 		.catch(() => null);
 
-	async function answer(request: Request, caller: Extract<CallerResult, { ok: true }>['caller']) {
+	async function answer(
+		request: Request,
+		caller: Extract<CallerResult, { ok: true }>['caller'],
+		onElapsed: (ms: number) => void
+	) {
 		const url = new URL(request.url);
 		const parsed: ParsedRequest = parseRequest(request.method, url, request.headers);
 		checkEmbeds(parsed.select, env.limits);
@@ -160,7 +173,7 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		// PostgREST applies the role's statement_timeout; a cancelled statement answers 57014 (500).
 		const timeout = env.limits.statementTimeoutMs[caller.role];
 		if (timeout > 0) settings.statement_timeout = String(timeout);
-		const scope = { role: caller.role, claims: caller.claims, settings };
+		const scope = { role: caller.role, claims: caller.claims, settings, onElapsed };
 		let outcome;
 		if (mayVeto(parsed, built)) {
 			outcome = await env.db.transaction(scope, async (tx) => {
@@ -178,13 +191,31 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 	}
 
 	return {
-		async handle(request, caller) {
+		async handle(request, caller, options = {}) {
 			if (!caller.ok) return authErrorResponse(caller.reason);
-			try {
-				return await answer(request, caller.caller);
-			} catch (error) {
-				return errorResponse(error, caller.caller.role === 'anon');
+			const anonymous = caller.caller.role === 'anon';
+			const budget = env.limits.dbBudget;
+			const counted =
+				budget && options.clientAddress && caller.caller.role !== 'service_role'
+					? budgetKey(options.clientAddress)
+					: null;
+			if (counted) {
+				const refused = knownOverBudget(env.blocks, counted);
+				if (refused) return errorResponse(refused, anonymous);
 			}
+			let spent = 0;
+			let response: Response;
+			try {
+				response = await answer(request, caller.caller, (ms) => (spent += ms));
+			} catch (error) {
+				response = errorResponse(error, anonymous);
+			}
+			if (counted && budget && spent > 0) {
+				// The answer is ready: a charge that cannot be recorded (the database gone) must not
+				// replace it.
+				await chargeDbTime(env.db, env.blocks, budget, counted, spent).catch(() => {});
+			}
+			return response;
 		},
 		async reloadSchema() {
 			await load();

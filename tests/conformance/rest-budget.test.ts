@@ -13,7 +13,7 @@ import {
 import { BlockCache } from '../../src/lib/server/embedded-supabase/blocks';
 import { budgetKey } from '../../src/lib/server/embedded-supabase/budget';
 import { openPostgres, type Database } from '../../src/lib/server/embedded-supabase/database';
-import { parseDbBudget } from '../../src/lib/server/embedded-supabase/limits';
+import { configuredLimits, parseDbBudget } from '../../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap } from '../../src/lib/server/embedded-supabase/migrate';
 import {
 	API_URL,
@@ -129,6 +129,19 @@ describe('GONGYU_REST_DB_SHARE and GONGYU_REST_DB_BURST_MS', () => {
 	});
 });
 
+describe('GONGYU_REFUSAL_DELAY_MS', () => {
+	it('takes milliseconds up to ten seconds, 0 for none, and refuses anything else', () => {
+		expect(configuredLimits({ GONGYU_REFUSAL_DELAY_MS: '100' }, {}).refusalDelayMs).toBe(100);
+		expect(configuredLimits({ GONGYU_REFUSAL_DELAY_MS: '0' }, {}).refusalDelayMs).toBe(0);
+		expect(configuredLimits({}, {}).refusalDelayMs).toBeUndefined();
+		for (const bad of ['soon', '-5', '1.5', '20000']) {
+			expect(() => configuredLimits({ GONGYU_REFUSAL_DELAY_MS: bad }, {})).toThrow(
+				/GONGYU_REFUSAL_DELAY_MS/
+			);
+		}
+	});
+});
+
 describe('the memory of blocks', () => {
 	it('answers until the moment given, then forgets; it never grows past its size', () => {
 		let now = 1000;
@@ -212,6 +225,30 @@ describe.each(backends)('database-time budget per client address (%s)', (backend
 		// The same address over HTTP as anon is counted from its first request.
 		expect((await overHttp(small, HEAVY, address)).status).toBe(200);
 		expect(await budgetRows(t.db, address)).toBe(1);
+	});
+
+	it('a refusal over HTTP is sent after the refusal delay; with a delay of 0 at once', async () => {
+		const address = '203.0.113.40';
+		expect((await untilRefused(small, address))?.status).toBe(429);
+		let started = performance.now();
+		expect((await overHttp(small, LIGHT, address)).status).toBe(429);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(240);
+
+		const prompt = await createEmbeddedSupabase({
+			db: t.db,
+			apiUrl: API_URL,
+			limits: { dbBudget: SMALL, refusalDelayMs: 0 },
+			mailer: { send: async () => {} }
+		});
+		try {
+			const other = '203.0.113.41';
+			expect((await untilRefused(prompt, other))?.status).toBe(429);
+			started = performance.now();
+			expect((await overHttp(prompt, LIGHT, other)).status).toBe(429);
+			expect(performance.now() - started).toBeLessThan(200);
+		} finally {
+			await prompt.close();
+		}
 	});
 
 	it('a known block is answered from memory, without a query, until it ends', async () => {

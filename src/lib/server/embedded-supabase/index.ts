@@ -164,6 +164,10 @@ export async function createEmbeddedSupabase(
 					clientAddress: overHttp ? clientAddress : null
 				});
 		for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+		// See ApiLimits.refusalDelayMs: a refused HTTP client waits on a timer, not on our CPU.
+		if (overHttp && response.status === 429 && env.limits.refusalDelayMs > 0) {
+			await new Promise((done) => setTimeout(done, env.limits.refusalDelayMs));
+		}
 		return response;
 	}
 

@@ -29,6 +29,14 @@ export interface ApiLimits {
 	 * (0.05: 50 ms a second). Null: no budget.
 	 */
 	dbBudget: DbBudget | null;
+	/**
+	 * Milliseconds a 429 over HTTP waits before it is sent. A refusal costs a little CPU in this
+	 * process however cheaply it is decided; a client that asks again the moment it is refused would
+	 * otherwise spend that on everyone else's time. Waiting on a timer costs nothing and holds such a
+	 * client (one request at a time) to a few refusals a second. A flood over many connections at
+	 * once is for the proxy in front to limit. 0: answer at once.
+	 */
+	refusalDelayMs: number;
 }
 
 export interface DbBudget {
@@ -45,7 +53,8 @@ export const defaultLimits: ApiLimits = {
 	maxJsonDepth: 64,
 	// A person's page or a supabase-js client spends a few milliseconds a request; a loop of the
 	// heaviest reads the caps allow is held to one twentieth of the database.
-	dbBudget: { burstMs: 1000, share: 0.05 }
+	dbBudget: { burstMs: 1000, share: 0.05 },
+	refusalDelayMs: 250
 };
 
 const roles: ApiRole[] = ['anon', 'authenticated', 'service_role'];
@@ -120,11 +129,19 @@ export function configuredLimits(
 	maxRows?: number;
 	statementTimeoutMs?: Partial<Record<ApiRole, number>>;
 	dbBudget?: DbBudget | null;
+	refusalDelayMs?: number;
 } {
 	const maxRows = maxRowsFromConfig(config);
 	const timeouts = env.GONGYU_STATEMENT_TIMEOUT_MS;
 	const dbBudget = parseDbBudget(env);
+	const delay = env.GONGYU_REFUSAL_DELAY_MS?.trim();
+	if (delay && !(/^\d+$/.test(delay) && Number(delay) <= 10_000)) {
+		throw new Error(
+			`GONGYU_REFUSAL_DELAY_MS: "${delay}" is not a number of milliseconds (0–10000)`
+		);
+	}
 	return {
+		...(delay ? { refusalDelayMs: Number(delay) } : {}),
 		...(maxRows === null ? {} : { maxRows }),
 		...(timeouts ? { statementTimeoutMs: parseStatementTimeouts(timeouts) } : {}),
 		...(dbBudget === undefined ? {} : { dbBudget })

@@ -160,8 +160,10 @@ test.describe('a PostgreSQL restart', () => {
 		// The same process all along, and nothing but 200s and 503s on the way.
 		expect(app!.process.exitCode).toBeNull();
 		expect(app!.process.pid).toBe(pid);
-		expect(new Set(seen.map((a) => a.status))).toEqual(new Set([200, 503]));
-		expect(health.some((a) => a.status === 503)).toBe(true);
+		// Whether the light load happened to ask during the short outages is timing; what it got
+		// can only ever be an answer or a clear 503 (the 503s themselves are proven above).
+		expect(seen.some((a) => a.status === 200)).toBe(true);
+		for (const answer of [...seen, ...health]) expect([200, 503]).toContain(answer.status);
 		expect(app!.output()).not.toMatch(/Uncaught|unhandled/i);
 
 		// The listener reconnected (with back-off, at most a few seconds) and listens again: a new

@@ -17,9 +17,23 @@ export interface MigrateResult {
 	seeded: boolean;
 }
 
-/** Prepares a plain Postgres database the way a new Supabase project is prepared. */
+/**
+ * Prepares a plain Postgres database the way a new Supabase project is prepared. Roles belong to
+ * the whole server, so two databases bootstrapped at once (app servers starting together, test
+ * runs side by side) can touch the same role row and one is refused with "tuple concurrently
+ * updated" (XX000). The bootstrap is idempotent and runs in one transaction: try it again.
+ */
 export async function applyBootstrap(db: Database): Promise<void> {
-	await db.exec(bootstrapSql);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await db.exec(bootstrapSql);
+			return;
+		} catch (error) {
+			const raced = error instanceof Error && /tuple concurrently updated/.test(error.message);
+			if (!raced || attempt >= 5) throw error;
+			await new Promise((done) => setTimeout(done, 50 * attempt + Math.random() * 100));
+		}
+	}
 }
 
 const migrationName = /^(\d+)_(.+)\.sql$/;

@@ -6,7 +6,7 @@ import { isApiPath } from '$lib/server/embedded-supabase';
 import { isDistrictAdmin, isStaffMember } from '$lib/server/auth/roles';
 import { startEmailWorker } from '$lib/server/email/worker';
 import { m } from '$lib/paraglide/messages';
-import { crossSiteFormBlocked } from '$lib/server/email/one-click';
+import { crossSiteFormBlocked } from '$lib/server/form-origin';
 import { getRuntime, initRuntime, type Runtime } from '$lib/server/runtime';
 import { StartupError } from '$lib/server/startup';
 import { createRequestClient } from '$lib/server/supabase';

@@ -1,6 +1,6 @@
 /** The CSRF rule that lets a mail provider's one-click unsubscribe through, and nothing else. */
 import { describe, expect, it } from 'vitest';
-import { crossSiteFormBlocked } from '../../src/lib/server/email/one-click';
+import { crossSiteFormBlocked } from '../../src/lib/server/form-origin';
 
 const token = '0f0e0d0c-0b0a-4909-8807-060504030201';
 const post = (url: string, headers: Record<string, string>) =>

@@ -12,6 +12,7 @@ const singleBackendDbTests = [
 	'tests/db/families.test.ts',
 	'tests/db/family-journeys.test.ts',
 	'tests/db/parents-sql.test.ts',
+	'tests/db/referrals.test.ts',
 	'tests/db/registrations.test.ts',
 	'tests/db/rls.test.ts'
 ];

@@ -9,6 +9,44 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      care_contacts: {
+        Row: {
+          contact_on: string
+          created_at: string
+          created_by: string | null
+          id: string
+          kind: Database["public"]["Enums"]["care_contact_kind"]
+          note: string
+          referral_id: string
+        }
+        Insert: {
+          contact_on: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          kind: Database["public"]["Enums"]["care_contact_kind"]
+          note?: string
+          referral_id: string
+        }
+        Update: {
+          contact_on?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["care_contact_kind"]
+          note?: string
+          referral_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "care_contacts_referral_id_fkey"
+            columns: ["referral_id"]
+            isOneToOne: false
+            referencedRelation: "referrals"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       consents: {
         Row: {
           agreed_at: string
@@ -162,6 +200,44 @@ export type Database = {
             columns: ["registration_id"]
             isOneToOne: false
             referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      event_holds: {
+        Row: {
+          created_at: string
+          event_id: string
+          release_at: string
+          released_at: string | null
+          released_seats: number | null
+          seats: number
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          event_id: string
+          release_at: string
+          released_at?: string | null
+          released_seats?: number | null
+          seats: number
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          event_id?: string
+          release_at?: string
+          released_at?: string | null
+          released_seats?: number | null
+          seats?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_holds_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: true
+            referencedRelation: "events"
             referencedColumns: ["id"]
           },
         ]
@@ -410,6 +486,110 @@ export type Database = {
           },
         ]
       }
+      held_invitations: {
+        Row: {
+          answered_at: string | null
+          created_at: string
+          created_by: string | null
+          event_id: string
+          expires_at: string
+          family_id: string
+          id: string
+          referral_id: string
+          seats: number
+          status: Database["public"]["Enums"]["held_invitation_status"]
+        }
+        Insert: {
+          answered_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          event_id: string
+          expires_at: string
+          family_id: string
+          id?: string
+          referral_id: string
+          seats: number
+          status?: Database["public"]["Enums"]["held_invitation_status"]
+        }
+        Update: {
+          answered_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          event_id?: string
+          expires_at?: string
+          family_id?: string
+          id?: string
+          referral_id?: string
+          seats?: number
+          status?: Database["public"]["Enums"]["held_invitation_status"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "held_invitations_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "held_invitations_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "held_invitations_referral_id_fkey"
+            columns: ["referral_id"]
+            isOneToOne: false
+            referencedRelation: "referrals"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      held_place_uses: {
+        Row: {
+          created_at: string
+          event_id: string
+          referral_id: string | null
+          registration_id: string
+        }
+        Insert: {
+          created_at?: string
+          event_id: string
+          referral_id?: string | null
+          registration_id: string
+        }
+        Update: {
+          created_at?: string
+          event_id?: string
+          referral_id?: string | null
+          registration_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "held_place_uses_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "held_place_uses_referral_id_fkey"
+            columns: ["referral_id"]
+            isOneToOne: false
+            referencedRelation: "referrals"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "held_place_uses_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: true
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       org_members: {
         Row: {
           created_at: string
@@ -525,6 +705,92 @@ export type Database = {
           version?: string
         }
         Relationships: []
+      }
+      referrals: {
+        Row: {
+          code: string | null
+          created_at: string
+          ended_at: string | null
+          ends_on: string
+          family_id: string | null
+          guardian_email: string | null
+          id: string
+          org_id: string
+          reason: Database["public"]["Enums"]["referral_reason"]
+          redeemed_at: string | null
+          referred_by: string | null
+          starts_on: string
+        }
+        Insert: {
+          code?: string | null
+          created_at?: string
+          ended_at?: string | null
+          ends_on: string
+          family_id?: string | null
+          guardian_email?: string | null
+          id?: string
+          org_id: string
+          reason: Database["public"]["Enums"]["referral_reason"]
+          redeemed_at?: string | null
+          referred_by?: string | null
+          starts_on: string
+        }
+        Update: {
+          code?: string | null
+          created_at?: string
+          ended_at?: string | null
+          ends_on?: string
+          family_id?: string | null
+          guardian_email?: string | null
+          id?: string
+          org_id?: string
+          reason?: Database["public"]["Enums"]["referral_reason"]
+          redeemed_at?: string | null
+          referred_by?: string | null
+          starts_on?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "referrals_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "referrals_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      referrers: {
+        Row: {
+          created_at: string
+          org_id: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          org_id: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          org_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "referrers_org_id_user_id_fkey"
+            columns: ["org_id", "user_id"]
+            isOneToOne: true
+            referencedRelation: "org_members"
+            referencedColumns: ["org_id", "user_id"]
+          },
+        ]
       }
       registration_attendees: {
         Row: {
@@ -838,6 +1104,15 @@ export type Database = {
         }
         Returns: Json
       }
+      create_referral_code: {
+        Args: {
+          p_ends_on: string
+          p_org_id: string
+          p_reason: Database["public"]["Enums"]["referral_reason"]
+          p_starts_on: string
+        }
+        Returns: Json
+      }
       current_privacy_version: {
         Args: Record<PropertyKey, never>
         Returns: string
@@ -845,6 +1120,10 @@ export type Database = {
       decide_venue_booking: {
         Args: { p_approve: boolean; p_booking_id: string; p_reason?: string }
         Returns: Json
+      }
+      decline_held_invitation: {
+        Args: { p_event_id: string }
+        Returns: boolean
       }
       delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
       district_participation: {
@@ -870,6 +1149,14 @@ export type Database = {
           places_offered: number
         }[]
       }
+      district_referral_figures: {
+        Args: { p_from: string; p_to: string }
+        Returns: {
+          figure: string
+          value: string
+        }[]
+      }
+      end_referral: { Args: { p_referral_id: string }; Returns: undefined }
       enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
       event_attendees: {
         Args: { p_event_id: string }
@@ -919,6 +1206,16 @@ export type Database = {
         Returns: Json
       }
       give_consent: { Args: { p_version: string }; Returns: Json }
+      held_place_for_me: { Args: { p_event_id: string }; Returns: Json }
+      invite_to_held_place: {
+        Args: {
+          p_event_id: string
+          p_expires_at?: string
+          p_referral_id: string
+          p_seats: number
+        }
+        Returns: Json
+      }
       mark_email_failed: {
         Args: { p_batch_key: string; p_error: string; p_ids?: string[] }
         Returns: number
@@ -950,7 +1247,34 @@ export type Database = {
         Args: { p_booking_id: string; p_ends_at: string; p_starts_at: string }
         Returns: Json
       }
+      my_held_places: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          event_id: string
+          invited_until: string
+          slug: string
+          starts_at: string
+          title_en: string
+          title_zh: string
+        }[]
+      }
       my_registrations: { Args: { p_event_id?: string }; Returns: Json }
+      org_referrals: {
+        Args: { p_org_id: string }
+        Returns: {
+          code: string
+          created_at: string
+          ended: boolean
+          ends_on: string
+          guardian_email: string
+          guardian_name: string
+          linked: boolean
+          participations: number
+          reason: Database["public"]["Enums"]["referral_reason"]
+          referral_id: string
+          starts_on: string
+        }[]
+      }
       org_staff: {
         Args: { p_org_id: string }
         Returns: {
@@ -1002,10 +1326,36 @@ export type Database = {
         Args: { p_event_id: string; p_whole_series?: boolean }
         Returns: Json
       }
+      redeem_referral_code: { Args: { p_code: string }; Returns: Json }
+      refer_family: {
+        Args: {
+          p_email: string
+          p_ends_on: string
+          p_org_id: string
+          p_reason: Database["public"]["Enums"]["referral_reason"]
+          p_starts_on: string
+        }
+        Returns: Json
+      }
+      referral_participations: {
+        Args: { p_referral_id: string }
+        Returns: {
+          event_id: string
+          held: boolean
+          organisation_en: string
+          organisation_zh: string
+          seats: number
+          starts_at: string
+          status: Database["public"]["Enums"]["registration_status"]
+          title_en: string
+          title_zh: string
+        }[]
+      }
       register_family: {
         Args: { p_event_id: string; p_member_ids: string[]; p_source?: string }
         Returns: Json
       }
+      release_held_places: { Args: { p_now?: string }; Returns: Json }
       remove_family_member: { Args: { p_id: string }; Returns: string }
       request_venue_booking: {
         Args: {
@@ -1059,6 +1409,10 @@ export type Database = {
         }
         Returns: Json
       }
+      set_event_hold: {
+        Args: { p_event_id: string; p_release_at?: string; p_seats: number }
+        Returns: Json
+      }
       staff_calendar: {
         Args: {
           p_from: string
@@ -1087,6 +1441,12 @@ export type Database = {
         | "rejected"
         | "cancelled"
         | "blocked"
+      care_contact_kind:
+        | "home_visit"
+        | "phone_call"
+        | "at_event"
+        | "talk"
+        | "other"
       event_category:
         | "parent_child_reading"
         | "study_trip"
@@ -1098,6 +1458,7 @@ export type Database = {
         | "grandparent_class"
         | "other"
       event_status: "draft" | "published" | "cancelled"
+      held_invitation_status: "pending" | "accepted" | "declined" | "expired"
       member_kind: "child" | "parent" | "grandparent"
       org_role: "staff" | "manager"
       organisation_kind:
@@ -1108,6 +1469,7 @@ export type Database = {
         | "community_parent_school"
         | "other"
       outbox_status: "pending" | "sending" | "sent" | "failed" | "skipped"
+      referral_reason: "left_behind" | "hardship" | "psychological" | "other"
       registration_status:
         | "confirmed"
         | "waitlisted"
@@ -1249,6 +1611,13 @@ export const Constants = {
         "cancelled",
         "blocked",
       ],
+      care_contact_kind: [
+        "home_visit",
+        "phone_call",
+        "at_event",
+        "talk",
+        "other",
+      ],
       event_category: [
         "parent_child_reading",
         "study_trip",
@@ -1261,6 +1630,7 @@ export const Constants = {
         "other",
       ],
       event_status: ["draft", "published", "cancelled"],
+      held_invitation_status: ["pending", "accepted", "declined", "expired"],
       member_kind: ["child", "parent", "grandparent"],
       org_role: ["staff", "manager"],
       organisation_kind: [
@@ -1272,6 +1642,7 @@ export const Constants = {
         "other",
       ],
       outbox_status: ["pending", "sending", "sent", "failed", "skipped"],
+      referral_reason: ["left_behind", "hardship", "psychological", "other"],
       registration_status: [
         "confirmed",
         "waitlisted",

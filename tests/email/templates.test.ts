@@ -97,6 +97,12 @@ const payloads: Record<string, Record<string, unknown>> = {
 	room_request_approved: bookingPayload('approved'),
 	room_request_rejected: bookingPayload('rejected', '当天已安排区级活动'),
 	room_booking_cancelled: bookingPayload('cancelled'),
+	held_place_invitation: {
+		event,
+		seats: 2,
+		expires_at: '2026-12-03T14:00:00+08:00',
+		guardian_name: '王女士'
+	},
 	staff_message: registrationPayload('confirmed', {
 		subject: `请给${CHILD}带一本最喜欢的绘本`,
 		body: `各位家长好：\n\n请带一本孩子最喜欢的绘本。${CHILD}妈妈，您报名的两个名额已确认。\n\n谢谢！`
@@ -420,5 +426,24 @@ describe('iCalendar file', () => {
 		expect(vevent.getFirstPropertyValue('status')).toBe('CANCELLED');
 		expect(ics.endsWith('\r\n')).toBe(true);
 		expect(ics).toContain('METHOD:CANCEL');
+	});
+});
+
+describe('the held-place invitation', () => {
+	it('says a place is kept and until when, in both languages, and nothing about why', async () => {
+		const zh = await render('held_place_invitation', 'zh-CN');
+		expect(zh.subject).toBe('为您保留的名额：亲子阅读分享会');
+		expect(zh.text).toContain('我们为您家保留了 2 个名额');
+		expect(zh.text).toContain('名额保留到 2026年12月3日（星期四）14:00（北京时间）');
+		expect(zh.text).toContain(`${siteUrl}/events/${event.slug}`);
+		const en = await render('held_place_invitation', 'en');
+		expect(en.subject).toBe('A place kept for you: Parent-child reading session');
+		expect(en.text).toContain('We have kept 2 places for your family');
+		expect(en.text).toContain('Thursday 3 December 2026, 14:00 (China Standard Time)');
+		for (const m of [zh, en]) {
+			expect(`${m.subject}\n${m.text}\n${m.html}`).not.toMatch(
+				/留守|困境|心理|帮扶|转介|referr|left.behind|hardship|disadvantaged|priority/i
+			);
+		}
 	});
 });

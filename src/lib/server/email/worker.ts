@@ -16,6 +16,7 @@ import { appOrigin, getRuntime } from '../runtime';
 import { createDispatcher, type Dispatcher, type PassResult } from './dispatcher';
 import { sharedProviderLimiter, type RateLimiter } from './rate-limit';
 import { createTransport, emailSettings, type EmailSettings } from './settings';
+import { releaseHeldPlaces, type ReleaseResult } from '../referrals/release';
 
 /** One dispatcher and one rate limiter per process: the cron route and the loop share them. */
 let shared: {
@@ -63,9 +64,10 @@ export async function enqueueDueReminders(client: SupabaseClient, now?: Date): P
 
 export interface TickResult extends PassResult {
 	reminders: number;
+	heldPlaces: ReleaseResult;
 }
 
-/** One tick: queue due reminders, then one dispatcher pass. */
+/** One tick: release due held places, queue due reminders, then one dispatcher pass. */
 export async function runEmailTick(
 	options: { log?: (line: string) => void } = {}
 ): Promise<TickResult> {
@@ -74,9 +76,10 @@ export async function runEmailTick(
 		throw new Error(
 			'No email transport: set RESEND_API_KEY (or run in embedded mode for the dev mailbox).'
 		);
+	const heldPlaces = await releaseHeldPlaces(s.client);
 	const reminders = await enqueueDueReminders(s.client);
 	const pass = await s.dispatcher.runOnce();
-	return { reminders, ...pass };
+	return { reminders, heldPlaces, ...pass };
 }
 
 let wake: (() => void) | null = null;
@@ -133,6 +136,11 @@ export function startEmailWorker(
 		try {
 			if (Date.now() - lastReminders >= remindersEvery) {
 				lastReminders = Date.now();
+				const held = await releaseHeldPlaces(s.client);
+				if (held.released || held.expired)
+					log(
+						`released held places of ${held.released} events, ${held.expired} invitations expired, ${held.promoted} promoted`
+					);
 				const queued = await enqueueDueReminders(s.client);
 				if (queued) log(`queued ${queued} reminders`);
 			}

@@ -1,6 +1,7 @@
 /** Which template renders which kind of outbox row. */
 import { eventCancelled } from './event-cancelled';
 import { eventChanged } from './event-changed';
+import { heldPlaceInvitation } from './held-place-invitation';
 import type { EmailContext, RenderOptions, RenderedMessage } from './layout';
 import { registrationCancelled } from './registration-cancelled';
 import { registrationConfirmed } from './registration-confirmed';
@@ -25,7 +26,8 @@ export const templates: Record<string, Template> = {
 	room_request_approved: roomRequest,
 	room_request_rejected: roomRequest,
 	room_booking_cancelled: roomRequest,
-	staff_message: staffMessage
+	staff_message: staffMessage,
+	held_place_invitation: heldPlaceInvitation
 };
 
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */

@@ -8,6 +8,8 @@ import viteConfig from './vite.config.ts';
  */
 const singleBackendDbTests = [
 	'tests/db/bookings.test.ts',
+	'tests/db/counselling.test.ts',
+	'tests/db/counselling-slots.test.ts',
 	'tests/db/events.test.ts',
 	'tests/db/families.test.ts',
 	'tests/db/family-journeys.test.ts',

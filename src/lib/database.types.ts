@@ -9,6 +9,140 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      appointment_details: {
+        Row: {
+          appointment_id: string
+          contact: Database["public"]["Enums"]["contact_preference"]
+          member_id: string | null
+          note: string
+          subject: Database["public"]["Enums"]["counselling_subject"]
+          topic: Database["public"]["Enums"]["counselling_topic"]
+        }
+        Insert: {
+          appointment_id: string
+          contact?: Database["public"]["Enums"]["contact_preference"]
+          member_id?: string | null
+          note?: string
+          subject: Database["public"]["Enums"]["counselling_subject"]
+          topic: Database["public"]["Enums"]["counselling_topic"]
+        }
+        Update: {
+          appointment_id?: string
+          contact?: Database["public"]["Enums"]["contact_preference"]
+          member_id?: string | null
+          note?: string
+          subject?: Database["public"]["Enums"]["counselling_subject"]
+          topic?: Database["public"]["Enums"]["counselling_topic"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "appointment_details_appointment_id_fkey"
+            columns: ["appointment_id"]
+            isOneToOne: true
+            referencedRelation: "appointments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "appointment_details_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "family_members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      appointments: {
+        Row: {
+          buffer_minutes: number
+          cancelled_at: string | null
+          cancelled_by: string | null
+          cancelled_late: boolean
+          counsellor_id: string
+          created_at: string
+          decided_at: string | null
+          ends_at: string
+          family_id: string
+          id: string
+          mode: Database["public"]["Enums"]["appointment_mode"]
+          occupied: unknown
+          org_id: string
+          sequence: number
+          starts_at: string
+          status: Database["public"]["Enums"]["appointment_status"]
+          updated_at: string
+          venue_booking_id: string | null
+        }
+        Insert: {
+          buffer_minutes?: number
+          cancelled_at?: string | null
+          cancelled_by?: string | null
+          cancelled_late?: boolean
+          counsellor_id: string
+          created_at?: string
+          decided_at?: string | null
+          ends_at: string
+          family_id: string
+          id?: string
+          mode: Database["public"]["Enums"]["appointment_mode"]
+          occupied?: never
+          org_id: string
+          sequence?: number
+          starts_at: string
+          status: Database["public"]["Enums"]["appointment_status"]
+          updated_at?: string
+          venue_booking_id?: string | null
+        }
+        Update: {
+          buffer_minutes?: number
+          cancelled_at?: string | null
+          cancelled_by?: string | null
+          cancelled_late?: boolean
+          counsellor_id?: string
+          created_at?: string
+          decided_at?: string | null
+          ends_at?: string
+          family_id?: string
+          id?: string
+          mode?: Database["public"]["Enums"]["appointment_mode"]
+          occupied?: never
+          org_id?: string
+          sequence?: number
+          starts_at?: string
+          status?: Database["public"]["Enums"]["appointment_status"]
+          updated_at?: string
+          venue_booking_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "appointments_counsellor_id_fkey"
+            columns: ["counsellor_id"]
+            isOneToOne: false
+            referencedRelation: "counsellors"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "appointments_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "appointments_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "appointments_venue_booking_id_fkey"
+            columns: ["venue_booking_id"]
+            isOneToOne: false
+            referencedRelation: "venue_bookings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       care_contacts: {
         Row: {
           contact_on: string
@@ -89,6 +223,189 @@ export type Database = {
           },
         ]
       }
+      counselling_centres: {
+        Row: {
+          cancel_cutoff_hours: number
+          crisis_hotline: string
+          hotline_hours_en: string
+          hotline_hours_zh: string
+          org_id: string
+          updated_at: string
+        }
+        Insert: {
+          cancel_cutoff_hours?: number
+          crisis_hotline: string
+          hotline_hours_en?: string
+          hotline_hours_zh?: string
+          org_id: string
+          updated_at?: string
+        }
+        Update: {
+          cancel_cutoff_hours?: number
+          crisis_hotline?: string
+          hotline_hours_en?: string
+          hotline_hours_zh?: string
+          org_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "counselling_centres_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: true
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      counsellor_exceptions: {
+        Row: {
+          counsellor_id: string
+          created_at: string
+          ends_at: string | null
+          id: string
+          kind: string
+          on_date: string
+          starts_at: string | null
+        }
+        Insert: {
+          counsellor_id: string
+          created_at?: string
+          ends_at?: string | null
+          id?: string
+          kind: string
+          on_date: string
+          starts_at?: string | null
+        }
+        Update: {
+          counsellor_id?: string
+          created_at?: string
+          ends_at?: string | null
+          id?: string
+          kind?: string
+          on_date?: string
+          starts_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "counsellor_exceptions_counsellor_id_fkey"
+            columns: ["counsellor_id"]
+            isOneToOne: false
+            referencedRelation: "counsellors"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      counsellor_hours: {
+        Row: {
+          counsellor_id: string
+          ends_at: string
+          id: string
+          starts_at: string
+          weekday: number
+        }
+        Insert: {
+          counsellor_id: string
+          ends_at: string
+          id?: string
+          starts_at: string
+          weekday: number
+        }
+        Update: {
+          counsellor_id?: string
+          ends_at?: string
+          id?: string
+          starts_at?: string
+          weekday?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "counsellor_hours_counsellor_id_fkey"
+            columns: ["counsellor_id"]
+            isOneToOne: false
+            referencedRelation: "counsellors"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      counsellors: {
+        Row: {
+          active: boolean
+          buffer_minutes: number
+          created_at: string
+          daily_max: number
+          display_name_en: string
+          display_name_zh: string
+          horizon_days: number
+          intro_en: string
+          intro_zh: string
+          locale: Database["public"]["Enums"]["app_locale"]
+          min_notice_minutes: number
+          modes: Database["public"]["Enums"]["appointment_mode"][]
+          org_id: string
+          requires_acceptance: boolean
+          session_minutes: number
+          updated_at: string
+          user_id: string
+          venue_id: string | null
+        }
+        Insert: {
+          active?: boolean
+          buffer_minutes?: number
+          created_at?: string
+          daily_max?: number
+          display_name_en?: string
+          display_name_zh: string
+          horizon_days?: number
+          intro_en?: string
+          intro_zh?: string
+          locale?: Database["public"]["Enums"]["app_locale"]
+          min_notice_minutes?: number
+          modes?: Database["public"]["Enums"]["appointment_mode"][]
+          org_id: string
+          requires_acceptance?: boolean
+          session_minutes?: number
+          updated_at?: string
+          user_id: string
+          venue_id?: string | null
+        }
+        Update: {
+          active?: boolean
+          buffer_minutes?: number
+          created_at?: string
+          daily_max?: number
+          display_name_en?: string
+          display_name_zh?: string
+          horizon_days?: number
+          intro_en?: string
+          intro_zh?: string
+          locale?: Database["public"]["Enums"]["app_locale"]
+          min_notice_minutes?: number
+          modes?: Database["public"]["Enums"]["appointment_mode"][]
+          org_id?: string
+          requires_acceptance?: boolean
+          session_minutes?: number
+          updated_at?: string
+          user_id?: string
+          venue_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "counsellors_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "counsellors_venue_id_fkey"
+            columns: ["venue_id"]
+            isOneToOne: false
+            referencedRelation: "venues"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_batches: {
         Row: {
           attempts: number
@@ -127,6 +444,7 @@ export type Database = {
       }
       email_outbox: {
         Row: {
+          appointment_id: string | null
           attempts: number
           batch_key: string | null
           created_at: string
@@ -145,6 +463,7 @@ export type Database = {
           to_email: string
         }
         Insert: {
+          appointment_id?: string | null
           attempts?: number
           batch_key?: string | null
           created_at?: string
@@ -163,6 +482,7 @@ export type Database = {
           to_email: string
         }
         Update: {
+          appointment_id?: string | null
           attempts?: number
           batch_key?: string | null
           created_at?: string
@@ -181,6 +501,13 @@ export type Database = {
           to_email?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "email_outbox_appointment_id_fkey"
+            columns: ["appointment_id"]
+            isOneToOne: false
+            referencedRelation: "appointments"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "email_outbox_batch_key_fkey"
             columns: ["batch_key"]
@@ -888,6 +1215,41 @@ export type Database = {
           },
         ]
       }
+      session_notes: {
+        Row: {
+          appointment_id: string
+          author_id: string
+          body: string
+          created_at: string
+          id: string
+          updated_at: string
+        }
+        Insert: {
+          appointment_id: string
+          author_id?: string
+          body: string
+          created_at?: string
+          id?: string
+          updated_at?: string
+        }
+        Update: {
+          appointment_id?: string
+          author_id?: string
+          body?: string
+          created_at?: string
+          id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "session_notes_appointment_id_fkey"
+            columns: ["appointment_id"]
+            isOneToOne: false
+            referencedRelation: "appointments"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       venue_bookings: {
         Row: {
           buffer_minutes: number
@@ -1064,6 +1426,20 @@ export type Database = {
         }
         Returns: Json
       }
+      book_appointment: {
+        Args: {
+          p_contact?: Database["public"]["Enums"]["contact_preference"]
+          p_counsellor_id: string
+          p_member_id?: string
+          p_mode: Database["public"]["Enums"]["appointment_mode"]
+          p_note?: string
+          p_starts_at: string
+          p_subject: Database["public"]["Enums"]["counselling_subject"]
+          p_topic: Database["public"]["Enums"]["counselling_topic"]
+        }
+        Returns: Json
+      }
+      cancel_appointment: { Args: { p_id: string }; Returns: Json }
       cancel_event: {
         Args: {
           p_event_id: string
@@ -1093,6 +1469,39 @@ export type Database = {
         }
         Returns: Json
       }
+      counselling_counts: {
+        Args: { p_from: string; p_to: string }
+        Returns: {
+          booked: string
+          cancelled: string
+          name_en: string
+          name_zh: string
+          no_show: string
+          org_id: string
+        }[]
+      }
+      counselling_slots: {
+        Args: {
+          p_counsellor_id?: string
+          p_from: string
+          p_org_id: string
+          p_to: string
+        }
+        Returns: {
+          counsellor_id: string
+          ends_at: string
+          modes: Database["public"]["Enums"]["appointment_mode"][]
+          starts_at: string
+        }[]
+      }
+      counsellor_busy: {
+        Args: { p_from: string; p_org_id: string; p_to: string }
+        Returns: {
+          counsellor_id: string
+          ends_at: string
+          starts_at: string
+        }[]
+      }
       create_event_series: {
         Args: {
           p_dry_run?: boolean
@@ -1116,6 +1525,10 @@ export type Database = {
       current_privacy_version: {
         Args: Record<PropertyKey, never>
         Returns: string
+      }
+      decide_appointment: {
+        Args: { p_accept: boolean; p_id: string }
+        Returns: Json
       }
       decide_venue_booking: {
         Args: { p_approve: boolean; p_booking_id: string; p_reason?: string }
@@ -1157,6 +1570,10 @@ export type Database = {
         }[]
       }
       end_referral: { Args: { p_referral_id: string }; Returns: undefined }
+      enqueue_due_counselling_reminders: {
+        Args: { p_now?: string }
+        Returns: number
+      }
       enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
       event_attendees: {
         Args: { p_event_id: string }
@@ -1213,6 +1630,13 @@ export type Database = {
           p_expires_at?: string
           p_referral_id: string
           p_seats: number
+        }
+        Returns: Json
+      }
+      mark_appointment: {
+        Args: {
+          p_id: string
+          p_outcome: Database["public"]["Enums"]["appointment_status"]
         }
         Returns: Json
       }
@@ -1367,6 +1791,15 @@ export type Database = {
         }
         Returns: Json
       }
+      reschedule_appointment: {
+        Args: {
+          p_counsellor_id?: string
+          p_id: string
+          p_mode?: Database["public"]["Enums"]["appointment_mode"]
+          p_starts_at: string
+        }
+        Returns: Json
+      }
       reschedule_emails: {
         Args: {
           p_batch_key: string
@@ -1435,6 +1868,14 @@ export type Database = {
     }
     Enums: {
       app_locale: "zh-CN" | "en"
+      appointment_mode: "in_person" | "phone" | "video"
+      appointment_status:
+        | "requested"
+        | "confirmed"
+        | "declined"
+        | "cancelled"
+        | "attended"
+        | "no_show"
       booking_status:
         | "requested"
         | "approved"
@@ -1446,6 +1887,14 @@ export type Database = {
         | "phone_call"
         | "at_event"
         | "talk"
+        | "other"
+      contact_preference: "phone" | "email"
+      counselling_subject: "child" | "parent" | "family"
+      counselling_topic:
+        | "study_pressure"
+        | "parent_child"
+        | "emotions_sleep"
+        | "school_transition"
         | "other"
       event_category:
         | "parent_child_reading"
@@ -1604,6 +2053,15 @@ export const Constants = {
   public: {
     Enums: {
       app_locale: ["zh-CN", "en"],
+      appointment_mode: ["in_person", "phone", "video"],
+      appointment_status: [
+        "requested",
+        "confirmed",
+        "declined",
+        "cancelled",
+        "attended",
+        "no_show",
+      ],
       booking_status: [
         "requested",
         "approved",
@@ -1616,6 +2074,15 @@ export const Constants = {
         "phone_call",
         "at_event",
         "talk",
+        "other",
+      ],
+      contact_preference: ["phone", "email"],
+      counselling_subject: ["child", "parent", "family"],
+      counselling_topic: [
+        "study_pressure",
+        "parent_child",
+        "emotions_sleep",
+        "school_transition",
         "other",
       ],
       event_category: [

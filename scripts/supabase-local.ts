@@ -1,7 +1,10 @@
 /**
  * The embedded Supabase alone, over HTTP, for any `supabase/` folder — a `supabase start` without
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
- *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json]
+ *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other]
+ *   [--max-rows N] [--signup on|off] [--auto-confirm on|off]
+ * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
+ * the flags override them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdir } from 'node:fs/promises';
@@ -10,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
 import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/settings';
-import { readSupabaseConfig } from '../src/lib/server/embedded-supabase/config';
+import { readSupabaseConfig, schemasFromConfig } from '../src/lib/server/embedded-supabase/config';
+import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
 
 const { values: args } = parseArgs({
@@ -23,18 +27,49 @@ const { values: args } = parseArgs({
 		'db-url': { type: 'string' },
 		'no-seed': { type: 'boolean', default: false },
 		json: { type: 'boolean', default: false },
+		schemas: { type: 'string' },
+		'max-rows': { type: 'string' },
+		signup: { type: 'string' },
+		'auto-confirm': { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off]'
 	);
 	process.exit(0);
 }
 
 const dir = resolve(args.dir!);
+const config = await readSupabaseConfig(dir);
+
+/** `on`/`off` of a flag, or undefined when not given. */
+function onOff(name: string, value: string | undefined): boolean | undefined {
+	if (value === undefined) return undefined;
+	if (/^(on|true|yes|1)$/i.test(value)) return true;
+	if (/^(off|false|no|0)$/i.test(value)) return false;
+	console.error(`--${name} takes on or off, not "${value}"`);
+	process.exit(2);
+}
+const schemas = args.schemas
+	? args.schemas
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean)
+	: schemasFromConfig(config);
+const limits = configuredLimits(process.env, config);
+if (args['max-rows'] !== undefined) {
+	const maxRows = Number(args['max-rows']);
+	if (!Number.isInteger(maxRows) || maxRows < 1) {
+		console.error(`--max-rows takes a whole number, not "${args['max-rows']}"`);
+		process.exit(2);
+	}
+	limits.maxRows = maxRows;
+}
+const signup = onOff('signup', args.signup);
+const autoConfirm = onOff('auto-confirm', args['auto-confirm']);
 const dbUrl = args['db-url'] ?? process.env.DATABASE_URL;
 const log = (line: string) => {
 	if (!args.json) console.error(line);
@@ -62,7 +97,14 @@ const embedded = await createEmbeddedSupabase({
 	redirectAllowList: ['http://localhost:**', 'http://127.0.0.1:**'],
 	// As `supabase start`: the folder's config.toml; sign-up by password is on unless
 	// GONGYU_PASSWORD_SIGNUP=off (a local tool, unlike the app on a public origin).
-	auth: { passwordSignup: true, ...authOptionsFromConfig(await readSupabaseConfig(dir)) },
+	auth: {
+		passwordSignup: true,
+		...authOptionsFromConfig(config),
+		...(signup === undefined ? {} : { disableSignup: !signup }),
+		...(autoConfirm === undefined ? {} : { autoConfirm })
+	},
+	restSchemas: schemas,
+	limits,
 	mailer: {
 		async send(email) {
 			emails.push(email);

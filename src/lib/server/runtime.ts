@@ -11,7 +11,7 @@ import { createEmbeddedSupabase, isLocalOrigin, type EmbeddedSupabase } from './
 import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
 import { configuredLimits } from './embedded-supabase/limits';
 import { authOptionsFromConfig } from './embedded-supabase/auth/settings';
-import { readSupabaseConfig } from './embedded-supabase/config';
+import { readSupabaseConfig, schemasFromConfig } from './embedded-supabase/config';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
@@ -146,6 +146,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		secretKey: env.SUPABASE_SECRET_KEY,
 		auth: authOptionsFromConfig(config, env),
 		limits: configuredLimits(env, config),
+		restSchemas: schemasFromConfig(config),
 		corsOrigins: corsOrigins(env),
 		mailer: authMailerFromEnv(env, mailbox, origin)
 	});

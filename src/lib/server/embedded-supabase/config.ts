@@ -35,6 +35,20 @@ export function configTable(config: TomlTable, path: string): TomlTable {
 	return table as TomlTable;
 }
 
+/**
+ * `[api] schemas`: the schemas the REST API exposes, the first the default, as the Supabase CLI
+ * passes them to PostgREST (`public` when the file names none).
+ */
+export function schemasFromConfig(config: TomlTable): string[] {
+	const value = configTable(config, 'api').schemas;
+	if (value === undefined) return ['public'];
+	if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim() !== '')) {
+		throw new Error('config.toml: [api] schemas must be a list of schema names');
+	}
+	const names = [...new Set(value.map((v) => (v as string).trim()))];
+	return names.length ? names : ['public'];
+}
+
 const bareKey = /^[A-Za-z0-9_-]+$/;
 
 export function parseToml(text: string): TomlTable {

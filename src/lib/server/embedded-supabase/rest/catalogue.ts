@@ -75,6 +75,10 @@ export interface Relationship {
 	constraint: string;
 	/** Join pairs: [parent column, target column]; for many-to-many see `junction`. */
 	pairs: [string, string][];
+	/** A foreign key from a table to itself (seen from either end). */
+	isSelf?: boolean;
+	/** The embedded relation is a view (PostgREST's `relFTableIsView`). */
+	targetIsView?: boolean;
 	junction?: {
 		relation: Relation;
 		/** [parent column, junction column] */
@@ -85,13 +89,74 @@ export interface Relationship {
 	};
 }
 
+/**
+ * PostgREST's in-database configuration: `pgrst.*` settings a schema sets on the `authenticator`
+ * role (`alter role authenticator set pgrst.db_tx_end = 'commit-allow-override'`), a database's
+ * own setting before a cluster-wide one. Read with the schema cache.
+ */
+export interface PgrstSettings {
+	/** `db_tx_end`: whether `Prefer: tx=` may override, and the default end (commit or rollback). */
+	txAllowOverride: boolean;
+	txRollbackAll: boolean;
+	/** `db_max_rows`, when set. */
+	maxRows: number | null;
+	/** `db_aggregates_enabled`: `count()`, `sum()` … in `select` (off by default, as in PostgREST). */
+	aggregatesEnabled: boolean;
+	/** `db_plan_enabled`. */
+	planEnabled: boolean;
+}
+
+export const defaultPgrstSettings: PgrstSettings = {
+	txAllowOverride: false,
+	txRollbackAll: false,
+	maxRows: null,
+	aggregatesEnabled: false,
+	planEnabled: false
+};
+
+export async function loadPgrstSettings(db: Database): Promise<PgrstSettings> {
+	const rows = (
+		await db.query<{ key: string; value: string }>(
+			`select distinct on (key) replace(k, 'pgrst.', '') as key, v as value
+			from (
+				select s.setdatabase as database,
+					substr(x, 1, strpos(x, '=') - 1) as k, substr(x, strpos(x, '=') + 1) as v
+				from pg_catalog.pg_db_role_setting s, unnest(s.setconfig) as x
+				where s.setrole = (select oid from pg_catalog.pg_roles where rolname = 'authenticator')
+					and s.setdatabase in (0, (select oid from pg_catalog.pg_database where datname = current_database()))
+			) as settings
+			where k like 'pgrst.%' and v is not null
+			order by key, database desc`
+		)
+	).rows;
+	const found = new Map(rows.map((r) => [r.key, r.value.trim()]));
+	const settings = { ...defaultPgrstSettings };
+	const bool = (v: string | undefined) => v !== undefined && /^(true|on|yes|1)$/i.test(v);
+	const txEnd = found.get('db_tx_end')?.toLowerCase();
+	if (txEnd === 'commit-allow-override') settings.txAllowOverride = true;
+	else if (txEnd === 'rollback') settings.txRollbackAll = true;
+	else if (txEnd === 'rollback-allow-override') {
+		settings.txRollbackAll = true;
+		settings.txAllowOverride = true;
+	}
+	const maxRows = found.get('db_max_rows');
+	if (maxRows !== undefined && /^\d{1,9}$/.test(maxRows) && Number(maxRows) > 0) {
+		settings.maxRows = Number(maxRows);
+	}
+	settings.aggregatesEnabled = bool(found.get('db_aggregates_enabled'));
+	settings.planEnabled = bool(found.get('db_plan_enabled'));
+	return settings;
+}
+
 export interface Catalogue {
 	schemas: string[];
+	settings: PgrstSettings;
 	relation(schema: string, name: string): Relation | undefined;
 	functions(schema: string, name: string): RestFunction[];
 	typeNames: Set<string>;
 	foreignKeys: ForeignKey[];
-	relationships(parent: Relation, name: string, schema: string): Relationship[];
+	/** Every relationship from `parent` to a relation in an exposed schema. */
+	relationshipsOf(parent: Relation): Relationship[];
 	allRelationNames(schema: string): string[];
 	allFunctionNames(schema: string): string[];
 }
@@ -409,95 +474,70 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 
 	const typeNames = new Set(typeRows.rows.map((r) => r.typname));
 
-	function relationships(parent: Relation, name: string, schema: string): Relationship[] {
+	function relationshipsOf(parent: Relation): Relationship[] {
 		const found: Relationship[] = [];
-		const isParent = (s: string, t: string) => s === parent.schema && t === parent.name;
-		const target = byName.get(`${schema}.${name}`);
+		const is = (rel: Relation, s: string, t: string) => s === rel.schema && t === rel.name;
+		const isView = (rel: Relation) => rel.kind === 'view' || rel.kind === 'materialized_view';
 		const oneToOne = (rel: Relation, cols: string[]) =>
 			rel.uniques.some((u) => u.length === cols.length && u.every((c) => cols.includes(c)));
 		for (const fk of foreignKeys) {
-			const fromParent = isParent(fk.schema, fk.table);
-			const toParent = isParent(fk.refSchema, fk.refTable);
-			// Embedding by table name.
-			if (target) {
-				if (fromParent && fk.refSchema === target.schema && fk.refTable === target.name) {
+			const self = fk.schema === fk.refSchema && fk.table === fk.refTable;
+			if (is(parent, fk.schema, fk.table)) {
+				const target = byName.get(`${fk.refSchema}.${fk.refTable}`);
+				if (target) {
 					found.push({
 						cardinality: oneToOne(parent, fk.columns) ? 'one-to-one' : 'many-to-one',
 						target,
 						constraint: fk.name,
-						pairs: fk.columns.map((c, i) => [c, fk.refColumns[i]])
+						pairs: fk.columns.map((c, i) => [c, fk.refColumns[i]]),
+						isSelf: self,
+						targetIsView: isView(target)
 					});
 				}
-				if (toParent && fk.schema === target.schema && fk.table === target.name) {
-					// A self-reference is already listed as many-to-one above; add the reverse direction.
+			}
+			if (is(parent, fk.refSchema, fk.refTable)) {
+				const target = byName.get(`${fk.schema}.${fk.table}`);
+				if (target) {
 					found.push({
 						cardinality: oneToOne(target, fk.columns) ? 'one-to-one' : 'one-to-many',
 						target,
 						constraint: fk.name,
-						pairs: fk.refColumns.map((c, i) => [c, fk.columns[i]])
+						pairs: fk.refColumns.map((c, i) => [c, fk.columns[i]]),
+						isSelf: self,
+						targetIsView: isView(target)
 					});
-				}
-			} else {
-				// Embedding by foreign key name or by column name (always towards the other side).
-				if (
-					fromParent &&
-					(fk.name === name || (fk.columns.length === 1 && fk.columns[0] === name))
-				) {
-					const other = byName.get(`${fk.refSchema}.${fk.refTable}`);
-					if (other) {
-						found.push({
-							cardinality: oneToOne(parent, fk.columns) ? 'one-to-one' : 'many-to-one',
-							target: other,
-							constraint: fk.name,
-							pairs: fk.columns.map((c, i) => [c, fk.refColumns[i]])
-						});
-					}
-				} else if (toParent && fk.name === name) {
-					const other = byName.get(`${fk.schema}.${fk.table}`);
-					if (other) {
-						found.push({
-							cardinality: oneToOne(other, fk.columns) ? 'one-to-one' : 'one-to-many',
-							target: other,
-							constraint: fk.name,
-							pairs: fk.refColumns.map((c, i) => [c, fk.columns[i]])
-						});
-					}
 				}
 			}
 		}
-		// Many-to-many through a junction table whose foreign keys to both sides are in its key.
-		if (target && !(target.schema === parent.schema && target.name === parent.name)) {
-			for (const junction of byName.values()) {
-				if (junction.kind !== 'table') continue;
-				const keyCols = new Set(junction.uniques.flat());
-				const fks = foreignKeys.filter(
-					(fk) => fk.schema === junction.schema && fk.table === junction.name
-				);
-				const toP = fks.filter(
-					(fk) => isParent(fk.refSchema, fk.refTable) && fk.columns.every((c) => keyCols.has(c))
-				);
-				const toT = fks.filter(
-					(fk) =>
-						fk.refSchema === target.schema &&
-						fk.refTable === target.name &&
-						fk.columns.every((c) => keyCols.has(c))
-				);
-				for (const a of toP) {
-					for (const b of toT) {
-						if (a === b) continue;
-						found.push({
-							cardinality: 'many-to-many',
-							target,
-							constraint: b.name,
-							pairs: [],
-							junction: {
-								relation: junction,
-								toParent: a.refColumns.map((c, i) => [c, a.columns[i]]),
-								toTarget: b.refColumns.map((c, i) => [c, b.columns[i]]),
-								constraints: [a.name, b.name]
-							}
-						});
-					}
+		// Many-to-many through a junction table whose foreign keys to both sides are in its keys.
+		for (const junction of byName.values()) {
+			if (junction.kind !== 'table') continue;
+			const keyCols = new Set(junction.uniques.flat());
+			const fks = foreignKeys.filter(
+				(fk) =>
+					fk.schema === junction.schema &&
+					fk.table === junction.name &&
+					fk.columns.every((c) => keyCols.has(c))
+			);
+			for (const a of fks) {
+				if (!is(parent, a.refSchema, a.refTable)) continue;
+				for (const other of fks) {
+					if (other === a) continue;
+					const target = byName.get(`${other.refSchema}.${other.refTable}`);
+					if (!target || target === parent) continue;
+					found.push({
+						cardinality: 'many-to-many',
+						target,
+						constraint: other.name,
+						pairs: [],
+						targetIsView: isView(target),
+						junction: {
+							relation: junction,
+							toParent: a.refColumns.map((c, i) => [c, a.columns[i]]),
+							toTarget: other.refColumns.map((c, i) => [c, other.columns[i]]),
+							constraints: [a.name, other.name]
+						}
+					});
 				}
 			}
 		}
@@ -506,23 +546,23 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 
 	// Relationships are asked for on every embed of every request: remember them.
 	const relationshipCache = new Map<string, Relationship[]>();
-	function cachedRelationships(parent: Relation, name: string, schema: string): Relationship[] {
-		const key = `${parent.schema}\u0000${parent.name}\u0000${schema}\u0000${name}`;
-		let found = relationshipCache.get(key);
-		if (!found) {
-			found = relationships(parent, name, schema);
-			if (relationshipCache.size < 10_000) relationshipCache.set(key, found);
-		}
-		return found;
-	}
 
 	return {
 		schemas,
+		settings: await loadPgrstSettings(db),
 		relation: (schema, name) => byName.get(`${schema}.${name}`),
 		functions: (schema, name) => functionsByName.get(`${schema}.${name}`) ?? [],
 		typeNames,
 		foreignKeys,
-		relationships: cachedRelationships,
+		relationshipsOf: (parent) => {
+			const key = `${parent.schema}\u0000${parent.name}`;
+			let found = relationshipCache.get(key);
+			if (!found) {
+				found = relationshipsOf(parent);
+				if (relationshipCache.size < 10_000) relationshipCache.set(key, found);
+			}
+			return found;
+		},
 		allRelationNames: (schema) =>
 			[...byName.values()].filter((r) => r.schema === schema).map((r) => r.name),
 		allFunctionNames: (schema) =>

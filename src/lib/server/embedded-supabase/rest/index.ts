@@ -12,7 +12,7 @@ import { authErrorResponse, errorResponse, RestError } from './errors';
 import { checkEmbeds } from './embeds';
 import { parseRequest, type ParsedRequest } from './parse';
 import { plan, type Plan } from './plan';
-import { shape, type ResultRow } from './respond';
+import { shape, type Outcome, type ResultRow } from './respond';
 
 export { RestError, ParseError } from './errors';
 
@@ -74,7 +74,39 @@ function parseJson(text: string | undefined, required: boolean): unknown {
  */
 function mayVeto(request: ParsedRequest, built: Plan): boolean {
 	if (built.readOnly) return false;
-	return request.accept.kind === 'object' || built.offset > 0;
+	return (
+		request.accept.kind === 'object' || built.offset > 0 || maxAffected(request, built) !== null
+	);
+}
+
+/** `Prefer: max-affected=n` counts only with `handling=strict`, on updates, deletes and calls. */
+function maxAffected(request: ParsedRequest, built: Plan): number | null {
+	const { maxAffected: max, handling } = request.prefer;
+	if (max === undefined || handling !== 'strict') return null;
+	return built.kind === 'update' || built.kind === 'delete' || built.kind === 'rpc' ? max : null;
+}
+
+/** The outcome of a request whose transaction is rolled back as asked (`Prefer: tx=rollback`). */
+class RolledBack {
+	constructor(readonly outcome: Outcome) {}
+}
+
+/** `Preference-Applied`, listing what PostgREST lists for this kind of request, in its order. */
+function preferenceApplied(request: ParsedRequest, built: Plan): string | null {
+	const p = request.prefer;
+	const write = built.kind !== 'read' && built.kind !== 'rpc';
+	const values = [
+		write ? p.resolution : undefined,
+		write ? (p.missing === 'default' ? 'missing=default' : undefined) : undefined,
+		write && p.return ? `return=${p.return}` : undefined,
+		p.count ? `count=${p.count}` : undefined,
+		p.tx ? `tx=${p.tx}` : undefined,
+		p.handling ? `handling=${p.handling}` : undefined,
+		p.handling === 'strict' && p.maxAffected !== undefined && built.kind !== 'read'
+			? `max-affected=${p.maxAffected}`
+			: undefined
+	].filter((v): v is string => Boolean(v));
+	return values.length ? values.join(', ') : null;
 }
 
 function headersJson(headers: Headers): string {
@@ -107,7 +139,7 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		.listen(
 			'pgrst',
 			(payload) => {
-				if (payload === 'reload schema' || payload === '') reload();
+				if (payload === 'reload schema' || payload === 'reload config' || payload === '') reload();
 			},
 			// Back after a dropped connection: a `notify pgrst` may have come and gone meanwhile.
 			reload
@@ -121,6 +153,14 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 	) {
 		const url = new URL(request.url);
 		const parsed: ParsedRequest = parseRequest(request.method, url, request.headers);
+		if (parsed.prefer.handling === 'strict' && parsed.prefer.invalid.length) {
+			throw new RestError(
+				400,
+				'PGRST122',
+				'Invalid preferences given with handling=strict',
+				`Invalid preferences: ${parsed.prefer.invalid.join(', ')}`
+			);
+		}
 		checkEmbeds(parsed.select, env.limits);
 		const schema = parsed.profile ?? schemas[0];
 		if (!schemas.includes(schema)) {
@@ -155,14 +195,24 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 				error instanceof Error ? error.message : null
 			);
 		}
+		// `Prefer: tx=` counts only where the database's configuration allows it (db_tx_end).
+		if (!cache.settings.txAllowOverride) delete parsed.prefer.tx;
+		const rollback =
+			parsed.prefer.tx === 'rollback' ||
+			(cache.settings.txRollbackAll && parsed.prefer.tx !== 'commit');
+		const configuredMax = cache.settings.maxRows;
 		const built = plan({
 			request: parsed,
 			catalogue: cache,
 			schema,
 			body,
 			bodyText,
-			maxRows: env.limits.maxRows
+			maxRows:
+				configuredMax === null || env.limits.maxRows === null
+					? (configuredMax ?? env.limits.maxRows)
+					: Math.min(configuredMax, env.limits.maxRows)
 		});
+		const max = maxAffected(parsed, built);
 
 		const settings: Record<string, string> = {
 			'request.method': parsed.method,
@@ -174,19 +224,41 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		const timeout = env.limits.statementTimeoutMs[caller.role];
 		if (timeout > 0) settings.statement_timeout = String(timeout);
 		const scope = { role: caller.role, claims: caller.claims, settings, onElapsed };
-		let outcome;
-		if (mayVeto(parsed, built)) {
-			outcome = await env.db.transaction(scope, async (tx) => {
-				const result = await tx.query<ResultRow>(built.sql, built.params);
-				// Inside the transaction: a 406 for a single object rolls the write back.
-				return shape(parsed, built, result.rows[0], result.rowCount);
-			});
+		let outcome: Outcome;
+		if (rollback || mayVeto(parsed, built)) {
+			try {
+				outcome = await env.db.transaction(scope, async (tx) => {
+					const result = await tx.query<ResultRow>(built.sql, built.params);
+					// Inside the transaction: a 406 for a single object rolls the write back, and so
+					// does a write touching more rows than `max-affected` allows.
+					const shaped = shape(parsed, built, result.rows[0], result.rowCount);
+					if (max !== null && shaped.affected > max) {
+						throw new RestError(
+							400,
+							'PGRST124',
+							'Query result exceeds max-affected preference constraint',
+							`The query affects ${shaped.affected} rows`
+						);
+					}
+					if (rollback) {
+						// As PostgREST: deferred constraints are checked before the rollback.
+						await tx.query('set constraints all immediate');
+						throw new RolledBack(shaped);
+					}
+					return shaped;
+				});
+			} catch (error) {
+				if (!(error instanceof RolledBack)) throw error;
+				outcome = error.outcome;
+			}
 		} else {
 			// Committed by the database as the statement ends: on a hot row (a popular event) the
 			// lock is not held while the answer travels here and a `commit` travels back.
 			const result = await env.db.statement<ResultRow>(scope, built.sql, built.params);
 			outcome = shape(parsed, built, result.rows[0], result.rowCount);
 		}
+		const applied = preferenceApplied(parsed, built);
+		if (applied) outcome.headers['preference-applied'] = applied;
 		return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
 	}
 

@@ -17,7 +17,18 @@ export interface Field {
 
 export type SelectItem =
 	| { type: 'star' }
-	| { type: 'column'; field: Field; alias?: string; cast?: string }
+	| {
+			type: 'column';
+			/** `count()` has no field: its name is ''. */
+			field: Field;
+			alias?: string;
+			/** A cast of the column (before an aggregate) or of the value. */
+			cast?: string;
+			/** `col.sum()`, `count()` … (PostgREST's aggregates, grouped by the other columns). */
+			aggregate?: Aggregate;
+			/** `col.sum()::int`: a cast of the aggregate's result. */
+			aggregateCast?: string;
+	  }
 	| {
 			type: 'embed';
 			/** The table, view or foreign key named in the select. */
@@ -29,6 +40,10 @@ export type SelectItem =
 			spread: boolean;
 			select: SelectItem[];
 	  };
+
+export const aggregates = ['count', 'sum', 'avg', 'max', 'min'] as const;
+export type Aggregate = (typeof aggregates)[number];
+const aggregateSet = new Set<string>(aggregates);
 
 export const filterOperators = [
 	'eq',
@@ -118,6 +133,12 @@ export interface Prefer {
 	missing?: 'default' | 'null';
 	params?: 'single-object';
 	tx?: 'commit' | 'rollback';
+	handling?: 'strict' | 'lenient';
+	/** `max-affected=n`: with `handling=strict`, a write touching more rows is refused. */
+	maxAffected?: number;
+	timezone?: string;
+	/** Preferences not understood (refused under `handling=strict`, PGRST122). */
+	invalid: string[];
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
@@ -270,34 +291,59 @@ function parseNonNegative(value: string, what: string): number {
 // Headers
 
 function parsePrefer(headers: Headers): Prefer {
-	const prefer: Prefer = {};
+	const prefer: Prefer = { invalid: [] };
 	const raw = headers.get('prefer');
 	if (!raw) return prefer;
+	// The first value given for a preference wins, as in PostgREST.
+	const first = <K extends keyof Prefer>(key: K, value: Prefer[K]) => {
+		if (prefer[key] === undefined) prefer[key] = value;
+	};
 	for (const token of raw.split(',')) {
-		const [k, v = ''] = token
-			.trim()
-			.split('=')
-			.map((s) => s.trim());
+		const text = token.trim();
+		if (text === '') continue;
+		const eq = text.indexOf('=');
+		const k = (eq < 0 ? text : text.slice(0, eq)).trim();
+		const v = eq < 0 ? '' : text.slice(eq + 1).trim();
+		let understood = true;
 		switch (k) {
 			case 'return':
-				if (v === 'representation' || v === 'minimal' || v === 'headers-only') prefer.return = v;
+				if (v === 'representation' || v === 'minimal' || v === 'headers-only') first('return', v);
+				else understood = false;
 				break;
 			case 'count':
-				if (v === 'exact' || v === 'planned' || v === 'estimated') prefer.count = v;
+				if (v === 'exact' || v === 'planned' || v === 'estimated') first('count', v);
+				else understood = false;
 				break;
 			case 'resolution':
-				if (v === 'merge-duplicates' || v === 'ignore-duplicates') prefer.resolution = v;
+				if (v === 'merge-duplicates' || v === 'ignore-duplicates') first('resolution', v);
+				else understood = false;
 				break;
 			case 'missing':
-				if (v === 'default' || v === 'null') prefer.missing = v;
+				if (v === 'default' || v === 'null') first('missing', v);
+				else understood = false;
 				break;
 			case 'params':
-				if (v === 'single-object') prefer.params = v;
+				if (v === 'single-object') first('params', v);
+				else understood = false;
 				break;
 			case 'tx':
-				if (v === 'commit' || v === 'rollback') prefer.tx = v;
+				if (v === 'commit' || v === 'rollback') first('tx', v);
+				else understood = false;
 				break;
+			case 'handling':
+				if (v === 'strict' || v === 'lenient') first('handling', v);
+				else understood = false;
+				break;
+			case 'max-affected':
+				if (/^\d{1,15}$/.test(v)) first('maxAffected', Number(v));
+				break;
+			case 'timezone':
+				first('timezone', v);
+				break;
+			default:
+				understood = false;
 		}
+		if (!understood) prefer.invalid.push(text);
 	}
 	return prefer;
 }
@@ -442,6 +488,18 @@ function parseSelectItem(c: Cursor, depth: number): SelectItem {
 		alias = name;
 		name = readName(c);
 	}
+	// `count()`: the number of rows (of the group), as PostgREST's aggregate.
+	if (!spread && name === 'count' && c.peek(2) === '()') {
+		c.pos += 2;
+		const aggregateCast = readCast(c);
+		return {
+			type: 'column',
+			field: { name: '', path: [] },
+			alias,
+			aggregate: 'count',
+			aggregateCast
+		};
+	}
 	const path = readJsonPath(c);
 	if (path.length === 0 && (c.peek() === '!' || c.peek() === '(')) {
 		let hint: string | undefined;
@@ -460,15 +518,38 @@ function parseSelectItem(c: Cursor, depth: number): SelectItem {
 		return { type: 'embed', name, alias, hint, join, spread, select };
 	}
 	if (spread) c.fail('"(" after a spread relation');
-	let cast: string | undefined;
-	if (c.peek(2) === '::') {
-		c.pos += 2;
+	const cast = readCast(c);
+	// `col.sum()`, `col::numeric.avg()::int`
+	if (c.peek() === '.') {
 		const start = c.pos;
-		while (!c.done && /[A-Za-z0-9_ [\]]/.test(c.text[c.pos])) c.pos++;
-		cast = c.text.slice(start, c.pos).trim();
-		if (!/^[A-Za-z_][A-Za-z0-9_ ]*(\[\])?$/.test(cast)) c.fail('a type name');
+		c.pos++;
+		const fn = readName(c, 'an aggregate (count, sum, avg, max, min)');
+		if (!aggregateSet.has(fn) || c.peek(2) !== '()') {
+			c.pos = start;
+			c.fail('"," or ")"');
+		}
+		c.pos += 2;
+		const aggregateCast = readCast(c);
+		return {
+			type: 'column',
+			field: { name, path },
+			alias,
+			cast,
+			aggregate: fn as Aggregate,
+			aggregateCast
+		};
 	}
 	return { type: 'column', field: { name, path }, alias, cast };
+}
+
+function readCast(c: Cursor): string | undefined {
+	if (c.peek(2) !== '::') return undefined;
+	c.pos += 2;
+	const start = c.pos;
+	while (!c.done && /[A-Za-z0-9_ [\]]/.test(c.text[c.pos])) c.pos++;
+	const cast = c.text.slice(start, c.pos).trim();
+	if (!/^[A-Za-z_][A-Za-z0-9_ ]*(\[\])?$/.test(cast)) c.fail('a type name');
+	return cast;
 }
 
 /** A column in a filter key or inside `or=(…)`: `name`, `"quoted"`, `data->a->>b`. */

@@ -84,6 +84,11 @@ interface Compiled {
 	pairs: [string, string][];
 	inner: string[];
 	embeds: Map<string, EmbedInfo>;
+	/**
+	 * Aggregates selected at this level (`count()`, `col.sum()`): the rows are then grouped by
+	 * every other selected value (PostgREST's implicit grouping).
+	 */
+	aggs: { key: string; input: string | null; call: (input: string | null) => string }[];
 }
 
 class Builder {
@@ -342,6 +347,52 @@ function relationSql(relation: Relation): string {
 	return `${q(relation.schema)}.${q(relation.name)}`;
 }
 
+/**
+ * The relationships an embed's name (and `!hint`) can mean, by PostgREST's rules (`findRel`):
+ * a table or view name; a foreign key's name or its single column (not towards a view); a hint
+ * naming a constraint, a column at either end, or a junction table. A table's foreign key to
+ * itself is one relationship seen two ways: by the table's name it means the rows pointing here
+ * (one-to-many), by the column's name the row it points to (many-to-one).
+ */
+function findRelationships(
+	b: Builder,
+	parent: Relation,
+	target: string,
+	hint: string | undefined
+): Relationship[] {
+	const single = (r: Relationship, end: 0 | 1, name: string) =>
+		r.cardinality !== 'many-to-many' && r.pairs.length === 1 && r.pairs[0][end] === name;
+	const byConstraint = (r: Relationship, name: string) =>
+		r.cardinality !== 'many-to-many' && r.constraint === name;
+	const byJunction = (r: Relationship, name: string) =>
+		r.junction !== undefined &&
+		(r.junction.relation.name === name || r.junction.constraints.includes(name));
+	return b.catalogue.relationshipsOf(parent).filter((r) => {
+		if (r.target.schema !== b.schema) return false;
+		const named = r.target.name === target;
+		if (r.isSelf) {
+			if (hint === undefined) {
+				return (
+					(named && r.cardinality === 'one-to-many') ||
+					(single(r, 0, target) && r.cardinality === 'many-to-one')
+				);
+			}
+			return named && r.cardinality === 'one-to-many' && single(r, 1, hint);
+		}
+		if (hint === undefined) {
+			return (
+				named ||
+				(byConstraint(r, target) && !r.targetIsView) ||
+				(single(r, 0, target) && !r.targetIsView)
+			);
+		}
+		return (
+			named &&
+			(byConstraint(r, hint) || single(r, 0, hint) || single(r, 1, hint) || byJunction(r, hint))
+		);
+	});
+}
+
 function resolveRelationship(
 	b: Builder,
 	source: Source,
@@ -356,28 +407,7 @@ function resolveRelationship(
 			`Searched for a foreign key relationship between '${parentLabel}' and '${item.name}' in the schema '${b.schema}', but no matches were found.`
 		);
 	}
-	let found = b.catalogue.relationships(source.relation, item.name, b.schema);
-	if (item.hint) {
-		const hint = item.hint;
-		found = found.filter(
-			(r) =>
-				r.constraint === hint ||
-				r.junction?.relation.name === hint ||
-				r.junction?.constraints.includes(hint) ||
-				(r.cardinality !== 'one-to-many' && r.pairs.some(([p]) => p === hint)) ||
-				(r.cardinality !== 'many-to-one' && r.pairs.some(([, c]) => c === hint))
-		);
-		// A self-reference hinted by column: the table-name form means the reverse direction.
-		if (
-			found.length === 2 &&
-			found[0].target === found[1].target &&
-			found[0].target === source.relation
-		) {
-			found = found.filter(
-				(r) => r.cardinality === 'one-to-many' || r.cardinality === 'one-to-one'
-			);
-		}
-	}
+	const found = findRelationships(b, source.relation, item.name, item.hint);
 	if (found.length === 0) {
 		const suggestion = closest(item.name, b.catalogue.allRelationNames(b.schema));
 		throw new RestError(
@@ -428,7 +458,13 @@ function compileSelect(
 	path: string,
 	filtersOnly = false
 ): Compiled {
-	const compiled: Compiled = { pairs: [], inner: [], embeds: new Map() };
+	const compiled: Compiled = {
+		pairs: [],
+		inner: [],
+		embeds: new Map(),
+		aggs: []
+	};
+	const embedAliases = new Set<string>();
 	for (const item of items ?? [{ type: 'star' as const }]) {
 		if (filtersOnly && item.type !== 'embed') continue;
 		if (item.type === 'star') {
@@ -436,6 +472,24 @@ function compileSelect(
 				compiled.pairs.push([b.key(name), `${q(alias)}.${q(name)}`]);
 			}
 		} else if (item.type === 'column') {
+			if (item.aggregate) {
+				if (!b.catalogue.settings.aggregatesEnabled) {
+					throw new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+				}
+				let input: string | null = null;
+				if (item.field.name !== '') {
+					input = fieldSql(b, source, alias, item.field);
+					if (item.cast) input = `${input}::${castType(b, item.cast)}`;
+				}
+				const fn = item.aggregate;
+				const resultCast = item.aggregateCast ? `::${castType(b, item.aggregateCast)}` : '';
+				compiled.aggs.push({
+					key: b.key(item.alias ?? fn),
+					input,
+					call: (value) => `pg_catalog.${fn}(${value === null ? '*' : value})${resultCast}`
+				});
+				continue;
+			}
 			let expr = fieldSql(b, source, alias, item.field);
 			if (item.cast) expr = `${expr}::${castType(b, item.cast)}`;
 			compiled.pairs.push([b.key(outputName(item)), expr]);
@@ -443,6 +497,13 @@ function compileSelect(
 			const rel = resolveRelationship(b, source, item);
 			const name = item.alias ?? item.name;
 			const childPath = path ? `${path}.${name}` : name;
+			// PostgREST joins each embed under `<table>_<name>_<depth>`: two embeds of one name at
+			// one level are the database's error 42712, which PostgREST passes on.
+			const aggAlias = `${source.relation?.name ?? source.label}_${name}_${childPath.split('.').length}`;
+			if (embedAliases.has(aggAlias)) {
+				throw new RestError(400, '42712', `table name "${aggAlias}" specified more than once`);
+			}
+			embedAliases.add(aggAlias);
 			const childAlias = b.alias();
 			const target = rel.target;
 			const childSource: Source = { label: target.name, columns: target.columns, relation: target };
@@ -535,6 +596,24 @@ function compileSelect(
 				compiled.pairs.push([b.key(name), toOne ? counted : `json_build_array(${counted})`]);
 				continue;
 			}
+			// `rel()` (nothing selected, at any depth) only filters: it adds no key.
+			if (isEmptyEmbed(item)) continue;
+			if (child.aggs.length) {
+				const grouped = groupedSelect(child, fromWhere);
+				if (toOne) {
+					compiled.pairs.push([
+						b.key(name),
+						`(select pgrst_obj from (${grouped}) as pgrst_o limit 1)`
+					]);
+				} else {
+					const page = limitSql(b, b.capped(params.limit), params.offset);
+					compiled.pairs.push([
+						b.key(name),
+						`coalesce((select json_agg(pgrst_o.pgrst_obj) from (${grouped}${page}) as pgrst_o), '[]'::json)`
+					]);
+				}
+				continue;
+			}
 			const object = objectSql(child.pairs);
 			if (toOne) {
 				compiled.pairs.push([b.key(name), `(select ${object} ${fromWhere} limit 1)`]);
@@ -550,6 +629,36 @@ function compileSelect(
 		}
 	}
 	return compiled;
+}
+
+/**
+ * One JSON object per group: every selected value is computed per row first (embeds and spreads
+ * included), then rows with equal values form a group and the aggregates run over it.
+ */
+function groupedSelect(compiled: Compiled, from: string): string {
+	const inner = compiled.pairs.map(([, expr], i) => `${expr} as pgrst_g${i}`);
+	compiled.aggs.forEach((agg, j) => {
+		if (agg.input !== null) inner.push(`${agg.input} as pgrst_a${j}`);
+	});
+	if (inner.length === 0) inner.push('1 as pgrst_one');
+	const pairs: [string, string][] = [
+		...compiled.pairs.map(([key], i): [string, string] => [
+			key,
+			`(pg_catalog.array_agg(pgrst_grp.pgrst_g${i}))[1]`
+		]),
+		...compiled.aggs.map((agg, j): [string, string] => [
+			agg.key,
+			agg.call(agg.input === null ? null : `pgrst_grp.pgrst_a${j}`)
+		])
+	];
+	const groupBy = compiled.pairs.length
+		? ` group by ${compiled.pairs.map((_, i) => `pg_catalog.to_jsonb(pgrst_grp.pgrst_g${i})`).join(', ')}`
+		: '';
+	return `select ${objectSql(pairs)} as pgrst_obj from (select ${inner.join(', ')} ${from}) as pgrst_grp${groupBy}`;
+}
+
+function isEmptyEmbed(item: Extract<SelectItem, { type: 'embed' }>): boolean {
+	return item.select.every((child) => child.type === 'embed' && isEmptyEmbed(child));
 }
 
 function checkUnusedPaths(b: Builder): void {
@@ -627,6 +736,23 @@ function readFrom(
 ): { sql: string; offset: number } {
 	const { compiled, where, order } = rootParts(b, source, alias);
 	const { limit, offset } = paging(b);
+	if (compiled.aggs.length) {
+		// Aggregates: one object per group of rows.
+		const grouped = groupedSelect(compiled, `from ${fromSql} as ${q(alias)}${where}`);
+		const total = b.request.prefer.count
+			? `(select pg_catalog.count(*) from (${grouped}) as pgrst_c)::text`
+			: 'null::text';
+		const object = b.request.accept.stripNulls
+			? 'json_strip_nulls(pgrst_o.pgrst_obj)'
+			: 'pgrst_o.pgrst_obj';
+		const body = b.request.method === 'HEAD' ? 'null' : `coalesce(json_agg(${object}), '[]')::text`;
+		const sql = `select ${total} as total, pg_catalog.count(*)::text as page, ${body} as body, ${responseGucs} from (${grouped}${limitSql(
+			b,
+			limit,
+			offset
+		)}) as pgrst_o`;
+		return { sql, offset };
+	}
 	// The page of rows is picked first; their JSON is built outside, for the page only (built
 	// inside, Postgres would build it for every matching row before sorting).
 	const inner = `select ${q(alias)}.* from ${fromSql} as ${q(alias)}${where}${order}${limitSql(
@@ -711,11 +837,22 @@ function writePlan(
 	source: Source,
 	alias: string,
 	mutation: string,
-	kind: Plan['kind']
+	kind: Plan['kind'],
+	countInserted = false
 ): Plan {
+	// An upsert tells inserted rows from updated ones (`xmax = 0`): one that only updated
+	// answers 200, as PostgREST does.
+	const inserted = countInserted ? `, (${q(alias)}.xmax = 0) as pgrst_inserted` : '';
+	const insertedCount = countInserted
+		? `pg_catalog.count(*) filter (where pgrst_source.pgrst_inserted)::text`
+		: 'null::text';
 	if (!wantsRepresentation(b.request)) {
 		// Filters on embedded resources must still be valid.
 		checkUnusedPaths(b);
+		if (countInserted) {
+			const sql = `with pgrst_source as (${mutation} returning true as pgrst_row${inserted}) select pg_catalog.count(*)::text as affected, ${insertedCount} as inserted, ${responseGucs} from pgrst_source`;
+			return { sql, params: b.params, result: 'affected', readOnly: false, offset: 0, kind };
+		}
 		return {
 			sql: mutation,
 			params: b.params,
@@ -729,10 +866,10 @@ function writePlan(
 	checkUnusedPaths(b);
 	const root = b.request.nodes.get('') ?? { filters: [] };
 	const order = orderSql(b, source, alias, root.order, compiled.embeds);
-	const sql = `with pgrst_source as (${mutation} returning ${q(alias)}.*) select null::text as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
+	const sql = `with pgrst_source as (${mutation} returning ${q(alias)}.*${inserted}) select null::text as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
 		b,
 		objectSql(compiled.pairs)
-	)} as body, ${responseGucs} from (select ${q(alias)}.* from pgrst_source as ${q(alias)}${order}) as ${q(alias)}`;
+	)} as body, ${countInserted ? `(select ${insertedCount} from pgrst_source)` : 'null::text'} as inserted, ${responseGucs} from (select ${q(alias)}.* from pgrst_source as ${q(alias)}${order}) as ${q(alias)}`;
 	return { sql, params: b.params, result: 'rows', readOnly: false, offset: 0, kind };
 }
 
@@ -816,7 +953,14 @@ function planInsert(b: Builder, input: PlanInput, relation: Relation, source: So
 				.join(', ')}`;
 		}
 	}
-	return writePlan(b, source, alias, insert, 'insert');
+	return writePlan(
+		b,
+		source,
+		alias,
+		insert,
+		'insert',
+		request.prefer.resolution === 'merge-duplicates' && relation.kind === 'table'
+	);
 }
 
 function rootWhere(b: Builder, source: Source, alias: string): string {

@@ -15,12 +15,18 @@ export interface ResultRow {
 	body: string | null;
 	response_headers: string | null;
 	response_status: string | null;
+	/** Upserts: how many of the rows written were inserted (the rest were updated). */
+	inserted?: string | null;
+	/** Writes without representation that count in SQL (upserts): the rows written. */
+	affected?: string | null;
 }
 
 export interface Outcome {
 	status: number;
 	headers: Record<string, string>;
 	body: string | null;
+	/** Rows the request wrote (or a call returned), for `Prefer: max-affected`. */
+	affected: number;
 }
 
 export function singularityError(rows: number): RestError {
@@ -74,6 +80,13 @@ function firstElement(arrayText: string): string {
 	return JSON.stringify((JSON.parse(arrayText) as unknown[])[0]);
 }
 
+/** 201, except an upsert (merge-duplicates) that inserted no row: 200, as PostgREST answers. */
+function insertStatus(request: ParsedRequest, row: ResultRow | undefined): number {
+	if (request.prefer.resolution !== 'merge-duplicates') return 201;
+	const inserted = row?.inserted;
+	return inserted != null && Number(inserted) <= 0 ? 200 : 201;
+}
+
 /**
  * Shapes the answer. Throws `RestError` (406) when one object was asked for and the result does
  * not have exactly one row; the caller runs this inside the transaction so writes roll back.
@@ -90,17 +103,22 @@ export function shape(
 	const countRequested = Boolean(request.prefer.count);
 	switch (plan.result) {
 		case 'void':
-			return applyGucs({ status: 204, headers, body: null }, row);
+			return applyGucs({ status: 204, headers, body: null, affected: 0 }, row);
 		case 'scalar': {
 			headers['content-type'] = JSON_TYPE;
-			return applyGucs({ status: 200, headers, body: head ? null : (row?.body ?? 'null') }, row);
+			// One value is one row: `Content-Range: 0-0/1` when counted.
+			headers['content-range'] = contentRange(0, 1, countRequested ? 1 : null);
+			return applyGucs(
+				{ status: 200, headers, body: head ? null : (row?.body ?? 'null'), affected: 1 },
+				row
+			);
 		}
 		case 'affected': {
-			if (wantsObject && affected !== 1) throw singularityError(affected);
-			headers['content-range'] = contentRange(0, 0, countRequested ? affected : null);
-			if (request.prefer.return) headers['preference-applied'] = `return=${request.prefer.return}`;
-			const status = plan.kind === 'insert' ? 201 : 204;
-			return { status, headers, body: null };
+			const written = row?.affected != null ? Number(row.affected) : affected;
+			if (wantsObject && written !== 1) throw singularityError(written);
+			headers['content-range'] = contentRange(0, 0, countRequested ? written : null);
+			const status = plan.kind === 'insert' ? insertStatus(request, row) : 204;
+			return applyGucs({ status, headers, body: null, affected: written }, row);
 		}
 		case 'rows': {
 			const page = Number(row?.page ?? 0);
@@ -135,7 +153,7 @@ export function shape(
 					status = 200;
 				}
 				headers['content-type'] = wantsObject ? OBJECT_TYPE : JSON_TYPE;
-				return applyGucs({ status, headers, body: head ? null : body }, row);
+				return applyGucs({ status, headers, body: head ? null : body, affected: page }, row);
 			}
 			// A write with `return=representation`.
 			if (wantsObject) {
@@ -144,8 +162,8 @@ export function shape(
 			}
 			headers['content-range'] = contentRange(0, page, countRequested ? page : null);
 			headers['content-type'] = wantsObject ? OBJECT_TYPE : JSON_TYPE;
-			headers['preference-applied'] = 'return=representation';
-			return applyGucs({ status: plan.kind === 'insert' ? 201 : 200, headers, body }, row);
+			const status = plan.kind === 'insert' ? insertStatus(request, row) : 200;
+			return applyGucs({ status, headers, body, affected: page }, row);
 		}
 	}
 }

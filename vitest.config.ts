@@ -13,6 +13,7 @@ const singleBackendDbTests = [
 	'tests/db/events.test.ts',
 	'tests/db/families.test.ts',
 	'tests/db/family-journeys.test.ts',
+	'tests/db/notices-feedback.test.ts',
 	'tests/db/parents-sql.test.ts',
 	'tests/db/referrals.test.ts',
 	'tests/db/registrations.test.ts',

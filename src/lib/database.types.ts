@@ -9,6 +9,48 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      answer_tokens: {
+        Row: {
+          created_at: string
+          expires_at: string
+          notice_recipient_id: string | null
+          registration_id: string | null
+          token_hash: string
+          used_at: string | null
+        }
+        Insert: {
+          created_at?: string
+          expires_at: string
+          notice_recipient_id?: string | null
+          registration_id?: string | null
+          token_hash: string
+          used_at?: string | null
+        }
+        Update: {
+          created_at?: string
+          expires_at?: string
+          notice_recipient_id?: string | null
+          registration_id?: string | null
+          token_hash?: string
+          used_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "answer_tokens_notice_recipient_id_fkey"
+            columns: ["notice_recipient_id"]
+            isOneToOne: false
+            referencedRelation: "notice_recipients"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "answer_tokens_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: false
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       appointment_details: {
         Row: {
           appointment_id: string
@@ -531,6 +573,67 @@ export type Database = {
           },
         ]
       }
+      event_feedback: {
+        Row: {
+          answered_via: string
+          come_again: boolean | null
+          created_at: string
+          enjoyed: string | null
+          event_id: string
+          family_id: string
+          id: string
+          improve: string | null
+          rating: number
+          registration_id: string
+        }
+        Insert: {
+          answered_via: string
+          come_again?: boolean | null
+          created_at?: string
+          enjoyed?: string | null
+          event_id: string
+          family_id: string
+          id?: string
+          improve?: string | null
+          rating: number
+          registration_id: string
+        }
+        Update: {
+          answered_via?: string
+          come_again?: boolean | null
+          created_at?: string
+          enjoyed?: string | null
+          event_id?: string
+          family_id?: string
+          id?: string
+          improve?: string | null
+          rating?: number
+          registration_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_feedback_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_feedback_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_feedback_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: true
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       event_holds: {
         Row: {
           created_at: string
@@ -734,6 +837,7 @@ export type Database = {
         Row: {
           created_at: string
           email: string
+          feedback_requests_enabled: boolean
           guardian_id: string
           guardian_name: string
           id: string
@@ -746,6 +850,7 @@ export type Database = {
         Insert: {
           created_at?: string
           email: string
+          feedback_requests_enabled?: boolean
           guardian_id?: string
           guardian_name: string
           id?: string
@@ -758,6 +863,7 @@ export type Database = {
         Update: {
           created_at?: string
           email?: string
+          feedback_requests_enabled?: boolean
           guardian_id?: string
           guardian_name?: string
           id?: string
@@ -809,6 +915,74 @@ export type Database = {
             columns: ["family_id"]
             isOneToOne: false
             referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      feedback_replies: {
+        Row: {
+          body: string
+          created_at: string
+          feedback_id: string
+          id: string
+          is_public: boolean
+          sent_by: string | null
+        }
+        Insert: {
+          body: string
+          created_at?: string
+          feedback_id: string
+          id?: string
+          is_public?: boolean
+          sent_by?: string | null
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          feedback_id?: string
+          id?: string
+          is_public?: boolean
+          sent_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "feedback_replies_feedback_id_fkey"
+            columns: ["feedback_id"]
+            isOneToOne: false
+            referencedRelation: "event_feedback"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      feedback_requests: {
+        Row: {
+          event_id: string
+          registration_id: string
+          requested_at: string
+        }
+        Insert: {
+          event_id: string
+          registration_id: string
+          requested_at?: string
+        }
+        Update: {
+          event_id?: string
+          registration_id?: string
+          requested_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "feedback_requests_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "feedback_requests_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: true
+            referencedRelation: "registrations"
             referencedColumns: ["id"]
           },
         ]
@@ -913,6 +1087,126 @@ export type Database = {
             columns: ["registration_id"]
             isOneToOne: true
             referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notice_recipients: {
+        Row: {
+          answer: string | null
+          answered_at: string | null
+          answered_via: string | null
+          created_at: string
+          family_id: string
+          id: string
+          notice_id: string
+          read_at: string | null
+          reminded: number
+        }
+        Insert: {
+          answer?: string | null
+          answered_at?: string | null
+          answered_via?: string | null
+          created_at?: string
+          family_id: string
+          id?: string
+          notice_id: string
+          read_at?: string | null
+          reminded?: number
+        }
+        Update: {
+          answer?: string | null
+          answered_at?: string | null
+          answered_via?: string | null
+          created_at?: string
+          family_id?: string
+          id?: string
+          notice_id?: string
+          read_at?: string | null
+          reminded?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notice_recipients_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notice_recipients_notice_id_fkey"
+            columns: ["notice_id"]
+            isOneToOne: false
+            referencedRelation: "notices"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notices: {
+        Row: {
+          attended_from: string | null
+          attended_to: string | null
+          body: string
+          created_at: string
+          event_id: string | null
+          id: string
+          last_reminded_at: string | null
+          options: string[]
+          org_id: string
+          question: string | null
+          receipt_kind: Database["public"]["Enums"]["receipt_kind"]
+          recipients: number
+          reminders_sent: number
+          sent_by: string | null
+          subject: string
+        }
+        Insert: {
+          attended_from?: string | null
+          attended_to?: string | null
+          body: string
+          created_at?: string
+          event_id?: string | null
+          id?: string
+          last_reminded_at?: string | null
+          options?: string[]
+          org_id: string
+          question?: string | null
+          receipt_kind?: Database["public"]["Enums"]["receipt_kind"]
+          recipients?: number
+          reminders_sent?: number
+          sent_by?: string | null
+          subject: string
+        }
+        Update: {
+          attended_from?: string | null
+          attended_to?: string | null
+          body?: string
+          created_at?: string
+          event_id?: string | null
+          id?: string
+          last_reminded_at?: string | null
+          options?: string[]
+          org_id?: string
+          question?: string | null
+          receipt_kind?: Database["public"]["Enums"]["receipt_kind"]
+          recipients?: number
+          reminders_sent?: number
+          sent_by?: string | null
+          subject?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notices_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notices_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
             referencedColumns: ["id"]
           },
         ]
@@ -1417,6 +1711,14 @@ export type Database = {
         }
         Returns: Json
       }
+      answer_notice: {
+        Args: { p_answer: string; p_notice_id: string }
+        Returns: Json
+      }
+      answer_notice_by_token: {
+        Args: { p_answer: string; p_token: string }
+        Returns: Json
+      }
       block_venue: {
         Args: {
           p_ends_at: string
@@ -1468,6 +1770,26 @@ export type Database = {
           p_worker: string
         }
         Returns: Json
+      }
+      closed_loop_counts: {
+        Args: { p_from?: string; p_to?: string }
+        Returns: {
+          category: Database["public"]["Enums"]["event_category"]
+          feedback_given: number
+          feedback_rate: number
+          feedback_requested: number
+          notices: number
+          notices_read: number
+          notices_sent_to: number
+          org_id: string
+          org_name_en: string
+          org_name_zh: string
+          ratings_average: number
+          read_rate: number
+          receipt_rate: number
+          receipts_answered: number
+          receipts_asked: number
+        }[]
       }
       counselling_counts: {
         Args: { p_from: string; p_to: string }
@@ -1575,6 +1897,7 @@ export type Database = {
         Returns: number
       }
       enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
+      enqueue_feedback_requests: { Args: { p_now?: string }; Returns: number }
       event_attendees: {
         Args: { p_event_id: string }
         Returns: {
@@ -1606,8 +1929,10 @@ export type Database = {
         }[]
       }
       event_details: { Args: { p_slug: string }; Returns: Json }
+      event_feedback_summary: { Args: { p_event_id: string }; Returns: Json }
       event_message_progress: { Args: { p_event_id: string }; Returns: Json }
       export_my_family: { Args: Record<PropertyKey, never>; Returns: Json }
+      feedback_form_by_token: { Args: { p_token: string }; Returns: Json }
       find_events: {
         Args: {
           p_age?: number
@@ -1649,6 +1974,7 @@ export type Database = {
         Returns: number
       }
       mark_no_shows: { Args: { p_event_id: string }; Returns: number }
+      mark_notice_read: { Args: { p_notice_id: string }; Returns: boolean }
       message_event_families: {
         Args: {
           p_body: string
@@ -1683,6 +2009,8 @@ export type Database = {
         }[]
       }
       my_registrations: { Args: { p_event_id?: string }; Returns: Json }
+      notice_by_token: { Args: { p_token: string }; Returns: Json }
+      notice_receipts: { Args: { p_notice_id: string }; Returns: Json }
       org_referrals: {
         Args: { p_org_id: string }
         Returns: {
@@ -1708,6 +2036,7 @@ export type Database = {
           user_id: string
         }[]
       }
+      organisation_feedback: { Args: { p_org_id: string }; Returns: Json }
       public_events: {
         Args: {
           p_category?: Database["public"]["Enums"]["event_category"]
@@ -1780,7 +2109,12 @@ export type Database = {
         Returns: Json
       }
       release_held_places: { Args: { p_now?: string }; Returns: Json }
+      remind_notice: { Args: { p_notice_id: string }; Returns: Json }
       remove_family_member: { Args: { p_id: string }; Returns: string }
+      reply_to_feedback: {
+        Args: { p_body: string; p_feedback_id: string; p_public?: boolean }
+        Returns: Json
+      }
       request_venue_booking: {
         Args: {
           p_ends_at: string
@@ -1842,6 +2176,20 @@ export type Database = {
         }
         Returns: Json
       }
+      send_notice: {
+        Args: {
+          p_attended_from?: string
+          p_attended_to?: string
+          p_body: string
+          p_event_id?: string
+          p_options?: string[]
+          p_org_id?: string
+          p_question?: string
+          p_receipt_kind?: Database["public"]["Enums"]["receipt_kind"]
+          p_subject: string
+        }
+        Returns: Json
+      }
       set_event_hold: {
         Args: { p_event_id: string; p_release_at?: string; p_seats: number }
         Returns: Json
@@ -1856,7 +2204,31 @@ export type Database = {
         Returns: Json
       }
       staff_room_requests: { Args: { p_org_id: string }; Returns: Json }
+      submit_feedback: {
+        Args: {
+          p_come_again?: boolean
+          p_enjoyed?: string
+          p_improve?: string
+          p_rating: number
+          p_registration_id: string
+        }
+        Returns: Json
+      }
+      submit_feedback_by_token: {
+        Args: {
+          p_come_again?: boolean
+          p_enjoyed?: string
+          p_improve?: string
+          p_rating: number
+          p_token: string
+        }
+        Returns: Json
+      }
       undo_check_in: { Args: { p_registration_id: string }; Returns: Json }
+      unsubscribe_feedback_requests: {
+        Args: { p_token: string }
+        Returns: boolean
+      }
       unsubscribe_reminders: { Args: { p_token: string }; Returns: boolean }
       venue_busy_periods: {
         Args: { p_from: string; p_to: string; p_venue_id: string }
@@ -1918,6 +2290,7 @@ export type Database = {
         | "community_parent_school"
         | "other"
       outbox_status: "pending" | "sending" | "sent" | "failed" | "skipped"
+      receipt_kind: "none" | "received" | "choice"
       referral_reason: "left_behind" | "hardship" | "psychological" | "other"
       registration_status:
         | "confirmed"
@@ -2109,6 +2482,7 @@ export const Constants = {
         "other",
       ],
       outbox_status: ["pending", "sending", "sent", "failed", "skipped"],
+      receipt_kind: ["none", "received", "choice"],
       referral_reason: ["left_behind", "hardship", "psychological", "other"],
       registration_status: [
         "confirmed",

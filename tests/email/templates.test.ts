@@ -106,8 +106,35 @@ const payloads: Record<string, Record<string, unknown>> = {
 	staff_message: registrationPayload('confirmed', {
 		subject: `请给${CHILD}带一本最喜欢的绘本`,
 		body: `各位家长好：\n\n请带一本孩子最喜欢的绘本。${CHILD}妈妈，您报名的两个名额已确认。\n\n谢谢！`
-	})
+	}),
+	notice: noticePayload(),
+	notice_reminder: noticePayload(),
+	feedback_request: registrationPayload('attended', { token: 'A'.repeat(43) }),
+	feedback_reply: {
+		event,
+		guardian_name: '王女士',
+		reply: { id: 'r1', body: '谢谢建议，下期会延长时间。', public: false },
+		feedback: { rating: 4, enjoyed: `${CHILD}喜欢绘本`, improve: null }
+	}
 };
+
+function noticePayload() {
+	return {
+		event,
+		guardian_name: '王女士',
+		token: 'B'.repeat(43),
+		notice: {
+			id: 'n1',
+			subject: '周六活动改到室内',
+			body: '请穿运动鞋。',
+			receipt_kind: 'choice',
+			question: '能来吗？',
+			options: ['参加', '不参加'],
+			organisation_zh: '吴兴区青少年活动中心',
+			organisation_en: 'Wuxing District Youth Activity Centre'
+		}
+	};
+}
 
 function row(kind: string, locale: 'zh-CN' | 'en'): OutboxEmail {
 	return {

@@ -1,8 +1,10 @@
 /** Which template renders which kind of outbox row. */
 import { eventCancelled } from './event-cancelled';
 import { eventChanged } from './event-changed';
+import { feedbackReply, feedbackRequest } from './feedback';
 import { heldPlaceInvitation } from './held-place-invitation';
 import type { EmailContext, RenderOptions, RenderedMessage } from './layout';
+import { notice } from './notice';
 import { registrationCancelled } from './registration-cancelled';
 import { registrationConfirmed } from './registration-confirmed';
 import { registrationWaitlisted } from './registration-waitlisted';
@@ -27,7 +29,11 @@ export const templates: Record<string, Template> = {
 	room_request_rejected: roomRequest,
 	room_booking_cancelled: roomRequest,
 	staff_message: staffMessage,
-	held_place_invitation: heldPlaceInvitation
+	held_place_invitation: heldPlaceInvitation,
+	notice: notice,
+	notice_reminder: notice,
+	feedback_request: feedbackRequest,
+	feedback_reply: feedbackReply
 };
 
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */

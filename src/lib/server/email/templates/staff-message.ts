@@ -29,7 +29,8 @@ const copy = {
 	}
 };
 
-function message(heading: string, body: string): Section {
+/** A staff member's heading and text in a shaded block (also used by notices). */
+export function message(heading: string, body: string): Section {
 	const paragraphs = body
 		.split(/\n{2,}/)
 		.map((p) => p.trim())

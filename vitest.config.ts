@@ -10,6 +10,7 @@ const singleBackendDbTests = [
 	'tests/db/bookings.test.ts',
 	'tests/db/counselling.test.ts',
 	'tests/db/counselling-slots.test.ts',
+	'tests/db/courses.test.ts',
 	'tests/db/events.test.ts',
 	'tests/db/families.test.ts',
 	'tests/db/family-journeys.test.ts',

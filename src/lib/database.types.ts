@@ -448,6 +448,303 @@ export type Database = {
           },
         ]
       }
+      course_certificates: {
+        Row: {
+          course_id: string
+          family_id: string
+          holder_initials: string
+          holder_name: string
+          hours: number
+          id: string
+          issued_at: string
+          member_id: string
+          revoked_at: string | null
+          serial: string
+          sessions_attended: number
+        }
+        Insert: {
+          course_id: string
+          family_id: string
+          holder_initials: string
+          holder_name: string
+          hours: number
+          id?: string
+          issued_at?: string
+          member_id: string
+          revoked_at?: string | null
+          serial: string
+          sessions_attended: number
+        }
+        Update: {
+          course_id?: string
+          family_id?: string
+          holder_initials?: string
+          holder_name?: string
+          hours?: number
+          id?: string
+          issued_at?: string
+          member_id?: string
+          revoked_at?: string | null
+          serial?: string
+          sessions_attended?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "course_certificates_course_id_fkey"
+            columns: ["course_id"]
+            isOneToOne: false
+            referencedRelation: "courses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "course_certificates_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "course_certificates_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "family_members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      course_enrolment_members: {
+        Row: {
+          enrolment_id: string
+          member_id: string
+        }
+        Insert: {
+          enrolment_id: string
+          member_id: string
+        }
+        Update: {
+          enrolment_id?: string
+          member_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "course_enrolment_members_enrolment_id_fkey"
+            columns: ["enrolment_id"]
+            isOneToOne: false
+            referencedRelation: "course_enrolments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "course_enrolment_members_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "family_members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      course_enrolments: {
+        Row: {
+          cancelled_at: string | null
+          confirmed_at: string | null
+          course_id: string
+          created_at: string
+          family_id: string
+          id: string
+          seats: number
+          source: string | null
+          status: Database["public"]["Enums"]["course_enrolment_status"]
+          waitlist_position: number | null
+        }
+        Insert: {
+          cancelled_at?: string | null
+          confirmed_at?: string | null
+          course_id: string
+          created_at?: string
+          family_id: string
+          id?: string
+          seats: number
+          source?: string | null
+          status: Database["public"]["Enums"]["course_enrolment_status"]
+          waitlist_position?: number | null
+        }
+        Update: {
+          cancelled_at?: string | null
+          confirmed_at?: string | null
+          course_id?: string
+          created_at?: string
+          family_id?: string
+          id?: string
+          seats?: number
+          source?: string | null
+          status?: Database["public"]["Enums"]["course_enrolment_status"]
+          waitlist_position?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "course_enrolments_course_id_fkey"
+            columns: ["course_id"]
+            isOneToOne: false
+            referencedRelation: "courses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "course_enrolments_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      course_excused_absences: {
+        Row: {
+          created_at: string
+          event_id: string
+          marked_by: string | null
+          member_id: string
+          reason: string
+        }
+        Insert: {
+          created_at?: string
+          event_id: string
+          marked_by?: string | null
+          member_id: string
+          reason?: string
+        }
+        Update: {
+          created_at?: string
+          event_id?: string
+          marked_by?: string | null
+          member_id?: string
+          reason?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "course_excused_absences_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "course_sessions"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "course_excused_absences_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "family_members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      course_sessions: {
+        Row: {
+          course_id: string
+          event_id: string
+        }
+        Insert: {
+          course_id: string
+          event_id: string
+        }
+        Update: {
+          course_id?: string
+          event_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "course_sessions_course_id_fkey"
+            columns: ["course_id"]
+            isOneToOne: false
+            referencedRelation: "courses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "course_sessions_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: true
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      courses: {
+        Row: {
+          capacity: number
+          created_at: string
+          drop_in_enabled: boolean
+          enrol_closes_at: string | null
+          enrol_opens_at: string | null
+          excused_allowed: number
+          id: string
+          kind: Database["public"]["Enums"]["course_kind"]
+          max_seats_per_family: number
+          org_id: string
+          seats_taken: number
+          sessions_required: number
+          slug: string
+          status: Database["public"]["Enums"]["event_status"]
+          summary_en: string
+          summary_zh: string
+          title_en: string
+          title_zh: string
+          updated_at: string
+          waitlist_count: number
+          waitlist_enabled: boolean
+        }
+        Insert: {
+          capacity: number
+          created_at?: string
+          drop_in_enabled?: boolean
+          enrol_closes_at?: string | null
+          enrol_opens_at?: string | null
+          excused_allowed?: number
+          id?: string
+          kind: Database["public"]["Enums"]["course_kind"]
+          max_seats_per_family?: number
+          org_id: string
+          seats_taken?: number
+          sessions_required: number
+          slug: string
+          status?: Database["public"]["Enums"]["event_status"]
+          summary_en?: string
+          summary_zh?: string
+          title_en?: string
+          title_zh: string
+          updated_at?: string
+          waitlist_count?: number
+          waitlist_enabled?: boolean
+        }
+        Update: {
+          capacity?: number
+          created_at?: string
+          drop_in_enabled?: boolean
+          enrol_closes_at?: string | null
+          enrol_opens_at?: string | null
+          excused_allowed?: number
+          id?: string
+          kind?: Database["public"]["Enums"]["course_kind"]
+          max_seats_per_family?: number
+          org_id?: string
+          seats_taken?: number
+          sessions_required?: number
+          slug?: string
+          status?: Database["public"]["Enums"]["event_status"]
+          summary_en?: string
+          summary_zh?: string
+          title_en?: string
+          title_zh?: string
+          updated_at?: string
+          waitlist_count?: number
+          waitlist_enabled?: boolean
+        }
+        Relationships: [
+          {
+            foreignKeyName: "courses_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_batches: {
         Row: {
           attempts: number
@@ -1742,6 +2039,10 @@ export type Database = {
         Returns: Json
       }
       cancel_appointment: { Args: { p_id: string }; Returns: Json }
+      cancel_course_enrolment: {
+        Args: { p_enrolment_id: string }
+        Returns: Json
+      }
       cancel_event: {
         Args: {
           p_event_id: string
@@ -1824,6 +2125,25 @@ export type Database = {
           starts_at: string
         }[]
       }
+      course_details: { Args: { p_slug: string }; Returns: Json }
+      course_drop_in_places: { Args: { p_event_id: string }; Returns: number }
+      course_register: {
+        Args: { p_course_id: string }
+        Returns: {
+          attended: number
+          cells: Json
+          certificate_serial: string
+          completed: boolean
+          enrolled: boolean
+          excused: number
+          family_id: string
+          guardian_name: string
+          hours: number
+          member_id: string
+          member_kind: Database["public"]["Enums"]["member_kind"]
+          nickname: string
+        }[]
+      }
       create_event_series: {
         Args: {
           p_dry_run?: boolean
@@ -1861,6 +2181,23 @@ export type Database = {
         Returns: boolean
       }
       delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
+      district_course_figures: {
+        Args: { p_from: string; p_to: string }
+        Returns: {
+          certificates: number
+          completion_rate: number
+          course_kind: Database["public"]["Enums"]["course_kind"]
+          courses_held: number
+          courses_running: number
+          families_enrolled: number
+          org_id: string
+          org_kind: Database["public"]["Enums"]["organisation_kind"]
+          org_name_en: string
+          org_name_zh: string
+          people_completed: number
+          people_enrolled: number
+        }[]
+      }
       district_participation: {
         Args: { p_from: string; p_to: string }
         Returns: {
@@ -1898,6 +2235,10 @@ export type Database = {
       }
       enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
       enqueue_feedback_requests: { Args: { p_now?: string }; Returns: number }
+      enrol_in_course: {
+        Args: { p_course_id: string; p_member_ids: string[]; p_source?: string }
+        Returns: Json
+      }
       event_attendees: {
         Args: { p_event_id: string }
         Returns: {
@@ -1958,6 +2299,10 @@ export type Database = {
         }
         Returns: Json
       }
+      issue_course_certificates: {
+        Args: { p_course_id: string }
+        Returns: Json
+      }
       mark_appointment: {
         Args: {
           p_id: string
@@ -1997,6 +2342,7 @@ export type Database = {
         Args: { p_booking_id: string; p_ends_at: string; p_starts_at: string }
         Returns: Json
       }
+      my_courses: { Args: Record<PropertyKey, never>; Returns: Json }
       my_held_places: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -2145,6 +2491,15 @@ export type Database = {
         Returns: boolean
       }
       retry_email: { Args: { p_id: string }; Returns: string }
+      save_course: {
+        Args: {
+          p_course: Json
+          p_event_ids: string[]
+          p_id?: string
+          p_org_id: string
+        }
+        Returns: string
+      }
       save_event: {
         Args: { p_event: Json; p_id?: string; p_org_id: string }
         Returns: Json
@@ -2194,6 +2549,15 @@ export type Database = {
         Args: { p_event_id: string; p_release_at?: string; p_seats: number }
         Returns: Json
       }
+      set_excused_absence: {
+        Args: {
+          p_event_id: string
+          p_excused: boolean
+          p_member_id: string
+          p_reason?: string
+        }
+        Returns: Json
+      }
       staff_calendar: {
         Args: {
           p_from: string
@@ -2237,6 +2601,7 @@ export type Database = {
           busy_until: string
         }[]
       }
+      verify_certificate: { Args: { p_serial: string }; Returns: Json }
     }
     Enums: {
       app_locale: "zh-CN" | "en"
@@ -2267,6 +2632,14 @@ export type Database = {
         | "parent_child"
         | "emotions_sleep"
         | "school_transition"
+        | "other"
+      course_enrolment_status: "confirmed" | "waitlisted" | "cancelled"
+      course_kind:
+        | "grandparents"
+        | "new_parents"
+        | "teenagers"
+        | "early_childhood"
+        | "family_education"
         | "other"
       event_category:
         | "parent_child_reading"
@@ -2456,6 +2829,15 @@ export const Constants = {
         "parent_child",
         "emotions_sleep",
         "school_transition",
+        "other",
+      ],
+      course_enrolment_status: ["confirmed", "waitlisted", "cancelled"],
+      course_kind: [
+        "grandparents",
+        "new_parents",
+        "teenagers",
+        "early_childhood",
+        "family_education",
         "other",
       ],
       event_category: [

@@ -162,8 +162,8 @@ $$;
 /*
  * Registers a confirmed enrolment's members for every session still ahead (the course row is locked
  * by the caller). Each session's event row is locked in id order; a session where the family already
- * holds a registration (a drop-in) keeps it, and a session with no places left for the family is
- * skipped. Returns how many sessions the family was registered for.
+ * holds a registration (a drop-in) keeps it, and a session with no places left for the family
+ * (outside seats held for referred families) is skipped. Returns how many sessions the family was registered for.
  */
 create function private.register_enrolment_sessions(p_enrolment_id uuid)
 returns integer
@@ -189,7 +189,9 @@ begin
 			select 1 from public.registrations r
 			where r.event_id = v_event.id and r.family_id = v_enrolment.family_id and r.status <> 'cancelled'
 		);
-		continue when v_event.seats_taken + v_enrolment.seats > v_event.capacity;
+		-- Seats held for referred families are not the course's to give.
+		continue when v_event.seats_taken + v_enrolment.seats + private.held_reserve(v_event.id)
+			> v_event.capacity;
 		insert into public.registrations (event_id, family_id, status, seats, check_in_code, source,
 			confirmed_at)
 		values (v_event.id, v_enrolment.family_id, 'confirmed', v_enrolment.seats,

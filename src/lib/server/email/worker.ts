@@ -59,7 +59,13 @@ export async function enqueueDueReminders(client: SupabaseClient, now?: Date): P
 		now ? { p_now: now.toISOString() } : {}
 	);
 	if (error) throw new Error(`enqueue_due_reminders: ${error.message}`);
-	return Number(data ?? 0);
+	const counselling = await client.rpc(
+		'enqueue_due_counselling_reminders',
+		now ? { p_now: now.toISOString() } : {}
+	);
+	if (counselling.error)
+		throw new Error(`enqueue_due_counselling_reminders: ${counselling.error.message}`);
+	return Number(data ?? 0) + Number(counselling.data ?? 0);
 }
 
 /** Queues the feedback requests due (a few hours after events end); safe to run anywhere, often. */

@@ -1,4 +1,5 @@
 /** Which template renders which kind of outbox row. */
+import { counsellingFamily, counsellingStaffNotice } from './counselling';
 import { eventCancelled } from './event-cancelled';
 import { eventChanged } from './event-changed';
 import { feedbackReply, feedbackRequest } from './feedback';
@@ -33,7 +34,15 @@ export const templates: Record<string, Template> = {
 	notice: notice,
 	notice_reminder: notice,
 	feedback_request: feedbackRequest,
-	feedback_reply: feedbackReply
+	feedback_reply: feedbackReply,
+	counselling_confirmed: counsellingFamily,
+	counselling_requested: counsellingFamily,
+	counselling_declined: counsellingFamily,
+	counselling_changed: counsellingFamily,
+	counselling_cancelled: counsellingFamily,
+	counselling_reminder_24h: counsellingFamily,
+	counselling_reminder_2h: counsellingFamily,
+	counselling_staff_notice: counsellingStaffNotice
 };
 
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */
@@ -41,7 +50,10 @@ export const singleKinds = [
 	'registration_confirmed',
 	'waitlist_promoted',
 	'event_changed',
-	'registration_cancelled'
+	'registration_cancelled',
+	'counselling_confirmed',
+	'counselling_changed',
+	'counselling_cancelled'
 ];
 
 export class UnknownKindError extends Error {

@@ -1,5 +1,6 @@
 /** Which template renders which kind of outbox row. */
 import { counsellingFamily, counsellingStaffNotice } from './counselling';
+import { courseEmail } from './course';
 import { eventCancelled } from './event-cancelled';
 import { eventChanged } from './event-changed';
 import { feedbackReply, feedbackRequest } from './feedback';
@@ -42,7 +43,12 @@ export const templates: Record<string, Template> = {
 	counselling_cancelled: counsellingFamily,
 	counselling_reminder_24h: counsellingFamily,
 	counselling_reminder_2h: counsellingFamily,
-	counselling_staff_notice: counsellingStaffNotice
+	counselling_staff_notice: counsellingStaffNotice,
+	course_confirmed: courseEmail,
+	course_waitlisted: courseEmail,
+	course_promoted: courseEmail,
+	course_cancelled: courseEmail,
+	course_certificate: courseEmail
 };
 
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */

@@ -10,6 +10,7 @@ import { buildIcs, foldLine } from '../../src/lib/server/email/ics';
 import { renderEmail, singleKinds, templates } from '../../src/lib/server/email/templates';
 import type { RenderedMessage } from '../../src/lib/server/email/templates/layout';
 import { counsellingPayloads } from './counselling-payloads';
+import { coursePayloads } from './course-payloads';
 
 const siteUrl = 'https://gongyu.example.org';
 const CHILD = '小雨点';
@@ -105,6 +106,7 @@ const payloads: Record<string, Record<string, unknown>> = {
 		guardian_name: '王女士'
 	},
 	...counsellingPayloads,
+	...coursePayloads,
 	staff_message: registrationPayload('confirmed', {
 		subject: `请给${CHILD}带一本最喜欢的绘本`,
 		body: `各位家长好：\n\n请带一本孩子最喜欢的绘本。${CHILD}妈妈，您报名的两个名额已确认。\n\n谢谢！`

@@ -8,6 +8,9 @@ const config = {
 		// Separate output folders let several builds run side by side (GONGYU_BUILD_DIR, GONGYU_KIT_DIR).
 		adapter: adapter({ out: process.env.GONGYU_BUILD_DIR ?? 'build' }),
 		outDir: process.env.GONGYU_KIT_DIR ?? '.svelte-kit',
+		// Root-relative links (/events/…) in server-rendered HTML: public pages are not hydrated, so
+		// the links a visitor copies or a crawler follows are the ones rendered.
+		paths: { relative: false },
 		// The CSRF origin check for form posts runs in hooks.server.ts (formOrigin): the same rule,
 		// with the one-click unsubscribe exception and a translated answer. supabase-js's JSON calls
 		// to /auth/v1 and /rest/v1 are not form posts and were never checked.

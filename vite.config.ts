@@ -18,6 +18,9 @@ export default defineConfig({
 			cookieMaxAge: 60 * 60 * 24 * 400
 		})
 	],
+	// Islands (src/lib/islands/, see README) are imported with `?worker&url`: Vite bundles each
+	// into one file of its own. As ES modules they load with <script type="module"> in dev too.
+	worker: { format: 'es' },
 	build: {
 		// The build's own timing report is for people profiling the build, not for every start.
 		rolldownOptions: { checks: { bundlerTimings: false } }

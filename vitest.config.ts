@@ -17,6 +17,7 @@ const singleBackendDbTests = [
 	'tests/db/notices-feedback.test.ts',
 	'tests/db/parents-sql.test.ts',
 	'tests/db/referrals.test.ts',
+	'tests/db/public-page-versions.test.ts',
 	'tests/db/registrations.test.ts',
 	'tests/db/rls.test.ts'
 ];

@@ -13,6 +13,8 @@ declare global {
 			roles(): Promise<{ staff: boolean; admin: boolean }>;
 			/** Large-text mode, from the `gongyu_text` cookie. */
 			largeText: boolean;
+			/** Until when the page being rendered may be kept for other anonymous visitors (ms). */
+			pageUntil: number;
 		}
 		interface Error {
 			message: string;

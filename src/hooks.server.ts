@@ -7,6 +7,13 @@ import { isDistrictAdmin, isStaffMember } from '$lib/server/auth/roles';
 import { startEmailWorker } from '$lib/server/email/worker';
 import { m } from '$lib/paraglide/messages';
 import { crossSiteFormBlocked } from '$lib/server/form-origin';
+import { getLocale } from '$lib/paraglide/runtime';
+import {
+	PageCache,
+	cacheable,
+	pageCacheSettings,
+	publicPagesVersion
+} from '$lib/server/page-cache';
 import { getRuntime, initRuntime, type Runtime } from '$lib/server/runtime';
 import { StartupError } from '$lib/server/startup';
 import { createRequestClient } from '$lib/server/supabase';
@@ -157,4 +164,36 @@ const formOrigin: Handle = async ({ event, resolve }) => {
 	error(403, { message, kind: 'form_origin' });
 };
 
-export const handle = sequence(api, supabase, guards, securityHeaders, paraglide, formOrigin);
+/**
+ * Public pages for anonymous visitors, kept while the database says nothing they show has changed
+ * (src/lib/server/page-cache.ts). One cache per process, holding only pages that are the same for
+ * every anonymous visitor. Innermost, so the other handles' headers apply to kept pages too.
+ */
+const pages = new PageCache(pageCacheSettings(process.env));
+const pageCache: Handle = async ({ event, resolve }) => {
+	if (
+		!pages.settings.enabled ||
+		!cacheable(event.request, event.route.id, event.isDataRequest) ||
+		event.locals.user
+	)
+		return resolve(event);
+	// Read before rendering: a change committed meanwhile makes the kept page's version old.
+	const version = await publicPagesVersion(event.locals.supabase);
+	if (version === null) return resolve(event);
+	const key = `${getLocale()} ${event.locals.largeText ? 'large' : 'normal'} ${event.url.pathname}${event.url.search}`;
+	const kept = pages.get(key, version);
+	if (kept) return kept;
+	event.locals.pageUntil = Date.now() + pages.settings.ttlMs;
+	const response = await resolve(event);
+	return pages.put(key, version, event.locals.pageUntil, response);
+};
+
+export const handle = sequence(
+	api,
+	supabase,
+	guards,
+	securityHeaders,
+	paraglide,
+	formOrigin,
+	pageCache
+);

@@ -2421,6 +2421,10 @@ export type Database = {
           waitlist_enabled: boolean
         }[]
       }
+      public_pages_version: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       publish_event: {
         Args: { p_event_id: string; p_whole_series?: boolean }
         Returns: Json

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -106,4 +107,12 @@ export async function brokenWords(page: Page, selector: string): Promise<string[
 		}
 		return broken;
 	}, selector);
+}
+
+/** Fails with each accessibility rule axe finds broken on the page, and where. */
+export async function expectAxeClean(page: Page) {
+	const results = await new AxeBuilder({ page }).analyze();
+	expect(
+		results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`)
+	).toEqual([]);
 }

@@ -1,10 +1,8 @@
 /**
- * FullCalendar for the event list's calendar view. Loaded only by the action in
- * event-calendar.svelte, with a dynamic import: nothing here (nor FullCalendar) is part of the
- * list view's JavaScript.
+ * FullCalendar for the event list's calendar view. Loaded only by the calendar view's island
+ * ($lib/islands/event-calendar.ts): nothing here (nor FullCalendar) is part of the list view's
+ * JavaScript. Words and links come from the page, made by the server.
  */
-import { resolve } from '$app/paths';
-import { m } from '$lib/paraglide/messages';
 import { CALENDAR_TIMES } from './calendar-time';
 import { Calendar, type EventInput } from '@fullcalendar/core';
 import zhCn from '@fullcalendar/core/locales/zh-cn';
@@ -20,21 +18,35 @@ export interface CalendarEntry {
 	end: string;
 }
 
+/** The calendar's buttons and empty text, in the visitor's language. */
+export interface CalendarLabels {
+	previous: string;
+	next: string;
+	thisMonth: string;
+	grid: string;
+	list: string;
+	empty: string;
+}
+
 export interface CalendarOptions {
 	month: string;
-	entries: CalendarEntry[];
+	entries: LinkedEntry[];
 	locale: 'zh-CN' | 'en';
+	labels: CalendarLabels;
 	/** Called when the visitor moves to another month ('YYYY-MM'). */
 	onMonth(month: string): void;
 }
 
-const inputs = (entries: CalendarEntry[]): EventInput[] =>
+/** An entry with its event page's path. */
+export type LinkedEntry = CalendarEntry & { href: string };
+
+const inputs = (entries: LinkedEntry[]): EventInput[] =>
 	entries.map((entry) => ({
 		id: entry.id,
 		title: entry.title,
 		start: entry.start,
 		end: entry.end,
-		url: resolve('/(public)/events/[slug]', { slug: entry.slug })
+		url: entry.href
 	}));
 
 const monthOf = (date: Date) => date.toISOString().slice(0, 7);
@@ -57,13 +69,13 @@ export function mountCalendar(node: HTMLElement, options: CalendarOptions) {
 		// Text, not FullCalendar's icon font (a data: URL font, which the CSP refuses).
 		buttonIcons: false,
 		buttonText: {
-			prev: m.events_calendar_previous(),
-			next: m.events_calendar_next(),
-			today: m.events_calendar_this_month(),
-			dayGridMonth: m.events_calendar_grid(),
-			listMonth: m.events_calendar_list()
+			prev: options.labels.previous,
+			next: options.labels.next,
+			today: options.labels.thisMonth,
+			dayGridMonth: options.labels.grid,
+			listMonth: options.labels.list
 		},
-		noEventsText: m.events_calendar_empty(),
+		noEventsText: options.labels.empty,
 		displayEventEnd: false,
 		...CALENDAR_TIMES,
 		events: inputs(options.entries),
@@ -77,15 +89,4 @@ export function mountCalendar(node: HTMLElement, options: CalendarOptions) {
 		}
 	});
 	calendar.render();
-	return {
-		update(next: { month: string; entries: CalendarEntry[] }) {
-			month = next.month;
-			calendar.removeAllEvents();
-			calendar.addEventSource(inputs(next.entries));
-			if (monthOf(calendar.getDate()) !== next.month) calendar.gotoDate(`${next.month}-01`);
-		},
-		destroy() {
-			calendar.destroy();
-		}
-	};
 }

@@ -1,3 +1,4 @@
+import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { redirect } from '@sveltejs/kit';
 import { categoryLabel, pick } from '$lib/components/event-labels';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -47,6 +48,10 @@ export const load = (async ({ locals, url }) => {
 			from < to
 				? await findCalendarEvents(locals.supabase, { ...filters, from, to })
 				: { total: 0, items: [] };
+		keepUntil(
+			locals,
+			result.items.map((event) => event.endsAt)
+		);
 		return {
 			query,
 			categories,
@@ -66,6 +71,7 @@ export const load = (async ({ locals, url }) => {
 
 	const offset = (query.page - 1) * PAGE_SIZE;
 	const result = await findEvents(locals.supabase, filters, { limit: PAGE_SIZE, offset });
+	keepUntil(locals, result.items.flatMap(eventMoments));
 	const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
 	return {
 		query,

@@ -1,3 +1,4 @@
+import { keepUntil } from '$lib/server/page-cache';
 import { listPublicEvents } from '$lib/server/promotion/events';
 import { ORG_KINDS } from '$lib/server/promotion/labels';
 import { listOrganisations } from '$lib/server/promotion/organisations';
@@ -9,6 +10,10 @@ export const load = (async ({ locals }) => {
 		listOrganisations(locals.supabase),
 		listPublicEvents(locals.supabase, { endsAfter: new Date(), limit: 5000 })
 	]);
+	keepUntil(
+		locals,
+		upcoming.map((event) => event.endsAt)
+	);
 	const counts = new Map<string, number>();
 	for (const event of upcoming) {
 		if (event.status === 'published') counts.set(event.org.id, (counts.get(event.org.id) ?? 0) + 1);

@@ -20,6 +20,7 @@ import {
 import { getLocale } from '$lib/paraglide/runtime';
 import { getEvent, registrationWindow, seatsLeft, type EventDetails } from '$lib/server/events';
 import { parseDescription } from '$lib/server/events/description';
+import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
 import { getFamily, listMembers } from '$lib/server/families';
 import { activeRegistration, cancel, register } from '$lib/server/registrations';
@@ -30,6 +31,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, params, url }) => {
 	const event = await getEvent(locals.supabase, params.slug);
 	if (!event) error(404, { message: 'not_found' });
+	keepUntil(locals, eventMoments(event));
 	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	const description =
 		locale === 'en' && event.description.en.trim() ? event.description.en : event.description.zh;

@@ -1,3 +1,4 @@
+import { keepUntil } from '$lib/server/page-cache';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { listPublicEvents } from '$lib/server/promotion/events';
@@ -20,6 +21,10 @@ export const load = (async ({ locals, params, url }) => {
 		listPublicEvents(locals.supabase, { orgId: org.id, endsAfter: now, limit: 100 }),
 		countPastEvents(locals.supabase, org.id, now)
 	]);
+	keepUntil(
+		locals,
+		upcoming.flatMap((event) => [event.startsAt, event.endsAt, event.registrationClosesAt])
+	);
 	const source = normaliseSource(url.searchParams.get('src'));
 	const shareUrl = orgUrl(url.origin, org.slug, source ?? 'share');
 	const name = pick(org.name, pageLocale());

@@ -1,0 +1,2 @@
+/** Staff print it: the print button needs the browser. */
+export const csr = true;

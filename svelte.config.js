@@ -11,6 +11,9 @@ const config = {
 		// Root-relative links (/events/…) in server-rendered HTML: public pages are not hydrated, so
 		// the links a visitor copies or a crawler follows are the ones rendered.
 		paths: { relative: false },
+		// A page's own small stylesheets (a component's <style>) go inline: the only render-blocking
+		// request left is the site's stylesheet.
+		inlineStyleThreshold: 4096,
 		// The CSRF origin check for form posts runs in hooks.server.ts (formOrigin): the same rule,
 		// with the one-click unsubscribe exception and a translated answer. supabase-js's JSON calls
 		// to /auth/v1 and /rest/v1 are not form posts and were never checked.

@@ -103,25 +103,37 @@ try {
 				results.set(`${path} ${cache}`, await load(server.origin, path));
 			}
 			if (cache === 'on') {
-				// Seats left stay exact: a change committed through the API shows at once.
-				const before = await seatsOf(server.origin, eventPath);
-				const slug = eventPath.split('/').pop();
-				const [event] = (await (
-					await fetch(`${server.origin}/rest/v1/events?slug=eq.${slug}&select=seats_taken`, {
-						headers: { apikey: SECRET, authorization: `Bearer ${SECRET}` }
-					})
-				).json()) as { seats_taken: number }[];
-				await fetch(`${server.origin}/rest/v1/events?slug=eq.${slug}`, {
-					method: 'PATCH',
-					headers: {
-						apikey: SECRET,
-						authorization: `Bearer ${SECRET}`,
-						'content-type': 'application/json'
-					},
-					body: JSON.stringify({ seats_taken: event.seats_taken + 1 })
+				// Seats left stay exact, also across app servers: a change committed through a second
+				// server on the same database shows on the first server's next answer.
+				const other = await startBuild({
+					port: port + 1,
+					dataDir,
+					env: { DATABASE_URL: `${SERVER}/${name}`, EMAIL_WORKER: 'off' }
 				});
-				const after = await seatsOf(server.origin, eventPath);
-				console.log(`seats left with the cache on: "${before}" → one more taken → "${after}"`);
+				try {
+					const before = await seatsOf(server.origin, eventPath);
+					const again = await fetch(`${server.origin}${eventPath}`);
+					await again.arrayBuffer();
+					const slug = eventPath.split('/').pop();
+					const headers = { apikey: SECRET, authorization: `Bearer ${SECRET}` };
+					const [event] = (await (
+						await fetch(`${other.origin}/rest/v1/events?slug=eq.${slug}&select=seats_taken`, {
+							headers
+						})
+					).json()) as { seats_taken: number }[];
+					await fetch(`${other.origin}/rest/v1/events?slug=eq.${slug}`, {
+						method: 'PATCH',
+						headers: { ...headers, 'content-type': 'application/json' },
+						body: JSON.stringify({ seats_taken: event.seats_taken + 1 })
+					});
+					const after = await fetch(`${server.origin}${eventPath}`);
+					const seats = /data-testid="seats"[^>]*>\s*([^<]*?)\s*</.exec(await after.text())?.[1];
+					console.log(
+						`seats left, cache on: "${before}" (then served from the cache: ${again.headers.get('x-gongyu-page-cache')}); one more taken through a second app server → "${seats}" (${after.headers.get('x-gongyu-page-cache')})`
+					);
+				} finally {
+					await other.stop();
+				}
 			}
 		} finally {
 			await server.stop();

@@ -1,7 +1,7 @@
 /*
  * What the public pages show (events with their places left, organisations, rooms, which room an
- * event is in, places held for referred families, courses) changes only when one of those rows does. The
- * app keeps the pages it rendered for anonymous visitors and asks public.public_pages_version()
+ * event is in, places held for referred families, courses) changes only when one of those rows
+ * does. The app keeps the pages it rendered for anonymous visitors and asks public.public_pages_version()
  * before serving one again: a kept page is served only while the version is the one read before
  * it was rendered.
  *

@@ -144,7 +144,7 @@ test.beforeAll(async () => {
 test('every public page type is listed, and those that only show things load no script, with or without JavaScript', async ({
 	browser
 }) => {
-	test.setTimeout(240_000);
+	test.setTimeout(480_000);
 	expect(
 		publicRoutes().filter((route) => !(route in PAGES)),
 		'a new public page: list it in PAGES with the islands it needs'

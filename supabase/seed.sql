@@ -684,6 +684,84 @@ $$;
 
 drop table seed_events;
 drop table seed_users;
+-- Counselling ------------------------------------------------------------------------------------
+-- Two counsellors of the off-campus counselling centre (sign in with the demo password or a code):
+--   wang@counselling.demo.gongyu.local  王老师, accepts each booking herself; also the centre's manager
+--   li@counselling.demo.gongyu.local    李老师, bookings confirmed at once
+-- with a week of hours, the centre's crisis hotline, and parent1's appointment for 乐乐.
+with pw as (select extensions.crypt('gongyu-demo', extensions.gen_salt('bf', 10)) as hash),
+u (id, email) as (values
+	('d0000000-0000-4000-8000-000000000201'::uuid, 'wang@counselling.demo.gongyu.local'),
+	('d0000000-0000-4000-8000-000000000202'::uuid, 'li@counselling.demo.gongyu.local'))
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+	confirmation_token, recovery_token, email_change_token_new, email_change, raw_app_meta_data,
+	raw_user_meta_data, is_super_admin, created_at, updated_at)
+select '00000000-0000-0000-0000-000000000000', u.id, 'authenticated', 'authenticated', u.email,
+	pw.hash, now(), '', '', '', '', jsonb_build_object('provider', 'email', 'providers',
+	jsonb_build_array('email')), '{}'::jsonb, false, now(), now()
+from u cross join pw;
+
+insert into auth.identities (id, provider_id, user_id, identity_data, provider, created_at, updated_at)
+select gen_random_uuid(), u.id::text, u.id,
+	jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false),
+	'email', now(), now()
+from auth.users u
+where u.id in ('d0000000-0000-4000-8000-000000000201', 'd0000000-0000-4000-8000-000000000202');
+
+insert into public.org_members (org_id, user_id, role) values
+	('a0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000201', 'manager'),
+	('a0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000202', 'staff');
+
+insert into public.counselling_centres (org_id, crisis_hotline, hotline_hours_zh, hotline_hours_en)
+values ('a0000000-0000-4000-8000-000000000002', '0572-12355', '24 小时', '24 hours');
+
+insert into public.venues (id, org_id, name_zh, name_en, description_zh, description_en, capacity,
+	buffer_minutes)
+values
+	('b0000000-0000-4000-8000-000000000015', 'a0000000-0000-4000-8000-000000000002', '个体咨询室一',
+		'Counselling Room 1', '安静、隔音的一对一咨询室。', 'A quiet, soundproofed room for one-to-one sessions.', 4, 0),
+	('b0000000-0000-4000-8000-000000000016', 'a0000000-0000-4000-8000-000000000002', '个体咨询室二',
+		'Counselling Room 2', '安静、隔音的一对一咨询室。', 'A quiet, soundproofed room for one-to-one sessions.', 4, 0);
+
+insert into public.counsellors (user_id, org_id, display_name_zh, display_name_en, intro_zh, intro_en,
+	venue_id, modes, requires_acceptance, min_notice_minutes, horizon_days, daily_max)
+values
+	('d0000000-0000-4000-8000-000000000201', 'a0000000-0000-4000-8000-000000000002', '王老师', 'Ms Wang',
+		'国家二级心理咨询师，擅长亲子关系与学习压力。', 'Counsellor for parent-child relationships and study pressure.',
+		'b0000000-0000-4000-8000-000000000015', '{in_person,phone}', true, 720, 28, 5),
+	('d0000000-0000-4000-8000-000000000202', 'a0000000-0000-4000-8000-000000000002', '李老师', 'Mr Li',
+		'关注青少年情绪、睡眠与升学适应。', 'Works with teenagers on emotions, sleep and moving to a new school.',
+		'b0000000-0000-4000-8000-000000000016', '{in_person,phone,video}', false, 720, 28, 6);
+
+-- Tuesday to Saturday 09:00–12:00 and 14:00–17:00; 王老师 also on Thursday evenings.
+insert into public.counsellor_hours (counsellor_id, weekday, starts_at, ends_at)
+select c.id, d, h.s, h.e
+from (values ('d0000000-0000-4000-8000-000000000201'::uuid), ('d0000000-0000-4000-8000-000000000202'::uuid)) c (id)
+cross join generate_series(2, 6) d
+cross join (values (time '09:00', time '12:00'), (time '14:00', time '17:00')) h (s, e)
+union all
+select 'd0000000-0000-4000-8000-000000000201', 4, time '18:30', time '20:30';
+
+-- 李老师 is on leave the Wednesday of the second week.
+insert into public.counsellor_exceptions (counsellor_id, on_date, kind)
+values ('d0000000-0000-4000-8000-000000000202', (pg_temp.at(1, 3, '00:00') at time zone 'Asia/Shanghai')::date, 'off');
+
+insert into public.venue_bookings (id, venue_id, org_id, requested_by, status, starts_at, ends_at,
+	buffer_minutes, purpose, decided_by, decided_at)
+values ('e1000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000016',
+	'a0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000202', 'approved',
+	pg_temp.at(0, 3, '10:00'), pg_temp.at(0, 3, '10:50'), 0, '',
+	'd0000000-0000-4000-8000-000000000202', now());
+insert into public.appointments (id, org_id, counsellor_id, family_id, starts_at, ends_at,
+	buffer_minutes, mode, venue_booking_id, status, decided_at)
+values ('e2000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002',
+	'd0000000-0000-4000-8000-000000000202', 'f0000000-0000-4000-8000-000000000001',
+	pg_temp.at(0, 3, '10:00'), pg_temp.at(0, 3, '10:50'), 10, 'in_person',
+	'e1000000-0000-4000-8000-000000000001', 'confirmed', now());
+insert into public.appointment_details (appointment_id, subject, member_id, topic, note, contact)
+values ('e2000000-0000-4000-8000-000000000001', 'child', 'c0000000-0000-4000-8000-000000000003',
+	'study_pressure', '最近写作业时容易哭，想聊聊怎么陪伴。', 'phone');
+
 drop function pg_temp.at(integer, integer, time);
 drop function pg_temp.born(integer);
 
@@ -704,3 +782,4 @@ values (gen_random_uuid(), 'd0000000-0000-4000-8000-000000000006',
 	'email', now(), now());
 insert into public.org_members (org_id, user_id, role) values
 	('a0000000-0000-4000-8000-000000000010', 'd0000000-0000-4000-8000-000000000006', 'manager');
+

@@ -11,6 +11,7 @@ const singleBackendDbTests = [
 	'tests/db/counselling.test.ts',
 	'tests/db/counselling-slots.test.ts',
 	'tests/db/courses.test.ts',
+	'tests/db/event-questions.test.ts',
 	'tests/db/events.test.ts',
 	'tests/db/families.test.ts',
 	'tests/db/family-journeys.test.ts',

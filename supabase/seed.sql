@@ -783,3 +783,37 @@ values (gen_random_uuid(), 'd0000000-0000-4000-8000-000000000006',
 insert into public.org_members (org_id, user_id, role) values
 	('a0000000-0000-4000-8000-000000000010', 'd0000000-0000-4000-8000-000000000006', 'manager');
 
+-- Registration questions --------------------------------------------------------------------------
+-- Two of the youth centre's picture-book mornings ask about allergies and each child's grade, and
+-- one asks whether a family needs help getting in; parent1 has answered for the seasons morning.
+insert into public.event_questions (id, event_id, position, kind, scope, children_only, required,
+	sensitive, preset, label_zh, label_en, choices)
+select q.id, e.id, q.position, q.kind::public.question_kind, q.scope::public.question_scope,
+	q.children_only, q.required, q.sensitive, q.preset, q.label_zh, q.label_en, q.choices::jsonb
+from (values
+	('e1000000-0000-4000-8000-000000000001'::uuid, 'seasons-picture-books', 0, 'short_text',
+		'attendee', false, true, true, 'allergies', '过敏与饮食', 'Allergies and diet', '[]'),
+	('e1000000-0000-4000-8000-000000000002'::uuid, 'seasons-picture-books', 1, 'single_choice',
+		'attendee', true, false, false, 'grade', '年级', 'Grade',
+		'[{"value": "g0", "zh": "幼儿园", "en": "Kindergarten"}, {"value": "g1", "zh": "一年级", "en": "Year 1"}, {"value": "g2", "zh": "二年级", "en": "Year 2"}]'),
+	('e1000000-0000-4000-8000-000000000003'::uuid, 'journey-to-the-west-stories', 0, 'short_text',
+		'attendee', false, false, true, 'allergies', '过敏与饮食', 'Allergies and diet', '[]'),
+	('e1000000-0000-4000-8000-000000000004'::uuid, 'journey-to-the-west-stories', 1, 'long_text',
+		'family', false, false, true, 'access_needs', '需要的协助', 'Access needs', '[]')
+) q (id, slug, position, kind, scope, children_only, required, sensitive, preset, label_zh,
+	label_en, choices)
+join public.events e on e.slug = q.slug;
+
+insert into public.registration_answers (registration_id, event_id, question_id, member_id, value)
+select r.id, r.event_id, a.question_id, a.member_id, a.value::jsonb
+from (values
+	('e1000000-0000-4000-8000-000000000001'::uuid, 'c0000000-0000-4000-8000-000000000001'::uuid, '"无"'),
+	('e1000000-0000-4000-8000-000000000001'::uuid, 'c0000000-0000-4000-8000-000000000004'::uuid, '"对芒果过敏"'),
+	('e1000000-0000-4000-8000-000000000002'::uuid, 'c0000000-0000-4000-8000-000000000004'::uuid, '"g0"')
+) a (question_id, member_id, value)
+join public.registrations r on r.family_id = 'f0000000-0000-4000-8000-000000000001'
+join public.events e on e.id = r.event_id and e.slug = 'seasons-picture-books';
+update public.registrations r set note = '朵朵第一次参加，可能会有点害羞。'
+from public.events e
+where e.id = r.event_id and e.slug = 'seasons-picture-books'
+	and r.family_id = 'f0000000-0000-4000-8000-000000000001';

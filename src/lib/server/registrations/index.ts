@@ -4,7 +4,9 @@
  * calls, with the stable failure code handed back for the page to translate.
  */
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
+import type { Json as DbJson } from '$lib/database.types';
 import { toEventCard, type EventCard } from '$lib/server/events';
+import type { AnswerInput } from '$lib/server/questions';
 
 export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled' | 'attended' | 'no_show';
 
@@ -24,7 +26,7 @@ export interface MyRegistration {
 	attendees: { id: string; kind: 'child' | 'parent' | 'grandparent'; nickname: string }[];
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; hint?: string };
 
 /** The stable code of a rule failure (`raise … using message = 'event_full'`), else 'generic'. */
 export function failureCode(error: PostgrestError | null): string {
@@ -85,12 +87,20 @@ export interface Registered {
 
 export async function register(
 	supabase: SupabaseClient,
-	input: { eventId: string; memberIds: string[]; source: string | null }
+	input: {
+		eventId: string;
+		memberIds: string[];
+		source: string | null;
+		answers?: AnswerInput[];
+		note?: string | null;
+	}
 ): Promise<Outcome<Registered>> {
 	const { data, error } = await supabase.rpc('register_family', {
 		p_event_id: input.eventId,
 		p_member_ids: input.memberIds,
-		p_source: input.source
+		p_source: input.source,
+		p_answers: (input.answers ?? []) as unknown as DbJson,
+		p_note: input.note ?? null
 	});
 	if (error) {
 		const code = failureCode(error);
@@ -110,7 +120,8 @@ export async function register(
 				};
 			}
 		}
-		return { ok: false, code };
+		// Answer failures name their question in the hint.
+		return { ok: false, code, hint: error.hint ?? undefined };
 	}
 	const result = data as {
 		registration_id: string;
@@ -125,6 +136,27 @@ export async function register(
 			waitlistPosition: result.waitlist_position,
 			repeated: false
 		}
+	};
+}
+
+/** Changes who comes (change_registration_members): places and answers are checked in SQL. */
+export async function changeMembers(
+	supabase: SupabaseClient,
+	input: { registrationId: string; memberIds: string[]; answers: AnswerInput[] }
+): Promise<Outcome<{ status: 'confirmed' | 'waitlisted'; seats: number; promoted: number }>> {
+	const { data, error } = await supabase.rpc('change_registration_members', {
+		p_registration_id: input.registrationId,
+		p_member_ids: input.memberIds,
+		p_answers: input.answers as unknown as DbJson
+	});
+	if (error) {
+		const code = failureCode(error);
+		if (code === 'generic') console.error('change_registration_members failed:', error.code);
+		return { ok: false, code, hint: error.hint ?? undefined };
+	}
+	return {
+		ok: true,
+		value: data as { status: 'confirmed' | 'waitlisted'; seats: number; promoted: number }
 	};
 }
 

@@ -61,6 +61,8 @@ export function registrationFailure(
 			return m.events_error_registration_not_active();
 		case 'rate_limited':
 			return m.events_error_rate_limited();
+		case 'note_too_long':
+			return m.questions_error_note_too_long();
 		case 'invalid_input':
 			return m.events_error_invalid_input();
 		default:

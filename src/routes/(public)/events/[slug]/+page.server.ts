@@ -23,7 +23,9 @@ import { parseDescription } from '$lib/server/events/description';
 import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
 import { getFamily, listMembers } from '$lib/server/families';
-import { activeRegistration, cancel, register } from '$lib/server/registrations';
+import { questionLabel, type Question } from '$lib/questions';
+import { listQuestions, readAnswers } from '$lib/server/questions';
+import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
 import { registrationLimiter } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
 import type { Actions, PageServerLoad } from './$types';
@@ -63,7 +65,24 @@ export const load = (async ({ locals, params, url }) => {
 
 	const ended = new Date(event.endsAt) <= new Date();
 	const title = pick(event.title, locale);
+	const changeable =
+		registration &&
+		(registration.status === 'confirmed' || registration.status === 'waitlisted') &&
+		new Date(event.startsAt) > new Date() &&
+		event.status === 'published';
 	return {
+		questions:
+			family && (!registration || changeable) ? await listQuestions(locals.supabase, event.id) : [],
+		change:
+			changeable && family
+				? family.members.map((member) => ({
+						id: member.id,
+						kind: member.kind,
+						kindText: member.kindText,
+						nickname: member.nickname,
+						coming: registration?.attendees.some((a) => a.id === member.id) ?? false
+					}))
+				: null,
 		event: {
 			id: event.id,
 			slug: event.slug,
@@ -147,6 +166,8 @@ function noticeOf(done: string | null, position: number | null, title: string): 
 			return m.events_done_cancelled({ title });
 		case 'left_waitlist':
 			return m.events_done_left_waitlist({ title });
+		case 'changed':
+			return m.registrations_done_changed();
 		default:
 			return null;
 	}
@@ -226,6 +247,34 @@ interface Member {
 	fits: boolean;
 }
 
+/** What the form's question fields carried, to fill them in again after a refusal. */
+function sentAnswers(form: FormData): Record<string, string[]> {
+	const sent: Record<string, string[]> = {};
+	for (const [name, value] of form)
+		if (name.startsWith('q_')) (sent[name] ??= []).push(String(value));
+	return sent;
+}
+
+/** Why who comes could not be changed, in the visitor's language. */
+function changeFailure(code: string): string {
+	switch (code) {
+		case 'too_late_to_change':
+			return m.registrations_error_too_late();
+		case 'event_full':
+			return m.registrations_error_event_full();
+		case 'no_attendees':
+			return m.registrations_error_no_attendees();
+		default:
+			return registrationFailure(code);
+	}
+}
+
+function answerFailure(code: string, question: string): string {
+	return code === 'answer_required'
+		? m.questions_error_answer_required({ question })
+		: m.questions_error_answer_invalid({ question });
+}
+
 function signInPath(url: URL) {
 	return `/auth/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`;
 }
@@ -250,21 +299,69 @@ export const actions = {
 				selected
 			});
 		}
+		const questions = await listQuestions(locals.supabase, event.id);
+		const family = await getFamily(locals.supabase, locals.user.id);
+		const coming = (family ? await listMembers(locals.supabase, family.id) : []).filter((member) =>
+			parsed.data.member_ids.includes(member.id)
+		);
 		const outcome = await register(locals.supabase, {
 			eventId: event.id,
 			memberIds: parsed.data.member_ids,
-			source: parsed.data.src
+			source: parsed.data.src,
+			answers: readAnswers(form, questions, coming),
+			note: String(form.get('note') ?? '')
 		});
 		if (!outcome.ok) {
+			const asked = questions.find((q) => q.id === outcome.hint);
 			return fail(outcome.code === 'generic' ? 500 : 400, {
 				action: 'register',
 				code: outcome.code,
-				message: registrationFailure(outcome.code, event, parsed.data.member_ids.length),
-				selected
+				message: asked
+					? answerFailure(outcome.code, questionLabel(asked, getLocale()))
+					: registrationFailure(outcome.code, event, parsed.data.member_ids.length),
+				selected,
+				answers: sentAnswers(form),
+				note: String(form.get('note') ?? '')
 			});
 		}
 		const done = outcome.value.repeated ? 'repeated' : outcome.value.status;
 		redirect(303, `/events/${event.slug}?done=${done}`);
+	},
+
+	change: async ({ locals, params, request, url }) => {
+		if (!locals.user) redirect(303, signInPath(url));
+		const form = await request.formData();
+		const registrationId = String(form.get('registration_id') ?? '');
+		const memberIds = [...new Set(form.getAll('member').map(String))];
+		const failed = (status: number, code: string, hint?: string, questions: Question[] = []) => {
+			const asked = questions.find((q) => q.id === hint);
+			return fail(status, {
+				action: 'change',
+				code,
+				message: asked
+					? answerFailure(code, questionLabel(asked, getLocale()))
+					: changeFailure(code),
+				selected: memberIds,
+				answers: sentAnswers(form),
+				note: ''
+			});
+		};
+		const event = await getEvent(locals.supabase, params.slug);
+		if (!event) error(404, { message: 'not_found' });
+		if (!registrationLimiter().hit(locals.user.id).allowed) return failed(429, 'rate_limited');
+		const questions = await listQuestions(locals.supabase, event.id);
+		const family = await getFamily(locals.supabase, locals.user.id);
+		const coming = (family ? await listMembers(locals.supabase, family.id) : []).filter((member) =>
+			memberIds.includes(member.id)
+		);
+		const outcome = await changeMembers(locals.supabase, {
+			registrationId,
+			memberIds,
+			answers: readAnswers(form, questions, coming)
+		});
+		if (!outcome.ok)
+			return failed(outcome.code === 'generic' ? 500 : 400, outcome.code, outcome.hint, questions);
+		redirect(303, `/events/${params.slug}?done=changed`);
 	},
 
 	cancel: async ({ locals, params, request, url }) => {

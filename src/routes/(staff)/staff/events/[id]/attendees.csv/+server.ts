@@ -4,6 +4,8 @@ import { peopleText } from '$lib/components/staff-people';
 import { formatDateTime } from '$lib/i18n/format';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
+import { answerText, questionLabel } from '$lib/questions';
+import { eventAnswers, listQuestions } from '$lib/server/questions';
 import { shanghaiParts } from '$lib/schemas/booking';
 import { requireStaff } from '$lib/server/staff/context';
 import { attachmentHeader, toCsv } from '$lib/server/staff/csv';
@@ -22,6 +24,10 @@ export const GET: RequestHandler = async (event) => {
 	const { attendees, error: failure } = await eventAttendees(event.locals.supabase, found.id);
 	if (failure) error(403, { message: describeError(failure) });
 	const locale = getLocale();
+	const [questions, answers] = await Promise.all([
+		listQuestions(event.locals.supabase, found.id),
+		eventAnswers(event.locals.supabase, found.id)
+	]);
 	const header = [
 		m.staff_csv_number(),
 		m.staff_csv_status(),
@@ -32,7 +38,9 @@ export const GET: RequestHandler = async (event) => {
 		m.staff_csv_people(),
 		m.staff_csv_code(),
 		m.staff_csv_registered(),
-		m.staff_csv_source()
+		m.staff_csv_source(),
+		...questions.map((q) => questionLabel(q, locale)),
+		m.questions_csv_note()
 	];
 	const rows = attendees.map((a, index) => [
 		index + 1,
@@ -44,7 +52,15 @@ export const GET: RequestHandler = async (event) => {
 		peopleText(a.attendees, locale),
 		a.check_in_code,
 		formatDateTime(a.created_at, locale),
-		a.source ?? ''
+		a.source ?? '',
+		// One column per question; a person's answer is prefixed with their nickname.
+		...questions.map((q) =>
+			(answers.get(a.registration_id)?.answers ?? [])
+				.filter((x) => x.question_id === q.id)
+				.map((x) => (x.nickname ? `${x.nickname}: ` : '') + answerText(q, x.value, locale))
+				.join('; ')
+		),
+		answers.get(a.registration_id)?.note ?? ''
 	]);
 	const day = shanghaiParts(found.starts_at).date;
 	return new Response(toCsv(header, rows), {

@@ -1010,6 +1010,62 @@ export type Database = {
           },
         ]
       }
+      event_questions: {
+        Row: {
+          children_only: boolean
+          choices: NonNullable<Json>
+          created_at: string
+          event_id: string
+          id: string
+          kind: Database["public"]["Enums"]["question_kind"]
+          label_en: string
+          label_zh: string
+          position: number
+          preset: string | null
+          required: boolean
+          scope: Database["public"]["Enums"]["question_scope"]
+          sensitive: boolean
+        }
+        Insert: {
+          children_only?: boolean
+          choices?: NonNullable<Json>
+          created_at?: string
+          event_id: string
+          id?: string
+          kind: Database["public"]["Enums"]["question_kind"]
+          label_en?: string
+          label_zh: string
+          position?: number
+          preset?: string | null
+          required?: boolean
+          scope?: Database["public"]["Enums"]["question_scope"]
+          sensitive?: boolean
+        }
+        Update: {
+          children_only?: boolean
+          choices?: NonNullable<Json>
+          created_at?: string
+          event_id?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["question_kind"]
+          label_en?: string
+          label_zh?: string
+          position?: number
+          preset?: string | null
+          required?: boolean
+          scope?: Database["public"]["Enums"]["question_scope"]
+          sensitive?: boolean
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_questions_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       events: {
         Row: {
           address_en: string | null
@@ -1710,6 +1766,65 @@ export type Database = {
           },
         ]
       }
+      registration_answers: {
+        Row: {
+          created_at: string
+          event_id: string
+          id: string
+          member_id: string | null
+          question_id: string
+          registration_id: string
+          value: NonNullable<Json>
+        }
+        Insert: {
+          created_at?: string
+          event_id: string
+          id?: string
+          member_id?: string | null
+          question_id: string
+          registration_id: string
+          value: NonNullable<Json>
+        }
+        Update: {
+          created_at?: string
+          event_id?: string
+          id?: string
+          member_id?: string | null
+          question_id?: string
+          registration_id?: string
+          value?: NonNullable<Json>
+        }
+        Relationships: [
+          {
+            foreignKeyName: "registration_answers_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "registration_answers_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "family_members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "registration_answers_question_id_fkey"
+            columns: ["question_id"]
+            isOneToOne: false
+            referencedRelation: "event_questions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "registration_answers_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: false
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       registration_attendees: {
         Row: {
           member_id: string
@@ -1750,6 +1865,7 @@ export type Database = {
           event_id: string
           family_id: string
           id: string
+          note: string | null
           seats: number
           source: string | null
           status: Database["public"]["Enums"]["registration_status"]
@@ -1766,6 +1882,7 @@ export type Database = {
           event_id: string
           family_id: string
           id?: string
+          note?: string | null
           seats: number
           source?: string | null
           status: Database["public"]["Enums"]["registration_status"]
@@ -1782,6 +1899,7 @@ export type Database = {
           event_id?: string
           family_id?: string
           id?: string
+          note?: string | null
           seats?: number
           source?: string | null
           status?: Database["public"]["Enums"]["registration_status"]
@@ -2056,6 +2174,14 @@ export type Database = {
         Returns: Json
       }
       cancel_venue_booking: { Args: { p_booking_id: string }; Returns: Json }
+      change_registration_members: {
+        Args: {
+          p_answers?: Json
+          p_member_ids: string[]
+          p_registration_id: string
+        }
+        Returns: Json
+      }
       check_in: { Args: { p_code: string }; Returns: Json }
       check_in_at_event: {
         Args: { p_code: string; p_event_id: string }
@@ -2239,6 +2365,7 @@ export type Database = {
         Args: { p_course_id: string; p_member_ids: string[]; p_source?: string }
         Returns: Json
       }
+      event_answers: { Args: { p_event_id: string }; Returns: Json }
       event_attendees: {
         Args: { p_event_id: string }
         Returns: {
@@ -2455,7 +2582,13 @@ export type Database = {
         }[]
       }
       register_family: {
-        Args: { p_event_id: string; p_member_ids: string[]; p_source?: string }
+        Args: {
+          p_answers?: Json
+          p_event_id: string
+          p_member_ids: string[]
+          p_note?: string
+          p_source?: string
+        }
         Returns: Json
       }
       release_held_places: { Args: { p_now?: string }; Returns: Json }
@@ -2667,6 +2800,14 @@ export type Database = {
         | "community_parent_school"
         | "other"
       outbox_status: "pending" | "sending" | "sent" | "failed" | "skipped"
+      question_kind:
+        | "short_text"
+        | "long_text"
+        | "single_choice"
+        | "multiple_choice"
+        | "yes_no"
+        | "number"
+      question_scope: "family" | "attendee"
       receipt_kind: "none" | "received" | "choice"
       referral_reason: "left_behind" | "hardship" | "psychological" | "other"
       registration_status:
@@ -2868,6 +3009,15 @@ export const Constants = {
         "other",
       ],
       outbox_status: ["pending", "sending", "sent", "failed", "skipped"],
+      question_kind: [
+        "short_text",
+        "long_text",
+        "single_choice",
+        "multiple_choice",
+        "yes_no",
+        "number",
+      ],
+      question_scope: ["family", "attendee"],
       receipt_kind: ["none", "received", "choice"],
       referral_reason: ["left_behind", "hardship", "psychological", "other"],
       registration_status: [

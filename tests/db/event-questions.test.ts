@@ -212,9 +212,9 @@ describe('answers at registration', () => {
 			...goodAnswers(q),
 			{ question_id: q.allergies, member_id: w.toddlerA, value: '无' }
 		];
-		expect(codeOf(await register(w.client.guardianA, id, [w.parentA, w.childA], aboutToddler))).toBe(
-			'answer_invalid'
-		);
+		expect(
+			codeOf(await register(w.client.guardianA, id, [w.parentA, w.childA], aboutToddler))
+		).toBe('answer_invalid');
 		const foreign = [...goodAnswers(q), { question_id: other.q.story, value: 'hello' }];
 		expect(codeOf(await register(w.client.guardianA, id, [w.parentA, w.childA], foreign))).toBe(
 			'answer_invalid'
@@ -230,10 +230,12 @@ describe('answers at registration', () => {
 
 	it('a children-only question is not asked of the parent', async () => {
 		const { id, q } = await surveyEvent();
-		const result = await register(w.client.guardianA, id, [w.parentA, w.childA], [
-			...goodAnswers(q),
-			{ question_id: q.grade, member_id: w.parentA, value: 'g1' }
-		]);
+		const result = await register(
+			w.client.guardianA,
+			id,
+			[w.parentA, w.childA],
+			[...goodAnswers(q), { question_id: q.grade, member_id: w.parentA, value: 'g1' }]
+		);
 		expect(result.error).toBeNull();
 		const parentGrade = await rows(
 			domain,
@@ -245,9 +247,9 @@ describe('answers at registration', () => {
 
 	it('an event without questions registers as before, and a note over 500 characters is refused', async () => {
 		const id = await insertEvent(domain, w);
-		expect(
-			codeOf(await register(w.client.guardianB, id, [w.parentB], [], 'n'.repeat(501)))
-		).toBe('note_too_long');
+		expect(codeOf(await register(w.client.guardianB, id, [w.parentB], [], 'n'.repeat(501)))).toBe(
+			'note_too_long'
+		);
 		const result = await register(w.client.guardianB, id, [w.parentB]);
 		expect(result.error).toBeNull();
 	});
@@ -275,7 +277,12 @@ describe('who may read questions and answers', () => {
 
 	beforeAll(async () => {
 		({ id: eventId, q } = await surveyEvent());
-		const result = await register(w.client.guardianA, eventId, [w.parentA, w.childA], goodAnswers(q));
+		const result = await register(
+			w.client.guardianA,
+			eventId,
+			[w.parentA, w.childA],
+			goodAnswers(q)
+		);
 		expect(result.error).toBeNull();
 		registrationId = result.data.registration_id;
 	});
@@ -313,7 +320,11 @@ describe('who may read questions and answers', () => {
 			expect.objectContaining({ question_id: q.allergies, nickname: '乐乐', value: '花生过敏' })
 		);
 		expect(mine?.answers).toContainEqual(
-			expect.objectContaining({ question_id: q.needs, nickname: null, value: ['wheelchair', 'nursing'] })
+			expect.objectContaining({
+				question_id: q.needs,
+				nickname: null,
+				value: ['wheelchair', 'nursing']
+			})
 		);
 	});
 

@@ -111,7 +111,7 @@ test('a parent answers the questions and leaves a note when registering', async 
 	browser
 }, testInfo) => {
 	const page = await (await browser.newContext({ storageState: parentState })).newPage();
-	await page.goto(`/events/${SLUG}`);
+	await page.goto(`/events/${SLUG}`, { waitUntil: 'networkidle' });
 	const form = page.getByTestId('register-form');
 	await expect(form.getByText('请回答主办方的问题')).toBeVisible();
 	await form.getByRole('checkbox', { name: /乐乐/ }).check();
@@ -162,7 +162,7 @@ test('the parent changes who comes: takes one person off, then adds another', as
 	browser
 }, testInfo) => {
 	const page = await (await browser.newContext({ storageState: parentState })).newPage();
-	await page.goto(`/events/${SLUG}`);
+	await page.goto(`/events/${SLUG}`, { waitUntil: 'networkidle' });
 	const change = page.getByTestId('change-members');
 	await change.locator('summary').click();
 	await change.getByRole('button', { name: '取消妈妈' }).click();

@@ -2,7 +2,7 @@
  * The embedded Supabase alone, over HTTP, for any `supabase/` folder — a `supabase start` without
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
  *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other]
- *   [--max-rows N] [--signup on|off] [--auto-confirm on|off]
+ *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
  * the flags override them.
  */
@@ -31,13 +31,14 @@ const { values: args } = parseArgs({
 		'max-rows': { type: 'string' },
 		signup: { type: 'string' },
 		'auto-confirm': { type: 'string' },
+		anonymous: { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]'
 	);
 	process.exit(0);
 }
@@ -70,6 +71,7 @@ if (args['max-rows'] !== undefined) {
 }
 const signup = onOff('signup', args.signup);
 const autoConfirm = onOff('auto-confirm', args['auto-confirm']);
+const anonymous = onOff('anonymous', args.anonymous);
 const dbUrl = args['db-url'] ?? process.env.DATABASE_URL;
 const log = (line: string) => {
 	if (!args.json) console.error(line);
@@ -101,7 +103,8 @@ const embedded = await createEmbeddedSupabase({
 		passwordSignup: true,
 		...authOptionsFromConfig(config),
 		...(signup === undefined ? {} : { disableSignup: !signup }),
-		...(autoConfirm === undefined ? {} : { autoConfirm })
+		...(autoConfirm === undefined ? {} : { autoConfirm }),
+		...(anonymous === undefined ? {} : { anonymousSignIns: anonymous })
 	},
 	restSchemas: schemas,
 	limits,

@@ -139,7 +139,13 @@ async function startServer(dir: string, extra: string[], dbUrl?: string): Promis
 			...(dbUrl ? ['--db-url', dbUrl] : ['--memory']),
 			...extra
 		],
-		{ cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] }
+		{
+			cwd: repo,
+			stdio: ['ignore', 'pipe', 'inherit'],
+			// The suites run hundreds of requests from one address at full speed, as against the
+			// Supabase CLI, whose gateway keeps no database-time budget per client.
+			env: { ...process.env, GONGYU_REST_DB_SHARE: '0', GONGYU_REFUSAL_DELAY_MS: '0' }
+		}
 	);
 	const status = await new Promise<Record<string, string>>((done, fail) => {
 		let text = '';
@@ -167,7 +173,7 @@ function setupFile(target: string, keys: Record<string, string>): string {
 	return `// Written by Gongyu's test:peer for one run.
 const target = ${JSON.stringify(target)};
 const keys = ${JSON.stringify(keys)};
-const local = /^https?:\\/\\/(localhost|127\\.0\\.0\\.1):(54321|9999|9998|9997|9996)(?=\\/)/;
+const local = /^https?:\\/\\/(localhost|127\\.0\\.0\\.1):(54321|3012|9999|9998|9997|9996)(?=\\/)/;
 function roleOf(token) {
 	try {
 		const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
@@ -193,7 +199,8 @@ globalThis.fetch = async (input, init) => {
 	const bearer = (headers.get('authorization') || '').replace(/^Bearer /i, '');
 	const bearerKey = bearer ? keyFor(roleOf(bearer)) : null;
 	if (bearerKey) headers.set('authorization', 'Bearer ' + bearerKey);
-	const url = request.url.replace(local, target);
+	// Port 3012 is the suite's PostgREST without a gateway: paths without /rest/v1.
+	const url = request.url.replace(local, (m, host, port) => port === '3012' ? target + '/rest/v1' : target);
 	const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
 	return original(url, { method: request.method, headers, body, redirect: request.redirect, signal: request.signal });
 };

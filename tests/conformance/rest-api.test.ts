@@ -385,8 +385,10 @@ describe.each(['pglite', 'postgres'] as const)('the embedded PostgREST (%s)', (b
 			const all = await raw(t, '/events?select=id', { headers: { Prefer: 'count=exact' } });
 			expect(all.status).toBe(200);
 			expect(all.headers.get('content-range')).toBe('0-4/5');
+			// PostgREST's planned count is the planner's estimate, not the exact figure.
 			const planned = await admin.from('events').select('id', { count: 'planned', head: true });
-			expect(planned.count).toBe(5);
+			expect(planned.error).toBeNull();
+			expect(Number.isInteger(planned.count) && planned.count! >= 0).toBe(true);
 		});
 
 		test('answers one object with single() and 406 PGRST116 for zero or several rows', async () => {
@@ -397,7 +399,7 @@ describe.each(['pglite', 'postgres'] as const)('the embedded PostgREST (%s)', (b
 			expect(none.status).toBe(406);
 			expect(none.error).toMatchObject({
 				code: 'PGRST116',
-				message: 'JSON object requested, multiple (or no) rows returned',
+				message: 'Cannot coerce the result to a single JSON object',
 				details: 'The result contains 0 rows',
 				hint: null
 			});

@@ -37,6 +37,17 @@ create function public.get_status(name_param text) returns text language sql sta
 create function public.set_offline(name_param text) returns text language sql volatile as
 	$$ update public.users set status = 'OFFLINE' where username = name_param returning status $$;
 
+-- Functions of a row: a computed field and computed relationships (to many, ROWS 1, to one).
+create function public.shout(public.messages) returns text language sql stable as
+	$$ select upper($1.message) $$;
+create function public.user_messages(public.users) returns setof public.messages
+	language sql stable as $$ select * from public.messages m where m.username = $1.username $$;
+create function public.profile(public.users) returns setof public.user_profiles
+	language sql stable rows 1 as
+	$$ select * from public.user_profiles p where p.username = $1.username $$;
+create function public.first_message(public.users) returns public.messages language sql stable as
+	$$ select * from public.messages m where m.username = $1.username order by m.id limit 1 $$;
+
 insert into public.users (username) values ('supabot'), ('kiwicopple'), ('awailas'), ('dragarcia');
 insert into public.user_profiles (username) values ('supabot');
 insert into public.best_friends (first_user, second_user) values ('supabot', 'kiwicopple');
@@ -405,6 +416,85 @@ describe.each(['pglite', 'postgres'] as const)('parity with PostgREST (%s)', (ba
 				end $$;`);
 				await t.embedded.reloadSchema();
 			}
+		});
+	});
+
+	describe('functions of a row and planned counts', () => {
+		test('a computed field is selected, filtered and ordered like a column', async () => {
+			const { data, error } = await t
+				.admin()
+				.from('messages')
+				.select('id, shout')
+				.eq('shout', 'HELLO WORLD')
+				.order('shout');
+			expect(error).toBeNull();
+			expect(data).toEqual([{ id: 1, shout: 'HELLO WORLD' }]);
+		});
+
+		test('computed relationships embed rows, one row for ROWS 1 and for a single row', async () => {
+			const { data, error } = await t
+				.admin()
+				.from('users')
+				.select('username, user_messages(message, shout), profile(id), first_message(message)')
+				.eq('username', 'supabot')
+				.single();
+			expect(error).toBeNull();
+			expect(data).toEqual({
+				username: 'supabot',
+				user_messages: [{ message: 'Hello World', shout: 'HELLO WORLD' }],
+				profile: { id: 1 },
+				first_message: { message: 'Hello World' }
+			});
+			const nobody = await t
+				.admin()
+				.from('users')
+				.select('username, user_messages(id), profile(id)')
+				.eq('username', 'awailas')
+				.single();
+			expect(nobody.data).toEqual({ username: 'awailas', user_messages: [], profile: null });
+		});
+
+		test("count=planned answers the planner's estimate and estimated the exact count below max rows", async () => {
+			const planned = await rest('/users?select=username', {
+				method: 'HEAD',
+				headers: { prefer: 'count=planned' }
+			});
+			expect(planned.headers.get('content-range')).toMatch(/^(\*|0-\d+)\/\d+$/);
+			expect(planned.headers.get('preference-applied')).toBe('count=planned');
+			const estimated = await t
+				.admin()
+				.from('users')
+				.select('username', { count: 'estimated', head: true });
+			expect(estimated.count).toBe(4);
+		});
+	});
+
+	describe('spreads and CSV', () => {
+		test('a spread of a to-many relationship gives each column as an array', async () => {
+			const { data, error } = await t
+				.admin()
+				.from('users')
+				.select('username, ...messages(message, id)')
+				.in('username', ['supabot', 'awailas'])
+				.order('username');
+			expect(error).toBeNull();
+			expect(data).toEqual([
+				{ username: 'awailas', message: [], id: [] },
+				{ username: 'supabot', message: ['Hello World'], id: [1] }
+			]);
+		});
+
+		test('Accept: text/csv answers a header and one quoted record per row', async () => {
+			const res = await rest('/collections?select=id,description,parent_id&order=id', {
+				headers: { accept: 'text/csv' }
+			});
+			expect(res.status).toBe(200);
+			expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+			expect(await res.text()).toBe(
+				'id,description,parent_id\n1,Root,\n2,"Child of Root",1\n3,"Another child",1\n4,Grandchild,2'
+			);
+			const { data } = await t.admin().from('messages').select('id, message').csv();
+			expect(data).toBe('id,message\n1,"Hello World"');
 		});
 	});
 });

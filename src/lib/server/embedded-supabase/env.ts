@@ -58,6 +58,8 @@ export interface EmbeddedEnv {
 		emailSignup?: boolean;
 		/** `POST /signup` with a password (Gongyu's GONGYU_PASSWORD_SIGNUP); default false. */
 		passwordSignup?: boolean;
+		/** `POST /signup` without an email: an anonymous user (`[auth] enable_anonymous_sign_ins`). */
+		anonymousSignIns?: boolean;
 		/** Wrong tries a one-time code survives; the next try fails whatever the code (5). */
 		otpMaxAttempts?: number;
 		rateLimits?: Partial<RateLimits>;

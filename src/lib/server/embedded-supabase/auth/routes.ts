@@ -70,10 +70,11 @@ const signupDisabled = () =>
  */
 export async function signup(ctx: Ctx): Promise<Response> {
 	const { settings, env } = ctx;
+	const body = await readJsonBody(ctx.request, env);
+	if (!str(body, 'email') && !str(body, 'phone')) return anonymousSignIn(ctx, body);
 	if (settings.disableSignup || !settings.emailSignup || !settings.passwordSignup) {
 		throw signupDisabled();
 	}
-	const body = await readJsonBody(ctx.request, env);
 	const rawEmail = str(body, 'email');
 	if (!rawEmail && str(body, 'phone')) {
 		throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
@@ -140,6 +141,33 @@ export async function signup(ctx: Ctx): Promise<Response> {
 	await sendMail(ctx, result.mail);
 	// The same shape as for a known address, so the answer does not tell them apart.
 	return json(obfuscatedUser(result.user.id, email, data));
+}
+
+/**
+ * GoTrue's anonymous sign-in (`POST /signup` with neither email nor phone): a user with no
+ * address and `is_anonymous`, signed in at once; its tokens carry `is_anonymous: true` and the
+ * `authenticated` role, so policies can tell it apart with `auth.jwt()->>'is_anonymous'`.
+ */
+async function anonymousSignIn(ctx: Ctx, body: Record<string, unknown>): Promise<Response> {
+	const { settings, env } = ctx;
+	if (settings.disableSignup) throw signupDisabled();
+	if (!settings.anonymousSignIns) {
+		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	}
+	const data = obj(body, 'data') ?? {};
+	// Counted per client address, as GoTrue counts anonymous sign-ins.
+	await rateLimit(ctx, 'sign_in_sign_ups', null);
+	const session = await inTx(ctx, async (tx) => {
+		const id = await insertUser(tx, {
+			email: null,
+			encryptedPassword: null,
+			userMetadata: data,
+			appMetadata: {},
+			anonymous: true
+		});
+		return issueSession(env, tx, id, 'anonymous', ctx.request);
+	});
+	return json(session);
 }
 
 /** GoTrue's `sanitizeUser`: an answer that does not reveal that the email is registered. */
@@ -333,6 +361,69 @@ export async function recover(ctx: Ctx): Promise<Response> {
 			otpLength: settings.otpLength
 		});
 		return authEmail(env, 'recovery', email, issued, redirectTo, user.userMetadata);
+	});
+	await sendMail(ctx, mail);
+	return json({});
+}
+
+/**
+ * GoTrue's `/resend`: a new sign-up confirmation for an address not yet confirmed, or a new
+ * code for a pending email change (sent to the new address). Unknown or confirmed addresses get
+ * the same empty answer, so the endpoint does not reveal who is registered.
+ */
+export async function resend(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const body = await readJsonBody(ctx.request, env);
+	const type = str(body, 'type');
+	if (!['signup', 'email_change', 'sms', 'phone_change'].includes(type)) {
+		throw badRequest(
+			'validation_failed',
+			'Missing one of these types: signup, email_change, sms, phone_change'
+		);
+	}
+	if (type === 'sms' || type === 'phone_change' || (!str(body, 'email') && str(body, 'phone'))) {
+		throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+	}
+	const rawEmail = str(body, 'email');
+	if (!rawEmail) throw badRequest('validation_failed', 'Either an email or phone is required');
+	const email = validateEmail(rawEmail);
+	const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
+	const redirectTo = redirectTarget(ctx);
+	await rateLimit(ctx, 'email_sent', email);
+	const mail = await inTx(ctx, async (tx): Promise<AuthEmail | null> => {
+		const user = await findUserByEmail(tx, email, true);
+		if (type === 'signup') {
+			if (!user || user.emailConfirmed) {
+				await checkUnsentFrequency(tx, email, settings.emailMaxFrequency);
+				return null;
+			}
+			if (pkce) await createFlowState(tx, user.id, 'email', 'email/signup', pkce);
+			await checkFrequency(tx, user.id, 'confirmation', settings.emailMaxFrequency);
+			const issued = await issueToken(tx, user.id, email, 'confirmation', {
+				pkce: pkce !== null,
+				otpLength: settings.otpLength
+			});
+			return authEmail(env, 'signup', email, issued, redirectTo, user.userMetadata);
+		}
+		const pending = user
+			? (
+					await tx.query<{ email_change: string | null }>(
+						`select nullif(email_change, '') as email_change from auth.users where id = $1::uuid`,
+						[user.id]
+					)
+				).rows[0]?.email_change
+			: null;
+		if (!user || !pending) {
+			await checkUnsentFrequency(tx, email, settings.emailMaxFrequency);
+			return null;
+		}
+		if (pkce) await createFlowState(tx, user.id, 'email_change', 'email_change', pkce);
+		await checkFrequency(tx, user.id, 'email_change_new', settings.emailMaxFrequency);
+		const issued = await issueToken(tx, user.id, pending, 'email_change_new', {
+			pkce: pkce !== null,
+			otpLength: settings.otpLength
+		});
+		return authEmail(env, 'email_change', pending, issued, redirectTo, user.userMetadata);
 	});
 	await sendMail(ctx, mail);
 	return json({});

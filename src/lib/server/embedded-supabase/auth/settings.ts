@@ -27,6 +27,7 @@ export interface AuthSettings {
 	disableSignup: boolean;
 	emailSignup: boolean;
 	passwordSignup: boolean;
+	anonymousSignIns: boolean;
 	otpMaxAttempts: number;
 	rateLimits: RateLimits;
 }
@@ -56,6 +57,7 @@ export function authSettings(env: EmbeddedEnv): AuthSettings {
 		disableSignup: a.disableSignup === true,
 		emailSignup: a.emailSignup !== false,
 		passwordSignup: a.passwordSignup === true,
+		anonymousSignIns: a.anonymousSignIns === true,
 		otpMaxAttempts: Math.max(1, num(a.otpMaxAttempts, 5)),
 		rateLimits: {
 			emailSent: num(limits.emailSent, DEFAULT_RATE_LIMITS.emailSent),
@@ -131,6 +133,7 @@ export function authOptionsFromConfig(
 			tomlNumber(email, 'otp_expiry'),
 		minPasswordLength: tomlNumber(auth, 'minimum_password_length'),
 		passwordSignup: flag(vars.GONGYU_PASSWORD_SIGNUP),
+		anonymousSignIns: tomlBool(auth, 'enable_anonymous_sign_ins'),
 		otpMaxAttempts: count('GONGYU_OTP_MAX_ATTEMPTS', vars.GONGYU_OTP_MAX_ATTEMPTS),
 		rateLimits: Object.keys(rateLimits).length ? rateLimits : undefined
 	});

@@ -11,7 +11,14 @@ import { authSettings } from './settings';
 import { findUserById, type AuthUser } from './users';
 
 export type AuthMethod =
-	'password' | 'otp' | 'magiclink' | 'recovery' | 'invite' | 'email/signup' | 'email_change';
+	| 'password'
+	| 'otp'
+	| 'magiclink'
+	| 'recovery'
+	| 'invite'
+	| 'email/signup'
+	| 'email_change'
+	| 'anonymous';
 
 export interface SessionResponse {
 	access_token: string;

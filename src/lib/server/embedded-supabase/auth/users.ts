@@ -212,7 +212,7 @@ export function isUuid(value: unknown): value is string {
 
 export interface NewUser {
 	id?: string;
-	email: string;
+	email: string | null;
 	encryptedPassword: string | null;
 	userMetadata: Record<string, unknown>;
 	appMetadata: Record<string, unknown>;
@@ -221,6 +221,8 @@ export interface NewUser {
 	invited?: boolean;
 	/** Extra keys for the email identity's `identity_data` (sign-up copies `data` there). */
 	identityData?: Record<string, unknown>;
+	/** An anonymous user: no email, no identity (`is_anonymous`). */
+	anonymous?: boolean;
 }
 
 /** Inserts the user and its email identity, as GoTrue's sign-up and admin create do. */
@@ -234,7 +236,7 @@ export async function insertUser(tx: Queryable, user: NewUser): Promise<string> 
 		) values (
 			$1::uuid, $2::uuid, 'authenticated', $3, $4, $5,
 			case when $6::boolean then now() end, case when $7::boolean then now() end,
-			'', '', '', '', $8::jsonb, $9::jsonb, now(), now(), false, false
+			'', '', '', '', $8::jsonb, $9::jsonb, now(), now(), false, $10::boolean
 		)`,
 		[
 			NIL_UUID,
@@ -245,9 +247,11 @@ export async function insertUser(tx: Queryable, user: NewUser): Promise<string> 
 			String(user.confirmed === true),
 			String(user.invited === true),
 			JSON.stringify(user.appMetadata),
-			JSON.stringify(user.userMetadata)
+			JSON.stringify(user.userMetadata),
+			String(user.anonymous === true)
 		]
 	);
+	if (user.anonymous) return id;
 	const identityData: Record<string, unknown> = {
 		sub: id,
 		email: user.email,

@@ -63,6 +63,10 @@ export interface RestFunction {
 	columns?: Map<string, Column>;
 	/** The table or view whose row type is returned, for embedding from a function's result. */
 	relation?: Relation;
+	/** `pg_type.typname` of the result (of a scalar). */
+	returnTypname?: string;
+	/** `ROWS n` of a set-returning function (`ROWS 1`: a computed relationship to one row). */
+	rows?: number;
 }
 
 export type Cardinality = 'many-to-one' | 'one-to-many' | 'one-to-one' | 'many-to-many';
@@ -75,6 +79,8 @@ export interface Relationship {
 	constraint: string;
 	/** Join pairs: [parent column, target column]; for many-to-many see `junction`. */
 	pairs: [string, string][];
+	/** A computed relationship: this function of the parent's row gives the embedded rows. */
+	computed?: RestFunction;
 	/** A foreign key from a table to itself (seen from either end). */
 	isSelf?: boolean;
 	/** The embedded relation is a view (PostgREST's `relFTableIsView`). */
@@ -155,6 +161,11 @@ export interface Catalogue {
 	functions(schema: string, name: string): RestFunction[];
 	typeNames: Set<string>;
 	foreignKeys: ForeignKey[];
+	/**
+	 * Functions taking one row of `relation` named `name`: computed fields (scalar) and computed
+	 * relationships (returning rows of a table or view).
+	 */
+	computed(relation: Relation, name: string): RestFunction[];
 	/** Every relationship from `parent` to a relation in an exposed schema. */
 	relationshipsOf(parent: Relation): Relationship[];
 	allRelationNames(schema: string): string[];
@@ -202,6 +213,9 @@ interface FunctionRow {
 	argmodes: string | null;
 	argnames: string | null;
 	ndefaults: string;
+	/** The relation whose row type the first parameter is (computed fields and relationships). */
+	firstargrel: string | null;
+	prorows: string;
 }
 
 function pgArray(text: string | null): string[] {
@@ -302,7 +316,10 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 				(select array_agg(pg_catalog.format_type(x, null) order by i)
 					from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality u(x, i))::text as argtypes,
 				p.proargmodes::text as argmodes, p.proargnames::text as argnames,
-				p.pronargdefaults::text as ndefaults
+				p.pronargdefaults::text as ndefaults,
+				(select nullif(t1.typrelid, 0)::text from pg_catalog.pg_type t1
+					where p.pronargs > 0 and t1.oid = p.proargtypes[0]) as firstargrel,
+				p.prorows::text as prorows
 			from pg_catalog.pg_proc p
 			join pg_catalog.pg_namespace n on n.oid = p.pronamespace
 			join pg_catalog.pg_type t on t.oid = p.prorettype
@@ -417,6 +434,7 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 	}
 
 	const functionsByName = new Map<string, RestFunction[]>();
+	const computedByRelation = new Map<Relation, Map<string, RestFunction[]>>();
 	for (const row of fnRows.rows) {
 		const types = pgArray(row.argtypes);
 		const modes = row.argmodes ? pgArray(row.argmodes) : types.map(() => 'i');
@@ -466,10 +484,22 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 				])
 			);
 		}
+		fn.returnTypname = row.rettypname;
+		fn.rows = Number(row.prorows);
 		const key = `${row.schema}.${row.name}`;
 		const list = functionsByName.get(key) ?? [];
 		list.push(fn);
 		functionsByName.set(key, list);
+		// A function taking one row of a table or view: a computed field (scalar result) or a
+		// computed relationship (a row or rows of another table or view), as PostgREST has them.
+		const parent = row.firstargrel ? byOid.get(row.firstargrel) : undefined;
+		if (parent && fn.args.length === 1 && fn.returns !== 'void') {
+			let own = computedByRelation.get(parent);
+			if (!own) computedByRelation.set(parent, (own = new Map()));
+			if ((fn.returns === 'composite' && fn.relation) || fn.returns === 'scalar') {
+				own.set(fn.name, [...(own.get(fn.name) ?? []), fn]);
+			}
+		}
 	}
 
 	const typeNames = new Set(typeRows.rows.map((r) => r.typname));
@@ -551,6 +581,7 @@ export async function loadCatalogue(db: Database, schemas: string[]): Promise<Ca
 		schemas,
 		settings: await loadPgrstSettings(db),
 		relation: (schema, name) => byName.get(`${schema}.${name}`),
+		computed: (relation, name) => computedByRelation.get(relation)?.get(name) ?? [],
 		functions: (schema, name) => functionsByName.get(`${schema}.${name}`) ?? [],
 		typeNames,
 		foreignKeys,

@@ -11,7 +11,7 @@ import { loadCatalogue, type Catalogue } from './catalogue';
 import { authErrorResponse, errorResponse, RestError } from './errors';
 import { checkEmbeds } from './embeds';
 import { parseRequest, type ParsedRequest } from './parse';
-import { plan, type Plan } from './plan';
+import { explainCount, plan, type Plan } from './plan';
 import { shape, type Outcome, type ResultRow } from './respond';
 
 export { RestError, ParseError } from './errors';
@@ -200,18 +200,13 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		const rollback =
 			parsed.prefer.tx === 'rollback' ||
 			(cache.settings.txRollbackAll && parsed.prefer.tx !== 'commit');
+		// `pgrst.db_max_rows` may lower the configured cap, never raise it.
 		const configuredMax = cache.settings.maxRows;
-		const built = plan({
-			request: parsed,
-			catalogue: cache,
-			schema,
-			body,
-			bodyText,
-			maxRows:
-				configuredMax === null || env.limits.maxRows === null
-					? (configuredMax ?? env.limits.maxRows)
-					: Math.min(configuredMax, env.limits.maxRows)
-		});
+		const maxRows =
+			configuredMax === null || env.limits.maxRows === null
+				? (configuredMax ?? env.limits.maxRows)
+				: Math.min(configuredMax, env.limits.maxRows);
+		const built = plan({ request: parsed, catalogue: cache, schema, body, bodyText, maxRows });
 		const max = maxAffected(parsed, built);
 
 		const settings: Record<string, string> = {
@@ -224,6 +219,27 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		const timeout = env.limits.statementTimeoutMs[caller.role];
 		if (timeout > 0) settings.statement_timeout = String(timeout);
 		const scope = { role: caller.role, claims: caller.claims, settings, onElapsed };
+		const explain = explainCount({ request: parsed, catalogue: cache, schema });
+		let planned: number | null = null;
+		if (explain) {
+			const rows = await env.db.transaction(scope, (tx) =>
+				tx.query<Record<string, string>>(explain.sql, explain.params)
+			);
+			const text = Object.values(rows.rows[0] ?? {})[0];
+			const estimate = text ? Number(JSON.parse(text)?.[0]?.Plan?.['Plan Rows']) : NaN;
+			planned = Number.isFinite(estimate) ? Math.round(estimate) : null;
+		}
+		/** The total to answer: the planner's for `planned`, and for `estimated` past max rows. */
+		const withCount = (row: ResultRow | undefined): ResultRow | undefined => {
+			if (!row || planned === null) return row;
+			const count = parsed.prefer.count;
+			if (count === 'planned') return { ...row, total: String(planned) };
+			const exact = row.total === null ? null : Number(row.total);
+			if (exact !== null && maxRows !== null && exact > maxRows) {
+				return { ...row, total: String(Math.max(exact, planned)) };
+			}
+			return row;
+		};
 		let outcome: Outcome;
 		if (rollback || mayVeto(parsed, built)) {
 			try {
@@ -231,7 +247,7 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 					const result = await tx.query<ResultRow>(built.sql, built.params);
 					// Inside the transaction: a 406 for a single object rolls the write back, and so
 					// does a write touching more rows than `max-affected` allows.
-					const shaped = shape(parsed, built, result.rows[0], result.rowCount);
+					const shaped = shape(parsed, built, withCount(result.rows[0]), result.rowCount);
 					if (max !== null && shaped.affected > max) {
 						throw new RestError(
 							400,
@@ -255,7 +271,7 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 			// Committed by the database as the statement ends: on a hot row (a popular event) the
 			// lock is not held while the answer travels here and a `commit` travels back.
 			const result = await env.db.statement<ResultRow>(scope, built.sql, built.params);
-			outcome = shape(parsed, built, result.rows[0], result.rowCount);
+			outcome = shape(parsed, built, withCount(result.rows[0]), result.rowCount);
 		}
 		const applied = preferenceApplied(parsed, built);
 		if (applied) outcome.headers['preference-applied'] = applied;

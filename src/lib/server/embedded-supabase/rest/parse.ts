@@ -157,7 +157,7 @@ export interface ParsedRequest {
 	onConflict: string[] | null;
 	columns: string[] | null;
 	prefer: Prefer;
-	accept: { kind: 'array' | 'object' | 'unsupported'; stripNulls: boolean; raw: string };
+	accept: { kind: 'array' | 'object' | 'csv' | 'unsupported'; stripNulls: boolean; raw: string };
 	/** From the `Range` header. */
 	range: { offset: number; limit?: number } | null;
 }
@@ -356,6 +356,7 @@ function parseAccept(raw: string | null): ParsedRequest['accept'] {
 		if (type === 'application/vnd.pgrst.object+json' || type === 'application/vnd.pgrst.object') {
 			return { kind: 'object', stripNulls, raw };
 		}
+		if (type === 'text/csv') return { kind: 'csv', stripNulls: false, raw };
 		if (
 			type === 'application/json' ||
 			type === 'application/vnd.pgrst.array+json' ||

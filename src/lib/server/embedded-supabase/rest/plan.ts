@@ -67,6 +67,8 @@ interface Source {
 	label: string;
 	columns: Map<string, Column>;
 	relation?: Relation;
+	/** Where the relation's computed fields are found. */
+	catalogue?: Catalogue;
 }
 
 interface EmbedInfo {
@@ -142,14 +144,41 @@ function columnNotFound(source: Source, name: string): RestError {
 
 function column(source: Source, name: string): Column {
 	const found = source.columns.get(name);
-	if (!found) throw columnNotFound(source, name);
-	return found;
+	if (found) return found;
+	const fn = computedField(source, name);
+	if (fn) {
+		return {
+			name,
+			type: fn.returnType,
+			typname: fn.returnTypname ?? fn.returnType,
+			category: '',
+			nullable: true,
+			hasDefault: false
+		};
+	}
+	throw columnNotFound(source, name);
+}
+
+/** A computed field: a function of the row, named like a column, returning one value. */
+function computedField(source: Source, name: string): RestFunction | undefined {
+	if (!source.relation || !source.catalogue) return undefined;
+	return source.catalogue
+		.computed(source.relation, name)
+		.find((fn) => fn.returns === 'scalar' && !fn.setof);
+}
+
+/** The row of `alias` as the relation's own type, for a function taking it. */
+function rowOf(source: Source, alias: string): string {
+	return `row(${q(alias)}.*)::${relationSql(source.relation!)}`;
 }
 
 /** `"alias"."col"->$1::text->>$2::int` */
 function fieldSql(b: Builder, source: Source, alias: string, field: Field): string {
 	column(source, field.name);
-	let sql = `${q(alias)}.${q(field.name)}`;
+	const fn = source.columns.has(field.name) ? undefined : computedField(source, field.name);
+	let sql = fn
+		? `${q(fn.schema)}.${q(fn.name)}(${rowOf(source, alias)})`
+		: `${q(alias)}.${q(field.name)}`;
 	for (const step of field.path) {
 		const isIndex = /^-?\d{1,9}$/.test(step.key);
 		sql = `${sql}${step.arrow}${b.param(step.key)}::${isIndex ? 'int4' : 'text'}`;
@@ -367,30 +396,44 @@ function findRelationships(
 	const byJunction = (r: Relationship, name: string) =>
 		r.junction !== undefined &&
 		(r.junction.relation.name === name || r.junction.constraints.includes(name));
-	return b.catalogue.relationshipsOf(parent).filter((r) => {
-		if (r.target.schema !== b.schema) return false;
-		const named = r.target.name === target;
-		if (r.isSelf) {
+	// A computed relationship is named by its function (PostgREST: the hint plays no part).
+	const computed = b.catalogue
+		.computed(parent, target)
+		.filter((fn) => fn.returns === 'composite' && fn.relation && fn.schema === b.schema)
+		.map((fn): Relationship => ({
+			cardinality: fn.setof && fn.rows !== 1 ? 'one-to-many' : 'many-to-one',
+			target: fn.relation!,
+			constraint: fn.name,
+			pairs: [],
+			computed: fn
+		}));
+	return [
+		...computed,
+		...b.catalogue.relationshipsOf(parent).filter((r) => {
+			if (r.target.schema !== b.schema) return false;
+			const named = r.target.name === target;
+			if (r.isSelf) {
+				if (hint === undefined) {
+					return (
+						(named && r.cardinality === 'one-to-many') ||
+						(single(r, 0, target) && r.cardinality === 'many-to-one')
+					);
+				}
+				return named && r.cardinality === 'one-to-many' && single(r, 1, hint);
+			}
 			if (hint === undefined) {
 				return (
-					(named && r.cardinality === 'one-to-many') ||
-					(single(r, 0, target) && r.cardinality === 'many-to-one')
+					named ||
+					(byConstraint(r, target) && !r.targetIsView) ||
+					(single(r, 0, target) && !r.targetIsView)
 				);
 			}
-			return named && r.cardinality === 'one-to-many' && single(r, 1, hint);
-		}
-		if (hint === undefined) {
 			return (
-				named ||
-				(byConstraint(r, target) && !r.targetIsView) ||
-				(single(r, 0, target) && !r.targetIsView)
+				named &&
+				(byConstraint(r, hint) || single(r, 0, hint) || single(r, 1, hint) || byJunction(r, hint))
 			);
-		}
-		return (
-			named &&
-			(byConstraint(r, hint) || single(r, 0, hint) || single(r, 1, hint) || byJunction(r, hint))
-		);
-	});
+		})
+	];
 }
 
 function resolveRelationship(
@@ -506,7 +549,12 @@ function compileSelect(
 			embedAliases.add(aggAlias);
 			const childAlias = b.alias();
 			const target = rel.target;
-			const childSource: Source = { label: target.name, columns: target.columns, relation: target };
+			const childSource: Source = {
+				label: target.name,
+				columns: target.columns,
+				relation: target,
+				catalogue: b.catalogue
+			};
 			// `rel(count)`: the number of related rows, as `[{"count": n}]` (PostgREST's embedded count).
 			const only = item.select.length === 1 ? item.select[0] : undefined;
 			const countKey =
@@ -544,7 +592,11 @@ function compileSelect(
 				...params.filters.map((f) => conditionSql(b, childSource, childAlias, f, child.embeds)),
 				...child.inner
 			];
-			const fromWhere = `from ${relationSql(target)} as ${q(childAlias)} where ${where.join(' and ')}`;
+			// A computed relationship's rows come from its function of the parent's row.
+			const fromItem = rel.computed
+				? `${q(rel.computed.schema)}.${q(rel.computed.name)}(${rowOf(source, alias)})`
+				: relationSql(target);
+			const fromWhere = `from ${fromItem} as ${q(childAlias)}${where.length ? ` where ${where.join(' and ')}` : ''}`;
 			const toOne = rel.cardinality === 'many-to-one' || rel.cardinality === 'one-to-one';
 			const info: EmbedInfo = {
 				toOne,
@@ -557,14 +609,6 @@ function compileSelect(
 			if (item.join === 'inner') compiled.inner.push(info.exists);
 			if (filtersOnly) continue;
 			if (item.spread) {
-				if (!toOne) {
-					throw new RestError(
-						400,
-						'PGRST119',
-						`A spread operation on '${item.name}' is not possible`,
-						`'${source.label}' and '${item.name}' do not form a many-to-one or one-to-one relationship`
-					);
-				}
 				const spreadItems = item.select.length ? item.select : [{ type: 'star' as const }];
 				for (const spreadItem of spreadItems) {
 					const cols =
@@ -586,7 +630,17 @@ function compileSelect(
 					for (const col of cols) {
 						let expr = fieldSql(b, childSource, childAlias, col.field);
 						if ('cast' in col && col.cast) expr = `${expr}::${castType(b, col.cast)}`;
-						compiled.pairs.push([b.key(outputName(col)), `(select ${expr} ${fromWhere} limit 1)`]);
+						// Spread from a to-many relationship: each column as an array of its values.
+						const value = toOne
+							? `(select ${expr} ${fromWhere} limit 1)`
+							: `coalesce((select json_agg(${expr}) from (select ${q(childAlias)}.* ${fromWhere}${orderSql(
+									b,
+									childSource,
+									childAlias,
+									params.order,
+									child.embeds
+								)}${limitSql(b, b.capped(params.limit), params.offset)}) as ${q(childAlias)}), '[]'::json)`;
+						compiled.pairs.push([b.key(outputName(col)), value]);
 					}
 				}
 				continue;
@@ -709,8 +763,17 @@ function paging(b: Builder): { limit?: number; offset: number } {
 	return { limit: b.capped(limit), offset };
 }
 
-function bodyAggregate(b: Builder, object: string): string {
+function bodyAggregate(b: Builder, pairs: [string, string][]): string {
 	if (b.request.method === 'HEAD') return 'null';
+	if (b.request.accept.kind === 'csv') {
+		// `text/csv` as PostgREST writes it: a header of the keys, then each row as Postgres
+		// writes a record (quoted where needed), without its parentheses.
+		if (pairs.length === 0) return `''`;
+		const header = `concat_ws(',', ${pairs.map(([k]) => k).join(', ')})`;
+		const record = `row(${pairs.map(([, e]) => e).join(', ')})::text`;
+		return `${header} || coalesce(E'\\n' || string_agg(substr(${record}, 2, length(${record}) - 2), E'\\n'), '')`;
+	}
+	const object = objectSql(pairs);
 	const row = b.request.accept.stripNulls ? `json_strip_nulls(${object})` : object;
 	return `coalesce(json_agg(${row}), '[]')::text`;
 }
@@ -760,14 +823,36 @@ function readFrom(
 		limit,
 		offset
 	)}`;
-	const total = b.request.prefer.count
-		? `(select pg_catalog.count(*) from ${fromSql} as ${q(alias)}${where})::text`
-		: 'null::text';
+	// `count=planned` takes the planner's estimate instead (see explainCount).
+	const total =
+		b.request.prefer.count && b.request.prefer.count !== 'planned'
+			? `(select pg_catalog.count(*) from ${fromSql} as ${q(alias)}${where})::text`
+			: 'null::text';
 	const sql = `select ${total} as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
 		b,
-		objectSql(compiled.pairs)
+		compiled.pairs
 	)} as body, ${responseGucs} from (${inner}) as ${q(alias)}`;
 	return { sql, offset };
+}
+
+/**
+ * `count=planned` / `count=estimated` on a table or view: `explain (format json)` of the rows the
+ * read's filters select, whose top "Plan Rows" is the planner's estimate (as PostgREST counts).
+ */
+export function explainCount(input: PlanInput): { sql: string; params: Value[] } | null {
+	const { request, catalogue, schema } = input;
+	if (request.target.kind !== 'table') return null;
+	if (request.prefer.count !== 'planned' && request.prefer.count !== 'estimated') return null;
+	const relation = catalogue.relation(schema, request.target.name);
+	if (!relation) return null;
+	// As a HEAD request: only what the filters need is compiled, so every parameter is used.
+	const b = new Builder(catalogue, schema, { ...request, method: 'HEAD' });
+	const source: Source = { label: relation.name, columns: relation.columns, relation, catalogue };
+	const { where, order } = rootParts(b, source, relation.name);
+	return {
+		sql: `explain (format json) select 1 from ${relationSql(relation)} as ${q(relation.name)}${where}${order}`,
+		params: b.params
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -809,7 +894,12 @@ function planStatement(input: PlanInput): Plan {
 	if (request.target.kind === 'rpc') return planRpc(b, input);
 	const relation = catalogue.relation(schema, request.target.name);
 	if (!relation) throw tableNotFound(catalogue, schema, request.target.name);
-	const source: Source = { label: relation.name, columns: relation.columns, relation };
+	const source: Source = {
+		label: relation.name,
+		columns: relation.columns,
+		relation,
+		catalogue
+	};
 	const alias = relation.name;
 	switch (request.method) {
 		case 'GET':
@@ -868,7 +958,7 @@ function writePlan(
 	const order = orderSql(b, source, alias, root.order, compiled.embeds);
 	const sql = `with pgrst_source as (${mutation} returning ${q(alias)}.*${inserted}) select null::text as total, pg_catalog.count(*)::text as page, ${bodyAggregate(
 		b,
-		objectSql(compiled.pairs)
+		compiled.pairs
 	)} as body, ${countInserted ? `(select ${insertedCount} from pgrst_source)` : 'null::text'} as inserted, ${responseGucs} from (select ${q(alias)}.* from pgrst_source as ${q(alias)}${order}) as ${q(alias)}`;
 	return { sql, params: b.params, result: 'rows', readOnly: false, offset: 0, kind };
 }
@@ -1186,7 +1276,8 @@ function rpcCall(
 	const source: Source = {
 		label: fn.name,
 		columns: fn.columns ?? new Map(),
-		relation: fn.relation
+		relation: fn.relation,
+		catalogue: b.catalogue
 	};
 	const fromSql = `(select pgrst_f.*${record ? ` from ${record},` : ' from'} lateral ${call} as pgrst_f)`;
 	const { sql, offset } = readFrom(b, source, fromSql, fn.name);

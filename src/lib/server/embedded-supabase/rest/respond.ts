@@ -8,6 +8,7 @@ import type { Plan } from './plan';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 const OBJECT_TYPE = 'application/vnd.pgrst.object+json; charset=utf-8';
+const CSV_TYPE = 'text/csv; charset=utf-8';
 
 export interface ResultRow {
 	total: string | null;
@@ -33,7 +34,7 @@ export function singularityError(rows: number): RestError {
 	return new RestError(
 		406,
 		'PGRST116',
-		'JSON object requested, multiple (or no) rows returned',
+		'Cannot coerce the result to a single JSON object',
 		`The result contains ${rows} rows`
 	);
 }
@@ -152,7 +153,8 @@ export function shape(
 					if (!head) body = firstElement(body);
 					status = 200;
 				}
-				headers['content-type'] = wantsObject ? OBJECT_TYPE : JSON_TYPE;
+				headers['content-type'] =
+					request.accept.kind === 'csv' ? CSV_TYPE : wantsObject ? OBJECT_TYPE : JSON_TYPE;
 				return applyGucs({ status, headers, body: head ? null : body, affected: page }, row);
 			}
 			// A write with `return=representation`.
@@ -161,7 +163,8 @@ export function shape(
 				body = firstElement(body);
 			}
 			headers['content-range'] = contentRange(0, page, countRequested ? page : null);
-			headers['content-type'] = wantsObject ? OBJECT_TYPE : JSON_TYPE;
+			headers['content-type'] =
+				request.accept.kind === 'csv' ? CSV_TYPE : wantsObject ? OBJECT_TYPE : JSON_TYPE;
 			const status = plan.kind === 'insert' ? insertStatus(request, row) : 200;
 			return applyGucs({ status, headers, body, affected: page }, row);
 		}

@@ -276,16 +276,18 @@ describe('the place in emails', () => {
 				where id = '${w.orgB}';
 			update public.venues set address_zh = null, address_en = null where id = '${w.venueB}';
 		`);
+		// Six weeks ahead: the tests above book this room 11–13 days ahead at fixed Beijing times,
+		// which "300 hours from now" met at some times of day.
 		const booking = await row<{ id: string }>(
 			domain,
 			`insert into public.venue_bookings (venue_id, org_id, status, starts_at, ends_at)
-			values ($1::uuid, $2::uuid, 'approved', now() + interval '300 hours', now() + interval '303 hours')
+			values ($1::uuid, $2::uuid, 'approved', now() + interval '1000 hours', now() + interval '1003 hours')
 			returning id::text`,
 			[w.venueB, w.orgA]
 		);
 		const eventId = await insertEvent(domain, w, {
 			bookingId: booking!.id,
-			startsInHours: 301,
+			startsInHours: 1001,
 			hours: 1
 		});
 		const place = await row<{ zh: string; en: string }>(

@@ -106,7 +106,10 @@ describe('dispatcher', () => {
 	});
 
 	it('sends reminders in batches of at most 100, one stored idempotency key per batch', async () => {
-		const event = await createEvent(t.db, { startsInHours: 30 });
+		// Tomorrow afternoon in Beijing, whatever the time of day the test runs: the subject names
+		// the day ("tomorrow"), and 30 hours ahead is the day after tomorrow late in the evening.
+		const beijingHour = (Date.now() / 3600_000 + 8) % 24;
+		const event = await createEvent(t.db, { startsInHours: Math.ceil(24 - beijingHour + 15) });
 		await registerFamiliesInBulk(t.db, event.eventId, 230);
 		expect(await queueReminders(t.db, dueAt(event.startsAt))).toBe(230);
 

@@ -417,7 +417,11 @@ test('each refused rule is said in a sentence', async () => {
 	await patchEvent(fx.window, { registration_opens_at: inDays(3) });
 	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
 	await expect(error).toContainText('报名还没有开始，将于');
-	await patchEvent(fx.window, { registration_opens_at: null, registration_closes_at: inDays(-1) });
+	// The page is drawn on the server: the refusal shows the window as it is now, without the form.
+	await patchEvent(fx.window, { registration_opens_at: null });
+	await page.goto(`/events/${fx.window}`);
+	await page.getByTestId('register-form').getByLabel(/小星/).check();
+	await patchEvent(fx.window, { registration_closes_at: inDays(-1) });
 	await page.getByTestId('register-form').getByRole('button', { name: '提交报名' }).click();
 	await expect(error).toHaveText('报名已截止。');
 	await page.reload();

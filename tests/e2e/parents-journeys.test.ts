@@ -552,7 +552,10 @@ test('registering, a double submit and cancelling all work without JavaScript', 
 
 	// Cancel (the confirmation is a <details>); the same cancel again is refused politely.
 	await page.goto(`/events/${fx.nojs}`);
-	const registrationId = await page.locator('input[name=registration_id]').inputValue();
+	const registrationId = await page
+		.getByTestId('cancel-registration')
+		.locator('input[name=registration_id]')
+		.inputValue();
 	await page.getByText('取消报名', { exact: true }).click();
 	await page.getByRole('button', { name: '确定取消报名' }).click();
 	await expect(page.getByTestId('done')).toHaveText(`已取消「测试活动 ${fx.nojs}」的报名。`);

@@ -338,7 +338,7 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	const csv = bytes.subarray(3).toString('utf8');
 	const lines = csv.split('\r\n');
 	expect(lines[0]).toBe(
-		'"序号","状态","候补顺序","监护人","电话","人数","参加成员","签到码","报名时间","来源"'
+		'"序号","状态","候补顺序","监护人","电话","人数","参加成员","签到码","报名时间","来源","留言"'
 	);
 	expect(lines[1]).toContain('"王芳"');
 	expect(lines[1]).toContain('"138****0001"');

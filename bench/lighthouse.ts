@@ -29,8 +29,10 @@ const firstLink = async (origin: string, path: string, pattern: RegExp) => {
 
 interface Run {
 	scores: Record<string, number>;
-	/** Audits that failed in the categories other than performance. */
+	/** Audits that failed in the categories other than performance, with the elements they name. */
 	failed: string[];
+	/** Lighthouse's own error for a run it could not complete (then it has no scores). */
+	error?: string;
 	tbt: number;
 	lcp: number;
 	scripts: number;
@@ -105,8 +107,15 @@ try {
 				.filter((k) => k !== 'performance')
 				.flatMap((k) => lhr.categories[k]?.auditRefs ?? [])
 				.filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
-				.map((ref) => ref.id);
+				.map((ref) => {
+					const items =
+						(lhr.audits[ref.id]?.details as { items?: { node?: { snippet?: string } }[] })?.items ??
+						[];
+					const nodes = items.flatMap((item) => (item.node?.snippet ? [item.node.snippet] : []));
+					return nodes.length ? `${ref.id} (${nodes.slice(0, 3).join(' ')})` : ref.id;
+				});
 			measured.push({
+				error: lhr.runtimeError?.code,
 				failed,
 				scores: Object.fromEntries(
 					categories.map((k) => [k, lhr.categories[k]?.score ?? Number.NaN])
@@ -117,13 +126,24 @@ try {
 				scriptKb: (requests ?? []).reduce((sum, item) => sum + (item.transferSize ?? 0), 0) / 1024
 			});
 		}
-		measured.sort((a, b) => a.scores.performance - b.scores.performance || b.tbt - a.tbt);
-		const median = measured[Math.floor(measured.length / 2)];
-		const all = measured.map((r) => r.scores.performance.toFixed(2)).join('/');
+		// A run Lighthouse could not complete has no scores: it is reported, and the median is taken
+		// over the runs that completed.
+		const errors = measured.flatMap((r) =>
+			r.error || Number.isNaN(r.scores.performance) ? [r.error ?? 'no score'] : []
+		);
+		const completed = measured.filter((r) => !r.error && !Number.isNaN(r.scores.performance));
+		completed.sort((a, b) => a.scores.performance - b.scores.performance || b.tbt - a.tbt);
+		if (!completed.length) {
+			console.log(`${path.padEnd(46)} no run completed: ${errors.join(', ')}`);
+			continue;
+		}
+		const median = completed[Math.floor(completed.length / 2)];
+		const all = completed.map((r) => r.scores.performance.toFixed(2)).join('/');
 		console.log(
 			`${path.padEnd(46)} ${categories.map((k) => median.scores[k].toFixed(2)).join('  ')} ${median.tbt.toFixed(0).padStart(8)} ${(median.lcp / 1000).toFixed(2).padStart(7)} ${String(median.scripts).padStart(9)} ${median.scriptKb.toFixed(1).padStart(8)}   (perf of each run: ${all})`
 		);
 		if (median.failed.length) console.log(`   failed audits: ${median.failed.join(', ')}`);
+		if (errors.length) console.log(`   runs that did not complete: ${errors.join(', ')}`);
 	}
 	console.log(`load average after: ${load()}`);
 } finally {

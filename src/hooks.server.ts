@@ -12,6 +12,7 @@ import {
 	PageCache,
 	cacheable,
 	pageCacheSettings,
+	FreshReads,
 	publicPagesVersion
 } from '$lib/server/page-cache';
 import { getRuntime, initRuntime, type Runtime } from '$lib/server/runtime';
@@ -170,6 +171,7 @@ const formOrigin: Handle = async ({ event, resolve }) => {
  * every anonymous visitor. Innermost, so the other handles' headers apply to kept pages too.
  */
 const pages = new PageCache(pageCacheSettings(process.env));
+const versions = new FreshReads<string | null>();
 const pageCache: Handle = async ({ event, resolve }) => {
 	if (
 		!pages.settings.enabled ||
@@ -178,7 +180,7 @@ const pageCache: Handle = async ({ event, resolve }) => {
 	)
 		return resolve(event);
 	// Read before rendering: a change committed meanwhile makes the kept page's version old.
-	const version = await publicPagesVersion(event.locals.supabase);
+	const version = await versions.read(() => publicPagesVersion(event.locals.supabase));
 	if (version === null) return resolve(event);
 	const key = `${getLocale()} ${event.locals.largeText ? 'large' : 'normal'} ${event.url.pathname}${event.url.search}`;
 	const kept = pages.get(key, version);

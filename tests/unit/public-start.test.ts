@@ -14,6 +14,7 @@ import {
 	StartupError,
 	checkSecrets,
 	dataDirProblem,
+	migrationsProblem,
 	seedDemoData
 } from '../../src/lib/server/startup';
 
@@ -168,5 +169,18 @@ describe('the dev mailbox', () => {
 			expect(devMailboxOpen({ ORIGIN: 'http://localhost:3000', ...email })).toBe(false);
 			expect(devMailboxOpen({ ORIGIN: PUBLIC, GONGYU_DEV_MAILBOX: 'on', ...email })).toBe(false);
 		}
+	});
+});
+
+describe('the migrations folder', () => {
+	it('is found from the project folder', () => {
+		expect(migrationsProblem('supabase')).toBeNull();
+	});
+
+	it('missing (started from another folder) stops the start with the folder and the variable named', () => {
+		const problem = migrationsProblem('/nowhere/supabase');
+		expect(problem).toBeInstanceOf(StartupError);
+		expect(problem!.message).toContain('/nowhere/supabase/migrations');
+		expect(problem!.message).toContain('GONGYU_SUPABASE_DIR');
 	});
 });

@@ -51,6 +51,15 @@ const inputs = (entries: LinkedEntry[]): EventInput[] =>
 
 const monthOf = (date: Date) => date.toISOString().slice(0, 7);
 
+/**
+ * FullCalendar writes its date headings as <a> without href (links only with navLinks, which this
+ * calendar has not): they are text, so they say so to crawlers and assistive technology.
+ */
+const markHeadingsAsText = ({ el }: { el: HTMLElement }) => {
+	for (const anchor of el.querySelectorAll('a:not([href])'))
+		anchor.setAttribute('role', 'presentation');
+};
+
 export function mountCalendar(node: HTMLElement, options: CalendarOptions) {
 	let month = options.month;
 	const calendar = new Calendar(node, {
@@ -79,6 +88,8 @@ export function mountCalendar(node: HTMLElement, options: CalendarOptions) {
 		displayEventEnd: false,
 		...CALENDAR_TIMES,
 		events: inputs(options.entries),
+		dayHeaderDidMount: markHeadingsAsText,
+		dayCellDidMount: markHeadingsAsText,
 		datesSet: (info) => {
 			// currentStart is the first of the month in view (the grid itself starts earlier).
 			const shown = monthOf(info.view.currentStart);

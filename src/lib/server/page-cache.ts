@@ -96,6 +96,36 @@ export async function publicPagesVersion(supabase: SupabaseClient): Promise<stri
 	return error || data == null ? null : String(data);
 }
 
+/**
+ * Reads shared by the requests that arrive together. Each caller gets the result of a read that
+ * started after it called — never one already under way, whose answer may predate a change the
+ * caller must see — so at most one read is under way and one waits, however many visitors come at
+ * once. The waiting read is made with the first waiting caller's `read`.
+ */
+export class FreshReads<T> {
+	#waiting: Promise<T> | null = null;
+	#running: Promise<unknown> | null = null;
+
+	read(read: () => Promise<T>): Promise<T> {
+		if (this.#waiting) return this.#waiting;
+		const start = async () => {
+			this.#waiting = null;
+			const running = read();
+			this.#running = running;
+			try {
+				return await running;
+			} finally {
+				if (this.#running === running) this.#running = null;
+			}
+		};
+		const after = this.#running;
+		if (!after) return start();
+		const waiting = after.then(start, start);
+		this.#waiting = waiting;
+		return waiting;
+	}
+}
+
 export class PageCache {
 	#pages = new Map<string, Kept>();
 	constructor(readonly settings: PageCacheSettings) {}

@@ -15,7 +15,13 @@ import { readSupabaseConfig, schemasFromConfig } from './embedded-supabase/confi
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
-import { checkSecrets, dataDirProblem, seedDemoData, StartupError } from './startup';
+import {
+	checkSecrets,
+	dataDirProblem,
+	migrationsProblem,
+	seedDemoData,
+	StartupError
+} from './startup';
 
 export interface Runtime {
 	mode: 'embedded' | 'supabase';
@@ -99,6 +105,8 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	const origin = appOrigin(env);
 	const seed = seedDemoData(env, origin);
 	const supabaseDir = resolve(env.GONGYU_SUPABASE_DIR ?? 'supabase');
+	const missing = migrationsProblem(supabaseDir);
+	if (missing) throw missing;
 	let db: Database;
 	let result: Awaited<ReturnType<typeof migrate>>;
 	if (env.DATABASE_URL) {

@@ -4,6 +4,8 @@
  * asked for by name, and says in one sentence why a data directory cannot be used. A StartupError's
  * message is all the operator sees: the `init` hook prints it and exits non-zero.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { isLocalOrigin } from './embedded-supabase';
 import { isWellKnownSecret } from './embedded-supabase/keys';
 
@@ -98,6 +100,17 @@ const wasiErrno: Record<number, string> = {
 	63: 'EPERM',
 	69: 'EROFS'
 };
+
+/**
+ * The migrations the embedded Supabase applies must be there: started from another folder, the app
+ * would open an empty database and answer every page with an error.
+ */
+export function migrationsProblem(supabaseDir: string): StartupError | null {
+	if (existsSync(join(supabaseDir, 'migrations'))) return null;
+	return new StartupError(
+		`No migrations in ${join(supabaseDir, 'migrations')}: start Gongyu from its own folder, or set GONGYU_SUPABASE_DIR to its supabase folder.`
+	);
+}
 
 /** A data directory that cannot be written, said in one sentence; null for any other error. */
 export function dataDirProblem(error: unknown, dataDir: string): StartupError | null {

@@ -44,10 +44,14 @@ export const load = (async ({ locals, url }) => {
 		const month = monthRange(query.month);
 		const from = filters.from && filters.from > month.from ? filters.from : month.from;
 		const to = filters.to && filters.to < month.to ? filters.to : month.to;
-		const result =
+		// Both awaited together: a failure of either is this request's error, never an unhandled
+		// rejection (which would stop the server).
+		const [result, orgs] = await Promise.all([
 			from < to
-				? await findCalendarEvents(locals.supabase, { ...filters, from, to })
-				: { total: 0, items: [] };
+				? findCalendarEvents(locals.supabase, { ...filters, from, to })
+				: { total: 0, items: [] },
+			organisations
+		]);
 		keepUntil(
 			locals,
 			result.items.map((event) => event.endsAt)
@@ -55,7 +59,7 @@ export const load = (async ({ locals, url }) => {
 		return {
 			query,
 			categories,
-			organisations: await organisations,
+			organisations: orgs,
 			total: result.total,
 			events: [],
 			calendar: monthView(query.month, result.items, locale),
@@ -70,13 +74,16 @@ export const load = (async ({ locals, url }) => {
 	}
 
 	const offset = (query.page - 1) * PAGE_SIZE;
-	const result = await findEvents(locals.supabase, filters, { limit: PAGE_SIZE, offset });
+	const [result, orgs] = await Promise.all([
+		findEvents(locals.supabase, filters, { limit: PAGE_SIZE, offset }),
+		organisations
+	]);
 	keepUntil(locals, result.items.flatMap(eventMoments));
 	const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
 	return {
 		query,
 		categories,
-		organisations: await organisations,
+		organisations: orgs,
 		total: result.total,
 		events: result.items.map((event) => cardView(event, locale)),
 		calendar: null,

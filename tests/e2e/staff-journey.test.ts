@@ -211,7 +211,12 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await page.goto(`/staff/calendar?venue=${venueId}&date=${day}`);
 	await expect(page.locator(`${calendar}[data-loaded="true"]`)).toBeVisible();
 	const dragTo = async (time: string) => {
-		const from = await eventEntry.boundingBox();
+		// The calendar may be drawing the entry again (after a refetch): wait until it has a box.
+		let from: { x: number; y: number; width: number; height: number } | null = null;
+		await expect(async () => {
+			from = await eventEntry.boundingBox();
+			expect(from).not.toBeNull();
+		}).toPass({ timeout: 10_000 });
 		if (!from) throw new Error('no event box');
 		const to = await slotPoint(page, calendar, day, time, 0.5);
 		await page.mouse.move(from.x + from.width / 2, from.y + 6);

@@ -52,11 +52,20 @@ const api: Handle = async ({ event, resolve }) => {
 };
 
 const supabase: Handle = async ({ event, resolve }) => {
-	event.locals.supabase = createRequestClient(event);
+	// Made when first used: a kept public page for an anonymous visitor needs no client at all.
+	let client: App.Locals['supabase'] | null = null;
+	Object.defineProperty(event.locals, 'supabase', {
+		get: () => (client ??= createRequestClient(event)),
+		configurable: true,
+		enumerable: true
+	});
 	let verified: ReturnType<App.Locals['safeGetSession']> | null = null;
 	event.locals.safeGetSession = () => {
 		// getSession() alone only reads the cookie; getUser() asks the auth server to vouch for it.
 		verified ??= (async () => {
+			// Without supabase-js's auth cookies (sb-…) nobody is signed in on this request.
+			if (!event.cookies.getAll().some(({ name }) => name.startsWith('sb-')))
+				return { session: null, user: null };
 			const {
 				data: { session }
 			} = await event.locals.supabase.auth.getSession();

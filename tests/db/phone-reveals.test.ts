@@ -153,11 +153,17 @@ describe.each(backends)('reveal_family_phone on %s', (backend) => {
 	it('the family reads its reveals; nobody can write, change or delete one', async () => {
 		const { id } = await registered({ startsInHours: 24 });
 		await reveal(w.client.staffA, id);
-		const mine = await w.client.guardianA.from('phone_reveals').select('*').eq('registration_id', id);
+		const mine = await w.client.guardianA
+			.from('phone_reveals')
+			.select('*')
+			.eq('registration_id', id);
 		expect(mine.error).toBeNull();
 		expect(mine.data).toHaveLength(1);
 		expect(mine.data?.[0].revealed_by).toBe(w.users.staffA.id);
-		const staff = await w.client.staffA.from('phone_reveals').select('id').eq('registration_id', id);
+		const staff = await w.client.staffA
+			.from('phone_reveals')
+			.select('id')
+			.eq('registration_id', id);
 		expect(staff.data).toHaveLength(1);
 		for (const who of ['guardianB', 'staffB', 'admin', 'anon'] as const) {
 			const seen = await w.client[who].from('phone_reveals').select('id').eq('registration_id', id);
@@ -239,7 +245,11 @@ describe.each(backends)('export_my_family on %s', (backend) => {
 			registrations: {
 				id: string;
 				note: string | null;
-				answers: { question: { label_zh: string; sensitive: boolean }; nickname: string; value: unknown }[];
+				answers: {
+					question: { label_zh: string; sensitive: boolean };
+					nickname: string;
+					value: unknown;
+				}[];
 			}[];
 			phone_reveals: { registration_id: string; organisation: { name_zh: string } }[];
 		};

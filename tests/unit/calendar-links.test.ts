@@ -71,7 +71,9 @@ describe('Outlook links', () => {
 			expect(url.searchParams.get('enddt')).toBe('2026-12-12T03:00:00Z');
 			expect(url.searchParams.get('subject')).toBe(reading.title);
 			expect(url.searchParams.get('location')).toBe(reading.location);
-			expect(url.searchParams.get('body')).toContain('https://gongyu.example/events/reading?src=a&b=c');
+			expect(url.searchParams.get('body')).toContain(
+				'https://gongyu.example/events/reading?src=a&b=c'
+			);
 		}
 	});
 

@@ -57,7 +57,10 @@ export function icsResponse(body: string, filename: string): Response {
  * Apple (the registration's own `.ics`, whose UID the confirmation email's attachment shares).
  */
 export function registrationCalendarLinks(
-	event: Pick<EventCard, 'slug' | 'title' | 'startsAt' | 'endsAt' | 'venue' | 'address' | 'organiser'>,
+	event: Pick<
+		EventCard,
+		'slug' | 'title' | 'startsAt' | 'endsAt' | 'venue' | 'address' | 'organiser'
+	>,
 	options: { origin: string; locale: Locale; registrationId: string }
 ): CalendarLinks {
 	return calendarLinks(

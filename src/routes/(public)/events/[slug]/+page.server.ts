@@ -378,7 +378,9 @@ export const actions = {
 		});
 		if (!outcome.ok)
 			return failed(outcome.code === 'generic' ? 500 : 400, outcome.code, outcome.hint, questions);
-		redirect(303, `/events/${params.slug}?done=changed`);
+		// A fragment of its own: without one the browser keeps the form's #change-members, and
+		// Chromium opens the <details> it points into, so the panel would stay open after saving.
+		redirect(303, `/events/${params.slug}?done=changed#done`);
 	},
 
 	cancel: async ({ locals, params, request, url }) => {

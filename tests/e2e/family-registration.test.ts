@@ -56,7 +56,10 @@ async function parentWithoutScript(browser: import('@playwright/test').Browser) 
 test('staff ask about allergies for the tangyuan day', async ({ page }) => {
 	await signIn(page, STAFF);
 	await page.goto('/staff/events');
-	await page.getByRole('link', { name: /冬至包汤圆/ }).first().click();
+	await page
+		.getByRole('link', { name: /冬至包汤圆/ })
+		.first()
+		.click();
 	await page.waitForURL(/\/staff\/events\/[0-9a-f-]{36}$/);
 	await page.getByRole('link', { name: '报名问题' }).click();
 	await page.getByRole('button', { name: '添加“过敏与饮食”' }).click();
@@ -80,7 +83,10 @@ test('without JavaScript a parent registers, then adds grandma: the places go do
 	const form = page.getByTestId('register-form');
 	await form.getByRole('checkbox', { name: /乐乐/ }).check();
 	await form.getByRole('checkbox', { name: /妈妈/ }).check();
-	await form.locator(`[data-member="${LELE}"]`).getByLabel(/过敏与饮食/).fill('花生过敏');
+	await form
+		.locator(`[data-member="${LELE}"]`)
+		.getByLabel(/过敏与饮食/)
+		.fill('花生过敏');
 	await form.getByLabel('给主办方的留言（选填）').fill('乐乐第一次包汤圆');
 	await form.getByRole('button', { name: /报名/ }).click();
 	await expect(page).toHaveURL(/done=confirmed/);
@@ -164,7 +170,9 @@ test('the registration links to Google, Outlook and Apple calendars; WeChat is t
 		const url = new URL((await links.getByTestId(id).getAttribute('href')) ?? '');
 		expect(url.origin).toBe(origin);
 		expect(url.searchParams.get('subject')).toBe('传统文化体验日：冬至包汤圆');
-		expect(url.searchParams.get('startdt')).toBe(new Date(startsAt ?? '').toISOString().replace(/\.\d{3}Z$/, 'Z'));
+		expect(url.searchParams.get('startdt')).toBe(
+			new Date(startsAt ?? '').toISOString().replace(/\.\d{3}Z$/, 'Z')
+		);
 	}
 	const apple = (await links.getByTestId('calendar-apple').getAttribute('href')) ?? '';
 	expect(apple).toMatch(/\/family\/registrations\/[0-9a-f-]{36}\/ics$/);
@@ -202,7 +210,10 @@ test("the organiser's staff reveal a family's number on the day of the event, on
 }, testInfo) => {
 	const page = await (await browser.newContext({ storageState: staffState })).newPage();
 	await page.goto('/staff/events');
-	await page.getByRole('link', { name: /今晚聊聊亲子沟通/ }).first().click();
+	await page
+		.getByRole('link', { name: /今晚聊聊亲子沟通/ })
+		.first()
+		.click();
 	await page.waitForURL(/\/staff\/events\/[0-9a-f-]{36}$/);
 	await page.goto(`${new URL(page.url()).pathname}/attendees`);
 	const card = page.getByTestId('attendee-list').locator('li', { hasText: '王芳' });

@@ -201,7 +201,7 @@ select ('f0000000-0000-4000-8000-0000000001' || lpad(n::text, 2, '0'))::uuid,
 from generate_series(1, 60) n;
 
 insert into public.consents (family_id, user_id, version, agreed_at)
-select f.id, f.guardian_id, '2026-11', now() - interval '20 days'
+select f.id, f.guardian_id, public.current_privacy_version(), now() - interval '20 days'
 from public.families f;
 
 insert into public.family_members (id, family_id, kind, nickname, birth_year_month, grade) values

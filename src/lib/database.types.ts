@@ -1647,6 +1647,65 @@ export type Database = {
         }
         Relationships: []
       }
+      phone_reveals: {
+        Row: {
+          event_id: string
+          family_id: string
+          id: string
+          org_id: string
+          registration_id: string
+          revealed_at: string
+          revealed_by: string | null
+        }
+        Insert: {
+          event_id: string
+          family_id: string
+          id?: string
+          org_id: string
+          registration_id: string
+          revealed_at?: string
+          revealed_by?: string | null
+        }
+        Update: {
+          event_id?: string
+          family_id?: string
+          id?: string
+          org_id?: string
+          registration_id?: string
+          revealed_at?: string
+          revealed_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "phone_reveals_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "phone_reveals_family_id_fkey"
+            columns: ["family_id"]
+            isOneToOne: false
+            referencedRelation: "families"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "phone_reveals_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "phone_reveals_registration_id_fkey"
+            columns: ["registration_id"]
+            isOneToOne: false
+            referencedRelation: "registrations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       privacy_texts: {
         Row: {
           body_en: string
@@ -2218,6 +2277,10 @@ export type Database = {
           receipts_asked: number
         }[]
       }
+      contact_window: {
+        Args: { p_ends_at: string; p_starts_at: string }
+        Returns: unknown
+      }
       counselling_counts: {
         Args: { p_from: string; p_to: string }
         Returns: {
@@ -2628,6 +2691,10 @@ export type Database = {
         Returns: boolean
       }
       retry_email: { Args: { p_id: string }; Returns: string }
+      reveal_family_phone: {
+        Args: { p_registration_id: string }
+        Returns: Json
+      }
       save_course: {
         Args: {
           p_course: Json

@@ -292,7 +292,7 @@ describe('export_my_family', () => {
 		expect(exported.members.map((m) => m.id).sort()).toEqual(
 			[w.parentA, w.childA, w.toddlerA].sort()
 		);
-		expect(exported.consents.map((c) => c.version)).toEqual(['2026-11']);
+		expect(exported.consents.map((c) => c.version)).toEqual(['2026-12']);
 		expect(JSON.stringify(exported)).not.toContain(w.childB);
 		expect(JSON.stringify(exported)).not.toContain(w.familyB);
 		const anon = await w.client.anon.rpc('export_my_family');

@@ -256,7 +256,7 @@ test('a parent finds an event for a 7-year-old, consents, adds two children and 
 	await expect(addChildCard.getByTestId('consent')).toContainText('儿童个人信息处理知情同意书');
 	await expect(addChildCard.getByLabel('孩子的昵称或小名')).toHaveCount(0);
 	await addChildCard.getByRole('button', { name: '我是孩子的监护人，我同意' }).click();
-	await expect(page.getByTestId('consent-record')).toContainText('2026-11');
+	await expect(page.getByTestId('consent-record')).toContainText('2026-12');
 	await addChild(page, '小星', fx.startYear - 7, 1);
 	await addChild(page, '小月', fx.startYear - 8, 1);
 	await expect(page.getByTestId('member')).toHaveCount(2);
@@ -601,7 +601,7 @@ test('a guardian downloads the family data and deletes the account', async ({ br
 	await createFamily(page, '要走的家长');
 	const exported = JSON.parse(await download(page, () => page.getByTestId('export').click()));
 	expect(exported.family.guardian_name).toBe('要走的家长');
-	expect(exported.format).toBe('gongyu-family-export/1');
+	expect(exported.format).toBe('gongyu-family-export/2');
 
 	await page.getByText('删除账户和全部家庭信息').click();
 	await page.getByLabel('我明白，确定要删除').check();

@@ -79,7 +79,7 @@ export async function registerFamiliesInBulk(
 				${options.locale ? `'${options.locale}'` : `case when i % 2 = 0 then 'en' else 'zh-CN' end`}::public.app_locale
 			from bulk_families;
 		insert into public.consents (family_id, user_id, version)
-			select family_id, user_id, '2026-11' from bulk_families;
+			select family_id, user_id, public.current_privacy_version() from bulk_families;
 		insert into public.family_members (id, family_id, kind, nickname, birth_year_month)
 			select member_id, family_id, 'child', '小明' || i, date '2019-05-01' from bulk_families;
 		insert into public.registrations (id, event_id, family_id, status, seats, check_in_code, confirmed_at)

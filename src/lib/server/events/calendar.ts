@@ -7,8 +7,9 @@
  * from its page updates one entry instead of making two.
  */
 import { eventUid } from '$lib/server/calendar/ics';
+import { calendarLinks, type CalendarLinks } from '$lib/server/calendar/links';
 import { buildIcs } from '$lib/server/email/ics';
-import type { EventDetails } from './index';
+import type { EventCard, EventDetails } from './index';
 
 type Locale = 'zh-CN' | 'en';
 
@@ -49,4 +50,28 @@ export function icsResponse(body: string, filename: string): Response {
 			'cache-control': 'private, no-cache'
 		}
 	});
+}
+
+/**
+ * The "add to calendar" links of a family's registration: Google, Outlook (personal and work) and
+ * Apple (the registration's own `.ics`, whose UID the confirmation email's attachment shares).
+ */
+export function registrationCalendarLinks(
+	event: Pick<
+		EventCard,
+		'slug' | 'title' | 'startsAt' | 'endsAt' | 'venue' | 'address' | 'organiser'
+	>,
+	options: { origin: string; locale: Locale; registrationId: string }
+): CalendarLinks {
+	return calendarLinks(
+		{
+			title: pick(event.title, options.locale),
+			start: event.startsAt,
+			end: event.endsAt,
+			location: eventPlace(event, options.locale) || null,
+			details: pick(event.organiser.name, options.locale),
+			url: `${options.origin}/events/${event.slug}`
+		},
+		`${options.origin}/family/registrations/${options.registrationId}/ics`
+	);
 }

@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { cancelSchema } from '$lib/schemas/registration';
-import { eventPlace } from '$lib/server/events/calendar';
+import { isWeChat } from '$lib/server/calendar/links';
+import { eventPlace, registrationCalendarLinks } from '$lib/server/events/calendar';
 import { pick } from '$lib/components/event-labels';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -15,11 +16,12 @@ function qrSvg(code: string): Promise<string> {
 	return QRCode.toString(code, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 }
 
-export const load = (async ({ locals, url }) => {
+export const load = (async ({ locals, request, url }) => {
 	if (!locals.user) redirect(303, '/auth/sign-in?next=%2Ffamily%2Fregistrations');
 	const all = await myRegistrations(locals.supabase);
 	const now = Date.now();
 	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
+	const wechat = isWeChat(request.headers.get('user-agent'));
 	const rows = await Promise.all(
 		all.map(async (r) => {
 			const active = r.status === 'confirmed' || r.status === 'waitlisted';
@@ -34,6 +36,17 @@ export const load = (async ({ locals, url }) => {
 				upcoming: active && ahead && r.event.status !== 'cancelled',
 				cancellable: active && new Date(r.event.startsAt).getTime() > now,
 				qr: r.status === 'confirmed' && ahead ? await qrSvg(r.checkInCode) : null,
+				calendar:
+					active && ahead && r.event.status !== 'cancelled'
+						? {
+								links: registrationCalendarLinks(r.event, {
+									origin: url.origin,
+									locale,
+									registrationId: r.id
+								}),
+								wechat
+							}
+						: null,
 				event: {
 					slug: r.event.slug,
 					status: r.event.status,

@@ -19,6 +19,8 @@ import {
 } from '$lib/schemas/registration';
 import { getLocale } from '$lib/paraglide/runtime';
 import { getEvent, registrationWindow, seatsLeft, type EventDetails } from '$lib/server/events';
+import { isWeChat } from '$lib/server/calendar/links';
+import { registrationCalendarLinks } from '$lib/server/events/calendar';
 import { parseDescription } from '$lib/server/events/description';
 import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
@@ -30,7 +32,7 @@ import { registrationLimiter } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load = (async ({ locals, params, url }) => {
+export const load = (async ({ locals, params, request, url }) => {
 	const event = await getEvent(locals.supabase, params.slug);
 	if (!event) error(404, { message: 'not_found' });
 	keepUntil(locals, eventMoments(event));
@@ -105,6 +107,21 @@ export const load = (async ({ locals, params, url }) => {
 		started: new Date(event.startsAt) <= new Date(),
 		source: parseSource(url.searchParams.get('src')),
 		family,
+		// The registration's own calendar entry (its UID is the confirmation email's), while it is ahead.
+		calendar:
+			registration &&
+			(registration.status === 'confirmed' || registration.status === 'waitlisted') &&
+			!ended &&
+			event.status !== 'cancelled'
+				? {
+						links: registrationCalendarLinks(event, {
+							origin: url.origin,
+							locale,
+							registrationId: registration.id
+						}),
+						wechat: isWeChat(request.headers.get('user-agent'))
+					}
+				: null,
 		registration: registration && {
 			id: registration.id,
 			status: registration.status,
@@ -361,7 +378,9 @@ export const actions = {
 		});
 		if (!outcome.ok)
 			return failed(outcome.code === 'generic' ? 500 : 400, outcome.code, outcome.hint, questions);
-		redirect(303, `/events/${params.slug}?done=changed`);
+		// A fragment of its own: without one the browser keeps the form's #change-members, and
+		// Chromium opens the <details> it points into, so the panel would stay open after saving.
+		redirect(303, `/events/${params.slug}?done=changed#done`);
 	},
 
 	cancel: async ({ locals, params, request, url }) => {

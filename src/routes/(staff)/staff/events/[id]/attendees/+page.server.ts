@@ -3,6 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { questionLabel } from '$lib/questions';
 import { answerLines, eventAnswers, listQuestions } from '$lib/server/questions';
+import { contactHint, contactWindow, revealPhoneAction } from '$lib/server/staff/contact';
 import { requireStaff } from '$lib/server/staff/context';
 import { checkInAction, noShowsAction, undoCheckInAction } from '$lib/server/staff/door';
 import { describeError } from '$lib/server/staff/errors';
@@ -37,11 +38,21 @@ export const load = (async (event) => {
 			];
 		})
 	);
-	return { event: found, attendees, replies };
+	return {
+		event: found,
+		attendees,
+		replies,
+		// Full numbers only by an explicit reveal, inside the event's contact window.
+		contact: {
+			open: contactWindow(found.starts_at, found.ends_at).open,
+			hint: contactHint(found.starts_at, found.ends_at)
+		}
+	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	checkIn: checkInAction,
 	undo: undoCheckInAction,
-	noShows: noShowsAction
+	noShows: noShowsAction,
+	reveal: revealPhoneAction
 } satisfies Actions;

@@ -212,12 +212,13 @@ test('a venue staff member runs a room, an event and its door from the calendar'
 	await expect(page.locator(`${calendar}[data-loaded="true"]`)).toBeVisible();
 	const dragTo = async (time: string) => {
 		// The calendar may be drawing the entry again (after a refetch): wait until it has a box.
-		let from: { x: number; y: number; width: number; height: number } | null = null;
+		const boxes: { x: number; y: number; width: number; height: number }[] = [];
 		await expect(async () => {
-			from = await eventEntry.boundingBox();
-			expect(from).not.toBeNull();
+			const box = await eventEntry.boundingBox();
+			expect(box).not.toBeNull();
+			boxes.push(box!);
 		}).toPass({ timeout: 10_000 });
-		if (!from) throw new Error('no event box');
+		const from = boxes[boxes.length - 1];
 		const to = await slotPoint(page, calendar, day, time, 0.5);
 		await page.mouse.move(from.x + from.width / 2, from.y + 6);
 		await page.mouse.down();

@@ -4,6 +4,7 @@
  * page (/family/export/print) and the PDF (/family/export.pdf) both draw this one shape, so the
  * two never say different things.
  */
+import { emailKindLabel } from '$lib/components/email-labels';
 import { attendeesText, memberKindLabel, pick, statusLabel } from '$lib/components/event-labels';
 import { formatDate, formatTime } from '$lib/i18n/format';
 import { m } from '$lib/paraglide/messages';
@@ -219,7 +220,7 @@ export function readableExport(data: FamilyExport, locale: Locale): ReadableExpo
 					lines: [
 						{
 							label: when(email.created_at),
-							value: `${email.kind} · ${email.status} · ${email.to_email}`
+							value: `${emailKindLabel(email.kind)} · ${email.to_email}`
 						}
 					]
 				}))

@@ -256,28 +256,24 @@ export async function myNotices(supabase: SupabaseClient, familyId: string, limi
 	};
 	return ((data ?? []) as unknown as Row[])
 		.filter((r) => r.notices)
-		.map(
-			(r): FamilyNotice => ({
-				id: r.notices.id,
-				subject: r.notices.subject,
-				body: r.notices.body,
-				receipt_kind: r.notices.receipt_kind,
-				question: r.notices.question,
-				options: r.notices.options,
-				created_at: r.notices.created_at,
-				organisation: r.notices.organisations,
-				event: r.notices.events,
-				answer: r.answer,
-				answered_at: r.answered_at,
-				read: r.read_at !== null
-			})
-		);
+		.map((r): FamilyNotice => ({
+			id: r.notices.id,
+			subject: r.notices.subject,
+			body: r.notices.body,
+			receipt_kind: r.notices.receipt_kind,
+			question: r.notices.question,
+			options: r.notices.options,
+			created_at: r.notices.created_at,
+			organisation: r.notices.organisations,
+			event: r.notices.events,
+			answer: r.answer,
+			answered_at: r.answered_at,
+			read: r.read_at !== null
+		}));
 }
 
 export async function markNoticesRead(supabase: SupabaseClient, noticeIds: string[]) {
-	await Promise.all(
-		noticeIds.map((id) => supabase.rpc('mark_notice_read', { p_notice_id: id }))
-	);
+	await Promise.all(noticeIds.map((id) => supabase.rpc('mark_notice_read', { p_notice_id: id })));
 }
 
 // ---- feedback -------------------------------------------------------------------------------

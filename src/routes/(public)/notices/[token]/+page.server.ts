@@ -25,9 +25,10 @@ export const actions = {
 		const answer = String(form?.get('answer') ?? '').trim();
 		if (!answer) return fail(400, { message: noticeFailure('invalid_answer') });
 		const result = await answerNoticeByToken(locals.supabase, token, answer);
-		if (!result.ok) return fail(result.code === 'invalid_link' ? 404 : 409, {
-			message: noticeFailure(result.code)
-		});
+		if (!result.ok)
+			return fail(result.code === 'invalid_link' ? 404 : 409, {
+				message: noticeFailure(result.code)
+			});
 		return { done: true, answer: result.data.answer };
 	}
 } satisfies Actions;

@@ -23,7 +23,8 @@ export const actions = {
 		const feedbackId = String(form.get('feedback_id') ?? '');
 		const body = String(form.get('body') ?? '').trim();
 		const isPublic = form.get('public') === 'on';
-		if (!isUuid(feedbackId)) return fail(400, { feedbackId, message: noticeFailure('feedback_not_found'), body });
+		if (!isUuid(feedbackId))
+			return fail(400, { feedbackId, message: noticeFailure('feedback_not_found'), body });
 		if (!body) return fail(400, { feedbackId, message: noticeFailure('invalid_reply'), body });
 		const result = await replyToFeedback(event.locals.supabase, feedbackId, body, isPublic);
 		if (!result.ok) return fail(400, { feedbackId, message: noticeFailure(result.code), body });

@@ -14,7 +14,7 @@ import type { PageServerLoad } from './$types';
  * its own link and QR code to share. A channel tag it was opened with (`?src=`) goes on to the
  * event links, so a registration still records where the family came from. Once its past events
  * have 5 ratings, their average; and its public replies to feedback (你们说，我们做). A new
- * rating or reply raises public_pages_version() (20261205180400), so a kept page is not served.
+ * rating or reply raises public_pages_version() (20261205991800), so a kept page is not served.
  */
 export const load = (async ({ locals, params, url }) => {
 	const org = await getOrganisation(locals.supabase, params.slug);

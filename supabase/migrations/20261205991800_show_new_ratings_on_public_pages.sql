@@ -1,3 +1,4 @@
+-- (After 20261205250100, which creates the version and its trigger function.)
 -- An organisation's public page shows the average rating of its past events and its public
 -- replies (public.organisation_feedback): a new rating or reply must change
 -- public.public_pages_version(), or a kept page would show the old average.

@@ -30,13 +30,115 @@ const RATE = Number(process.env.EMAIL_RATE_PER_SECOND ?? 5);
 const ANSWERING = 16;
 const POLL_MS = 250;
 
-const database = await freshServerDatabase();
-const db = await openPostgres({ connectionString: database.url, max: 20 });
-
 interface Summary {
 	requests: { at: number; status: number; outcome: string; size: number }[];
 	emails: { id: string; to: string[] }[];
 }
+
+interface ActorsResult {
+	firstSeen: number;
+	allSeen: number;
+	polls: number;
+	pollMs: number;
+	answered: number;
+	refused: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The families and the staff member, in a process of their own (as they would be other clients of
+ * other app servers): the dispatcher's event loop stays its own, the database is shared.
+ */
+async function actors(): Promise<void> {
+	const env = process.env as Record<string, string>;
+	const db = await openPostgres({ connectionString: env.BENCH_DATABASE_URL, max: 20 });
+	const embedded = await createEmbeddedSupabase({
+		db,
+		apiUrl: API_URL,
+		mailer: { send: async () => {} }
+	});
+	const anon = makeClient(API_URL, embedded.keys.publishable, embedded.fetch);
+	const staff = makeClient(API_URL, embedded.keys.publishable, async (input, init) => {
+		const request = new Request(input, init);
+		request.headers.set('authorization', `Bearer ${env.BENCH_STAFF_JWT}`);
+		return embedded.fetch(request);
+	});
+	const noticeId = env.BENCH_NOTICE_ID;
+	const total = Number(env.BENCH_QUEUED);
+	// What is in each family's email: its own link (read from the outbox as the email carries it).
+	const links = await db.query<{ to_email: string; token: string }>(
+		`select to_email, payload ->> 'token' as token from public.email_outbox
+		 where kind = 'notice' and payload -> 'notice' ->> 'id' = $1`,
+		[noticeId]
+	);
+	const tokenOf = new Map(links.rows.map((r) => [r.to_email, r.token]));
+	console.log('ready');
+
+	// Families: answer as soon as the provider has accepted their email.
+	let done = false;
+	let answered = 0;
+	const refused: string[] = [];
+	const waiting: string[] = [];
+	const families = (async () => {
+		const seen = new Set<string>();
+		const workers = Array.from({ length: ANSWERING }, async () => {
+			while (!done) {
+				const to = waiting.shift();
+				if (!to) {
+					await sleep(20);
+					continue;
+				}
+				const r = await anon.rpc('answer_notice_by_token', {
+					p_token: tokenOf.get(to),
+					p_answer: answered % 5 === 4 ? '不参加' : '参加'
+				});
+				if (r.error) refused.push(`${to}: ${r.error.message}`);
+				else answered++;
+			}
+		});
+		while (!done) {
+			const summary = (await (await fetch(env.BENCH_SUMMARY_URL)).json()) as Summary;
+			for (const e of summary.emails)
+				if (!seen.has(e.to[0])) {
+					seen.add(e.to[0]);
+					waiting.push(e.to[0]);
+				}
+			await sleep(100);
+		}
+		await Promise.all(workers);
+	})();
+
+	// Staff: the receipts page's function, every POLL_MS.
+	const result: ActorsResult = { firstSeen: 0, allSeen: 0, polls: 0, pollMs: 0, answered, refused };
+	const started = Date.now();
+	while (!result.allSeen) {
+		const at = Date.now();
+		const r = await staff.rpc('notice_receipts', { p_notice_id: noticeId });
+		if (r.error) throw r.error;
+		result.polls++;
+		result.pollMs += Date.now() - at;
+		const seen = (r.data as { totals: { answered: number } }).totals.answered;
+		if (seen > 0 && !result.firstSeen) result.firstSeen = Date.now();
+		if (seen >= total) result.allSeen = Date.now();
+		if (Date.now() - started > 600_000) throw new Error(`only ${seen} receipts after 10 min`);
+		await sleep(POLL_MS);
+	}
+	done = true;
+	await families;
+	result.answered = answered;
+	console.log(`result ${JSON.stringify(result)}`);
+	await embedded.close();
+	await db.close();
+}
+
+if (process.argv[2] === 'actors') {
+	await actors();
+	process.exit(0);
+}
+
+const database = await freshServerDatabase();
+const db = await openPostgres({ connectionString: database.url, max: 10 });
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'tests/support/resend-capture.ts'], {
 	env: { ...process.env, CAPTURE_RATE_LIMIT: String(RATE), CAPTURE_LATENCY_MS: '30' },
@@ -49,7 +151,6 @@ const [captureUrl, summaryUrl] = await new Promise<string[]>((resolve, reject) =
 	});
 	server.on('exit', (code) => reject(new Error(`the capture server exited (${code})`)));
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 try {
 	await applyBootstrap(db);
@@ -60,7 +161,6 @@ try {
 		mailer: { send: async () => {} }
 	});
 	const admin = makeClient(API_URL, embedded.keys.secret, embedded.fetch);
-	const anon = makeClient(API_URL, embedded.keys.publishable, embedded.fetch);
 
 	const fixture = await createEvent(db, { startsInHours: 48, capacity: FAMILIES });
 	await registerFamiliesInBulk(db, fixture.eventId, FAMILIES, { prefix: 'notice-bench-' });
@@ -87,13 +187,32 @@ try {
 	const queueMs = Date.now() - t0;
 	const { notice_id: noticeId, queued } = sent.data as { notice_id: string; queued: number };
 
-	// What is in each family's email: its own link (read from the outbox as the email carries it).
-	const links = await db.query<{ to_email: string; token: string }>(
-		`select to_email, payload ->> 'token' as token from public.email_outbox
-		 where kind = 'notice' and payload -> 'notice' ->> 'id' = $1`,
-		[noticeId]
-	);
-	const tokenOf = new Map(links.rows.map((r) => [r.to_email, r.token]));
+	// Families and staff, in their own process, waiting for the emails to arrive.
+	const child = spawn(process.execPath, ['--import', 'tsx', 'bench/notices.ts', 'actors'], {
+		env: {
+			...process.env,
+			BENCH_DATABASE_URL: database.url,
+			BENCH_STAFF_JWT: jwt,
+			BENCH_NOTICE_ID: noticeId,
+			BENCH_QUEUED: String(queued),
+			BENCH_SUMMARY_URL: summaryUrl
+		},
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	let actorsResult: ActorsResult | null = null;
+	let ready: () => void = () => {};
+	const actorsReady = new Promise<void>((resolve) => (ready = resolve));
+	const actorsDone = new Promise<void>((resolve, reject) => {
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			if (line === 'ready') ready();
+			const match = /^result (.*)$/.exec(line);
+			if (match) actorsResult = JSON.parse(match[1]) as ActorsResult;
+		});
+		child.on('exit', (code) =>
+			code === 0 && actorsResult ? resolve() : reject(new Error(`actors exited ${code}`))
+		);
+	});
+	await actorsReady;
 
 	const dispatcher = createDispatcher({
 		client: admin,
@@ -109,60 +228,9 @@ try {
 		return r;
 	});
 
-	// Families: answer as soon as the provider has accepted their email.
-	let done = false;
-	const answered = new Set<string>();
-	const refused: string[] = [];
-	const waiting: string[] = [];
-	const families = (async () => {
-		const seen = new Set<string>();
-		const workers = Array.from({ length: ANSWERING }, async () => {
-			while (!done || waiting.length) {
-				const to = waiting.shift();
-				if (!to) {
-					await sleep(20);
-					continue;
-				}
-				const r = await anon.rpc('answer_notice_by_token', {
-					p_token: tokenOf.get(to),
-					p_answer: answered.size % 5 === 4 ? '不参加' : '参加'
-				});
-				if (r.error) refused.push(`${to}: ${r.error.message}`);
-				else answered.add(to);
-			}
-		});
-		while (!done) {
-			const summary = (await (await fetch(summaryUrl)).json()) as Summary;
-			for (const e of summary.emails)
-				if (!seen.has(e.to[0])) {
-					seen.add(e.to[0]);
-					waiting.push(e.to[0]);
-				}
-			await sleep(100);
-		}
-		await Promise.all(workers);
-	})();
-
-	// Staff: the receipts page, every POLL_MS.
-	let firstSeen = 0;
-	let allSeen = 0;
-	let polls = 0;
-	let pollMs = 0;
-	while (!allSeen) {
-		const started = Date.now();
-		const r = await staffClient.rpc('notice_receipts', { p_notice_id: noticeId });
-		if (r.error) throw r.error;
-		polls++;
-		pollMs += Date.now() - started;
-		const answeredNow = (r.data as { totals: { answered: number } }).totals.answered;
-		if (answeredNow > 0 && !firstSeen) firstSeen = Date.now();
-		if (answeredNow >= queued) allSeen = Date.now();
-		if (Date.now() - t0 > 600_000) throw new Error(`only ${answeredNow} receipts after 10 min`);
-		await sleep(POLL_MS);
-	}
-	done = true;
+	await actorsDone;
+	const { firstSeen, allSeen, polls, pollMs, answered, refused } = actorsResult! as ActorsResult;
 	const result = await draining;
-	await families;
 
 	const capture = (await (await fetch(summaryUrl)).json()) as Summary;
 	const recipients = new Set(capture.emails.map((e) => e.to[0]));
@@ -190,7 +258,7 @@ try {
 	console.log(
 		`emails:                       ${capture.emails.length} received, ${recipients.size} distinct, ${capture.emails.length - recipients.size} duplicates, ${queued - recipients.size} lost`
 	);
-	console.log(`answers:                      ${answered.size} accepted, ${refused.length} refused`);
+	console.log(`answers:                      ${answered} accepted, ${refused.length} refused`);
 	console.log(
 		`receipts page (notice_receipts): ${polls} polls, mean ${(pollMs / polls).toFixed(0)} ms`
 	);

@@ -39,6 +39,8 @@ function admin(): SupabaseClient {
 }
 
 const run = Date.now().toString(36);
+/** The notice of the first test; the third answers it on the site. */
+const subject = `周六集合地点调整 ${run}`;
 
 async function insertEvent(db: SupabaseClient, title: string, startsInHours: number) {
 	const starts = new Date(Date.now() + startsInHours * 3600_000);
@@ -166,7 +168,6 @@ test('staff send a notice asking for a receipt, a parent answers from the email 
 	await page.goto(`/staff/events/${eventId}`);
 	await page.getByRole('link', { name: '通知与回执' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: '通知与回执' })).toBeVisible();
-	const subject = `周六集合地点调整 ${run}`;
 	await page.getByLabel('标题').fill(subject);
 	await page.getByLabel('通知内容').fill('周六上午 9:00 改在二楼多功能厅集合，请带好借书证。');
 	await page.getByLabel(/参加 \/ 不参加/).check();
@@ -302,4 +303,54 @@ test('after the event a checked-in parent gives feedback from the email, staff r
 	const replyText = await mailText(page.context(), replied);
 	expect(replyText).toContain(reply);
 	expect(replyText).toContain('剪纸和讲故事');
+});
+
+test('a parent answers a notice on the site, and the district sees the closed-loop counts', async ({
+	page,
+	browser
+}, testInfo) => {
+	test.setTimeout(180_000);
+	const parent = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai'
+	});
+	const mobile = await parent.newPage();
+	await signIn(mobile, PARENT2);
+	await mobile.goto('/family');
+	await mobile.getByTestId('family-notices-link').click();
+	await expect(mobile.getByRole('heading', { level: 1, name: '通知与活动反馈' })).toBeVisible();
+	const notice = mobile.getByTestId('family-notice').filter({ hasText: subject });
+	await expect(notice).toContainText('周六能来吗？');
+	await notice.getByRole('button', { name: '不参加' }).click();
+	await expect(notice.getByTestId('notice-my-answer')).toContainText('不参加');
+	expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+		360
+	);
+	await shot(mobile, testInfo, 'family-notices-360');
+	await expectAxeClean(mobile);
+	await parent.close();
+
+	const { data } = await admin()
+		.from('notice_recipients')
+		.select('answer, answered_via, notices!inner(subject)')
+		.eq('notices.subject', subject)
+		.eq('family_id', FAMILY_IDS[PARENT2])
+		.single();
+	expect(data).toMatchObject({ answer: '不参加', answered_via: 'site' });
+
+	await signIn(page, 'admin@district.demo.gongyu.local');
+	await page.goto('/admin');
+	const table = page.getByTestId('closed-loop');
+	const row = table
+		.locator('tr')
+		.filter({ hasText: '吴兴区青少年活动中心' })
+		.filter({ hasText: '亲子阅读' });
+	await expect(row.first()).toBeVisible();
+	// This run's notice: three families, two answered (and earlier runs' notices may add more).
+	await expect(row.first()).not.toContainText('(0/0)');
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await table.scrollIntoViewIfNeeded();
+	await shot(page, testInfo, 'admin-closed-loop-desktop');
+	await expectAxeClean(page);
 });

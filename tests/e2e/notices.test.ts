@@ -361,26 +361,32 @@ test('a parent answers a notice on the site, and the district sees the closed-lo
 });
 
 test("the organisation's page shows the families' average from the fifth rating on, at once", async ({
-	browser
-}, testInfo) => {
+	request
+}) => {
 	const db = admin();
-	// Nobody signed in: the page is one the server keeps for anonymous visitors.
-	const visitor = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-	const page = await visitor.newPage();
+	// Nobody signed in, no cookie: the page is one the server keeps for anonymous visitors.
+	let html = '';
 	const open = async () => {
-		const response = await page.goto('/orgs/wuxing-youth-centre');
-		expect(response?.status()).toBe(200);
-		return response?.headers()['x-gongyu-page-cache'];
+		const response = await request.get('/orgs/wuxing-youth-centre');
+		expect(response.status()).toBe(200);
+		html = await response.text();
+		return response.headers()['x-gongyu-page-cache'];
 	};
 	const { count } = await db
 		.from('event_feedback')
 		.select('id, events!inner(org_id)', { count: 'exact', head: true })
 		.eq('events.org_id', YOUTH_CENTRE);
 	expect(count).toBeLessThan(5);
-	const rendered = Date.now();
-	await open();
-	expect(await open()).toBe('hit');
-	await expect(page.getByTestId('org-rating')).toHaveCount(0);
+	// The first answer may set the language cookie (and so is not kept); the next one is kept.
+	let rendered = 0;
+	let cache: string | undefined;
+	for (let i = 0; i < 4 && cache !== 'hit'; i++) {
+		const before = Date.now();
+		cache = await open();
+		if (cache !== 'hit') rendered = before;
+	}
+	expect(cache).toBe('hit');
+	expect(html).not.toContain('data-testid="org-rating"');
 
 	// Families rate a past event until there are five ratings.
 	const eventId = await insertEvent(db, `亲子运动会 ${run}`, -30);
@@ -418,7 +424,5 @@ test("the organisation's page shows the families' average from the fifth rating 
 	// Within the kept page's 10 seconds: only the new version can make it a miss.
 	expect(Date.now() - rendered).toBeLessThan(9000);
 	expect(await open()).toBe('miss');
-	await expect(page.getByTestId('org-rating')).toContainText('（5 条评价）');
-	await shot(page, testInfo, 'org-rating-desktop');
-	await visitor.close();
+	expect(html).toMatch(/data-testid="org-rating"[^>]*>\s*家长评分 [\d.]+ \/ 5（5 条评价）/);
 });

@@ -134,6 +134,38 @@ describe('what raises the version', () => {
 		expect(count).toBe(3);
 		expect(await version()).toBe(before + 1);
 	});
+
+	it("a family's rating and a staff reply raise it (the organisation's page shows the average and public replies); a refused second rating does not", async () => {
+		const eventId = await insertEvent(domain, w, { startsInHours: -30 });
+		const registration = await row<{ id: string }>(
+			domain,
+			`insert into public.registrations (event_id, family_id, status, seats, check_in_code,
+				confirmed_at, checked_in_at)
+			 values ($1::uuid, $2::uuid, 'attended', 1, private.new_check_in_code(), now(), now())
+			 returning id`,
+			[eventId, w.familyA]
+		);
+		const before = await version();
+		const given = await w.client.guardianA.rpc('submit_feedback', {
+			p_registration_id: registration.id,
+			p_rating: 4
+		});
+		expect(given.error).toBeNull();
+		expect(await version()).toBe(before + 1);
+		const again = await w.client.guardianA.rpc('submit_feedback', {
+			p_registration_id: registration.id,
+			p_rating: 5
+		});
+		expect(codeOf(again)).toBe('feedback_already_given');
+		expect(await version()).toBe(before + 1);
+		const replied = await w.client.staffA.rpc('reply_to_feedback', {
+			p_feedback_id: (given.data as { feedback_id: string }).feedback_id,
+			p_body: '谢谢，下次见！',
+			p_public: true
+		});
+		expect(replied.error).toBeNull();
+		expect(await version()).toBe(before + 2);
+	});
 });
 
 // On PGlite the requests queue for its one connection; on the PostgreSQL server they race.

@@ -12,6 +12,7 @@ import { createDispatcher } from '../../src/lib/server/email/dispatcher';
 import { createRateLimiter } from '../../src/lib/server/email/rate-limit';
 import { resendTransport } from '../../src/lib/server/email/transport';
 import { enqueueDueReminders } from '../../src/lib/server/email/worker';
+import * as feedbackOptOut from '../../src/routes/(public)/email/feedback/+page.server';
 import * as preferences from '../../src/routes/(public)/email/preferences/+page.server';
 import * as staffEmails from '../../src/routes/(staff)/staff/emails/+page.server';
 import { API_URL, makeClient, startEmbedded, type TestSupabase } from '../support/embedded';
@@ -153,6 +154,46 @@ describe('/email/preferences (one-click unsubscribe from reminders)', () => {
 			token: null
 		});
 		expect(await remindersEnabled(guardian.familyId)).toBe('true');
+	});
+});
+
+describe('/email/feedback (no more feedback requests)', () => {
+	async function asked(familyId: string) {
+		const { rows } = await t.db.query<{ feedback: string; reminders: string }>(
+			`select feedback_requests_enabled::text as feedback, reminders_enabled::text as reminders
+			 from public.families where id = $1::uuid`,
+			[familyId]
+		);
+		return rows[0];
+	}
+
+	it('opening the link changes nothing; the confirm button stops feedback requests only', async () => {
+		const guardian = await createGuardian(t);
+		const link = `http://localhost:3000/email/feedback?token=${guardian.unsubscribeToken}`;
+		expect(await feedbackOptOut.load(requestEvent(link, null))).toEqual({
+			token: guardian.unsubscribeToken
+		});
+		expect(await asked(guardian.familyId)).toEqual({ feedback: 'true', reminders: 'true' });
+		const form = new FormData();
+		form.set('token', guardian.unsubscribeToken);
+		const result = await feedbackOptOut.actions.default(
+			requestEvent(link, { method: 'POST', body: form })
+		);
+		expect(result).toEqual({ done: true });
+		expect(await asked(guardian.familyId)).toEqual({ feedback: 'false', reminders: 'true' });
+	});
+
+	it('refuses an unknown or malformed token without touching any family', async () => {
+		const guardian = await createGuardian(t);
+		for (const token of ['00000000-0000-4000-8000-000000000000', 'not-a-token']) {
+			const link = `http://localhost:3000/email/feedback?token=${encodeURIComponent(token)}`;
+			const result = (await feedbackOptOut.actions.default(
+				requestEvent(link, { method: 'POST', body: new FormData() })
+			)) as { status: number; data: unknown };
+			expect(result.status).toBe(token.startsWith('0000') ? 404 : 400);
+			expect(result.data).toEqual({ invalid: true });
+		}
+		expect(await asked(guardian.familyId)).toEqual({ feedback: 'true', reminders: 'true' });
 	});
 });
 

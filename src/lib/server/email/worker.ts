@@ -1,7 +1,7 @@
 /**
  * Where the dispatcher runs: a loop in the server process (`startEmailWorker`, called from the
  * `init` hook) and/or `POST /api/cron/tick` (`runEmailTick`), for hosts that prefer an external
- * scheduler. Both release held places, queue due reminders and run a dispatcher pass; any number
+ * scheduler. Both queue due reminders and feedback requests and run a dispatcher pass; any number
  * of processes may do so at once. Configuration comes from the environment only:
  *   RESEND_API_KEY, RESEND_BASE_URL  send through Resend (or a Resend-compatible host); without
  *                                    either, emails land in the dev mailbox (/dev/mailbox)
@@ -68,14 +68,25 @@ export async function enqueueDueReminders(client: SupabaseClient, now?: Date): P
 	return Number(data ?? 0) + Number(counselling.data ?? 0);
 }
 
+/** Queues the feedback requests due (a few hours after events end); safe to run anywhere, often. */
+export async function enqueueFeedbackRequests(client: SupabaseClient, now?: Date): Promise<number> {
+	const { data, error } = await client.rpc(
+		'enqueue_feedback_requests',
+		now ? { p_now: now.toISOString() } : {}
+	);
+	if (error) throw new Error(`enqueue_feedback_requests: ${error.message}`);
+	return Number(data ?? 0);
+}
+
 export interface TickResult extends PassResult {
 	reminders: number;
 	heldPlaces: ReleaseResult;
+	feedbackRequests: number;
 }
 
 /**
- * One tick: release due held places, queue due reminders, then one dispatcher pass. Feedback
- * requests (enqueue_feedback_requests) are not queued yet: the pages their links open are not built.
+ * One tick: release due held places, queue due reminders and feedback requests, then one
+ * dispatcher pass.
  */
 export async function runEmailTick(
 	options: { log?: (line: string) => void } = {}
@@ -87,8 +98,9 @@ export async function runEmailTick(
 		);
 	const heldPlaces = await releaseHeldPlaces(s.client);
 	const reminders = await enqueueDueReminders(s.client);
+	const feedbackRequests = await enqueueFeedbackRequests(s.client);
 	const pass = await s.dispatcher.runOnce();
-	return { reminders, heldPlaces, ...pass };
+	return { reminders, heldPlaces, feedbackRequests, ...pass };
 }
 
 let wake: (() => void) | null = null;
@@ -113,7 +125,7 @@ export function notifyEmailWorker(): void {
 
 /**
  * Starts the loop: a dispatcher pass every EMAIL_WORKER_INTERVAL_MS (or when notified), and
- * enqueue_due_reminders every minute. Returns a function that stops it and waits for the current
+ * enqueue_due_reminders and enqueue_feedback_requests every minute. Returns a function that stops it and waits for the current
  * pass. Errors are logged, never thrown: a database hiccup must not take the server down.
  */
 export function startEmailWorker(
@@ -152,6 +164,8 @@ export function startEmailWorker(
 					);
 				const queued = await enqueueDueReminders(s.client);
 				if (queued) log(`queued ${queued} reminders`);
+				const asked = await enqueueFeedbackRequests(s.client);
+				if (asked) log(`queued ${asked} feedback requests`);
 			}
 			const pass = await s.dispatcher.runOnce();
 			if (pass.requests)

@@ -1,14 +1,21 @@
 import { error } from '@sveltejs/kit';
 import { pageLocale } from '$lib/components/promote-labels';
-import { periodFrom } from '$lib/schemas/admin';
+import { dayAfter, dayStart, periodFrom } from '$lib/schemas/admin';
 import { adminFailure } from '$lib/server/admin/errors';
 import { loadParticipation } from '$lib/server/admin/participation';
+import { closedLoopCounts } from '$lib/server/notices';
 import type { PageServerLoad } from './$types';
 
 /** The participation overview for the period in ?from=&to= (default: last 90 days and upcoming). */
 export const load = (async ({ locals, url }) => {
 	const { period, invalid } = periodFrom(url);
-	const result = await loadParticipation(locals.supabase, period, pageLocale());
+	const [result, closedLoop] = await Promise.all([
+		loadParticipation(locals.supabase, period, pageLocale()),
+		closedLoopCounts(locals.supabase, {
+			from: dayStart(period.from),
+			to: period.to ? dayAfter(period.to) : null
+		})
+	]);
 	if ('code' in result) {
 		if (result.code === 'not_authorised') error(403, { message: adminFailure(result.code) });
 		console.error('district_participation:', result.code);
@@ -17,6 +24,7 @@ export const load = (async ({ locals, url }) => {
 	return {
 		period,
 		periodProblem: invalid ? adminFailure('invalid_period') : null,
-		participation: result.data
+		participation: result.data,
+		closedLoop
 	};
 }) satisfies PageServerLoad;

@@ -5,21 +5,25 @@ import { listPublicEvents } from '$lib/server/promotion/events';
 import { pageLocale, pick } from '$lib/server/promotion/labels';
 import { normaliseSource, orgUrl } from '$lib/server/promotion/links';
 import { countPastEvents, getOrganisation } from '$lib/server/promotion/organisations';
+import { organisationFeedback } from '$lib/server/notices';
 import { qrSvg } from '$lib/server/promotion/qr';
 import type { PageServerLoad } from './$types';
 
 /**
  * An organisation's public page: who they are, where, how to reach them, what is coming up, and
  * its own link and QR code to share. A channel tag it was opened with (`?src=`) goes on to the
- * event links, so a registration still records where the family came from.
+ * event links, so a registration still records where the family came from. Once its past events
+ * have 5 ratings, their average; and its public replies to feedback (你们说，我们做). A new
+ * rating or reply raises public_pages_version() (20261205991800), so a kept page is not served.
  */
 export const load = (async ({ locals, params, url }) => {
 	const org = await getOrganisation(locals.supabase, params.slug);
 	if (!org) error(404, { message: 'not_found' });
 	const now = new Date();
-	const [upcoming, pastCount] = await Promise.all([
+	const [upcoming, pastCount, feedback] = await Promise.all([
 		listPublicEvents(locals.supabase, { orgId: org.id, endsAfter: now, limit: 100 }),
-		countPastEvents(locals.supabase, org.id, now)
+		countPastEvents(locals.supabase, org.id, now),
+		organisationFeedback(locals.supabase, org.id)
 	]);
 	keepUntil(
 		locals,
@@ -32,6 +36,7 @@ export const load = (async ({ locals, params, url }) => {
 		org,
 		upcoming,
 		pastCount,
+		feedback,
 		source,
 		shareUrl,
 		qrSvg: await qrSvg(shareUrl, m.promote_org_share_qr({ org: name }))

@@ -2257,6 +2257,15 @@ export type Database = {
         }
         Returns: Json
       }
+      client_attempts_allowed: {
+        Args: {
+          p_client: string
+          p_kind: string
+          p_limit: number
+          p_window_seconds?: number
+        }
+        Returns: boolean
+      }
       closed_loop_counts: {
         Args: { p_from?: string; p_to?: string }
         Returns: {
@@ -2313,6 +2322,10 @@ export type Database = {
           ends_at: string
           starts_at: string
         }[]
+      }
+      count_client_attempt: {
+        Args: { p_client: string; p_kind: string; p_window_seconds?: number }
+        Returns: number
       }
       course_details: { Args: { p_slug: string }; Returns: Json }
       course_drop_in_places: { Args: { p_event_id: string }; Returns: number }

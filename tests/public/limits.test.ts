@@ -172,4 +172,29 @@ test.describe('limits through the proxy, on two app servers sharing one database
 			expect((await verify(b, '203.0.113.8')).status).toBe(403);
 		});
 	});
+
+	test.describe('one-time links tried from one address', () => {
+		const page = (app: App, path: string, client: string) =>
+			request(`${app.url}${path}`, { headers: { 'x-test-client': client, accept: 'text/html' } });
+		const tooMany = '这个地址尝试了太多无效链接';
+
+		for (const kind of ['notices', 'feedback'] as const) {
+			test(`unknown ${kind} links: twenty are refused as unknown, then the address is held off on both servers; another address is not`, async () => {
+				const client = kind === 'notices' ? '198.51.100.21' : '198.51.100.22';
+				for (let i = 0; i < 20; i++) {
+					const answer = await page(i % 2 ? b : a, `/${kind}/not-a-real-link-${i}`, client);
+					expect(answer.status).toBe(200);
+					expect(answer.text).toContain('这个链接无效或已过期');
+					expect(answer.text).not.toContain(tooMany);
+				}
+				const held = await page(b, `/${kind}/not-a-real-link-20`, client);
+				expect(held.text).toContain(tooMany);
+				const heldOnA = await page(a, `/${kind}/not-a-real-link-21`, client);
+				expect(heldOnA.text).toContain(tooMany);
+				const other = await page(a, `/${kind}/not-a-real-link-0`, '198.51.100.99');
+				expect(other.text).toContain('这个链接无效或已过期');
+				expect(other.text).not.toContain(tooMany);
+			});
+		}
+	});
 });

@@ -30,6 +30,8 @@ export function noticeFailure(code: string): string {
 			return m.notice_error_everyone_answered();
 		case 'invalid_link':
 			return m.notice_error_invalid_link();
+		case 'too_many_attempts':
+			return m.notice_error_too_many_attempts();
 		case 'link_used':
 			return m.notice_error_link_used();
 		case 'already_answered':

@@ -5,6 +5,7 @@
  */
 import { fail } from '@sveltejs/kit';
 import { formValues } from '$lib/schemas/booking';
+import { attemptAllowed, clientOf, countAttempt } from '$lib/server/client-attempts';
 import {
 	feedbackFormByToken,
 	readFeedbackForm,
@@ -14,17 +15,35 @@ import {
 import { noticeFailure } from '$lib/server/notices/messages';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load = (async ({ params, url, locals, setHeaders }) => {
+export const load = (async (event) => {
+	const { params, url, locals, setHeaders } = event;
 	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+	// Unknown links tried from one address are limited (kept in the database): no walking the links.
+	const client = clientOf(event);
+	if (!(await attemptAllowed('feedback_link', client)))
+		return { found: null, rating: null, limited: noticeFailure('too_many_attempts') };
 	const token = tokenFrom(params.token);
 	const found = token ? await feedbackFormByToken(locals.supabase, token) : null;
+	if (!found) await countAttempt('feedback_link', client);
 	const rating = Number(url.searchParams.get('rating'));
-	return { found, rating: Number.isInteger(rating) && rating >= 1 && rating <= 5 ? rating : null };
+	return {
+		found,
+		rating: Number.isInteger(rating) && rating >= 1 && rating <= 5 ? rating : null,
+		limited: null
+	};
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ params, request, locals }) => {
+	default: async (event) => {
+		const { params, request, locals } = event;
+		const client = clientOf(event);
+		if (!(await attemptAllowed('feedback_link', client)))
+			return fail(429, {
+				message: noticeFailure('too_many_attempts'),
+				values: {} as Record<string, string>
+			});
 		const token = tokenFrom(params.token);
+		if (!token) await countAttempt('feedback_link', client);
 		if (!token)
 			return fail(404, {
 				message: noticeFailure('invalid_link'),
@@ -35,6 +54,8 @@ export const actions = {
 		if (draft.rating === null)
 			return fail(400, { message: noticeFailure('invalid_feedback'), values: formValues(form) });
 		const result = await submitFeedbackByToken(locals.supabase, token, draft);
+		if (!result.ok && result.code !== 'invalid_feedback')
+			await countAttempt('feedback_link', client);
 		if (!result.ok)
 			return fail(result.code === 'invalid_feedback' ? 400 : 409, {
 				message: noticeFailure(result.code),

@@ -5,26 +5,46 @@
  * is refused and changes nothing.
  */
 import { fail } from '@sveltejs/kit';
+import { attemptAllowed, clientOf, countAttempt } from '$lib/server/client-attempts';
 import { answerNoticeByToken, noticeByToken, tokenFrom } from '$lib/server/notices';
 import { noticeFailure } from '$lib/server/notices/messages';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load = (async ({ params, url, locals, setHeaders }) => {
+export const load = (async (event) => {
+	const { params, url, locals, setHeaders } = event;
 	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+	// Unknown links tried from one address are limited (kept in the database): no walking the links.
+	const client = clientOf(event);
+	if (!(await attemptAllowed('notice_link', client)))
+		return {
+			token: null,
+			found: null,
+			preselected: null,
+			limited: noticeFailure('too_many_attempts')
+		};
 	const token = tokenFrom(params.token);
 	const found = token ? await noticeByToken(locals.supabase, token) : null;
+	if (!found) await countAttempt('notice_link', client);
 	const answer = url.searchParams.get('answer');
-	return { token, found, preselected: answer ? answer.slice(0, 40) : null };
+	return { token, found, preselected: answer ? answer.slice(0, 40) : null, limited: null };
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ params, request, locals }) => {
+	default: async (event) => {
+		const { params, request, locals } = event;
+		const client = clientOf(event);
+		if (!(await attemptAllowed('notice_link', client)))
+			return fail(429, { message: noticeFailure('too_many_attempts') });
 		const token = tokenFrom(params.token);
-		if (!token) return fail(404, { message: noticeFailure('invalid_link') });
+		if (!token) {
+			await countAttempt('notice_link', client);
+			return fail(404, { message: noticeFailure('invalid_link') });
+		}
 		const form = await request.formData().catch(() => null);
 		const answer = String(form?.get('answer') ?? '').trim();
 		if (!answer) return fail(400, { message: noticeFailure('invalid_answer') });
 		const result = await answerNoticeByToken(locals.supabase, token, answer);
+		if (!result.ok && result.code !== 'invalid_answer') await countAttempt('notice_link', client);
 		if (!result.ok)
 			return fail(result.code === 'invalid_link' ? 404 : 409, {
 				message: noticeFailure(result.code)

@@ -83,6 +83,7 @@ const bookingPayload = (status: string, reason: string | null = null) => ({
 
 const payloads: Record<string, Record<string, unknown>> = {
 	registration_confirmed: registrationPayload('confirmed'),
+	walk_in_registered: registrationPayload('attended'),
 	registration_waitlisted: registrationPayload('waitlisted'),
 	waitlist_promoted: registrationPayload('confirmed'),
 	reminder_24h: registrationPayload('confirmed'),
@@ -218,6 +219,17 @@ describe('email templates', () => {
 				expect(await render(kind, locale)).toEqual(await render(kind, locale));
 			}
 		}
+	});
+
+	it('walk_in_registered tells the parent to sign in with this address to find the registration', async () => {
+		const zh = await render('walk_in_registered', 'zh-CN');
+		expect(zh.subject).toBe('现场报名成功：亲子阅读分享会');
+		expect(zh.text).toContain('工作人员已在活动现场为您家报名并签到。用本邮箱地址登录共育');
+		expect(zh.text).toContain('签到码：K7Q2MX');
+		const en = await render('walk_in_registered', 'en');
+		expect(en.subject).toBe('Registered at the door: Parent-child reading session');
+		expect(en.text).toContain('Sign in to Gongyu with this email address');
+		expect(en.attachments?.map((a) => a.filename)).toEqual(['event.ics', 'checkin-qr.png']);
 	});
 
 	it('registration_confirmed in Chinese: subject, details, check-in code, QR image and calendar file', async () => {

@@ -229,10 +229,7 @@ describe.each(backends)('register_walk_in on %s', (backend) => {
 		expect(family.data).toEqual([
 			{ id: first.data.family_id, guardian_name: '王先生', email, phone: '13912345678' }
 		]);
-		const mine = await parent
-			.from('registrations')
-			.select('event_id, status')
-			.order('created_at');
+		const mine = await parent.from('registrations').select('event_id, status').order('created_at');
 		expect(mine.data).toEqual([
 			{ event_id: id, status: 'attended' },
 			{ event_id: other, status: 'attended' }
@@ -312,7 +309,10 @@ describe.runIf(server)('the last place at the door on postgres', () => {
 		const id = await insertEvent(domain, w, { ...today, capacity: 5 });
 		const results = await Promise.all(
 			Array.from({ length: 20 }, (_, i) =>
-				walkIn(w.client.staffA, id, { name: `家长${i}`, phone: `1391234${String(i).padStart(4, '0')}` })
+				walkIn(w.client.staffA, id, {
+					name: `家长${i}`,
+					phone: `1391234${String(i).padStart(4, '0')}`
+				})
 			)
 		);
 		expect(results.filter((r) => r.error === null)).toHaveLength(2);

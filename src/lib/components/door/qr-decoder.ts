@@ -47,7 +47,9 @@ async function jsqrDecoder(): Promise<FrameDecoder> {
 		context.drawImage(video, 0, 0, canvas.width, canvas.height);
 		const image = context.getImageData(0, 0, canvas.width, canvas.height);
 		// Codes on a phone's screen are dark on light: no need to try the inverted image.
-		return jsQR(image.data, image.width, image.height, { inversionAttempts: 'dontInvert' })?.data ?? null;
+		return (
+			jsQR(image.data, image.width, image.height, { inversionAttempts: 'dontInvert' })?.data ?? null
+		);
 	};
 }
 

@@ -54,7 +54,7 @@ const ROW_MIN = 24;
 const PAD = 4;
 const TEXT_SIZE = 10;
 // Column widths as parts of the table's width: 序号, 监护人, 人数, 参加成员, 电话, 签名.
-const PARTS = [0.06, 0.16, 0.07, 0.32, 0.16, 0.23];
+const PARTS = [0.06, 0.15, 0.06, 0.33, 0.15, 0.25];
 
 function columns(doc: Pdf) {
 	const width = doc.page.width - MARGIN * 2;
@@ -84,12 +84,22 @@ function header(doc: Pdf, input: SheetInput, total: string): number {
 	const qrX = doc.page.width - MARGIN - QR_SIZE;
 	drawQr(doc, input.checkInUrl, qrX, MARGIN, QR_SIZE);
 	doc.fontSize(7).fillColor('#444444');
-	doc.text(labels.scan, qrX - mm(4), MARGIN + QR_SIZE + 1, { width: QR_SIZE + mm(8), align: 'center' });
+	doc.text(labels.scan, qrX - mm(4), MARGIN + QR_SIZE + 1, {
+		width: QR_SIZE + mm(8),
+		align: 'center'
+	});
 	const top = Math.max(doc.y, MARGIN + QR_SIZE + 12) + 8;
 
 	// The table's heading row, on every page.
 	const cols = columns(doc);
-	const names = [labels.no, labels.guardian, labels.seats, labels.members, labels.phone, labels.signature];
+	const names = [
+		labels.no,
+		labels.guardian,
+		labels.seats,
+		labels.members,
+		labels.phone,
+		labels.signature
+	];
 	doc.rect(MARGIN, top, doc.page.width - MARGIN * 2, ROW_MIN).fill('#e7e5e4');
 	doc.font('bold').fontSize(TEXT_SIZE).fillColor('#000000');
 	names.forEach((name, i) => {
@@ -104,7 +114,10 @@ function gridLines(doc: Pdf, y: number, height: number) {
 	doc.lineWidth(0.5).strokeColor('#57534e');
 	doc.rect(MARGIN, y, doc.page.width - MARGIN * 2, height).stroke();
 	for (const col of cols.slice(1)) {
-		doc.moveTo(col.x, y).lineTo(col.x, y + height).stroke();
+		doc
+			.moveTo(col.x, y)
+			.lineTo(col.x, y + height)
+			.stroke();
 	}
 }
 
@@ -135,7 +148,9 @@ export async function signInSheetPdf(input: SheetInput): Promise<Buffer> {
 		];
 		const height = Math.max(
 			ROW_MIN,
-			...cells.map((cell, i) => doc.heightOfString(cell, { width: cols[i].width - PAD * 2 }) + PAD * 2)
+			...cells.map(
+				(cell, i) => doc.heightOfString(cell, { width: cols[i].width - PAD * 2 }) + PAD * 2
+			)
 		);
 		if (y + height > bottom()) {
 			doc.addPage();

@@ -25,7 +25,10 @@ export const load = (async (event) => {
 		// What the walk-in form offers; register_walk_in checks again under the event lock.
 		places: Math.max(found.capacity - found.seats_taken, 0),
 		privacy: current
-			? { title: zh ? current.title.zh : current.title.en, body: zh ? current.body.zh : current.body.en }
+			? {
+					title: zh ? current.title.zh : current.title.en,
+					body: zh ? current.body.zh : current.body.en
+				}
 			: null,
 		opensOn,
 		open: shanghaiToday() >= opensOn,

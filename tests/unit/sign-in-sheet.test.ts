@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import { decodeQR } from 'qr/decode.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signInSheetPdf, type SheetInput, type SheetRow } from '$lib/server/door/sheet';
 
@@ -123,8 +123,11 @@ describe('the sign-in sheet (签到表)', () => {
 			join(dir, 'page2')
 		]);
 		const png = PNG.sync.read(readFileSync(join(dir, 'page2.png')));
-		const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-		expect(found?.data).toBe(URL_);
+		const found = decodeQR(
+			{ width: png.width, height: png.height, data: new Uint8Array(png.data) },
+			{ format: 'RGBA' }
+		);
+		expect(found).toBe(URL_);
 	});
 
 	it('says so when no family has registered', async () => {

@@ -55,6 +55,8 @@ const PAD = 4;
 const TEXT_SIZE = 10;
 // Column widths as parts of the table's width: 序号, 监护人, 人数, 参加成员, 电话, 签名.
 const PARTS = [0.06, 0.15, 0.06, 0.33, 0.15, 0.25];
+// The columns whose text may wrap: 监护人 and 参加成员.
+const WRAPPING = [1, 3];
 
 function columns(doc: Pdf) {
 	const width = doc.page.width - MARGIN * 2;
@@ -146,10 +148,11 @@ export async function signInSheetPdf(input: SheetInput): Promise<Buffer> {
 			row.phone ?? '',
 			row.attended ? input.labels.attended : ''
 		];
+		// Only the names and the people can need a second line; the other cells are short.
 		const height = Math.max(
 			ROW_MIN,
-			...cells.map(
-				(cell, i) => doc.heightOfString(cell, { width: cols[i].width - PAD * 2 }) + PAD * 2
+			...WRAPPING.map(
+				(i) => doc.heightOfString(cells[i], { width: cols[i].width - PAD * 2 }) + PAD * 2
 			)
 		);
 		if (y + height > bottom()) {
@@ -158,8 +161,12 @@ export async function signInSheetPdf(input: SheetInput): Promise<Buffer> {
 			doc.font('regular').fontSize(TEXT_SIZE);
 		}
 		cells.forEach((cell, i) => {
-			doc.fillColor(i === 5 ? '#78716c' : '#000000');
-			doc.text(cell, cols[i].x + PAD, y + PAD + 2, { width: cols[i].width - PAD * 2 });
+			if (!cell) return;
+			doc.fillColor(i === 5 ? '#57534e' : '#000000');
+			doc.text(cell, cols[i].x + PAD, y + PAD + 2, {
+				width: cols[i].width - PAD * 2,
+				lineBreak: WRAPPING.includes(i)
+			});
 		});
 		gridLines(doc, y, height);
 		y += height;

@@ -4,10 +4,10 @@
  * checks the same rules again, with places, ages and consent, under the event lock.
  */
 import { z } from 'zod';
+import { WALK_IN_ROWS, type WalkInValues } from '$lib/components/door/walk-in-rows';
 import { isChinesePhone, MEMBER_KINDS } from './family';
 
-/** Rows for people on the form: enough for any family the events take (at most 20 seats). */
-export const WALK_IN_ROWS = 6;
+export { WALK_IN_ROWS, type WalkInValues } from '$lib/components/door/walk-in-rows';
 
 const person = z.discriminatedUnion('kind', [
 	z.object({
@@ -40,14 +40,6 @@ export const walkInSchema = z.object({
 export type WalkInInput = z.infer<typeof walkInSchema> & { members: z.infer<typeof person>[] };
 
 export type WalkInProblem = 'name' | 'phone' | 'email' | 'members' | 'member' | 'consent';
-
-export interface WalkInValues {
-	guardian_name: string;
-	phone: string;
-	email: string;
-	consent: boolean;
-	members: { kind: string; nickname: string; age: string }[];
-}
 
 /** The form as typed (to show it again after a refusal), one entry per row. */
 export function walkInValues(form: FormData): WalkInValues {

@@ -3,7 +3,8 @@
  * checked in at the door (a refusal first, which changes nothing), a QR code is read from Chromium's
  * fake camera and the family is checked in, the sign-in sheet is downloaded as a PDF (read back and
  * rendered to PNG) and shown as a print view, the walk-in's parent claims the family by signing in
- * with the email given at the door, and people outside the organising organisation get no sheet.
+ * with the email given at the door, people outside the organising organisation get no sheet, and
+ * the walk-in form works without JavaScript.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -244,4 +245,30 @@ test('a walk-in is registered and checked in, a QR code is scanned from the came
 	await claimer.goto('/family/registrations');
 	await expect(claimer.getByText('现场签到测试').first()).toBeVisible();
 	await claimContext.close();
+
+	// Without JavaScript the walk-in form still works: a refusal draws it again, open, as typed.
+	const plain = await browser.newContext({
+		locale: 'zh-CN',
+		javaScriptEnabled: false,
+		storageState: await page.context().storageState()
+	});
+	const noScript = await plain.newPage();
+	await noScript.goto(`${ORIGIN}/staff/events/${eventId}/check-in`);
+	const form = noScript.getByTestId('walk-in');
+	await form.locator('summary').first().click();
+	await form.getByLabel('家长姓名').fill('钱奶奶');
+	await form.getByLabel('手机号').fill('0572-2345678');
+	await form.getByRole('button', { name: '登记并签到' }).click();
+	await expect(noScript.getByTestId('checkin-result')).toContainText('请至少填写一位参加的成员。');
+	await expect(noScript.getByTestId('walk-in')).toHaveAttribute('open', '');
+	await expect(noScript.getByTestId('walk-in').getByLabel('家长姓名')).toHaveValue('钱奶奶');
+	const grandma = noScript.getByTestId('walk-in').getByRole('group', { name: '第 1 位' });
+	await grandma.getByLabel('身份').selectOption('grandparent');
+	await grandma.getByLabel('称呼').fill('奶奶');
+	await noScript.getByRole('button', { name: '登记并签到' }).click();
+	await expect(noScript.getByTestId('checkin-result')).toContainText(
+		/钱奶奶 现场报名并签到成功（1 人），签到码 [0-9A-Z]{6}/
+	);
+	await expect(noScript.getByTestId('checkin-count')).toContainText('已签到 3 / 3 户');
+	await plain.close();
 });

@@ -56,7 +56,6 @@ export const templates: Record<string, Template> = {
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */
 export const singleKinds = [
 	'registration_confirmed',
-	'walk_in_registered',
 	'waitlist_promoted',
 	'event_changed',
 	'registration_cancelled',

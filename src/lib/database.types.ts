@@ -227,6 +227,7 @@ export type Database = {
         Row: {
           agreed_at: string
           family_id: string
+          given_at_door: boolean
           id: string
           kind: string
           user_id: string
@@ -235,6 +236,7 @@ export type Database = {
         Insert: {
           agreed_at?: string
           family_id: string
+          given_at_door?: boolean
           id?: string
           kind?: string
           user_id: string
@@ -243,6 +245,7 @@ export type Database = {
         Update: {
           agreed_at?: string
           family_id?: string
+          given_at_door?: boolean
           id?: string
           kind?: string
           user_id?: string
@@ -1189,9 +1192,10 @@ export type Database = {
       families: {
         Row: {
           created_at: string
-          email: string
+          door_org_id: string | null
+          email: string | null
           feedback_requests_enabled: boolean
-          guardian_id: string
+          guardian_id: string | null
           guardian_name: string
           id: string
           locale: Database["public"]["Enums"]["app_locale"]
@@ -1202,9 +1206,10 @@ export type Database = {
         }
         Insert: {
           created_at?: string
-          email: string
+          door_org_id?: string | null
+          email?: string | null
           feedback_requests_enabled?: boolean
-          guardian_id?: string
+          guardian_id?: string | null
           guardian_name: string
           id?: string
           locale?: Database["public"]["Enums"]["app_locale"]
@@ -1215,9 +1220,10 @@ export type Database = {
         }
         Update: {
           created_at?: string
-          email?: string
+          door_org_id?: string | null
+          email?: string | null
           feedback_requests_enabled?: boolean
-          guardian_id?: string
+          guardian_id?: string | null
           guardian_name?: string
           id?: string
           locale?: Database["public"]["Enums"]["app_locale"]
@@ -1226,7 +1232,15 @@ export type Database = {
           unsubscribe_token?: string
           updated_at?: string
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "families_door_org_id_fkey"
+            columns: ["door_org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       family_members: {
         Row: {
@@ -2664,6 +2678,18 @@ export type Database = {
           p_member_ids: string[]
           p_note?: string
           p_source?: string
+        }
+        Returns: Json
+      }
+      register_walk_in: {
+        Args: {
+          p_consent?: boolean
+          p_email: string
+          p_event_id: string
+          p_guardian_name: string
+          p_locale?: Database["public"]["Enums"]["app_locale"]
+          p_members: Json
+          p_phone: string
         }
         Returns: Json
       }

@@ -83,6 +83,7 @@ const bookingPayload = (status: string, reason: string | null = null) => ({
 
 const payloads: Record<string, Record<string, unknown>> = {
 	registration_confirmed: registrationPayload('confirmed'),
+	walk_in_registered: registrationPayload('attended'),
 	registration_waitlisted: registrationPayload('waitlisted'),
 	waitlist_promoted: registrationPayload('confirmed'),
 	reminder_24h: registrationPayload('confirmed'),
@@ -218,6 +219,20 @@ describe('email templates', () => {
 				expect(await render(kind, locale)).toEqual(await render(kind, locale));
 			}
 		}
+	});
+
+	it('walk_in_registered tells the parent to sign in with this address to find the registration', async () => {
+		const zh = await render('walk_in_registered', 'zh-CN');
+		expect(zh.subject).toBe('现场报名成功：亲子阅读分享会');
+		expect(zh.text).toContain('工作人员已在活动现场为您家报名并签到。');
+		expect(zh.text).toContain('用本邮箱地址登录共育，就能在“我的家庭”中看到这次报名');
+		expect(zh.text).toContain(`登录查看我的报名：${siteUrl}/family/registrations`);
+		// Already at the door: no code to show, nothing to add to a calendar or cancel.
+		expect(zh.text).not.toMatch(/签到码|event\.ics|取消报名/);
+		const en = await render('walk_in_registered', 'en');
+		expect(en.subject).toBe('Registered at the door: Parent-child reading session');
+		expect(en.text).toContain('Sign in to Gongyu with this email address');
+		expect(en.attachments ?? []).toEqual([]);
 	});
 
 	it('registration_confirmed in Chinese: subject, details, check-in code, QR image and calendar file', async () => {

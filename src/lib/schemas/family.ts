@@ -3,10 +3,10 @@
  * same limits again (families / family_members constraints, save_family_member).
  */
 import { z } from 'zod';
+import { MEMBER_KINDS } from '$lib/member-kinds';
 
+export { MEMBER_KINDS, type MemberKind } from '$lib/member-kinds';
 export const LOCALES = ['zh-CN', 'en'] as const;
-export const MEMBER_KINDS = ['child', 'parent', 'grandparent'] as const;
-export type MemberKind = (typeof MEMBER_KINDS)[number];
 
 const optionalText = (max: number) =>
 	z

@@ -14,11 +14,13 @@ import { reminder } from './reminder';
 import { roomRequest } from './room-request';
 import { staffMessage } from './staff-message';
 import { waitlistPromoted } from './waitlist-promoted';
+import { walkInRegistered } from './walk-in-registered';
 
 type Template = (context: EmailContext, options: RenderOptions) => Promise<RenderedMessage>;
 
 export const templates: Record<string, Template> = {
 	registration_confirmed: (c, o) => registrationConfirmed(c, o),
+	walk_in_registered: walkInRegistered,
 	registration_waitlisted: registrationWaitlisted,
 	waitlist_promoted: waitlistPromoted,
 	reminder_24h: reminder,

@@ -216,3 +216,59 @@ describe('hours, leave and rules', () => {
 		}
 	);
 });
+
+describe("the rooms' calendar", () => {
+	it('shows an in-person session as occupied: no family, no topic, no booking to cancel or drag', async () => {
+		await domain.db.exec(`delete from public.appointments where org_id = '${c.orgC}'`);
+		const booked = await w.client.guardianA.rpc('book_appointment', {
+			p_counsellor_id: c.users.counsellorA.id,
+			p_starts_at: shanghaiAt(4, '11:00'),
+			p_mode: 'in_person',
+			p_subject: 'parent',
+			p_topic: 'parent_child',
+			p_note: 'room-secret'
+		});
+		expect(booked.error).toBeNull();
+		const { data, error } = await c.client.managerC.rpc('staff_calendar', {
+			p_org_id: c.orgC,
+			p_from: shanghaiAt(0, '00:00'),
+			p_to: shanghaiAt(10, '00:00')
+		});
+		expect(error).toBeNull();
+		const items = (data as { items: Record<string, unknown>[] }).items;
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ kind: 'counselling', editable: false });
+		expect(items[0].booking_id ?? null).toBeNull();
+		const text = JSON.stringify(data);
+		for (const secret of ['room-secret', 'parent_child', w.familyA])
+			expect(text).not.toContain(secret);
+	});
+
+	it("the session's room booking cannot be moved on its own", async () => {
+		const booked = await w.client.guardianA.rpc('book_appointment', {
+			p_counsellor_id: c.users.counsellorA.id,
+			p_starts_at: shanghaiAt(4, '14:00'),
+			p_mode: 'in_person',
+			p_subject: 'family',
+			p_topic: 'other'
+		});
+		expect(booked.error).toBeNull();
+		const held = await row<{ id: string }>(
+			domain,
+			'select venue_booking_id::text as id from public.appointments where id = $1::uuid',
+			[(booked.data as { id: string }).id]
+		);
+		const moved = await c.client.managerC.rpc('move_venue_booking', {
+			p_booking_id: held.id,
+			p_starts_at: shanghaiAt(4, '15:00'),
+			p_ends_at: shanghaiAt(4, '15:50')
+		});
+		expect(codeOf(moved)).toBe('counselling_booking');
+		// Rescheduling moves both (the old room booking is released, a new one held).
+		const rescheduled = await w.client.guardianA.rpc('reschedule_appointment', {
+			p_id: (booked.data as { id: string }).id,
+			p_starts_at: shanghaiAt(5, '14:00')
+		});
+		expect(rescheduled.error).toBeNull();
+	});
+});

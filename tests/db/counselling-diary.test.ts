@@ -272,3 +272,29 @@ describe("the rooms' calendar", () => {
 		expect(rescheduled.error).toBeNull();
 	});
 });
+
+describe("the family's export", () => {
+	it('holds its appointments with what the family wrote, and never the session notes', async () => {
+		await c.client.counsellorA
+			.from('session_notes')
+			.insert({ appointment_id: appointmentId, body: 'export-session-note' });
+		const { data, error } = await w.client.guardianA.rpc('export_my_family');
+		expect(error).toBeNull();
+		expect(data.counselling_appointments).toHaveLength(1);
+		expect(data.counselling_appointments[0]).toMatchObject({
+			id: appointmentId,
+			status: 'confirmed',
+			subject: 'child',
+			member_id: w.childA,
+			topic: 'emotions_sleep',
+			note: '晚上睡不着 diary-secret',
+			counsellor_zh: '王老师'
+		});
+		expect(data.emails.some((e: { kind: string }) => e.kind === 'counselling_confirmed')).toBe(
+			true
+		);
+		expect(JSON.stringify(data)).not.toContain('export-session-note');
+		const other = await w.client.guardianB.rpc('export_my_family');
+		expect(other.data.counselling_appointments).toEqual([]);
+	});
+});

@@ -210,8 +210,10 @@ test('another counsellor, another organisation and another family see nothing of
 			expect(feedText).not.toContain(secret);
 		const diary = await page.goto(`/staff/counselling?week=${WEEK}`);
 		if (diary?.ok()) {
-			const text = (await page.locator('main').textContent()) ?? '';
-			for (const secret of [CHILD, TOPIC, NOTE, SESSION_NOTE]) expect(text).not.toContain(secret);
+			// 李老师 sees her own appointments (the demo family's, for 乐乐), never 王老师's.
+			const text = (await page.locator('main').innerHTML()) ?? '';
+			for (const secret of [TOPIC, NOTE, SESSION_NOTE, appointmentId])
+				expect(text).not.toContain(secret);
 		}
 		const busy = await page.goto(`/staff/counselling/busy?week=${WEEK}`);
 		expect(busy?.status(), email).toBe(403);
@@ -226,7 +228,7 @@ test('another counsellor, another organisation and another family see nothing of
 	await context.close();
 });
 
-test('the parent, still without JavaScript, moves the session to another time', async ({
+test('the parent, still without JavaScript, moves the session to another time, then cancels it', async ({
 	browser
 }, testInfo) => {
 	const { context, page } = await phone(browser, parentState);
@@ -253,6 +255,16 @@ test('the parent, still without JavaScript, moves the session to another time', 
 	await expect(moved.locator('h3')).not.toHaveText(
 		(before ?? '').replace('现在的时间：', '').trim()
 	);
+
+	// Plans change: the parent cancels (well before the cut-off, so not late).
+	await moved.getByRole('button', { name: '取消预约' }).click();
+	await expect(page).toHaveURL(/\/family\/counselling\?done=cancelled$/);
+	await expect(page.getByTestId('done')).toHaveText('预约已取消。');
+	await expect(
+		page
+			.locator('[data-testid="appointment"][data-status="cancelled"]')
+			.getByTestId('appointment-status')
+	).toHaveText('已取消');
 	await context.close();
 });
 
@@ -261,10 +273,15 @@ test('the emails and calendar files never name the child, the topic or the note'
 }) => {
 	const { context, page } = await desk(browser);
 	const secrets = [CHILD, TOPIC, NOTE, SESSION_NOTE, 'emotions_sleep'];
-	// Requested, confirmed and changed to the parent; new and changed to 王老师.
+	// Requested, confirmed, changed and cancelled to the parent; new, changed and cancelled to 王老师.
 	const expected = {
-		[PARENT]: ['咨询预约已提交，等待确认', '咨询预约已确认', '咨询预约时间已更改'],
-		[WANG]: ['新的咨询预约', '咨询预约已改期']
+		[PARENT]: [
+			'咨询预约已提交，等待确认',
+			'咨询预约已确认',
+			'咨询预约时间已更改',
+			'咨询预约已取消'
+		],
+		[WANG]: ['新的咨询预约', '咨询预约已改期', '咨询预约已取消']
 	};
 	await expect(async () => {
 		await page.goto('/dev/mailbox');
@@ -304,6 +321,7 @@ test('the emails and calendar files never name the child, the topic or the note'
 			await page.goto('/dev/mailbox');
 		}
 	}
+	// The confirmation's calendar file, and the cancellation's.
 	expect(calendars).toBeGreaterThanOrEqual(2);
 	await context.close();
 });

@@ -325,3 +325,38 @@ test('the emails and calendar files never name the child, the topic or the note'
 	expect(calendars).toBeGreaterThanOrEqual(2);
 	await context.close();
 });
+
+test('a time taken a moment earlier by another family: a clear message and the fresh times', async ({
+	browser
+}, testInfo) => {
+	const LI_ID = 'd0000000-0000-4000-8000-000000000202';
+	const first = await phone(browser, parentState);
+	await first.page.goto(`${CENTRE}?week=${WEEK}&c=${LI_ID}`);
+	const slot = first.page.getByTestId('slot').first();
+	const slotHref = (await slot.getAttribute('href')) ?? '';
+	await slot.click();
+	await expect(first.page.getByTestId('request-form')).toBeVisible();
+
+	// Another family books the same time while the first is still filling in the form.
+	const second = await phone(browser);
+	await signIn(second.page, OTHER_PARENT);
+	await second.page.goto(slotHref);
+	await second.page.getByLabel('全家一起').check();
+	await second.page.getByRole('button', { name: '提交预约' }).click();
+	await expect(second.page).toHaveURL(/\/family\/counselling\?done=booked/);
+	await second.context.close();
+
+	await first.page.getByLabel('家长本人').check();
+	await first.page.getByRole('button', { name: '提交预约' }).click();
+	await expect(first.page.getByTestId('form-error')).toHaveText(
+		'这个时间刚刚被别人约走了，请选择其他时间。'
+	);
+	await expectCrisisNotice(first.page);
+	const fresh = first.page.getByTestId('slot');
+	await expect(fresh.first()).toBeVisible();
+	// The taken time is not among the fresh ones.
+	const hrefs = await fresh.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+	expect(hrefs).not.toContain(slotHref);
+	await shots(first.page, testInfo, 'lost-race', [360]);
+	await first.context.close();
+});

@@ -264,12 +264,34 @@ describe("the rooms' calendar", () => {
 			p_ends_at: shanghaiAt(4, '15:50')
 		});
 		expect(codeOf(moved)).toBe('counselling_booking');
+		// Nor cancelled on its own: the session keeps its room.
+		const cancelled = await c.client.managerC.rpc('cancel_venue_booking', {
+			p_booking_id: held.id
+		});
+		expect(codeOf(cancelled)).toBe('counselling_booking');
+		const kept = await row(
+			domain,
+			'select status::text from public.venue_bookings where id = $1::uuid',
+			[held.id]
+		);
+		expect(kept.status).toBe('approved');
 		// Rescheduling moves both (the old room booking is released, a new one held).
 		const rescheduled = await w.client.guardianA.rpc('reschedule_appointment', {
 			p_id: (booked.data as { id: string }).id,
 			p_starts_at: shanghaiAt(5, '14:00')
 		});
 		expect(rescheduled.error).toBeNull();
+		const released = await row(
+			domain,
+			'select status::text from public.venue_bookings where id = $1::uuid',
+			[held.id]
+		);
+		expect(released.status).toBe('cancelled');
+		// Cancelling the appointment gives its (new) room back in the same transaction.
+		const gone = await w.client.guardianA.rpc('cancel_appointment', {
+			p_id: (booked.data as { id: string }).id
+		});
+		expect(gone.error).toBeNull();
 	});
 });
 

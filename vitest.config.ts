@@ -9,6 +9,7 @@ import viteConfig from './vite.config.ts';
 const singleBackendDbTests = [
 	'tests/db/bookings.test.ts',
 	'tests/db/counselling.test.ts',
+	'tests/db/counselling-diary.test.ts',
 	'tests/db/counselling-slots.test.ts',
 	'tests/db/courses.test.ts',
 	'tests/db/event-questions.test.ts',

@@ -2329,6 +2329,27 @@ export type Database = {
           starts_at: string
         }[]
       }
+      counsellor_appointments: {
+        Args: { p_from: string; p_id?: string; p_to: string }
+        Returns: {
+          cancelled_by: string
+          cancelled_late: boolean
+          contact: Database["public"]["Enums"]["contact_preference"]
+          email: string
+          ends_at: string
+          guardian_name: string
+          has_notes: boolean
+          id: string
+          member_nickname: string
+          mode: Database["public"]["Enums"]["appointment_mode"]
+          note: string
+          phone: string
+          starts_at: string
+          status: Database["public"]["Enums"]["appointment_status"]
+          subject: Database["public"]["Enums"]["counselling_subject"]
+          topic: Database["public"]["Enums"]["counselling_topic"]
+        }[]
+      }
       counsellor_busy: {
         Args: { p_from: string; p_org_id: string; p_to: string }
         Returns: {

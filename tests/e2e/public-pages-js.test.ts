@@ -113,6 +113,10 @@ const PAGES: Record<string, { path: () => string; islands?: string[]; hydrates?:
 	'/(public)/events/[slug]': { path: () => `/events/${eventSlug}` },
 	'/(public)/orgs': { path: () => '/orgs' },
 	'/(public)/orgs/[slug]': { path: () => `/orgs/${orgSlug}` },
+	'/(public)/counselling': { path: () => '/counselling' },
+	'/(public)/orgs/[slug]/counselling': {
+		path: () => '/orgs/wuxing-counselling-centre/counselling'
+	},
 	'/(public)/events/[slug]/poster': {
 		path: () => `/events/${eventSlug}/poster`,
 		hydrates: 'its print button'

@@ -20,7 +20,8 @@ export interface CalendarVenue {
 	hours: OpeningInterval[];
 }
 
-export type ItemKind = 'event' | 'booking' | 'request' | 'block' | 'elsewhere' | 'outgoing';
+export type ItemKind =
+	'event' | 'booking' | 'request' | 'block' | 'elsewhere' | 'outgoing' | 'counselling';
 
 /** An item of staff_calendar; null fields are left out of the JSON. */
 export interface CalendarItem {
@@ -112,6 +113,8 @@ export function kindLabel(kind: ItemKind, status: string | null | undefined): st
 			return m.staff_cal_kind_block();
 		case 'elsewhere':
 			return m.staff_cal_kind_elsewhere();
+		case 'counselling':
+			return m.counselling_room_occupied();
 		case 'outgoing':
 			return status === 'approved'
 				? m.staff_cal_kind_outgoing_approved()
@@ -156,6 +159,10 @@ export function toEntries(data: CalendarData, locale: Locale): CalendarEntry[] {
 			case 'block':
 				text = item.reason || m.staff_cal_kind_block();
 				break;
+			case 'counselling':
+				// Occupied, and nothing more: who and why stay with the counsellor.
+				text = m.counselling_room_occupied();
+				break;
 			case 'outgoing':
 				text = pickName(item.title_zh, item.title_en, locale);
 				detail = item.purpose ?? '';
@@ -167,7 +174,7 @@ export function toEntries(data: CalendarData, locale: Locale): CalendarEntry[] {
 		const label = kindLabel(item.kind, item.status);
 		return {
 			id: item.key,
-			title: `${item.kind === 'event' || item.kind === 'booking' ? '' : `${label} · `}${text}`,
+			title: `${item.kind === 'event' || item.kind === 'booking' || item.kind === 'counselling' ? '' : `${label} · `}${text}`,
 			start: wallClock(item.starts_at),
 			end: wallClock(item.ends_at),
 			editable: item.editable,

@@ -5,6 +5,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readableExport, type FamilyExport } from '../../src/lib/server/families/readable-export';
 import { createCounselling, everyDay, type CounsellingWorld } from '../support/counselling';
 import {
 	backendUnderTest,
@@ -316,6 +317,15 @@ describe("the family's export", () => {
 			true
 		);
 		expect(JSON.stringify(data)).not.toContain('export-session-note');
+		// The readable export (page and PDF) has the appointment too, and no session note.
+		const readable = readableExport(data as FamilyExport, 'zh-CN');
+		const section = readable.sections.find((s) => s.id === 'counselling');
+		expect(section?.items).toHaveLength(1);
+		const lines = section!.items[0].lines.map((line) => line.value).join(' | ');
+		expect(section!.items[0].title).toContain('王老师');
+		expect(lines).toContain('晚上睡不着 diary-secret');
+		expect(lines).toContain('情绪与睡眠');
+		expect(JSON.stringify(readable)).not.toContain('export-session-note');
 		const other = await w.client.guardianB.rpc('export_my_family');
 		expect(other.data.counselling_appointments).toEqual([]);
 	});

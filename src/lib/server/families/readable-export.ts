@@ -4,6 +4,13 @@
  * page (/family/export/print) and the PDF (/family/export.pdf) both draw this one shape, so the
  * two never say different things.
  */
+import {
+	contactLabel,
+	modeLabel,
+	statusLabel as appointmentStatus,
+	subjectLabel,
+	topicLabel
+} from '$lib/components/counselling/labels';
 import { emailKindLabel } from '$lib/components/email-labels';
 import { attendeesText, memberKindLabel, pick, statusLabel } from '$lib/components/event-labels';
 import { formatDate, formatTime } from '$lib/i18n/format';
@@ -86,6 +93,22 @@ export interface FamilyExport {
 		event: { title_zh: string; title_en: string };
 	}[];
 	emails: { kind: string; to_email: string; status: string; created_at: string }[];
+	counselling_appointments: {
+		starts_at: string;
+		ends_at: string;
+		status: string;
+		mode: string;
+		cancelled_late: boolean | null;
+		counsellor_zh: string;
+		counsellor_en: string;
+		organisation_zh: string;
+		organisation_en: string;
+		subject: string | null;
+		member_id: string | null;
+		topic: string | null;
+		note: string | null;
+		contact: string | null;
+	}[];
 }
 
 const text = (zh: string, en: string) => ({ zh, en });
@@ -209,6 +232,45 @@ export function readableExport(data: FamilyExport, locale: Locale): ReadableExpo
 								),
 								event: pick(text(reveal.event.title_zh, reveal.event.title_en), locale)
 							})
+						}
+					]
+				}))
+			},
+			{
+				id: 'counselling',
+				heading: m.contact_export_counselling(),
+				items: (data.counselling_appointments ?? []).map((appointment) => ({
+					title: `${span(appointment.starts_at, appointment.ends_at)} · ${pick(
+						text(appointment.organisation_zh, appointment.organisation_en),
+						locale
+					)} · ${pick(text(appointment.counsellor_zh, appointment.counsellor_en), locale)}`,
+					lines: [
+						{
+							label: m.contact_export_counselling_state(),
+							value: `${appointmentStatus(appointment.status, appointment.cancelled_late ?? false)} · ${modeLabel(appointment.mode)}`
+						},
+						{
+							label: m.contact_export_counselling_for(),
+							value: subjectLabel(
+								appointment.subject,
+								appointment.member_id
+									? (members.get(appointment.member_id)?.nickname ?? null)
+									: null
+							)
+						},
+						{
+							label: m.contact_export_counselling_topic(),
+							value: topicLabel(appointment.topic),
+							sensitive: true
+						},
+						{
+							label: m.contact_export_counselling_note(),
+							value: appointment.note || none,
+							sensitive: true
+						},
+						{
+							label: m.contact_export_counselling_contact(),
+							value: contactLabel(appointment.contact)
 						}
 					]
 				}))

@@ -2,13 +2,17 @@ import { error } from '@sveltejs/kit';
 import { pageLocale } from '$lib/components/promote-labels';
 import { periodFrom } from '$lib/schemas/admin';
 import { adminFailure } from '$lib/server/admin/errors';
+import { loadCourseFigures } from '$lib/server/admin/courses';
 import { loadParticipation } from '$lib/server/admin/participation';
 import type { PageServerLoad } from './$types';
 
 /** The participation overview for the period in ?from=&to= (default: last 90 days and upcoming). */
 export const load = (async ({ locals, url }) => {
 	const { period, invalid } = periodFrom(url);
-	const result = await loadParticipation(locals.supabase, period, pageLocale());
+	const [result, courses] = await Promise.all([
+		loadParticipation(locals.supabase, period, pageLocale()),
+		loadCourseFigures(locals.supabase, period, pageLocale())
+	]);
 	if ('code' in result) {
 		if (result.code === 'not_authorised') error(403, { message: adminFailure(result.code) });
 		console.error('district_participation:', result.code);
@@ -17,6 +21,7 @@ export const load = (async ({ locals, url }) => {
 	return {
 		period,
 		periodProblem: invalid ? adminFailure('invalid_period') : null,
-		participation: result.data
+		participation: result.data,
+		courses: 'code' in courses ? [] : courses.data
 	};
 }) satisfies PageServerLoad;

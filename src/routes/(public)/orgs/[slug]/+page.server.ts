@@ -1,6 +1,7 @@
 import { keepUntil } from '$lib/server/page-cache';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
+import { courseKindLabel, orgCourseLinks } from '$lib/server/courses';
 import { listPublicEvents } from '$lib/server/promotion/events';
 import { pageLocale, pick } from '$lib/server/promotion/labels';
 import { normaliseSource, orgUrl } from '$lib/server/promotion/links';
@@ -17,9 +18,10 @@ export const load = (async ({ locals, params, url }) => {
 	const org = await getOrganisation(locals.supabase, params.slug);
 	if (!org) error(404, { message: 'not_found' });
 	const now = new Date();
-	const [upcoming, pastCount] = await Promise.all([
+	const [upcoming, pastCount, courses] = await Promise.all([
 		listPublicEvents(locals.supabase, { orgId: org.id, endsAfter: now, limit: 100 }),
-		countPastEvents(locals.supabase, org.id, now)
+		countPastEvents(locals.supabase, org.id, now),
+		orgCourseLinks(locals.supabase, org.id)
 	]);
 	keepUntil(
 		locals,
@@ -32,6 +34,11 @@ export const load = (async ({ locals, params, url }) => {
 		org,
 		upcoming,
 		pastCount,
+		courses: courses.map((c) => ({
+			slug: c.slug,
+			title: pick(c.title, pageLocale()),
+			kind: courseKindLabel(c.kind)
+		})),
 		source,
 		shareUrl,
 		qrSvg: await qrSvg(shareUrl, m.promote_org_share_qr({ org: name }))

@@ -72,7 +72,7 @@ export function certificatePdf(data: CertificateData): Promise<Buffer> {
 	);
 	doc.fontSize(12).fillColor('#44403c').moveDown(0.5);
 	doc.text(
-		`completed “${data.courseEn || data.courseZh}” held by ${data.organisationEn || data.organisationZh}: ${data.sessionsAttended} sessions attended, ${data.hours} hours.`,
+		`has completed “${data.courseEn || data.courseZh}” held by ${data.organisationEn || data.organisationZh}: ${data.sessionsAttended} sessions attended, ${data.hours} hours.`,
 		inner + mm(10),
 		doc.y,
 		{ width: box - mm(20), align: 'center' }

@@ -130,7 +130,17 @@ export function cellLabel(cell: Cell): string {
 	}
 }
 
-/** The short column heading of a session: its number and day. */
+/** A session's column heading in the page: its number and day, short enough for a phone. */
+export const sessionShort = (session: RegisterSession, index: number) => {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone: 'Asia/Shanghai',
+		month: 'numeric',
+		day: 'numeric'
+	}).format(new Date(session.starts_at));
+	return `${index + 1} · ${parts}`;
+};
+
+/** A session's column heading in the CSV: its number, day and time. */
 export const sessionHeading = (session: RegisterSession, index: number, locale: Locale) =>
 	`${index + 1}. ${formatDate(session.starts_at, locale)} ${formatTime(session.starts_at, locale)}`;
 

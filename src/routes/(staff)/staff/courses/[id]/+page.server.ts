@@ -9,6 +9,7 @@ import {
 	courseTitle,
 	issueCertificates,
 	sessionHeading,
+	sessionShort,
 	setExcused
 } from '$lib/server/courses/register';
 import { requireStaff } from '$lib/server/staff/context';
@@ -37,7 +38,8 @@ export const load = (async (event) => {
 		},
 		sessions: register.sessions.map((s, i) => ({
 			id: s.id,
-			heading: sessionHeading(s, i, locale)
+			heading: sessionShort(s, i),
+			title: sessionHeading(s, i, locale)
 		})),
 		rows: register.rows.map((row) => ({
 			memberId: row.member_id,

@@ -13,7 +13,8 @@ import { ORIGIN, expectAxeClean, signIn, uniqueEmail } from './support';
 const SECRET = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
 const tag = Date.now().toString(36);
 const SCHOOL4 = 'a0000000-0000-4000-8000-000000000004';
-const OUT = process.env.E2E_OUTPUT ?? 'test-results';
+// Screenshots and the certificate to look at, kept whether the tests pass or fail.
+const OUT = `${process.env.E2E_OUTPUT ?? 'test-results/e2e'}-courses`;
 
 async function api<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<T> {
 	const response = await fetch(`${ORIGIN}/rest/v1/${path}`, {

@@ -179,6 +179,18 @@ test('a grandmother enrols without JavaScript, completes six sessions and gets a
 	await expect(grid.locator('tbody tr')).toHaveCount(1);
 	await expect(grid.locator('td[data-cell="attended"]')).toHaveCount(6);
 	await expect(grid.locator('td[data-cell="registered"]')).toHaveCount(2);
+	// An excused absence marked ahead of a session, and undone.
+	await grid
+		.locator('td[data-cell="registered"]')
+		.first()
+		.getByRole('button', { name: '记为请假' })
+		.click();
+	await expect(staffPage.getByTestId('done')).toHaveText('已保存。');
+	await expect(grid.locator('td[data-cell="excused"]')).toHaveCount(1);
+	const excusedCell = `${course.events[6]}:${grandma.id}`;
+	await grid.locator('td[data-cell="excused"]').getByRole('button', { name: '取消请假' }).click();
+	await expect(grid.locator('td[data-cell="excused"]')).toHaveCount(0);
+	await expect(grid.locator('td[data-cell="registered"]')).toHaveCount(2);
 	await expectAxeClean(staffPage);
 	await staffPage.getByTestId('issue-certificates').click();
 	await expect(staffPage.getByTestId('done')).toHaveText('已发放 1 张证书。');
@@ -203,6 +215,14 @@ test('a grandmother enrols without JavaScript, completes six sessions and gets a
 	expect((await otherPage.request.get(`/staff/courses/${course.id}/register.csv`)).status()).toBe(
 		404
 	);
+	const refused = await otherPage.request.post(`/staff/courses/${course.id}?/excuse`, {
+		form: { cell: excusedCell },
+		headers: { origin: ORIGIN }
+	});
+	expect(refused.status()).toBeGreaterThanOrEqual(400);
+	expect(
+		await api<unknown[]>(`course_excused_absences?event_id=eq.${course.events[6]}&select=member_id`)
+	).toEqual([]);
 	await otherPage.goto('/staff/courses');
 	await expect(otherPage.getByRole('link', { name: `隔代教育课程 ${tag}` })).toHaveCount(0);
 	await other.close();

@@ -69,8 +69,8 @@ export const load = (async (event) => {
 async function excuse(event: Parameters<Actions[string]>[0], excused: boolean) {
 	await requireStaff(event);
 	const form = await event.request.formData();
-	const eventId = String(form.get('event_id') ?? '');
-	const memberId = String(form.get('member_id') ?? '');
+	// The button pressed names its cell: "<session's event id>:<member id>".
+	const [eventId = '', memberId = ''] = String(form.get('cell') ?? '').split(':');
 	const uuid = /^[0-9a-f-]{36}$/;
 	if (!uuid.test(eventId) || !uuid.test(memberId))
 		return fail(400, { message: courseFailure('session_not_found') });

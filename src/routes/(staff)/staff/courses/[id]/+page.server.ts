@@ -46,16 +46,20 @@ export const load = (async (event) => {
 			guardian: row.guardian_name,
 			member: `${row.nickname}（${memberKindLabel(row.member_kind)}）`,
 			enrolled: row.enrolled,
-			cells: register.sessions.map((s) => {
-				const cell = row.cells?.[s.id] ?? 'none';
-				return { eventId: s.id, cell, label: cellLabel(cell) };
-			}),
+			// One word per session, in the sessions' order (labels once, below: the page stays small).
+			cells: register.sessions.map((s) => row.cells?.[s.id] ?? 'none'),
 			attended: row.attended,
 			excused: row.excused,
 			hours: Number(row.hours),
 			completed: row.completed,
 			serial: row.certificate_serial
 		})),
+		labels: Object.fromEntries(
+			(['attended', 'excused', 'absent', 'registered', 'none'] as const).map((c) => [
+				c,
+				cellLabel(c) || '—'
+			])
+		) as Record<string, string>,
 		ready: register.rows.filter((row) => row.completed && !row.certificate_serial).length,
 		notice:
 			done === 'issued'

@@ -19,7 +19,7 @@ declare global {
 		interface Error {
 			message: string;
 			/** Set when the message is meant for the visitor (translated), not an internal code. */
-			kind?: 'form_origin';
+			kind?: 'form_origin' | 'certificate';
 		}
 		interface PageData {
 			user: { id: string; email: string } | null;

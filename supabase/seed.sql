@@ -762,6 +762,44 @@ insert into public.appointment_details (appointment_id, subject, member_id, topi
 values ('e2000000-0000-4000-8000-000000000001', 'child', 'c0000000-0000-4000-8000-000000000003',
 	'study_pressure', '最近写作业时容易哭，想聊聊怎么陪伴。', 'phone');
 
+-- A parent-school course -------------------------------------------------------------------------
+-- The No. 4 Middle School parent school's eight evenings on talking with teenagers (与青春期孩子沟通):
+-- one enrolment for all eight Wednesday sessions from this week, a certificate for six attended, one
+-- excused absence counting towards them. Families enrol on /courses/no4-talking-with-teenagers.
+insert into public.events (id, org_id, slug, category, status, title_zh, title_en, summary_zh, summary_en,
+	description_zh, description_en, starts_at, ends_at, address_zh, address_en, capacity,
+	registration_opens_at, max_seats_per_family, waitlist_enabled, created_by, created_at)
+select ('e5000000-0000-4000-8000-00000000000' || n)::uuid, 'a0000000-0000-4000-8000-000000000004',
+	'no4-teen-communication-' || n, 'parent_class', 'published',
+	format('与青春期孩子沟通（第%s讲）', n), format('Talking with teenagers (%s of 8)', n),
+	t.zh, t.en, '湖州四中家长学校系列课程，共八讲，报名一次参加全部课次。',
+	'A series of eight evenings by the No. 4 Middle School parent school: enrol once for all of them.',
+	pg_temp.at(n - 1, 3, '19:00'), pg_temp.at(n - 1, 3, '19:00') + interval '90 minutes',
+	'湖州市吴兴区 湖州四中 报告厅', 'Lecture hall, Huzhou No. 4 Middle School, Wuxing District',
+	60, now() - interval '7 days', 2, false, 'd0000000-0000-4000-8000-000000000004',
+	now() - interval '7 days'
+from (values
+	(1, '青春期的大脑与情绪', 'The teenage brain and feelings'),
+	(2, '少说教，多倾听', 'Less lecturing, more listening'),
+	(3, '手机与游戏：一起定规则', 'Phones and games: making the rules together'),
+	(4, '学习压力与考试焦虑', 'Study pressure and exam nerves'),
+	(5, '同伴关系与早恋话题', 'Friends, and talking about first love'),
+	(6, '冲突之后怎么修复', 'Repairing after a quarrel'),
+	(7, '父母的情绪管理', 'Parents'' own feelings'),
+	(8, '结业分享会', 'Closing evening: sharing what changed')
+) t (n, zh, en);
+insert into public.courses (id, org_id, slug, kind, status, title_zh, title_en, summary_zh,
+	summary_en, capacity, max_seats_per_family, waitlist_enabled, drop_in_enabled, sessions_required,
+	excused_allowed)
+values ('e5100000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000004',
+	'no4-talking-with-teenagers', 'teenagers', 'published', '与青春期孩子沟通',
+	'Talking with teenagers', '八个晚上，学会和青春期的孩子好好说话。出席六讲即可获得结业证书。',
+	'Eight evenings on talking with your teenager. Attend six to receive the certificate.',
+	40, 2, true, false, 6, 1);
+insert into public.course_sessions (course_id, event_id)
+select 'e5100000-0000-4000-8000-000000000001', e.id from public.events e
+where e.slug like 'no4-teen-communication-%';
+
 drop function pg_temp.at(integer, integer, time);
 drop function pg_temp.born(integer);
 

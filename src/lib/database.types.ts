@@ -2866,6 +2866,10 @@ export type Database = {
         }[]
       }
       verify_certificate: { Args: { p_serial: string }; Returns: Json }
+      verify_certificate_from: {
+        Args: { p_client: string; p_serial: string }
+        Returns: Json
+      }
     }
     Enums: {
       app_locale: "zh-CN" | "en"

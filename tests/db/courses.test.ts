@@ -540,7 +540,7 @@ describe('certificates', () => {
 		expect((await w.client.anon.from('course_certificates').select('serial')).error).not.toBeNull();
 	});
 
-	it('verify anonymously with only validity, course and initials; a changed serial is refused', async () => {
+	it('verify (through the app, per client address) with only validity, course and initials; a changed serial is refused', async () => {
 		const { c, a } = await completedCourse();
 		await w.client.staffA.rpc('issue_course_certificates', { p_course_id: c.id });
 		const { serial } = await row<{ serial: string }>(
@@ -548,7 +548,16 @@ describe('certificates', () => {
 			'select serial from public.course_certificates where course_id = $1::uuid and member_id = $2::uuid',
 			[c.id, a.parentId]
 		);
-		const ok = await w.client.anon.rpc('verify_certificate', { p_serial: serial.toLowerCase() });
+		const verify = (p_serial: string) =>
+			domain.admin().rpc('verify_certificate_from', { p_serial, p_client: `t-${c.id}` });
+		// Clients call it only through the app, which names the visitor's address.
+		for (const client of [w.client.anon, a.client, w.client.staffA]) {
+			expect((await client.rpc('verify_certificate', { p_serial: serial })).error).not.toBeNull();
+			expect(
+				(await client.rpc('verify_certificate_from', { p_serial: serial, p_client: 'x' })).data
+			).toBeNull();
+		}
+		const ok = await verify(serial.toLowerCase());
 		expect(ok.data).toEqual({
 			valid: true,
 			course_zh: '隔代教育课程',
@@ -559,11 +568,11 @@ describe('certificates', () => {
 		});
 		const last = serial.at(-1)!;
 		const tampered = serial.slice(0, -1) + (last === 'A' ? 'B' : 'A');
-		expect((await w.client.anon.rpc('verify_certificate', { p_serial: tampered })).data).toEqual({
+		expect((await verify(tampered)).data).toEqual({
 			valid: false
 		});
 		for (const junk of ['', 'GY26', `${serial}0`, "GY26-' or 1=1 --", serial.replace('GY', 'XX')]) {
-			expect((await w.client.anon.rpc('verify_certificate', { p_serial: junk })).data).toEqual({
+			expect((await verify(junk)).data).toEqual({
 				valid: false
 			});
 		}
@@ -571,9 +580,31 @@ describe('certificates', () => {
 			'update public.course_certificates set revoked_at = now() where serial = $1',
 			[serial]
 		);
-		expect((await w.client.anon.rpc('verify_certificate', { p_serial: serial })).data).toEqual({
+		expect((await verify(serial)).data).toEqual({
 			valid: false
 		});
+	});
+
+	it('one client address gets 30 lookups per ten minutes, then none; another address still gets its own', async () => {
+		const { c } = await completedCourse();
+		await w.client.staffA.rpc('issue_course_certificates', { p_course_id: c.id });
+		const { serial } = await row<{ serial: string }>(
+			domain,
+			'select serial from public.course_certificates where course_id = $1::uuid limit 1',
+			[c.id]
+		);
+		const from = (p_client: string) =>
+			domain.admin().rpc('verify_certificate_from', { p_serial: serial, p_client });
+		const address = `203.0.113.${Math.floor(Math.random() * 200)}-${c.id.slice(0, 8)}`;
+		for (let i = 0; i < 30; i++) expect((await from(address)).data.valid).toBe(true);
+		expect((await from(address)).data).toEqual({ valid: false, limited: true });
+		expect((await from(`other-${c.id.slice(0, 8)}`)).data.valid).toBe(true);
+		const { lookups } = await row<{ lookups: number }>(
+			domain,
+			'select lookups from private.certificate_lookups where client = $1',
+			[address]
+		);
+		expect(Number(lookups)).toBe(31);
 	});
 
 	it('initials keep only the first letters of a name', async () => {

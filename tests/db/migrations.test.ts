@@ -121,6 +121,22 @@ describe.each([
 			);
 		});
 
+		it('seeds a parent-school course of eight weekly evenings, open for enrolment, six to complete', async () => {
+			const [course] = (
+				await db.query<{ sessions: string; required: string; open: string; first: string }>(
+					`select count(s.event_id)::text as sessions, c.sessions_required::text as required,
+						public.course_details(c.slug) ->> 'enrolment_open' as open,
+						(min(e.starts_at) > now())::text as first
+					from public.courses c
+					join public.course_sessions s on s.course_id = c.id
+					join public.events e on e.id = s.event_id and e.status = 'published'
+					where c.slug = 'no4-talking-with-teenagers' and c.status = 'published'
+					group by c.id`
+				)
+			).rows;
+			expect(course).toEqual({ sessions: '8', required: '6', open: 'true', first: 'true' });
+		});
+
 		it('lets the demo accounts sign in with the demo password', async () => {
 			const embedded = await createEmbeddedSupabase({
 				db,

@@ -25,6 +25,7 @@ import { parseDescription } from '$lib/server/events/description';
 import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
 import { getFamily, listMembers } from '$lib/server/families';
+import { sessionCourse } from '$lib/server/courses';
 import { questionLabel, type Question } from '$lib/questions';
 import { listQuestions, readAnswers } from '$lib/server/questions';
 import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
@@ -67,6 +68,7 @@ export const load = (async ({ locals, params, request, url }) => {
 
 	const ended = new Date(event.endsAt) <= new Date();
 	const title = pick(event.title, locale);
+	const course = await sessionCourse(locals.supabase, event.id);
 	const changeable =
 		registration &&
 		(registration.status === 'confirmed' || registration.status === 'waitlisted') &&
@@ -95,6 +97,8 @@ export const load = (async ({ locals, params, request, url }) => {
 			waitlistEnabled: event.waitlistEnabled
 		},
 		view: eventView(event, locale),
+		// A session of a course: families enrol on the course's page, once for every session.
+		course: course && { slug: course.slug, title: pick(course.title, locale) },
 		// Over or called off: no places, no form, no calendar entry — one sentence instead.
 		over:
 			event.status === 'cancelled' ? m.events_cancelled_short() : ended ? m.events_ended() : null,

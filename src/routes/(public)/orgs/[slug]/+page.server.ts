@@ -1,6 +1,7 @@
 import { keepUntil } from '$lib/server/page-cache';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
+import { courseKindLabel, orgCourseLinks } from '$lib/server/courses';
 import { listPublicEvents } from '$lib/server/promotion/events';
 import { pageLocale, pick } from '$lib/server/promotion/labels';
 import { normaliseSource, orgUrl } from '$lib/server/promotion/links';
@@ -20,10 +21,11 @@ export const load = (async ({ locals, params, url }) => {
 	const org = await getOrganisation(locals.supabase, params.slug);
 	if (!org) error(404, { message: 'not_found' });
 	const now = new Date();
-	const [upcoming, pastCount, feedback] = await Promise.all([
+	const [upcoming, pastCount, feedback, courses] = await Promise.all([
 		listPublicEvents(locals.supabase, { orgId: org.id, endsAfter: now, limit: 100 }),
 		countPastEvents(locals.supabase, org.id, now),
-		organisationFeedback(locals.supabase, org.id)
+		organisationFeedback(locals.supabase, org.id),
+		orgCourseLinks(locals.supabase, org.id)
 	]);
 	keepUntil(
 		locals,
@@ -37,6 +39,11 @@ export const load = (async ({ locals, params, url }) => {
 		upcoming,
 		pastCount,
 		feedback,
+		courses: courses.map((c) => ({
+			slug: c.slug,
+			title: pick(c.title, pageLocale()),
+			kind: courseKindLabel(c.kind)
+		})),
 		source,
 		shareUrl,
 		qrSvg: await qrSvg(shareUrl, m.promote_org_share_qr({ org: name }))

@@ -601,7 +601,8 @@ describe('certificates', () => {
 		expect((await from(`other-${c.id.slice(0, 8)}`)).data.valid).toBe(true);
 		const { lookups } = await row<{ lookups: number }>(
 			domain,
-			'select lookups from private.certificate_lookups where client = $1',
+			`select sum(attempts) as lookups from private.client_attempts
+				where kind = 'certificate_lookup' and client = $1`,
 			[address]
 		);
 		expect(Number(lookups)).toBe(31);

@@ -3,6 +3,7 @@
  * (supabase/migrations/20261205000600_count_attempts_per_client.sql), so they hold across app
  * servers and restarts. Each kind names what is counted and how many a client address may make in
  * a window; the pages count what they must (a refused link, a lookup) and ask before trying.
+ * Certificate lookups (`certificate_lookup`) are counted by verify_certificate_from in SQL itself.
  */
 import { createAdminClient } from './supabase-admin';
 

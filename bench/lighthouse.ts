@@ -1,7 +1,8 @@
 /**
  * Lighthouse (mobile: its default emulated phone, 4x CPU slowdown and slow 4G) on every public page
  * type families and organisers share: the home page, the event list (plain, filtered, calendar),
- * an event page, the organisations and an organisation page. Starts the production build (run
+ * an event page, the organisations and an organisation page, the counselling centres and a
+ * centre's page, and a course page. Starts the production build (run
  * `npm run build` first) on a fresh PGlite data directory with the demo data, on PORT (6590).
  * Each page is measured RUNS times (3) and the median run (by performance score, then TBT) is
  * printed: the four scores, total blocking time, largest contentful paint, and the JavaScript the
@@ -66,7 +67,10 @@ try {
 				'/events?view=calendar',
 				eventPath,
 				'/orgs',
-				orgPath
+				orgPath,
+				'/counselling',
+				'/orgs/wuxing-counselling-centre/counselling',
+				'/courses/no4-talking-with-teenagers'
 			];
 
 	chrome = await chromeLauncher.launch({

@@ -211,7 +211,7 @@ test('the event list filters with JavaScript off and on, and loads no script', a
 	}
 });
 
-test('the calendar toggle: a plain month without JavaScript, FullCalendar from one island with it', async ({
+test('the calendar toggle: a plain month without JavaScript and on a phone, FullCalendar from one island on wider screens', async ({
 	browser
 }, info) => {
 	test.setTimeout(240_000);
@@ -227,25 +227,50 @@ test('the calendar toggle: a plain month without JavaScript, FullCalendar from o
 	await expect(plain.page.getByTestId('events')).toBeVisible();
 	await plain.context.close();
 
+	// A phone with JavaScript: only the few-hundred-byte loader, which finds the screen too narrow
+	// for FullCalendar; the plain month stays, and its links work.
+	{
+		const { context, page } = await open(browser, true, {
+			viewport: { width: 360, height: 800 },
+			isMobile: true,
+			hasTouch: true
+		});
+		await page.goto('/events');
+		const scripts = await scriptsDuring(page, async () => {
+			await page.getByRole('link', { name: '日历' }).click();
+			await expect(page.getByTestId('calendar-month')).toBeVisible();
+			await page.waitForLoadState('networkidle');
+		});
+		expect(scripts).toHaveLength(1);
+		expect(scripts[0]).toMatch(/^\/_app\/immutable\/workers\/media-[\w-]+\.js$/);
+		const loader = await (await fetch(`${ORIGIN}${scripts[0]}`)).arrayBuffer();
+		expect(loader.byteLength).toBeLessThan(1024);
+		await expect(page.locator('.fc')).toHaveCount(0);
+		const title = await page.locator('h2').first().textContent();
+		await page.getByRole('link', { name: '下个月' }).click();
+		await expect(page.locator('h2').first()).not.toHaveText(title ?? '');
+		await axe(page);
+		await shot(page, info, 'public-calendar-360');
+		await context.close();
+	}
+
 	for (const [width, name] of [
 		[1280, 'public-calendar-desktop'],
-		[360, 'public-calendar-360']
+		[700, 'public-calendar-tablet']
 	] as const) {
-		const { context, page } = await open(browser, true, {
-			viewport: { width, height: 800 },
-			isMobile: width < 400,
-			hasTouch: width < 400
-		});
+		const { context, page } = await open(browser, true, { viewport: { width, height: 800 } });
 		await page.goto('/events');
 		const scripts = await scriptsDuring(page, async () => {
 			await page.getByRole('link', { name: '日历' }).click();
 			await expect(page.locator('.fc')).toBeVisible();
 		});
-		expect(scripts).toHaveLength(1);
-		expect(scripts[0]).toMatch(/^\/_app\/immutable\/workers\/event-calendar-[\w-]+\.js$/);
+		// The loader, then FullCalendar's island.
+		expect(scripts).toHaveLength(2);
+		expect(scripts[0]).toMatch(/^\/_app\/immutable\/workers\/media-[\w-]+\.js$/);
+		expect(scripts[1]).toMatch(/^\/_app\/immutable\/workers\/event-calendar-[\w-]+\.js$/);
 		// The plain month is hidden once FullCalendar shows it.
 		await expect(page.getByTestId('calendar-month')).toBeHidden();
-		const body = await (await fetch(`${ORIGIN}${scripts[0]}`)).arrayBuffer();
+		const body = await (await fetch(`${ORIGIN}${scripts[1]}`)).arrayBuffer();
 		info.annotations.push({
 			type: 'calendar island',
 			description: `${(gzipSync(Buffer.from(body)).length / 1024).toFixed(1)} KB gzip`

@@ -1,6 +1,8 @@
--- The family's export as both 20261205991710 (counselling appointments, and the emails about them)
--- and 20261205992600 (answers, notes, phone reveals, email preferences) left it: each started from
--- the definition before the other, so this one holds both.
+-- The family's export (format 2): besides what 20261129001100_parents.sql gave (account, family,
+-- members, consents, registrations, emails), the answers to each registration's questions and its
+-- note, the phone reveals (who saw the family's number, when, for which event), the email
+-- preferences, and the counselling appointments with what the family itself wrote (for whom, topic,
+-- note, contact) and the emails about them — never a counsellor's session notes.
 
 create or replace function public.export_my_family()
 returns jsonb

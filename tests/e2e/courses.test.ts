@@ -283,3 +283,103 @@ test('a grandmother enrols without JavaScript, completes six sessions and gets a
 	expect(grandma.id).toBeTruthy();
 	await context.close();
 });
+
+test('staff put a course together from their events on a phone without JavaScript, and another organisation cannot edit it', async ({
+	browser
+}) => {
+	test.setTimeout(240_000);
+	const sessions: string[] = [];
+	for (let n = 1; n <= 3; n++) {
+		const [row] = await api<{ id: string }[]>('events', 'POST', {
+			org_id: SCHOOL4,
+			slug: `course-form-${tag}-${n}`,
+			category: 'parent_class',
+			status: 'draft',
+			title_zh: `新手父母课堂第${n}讲 ${tag}`,
+			starts_at: inDays(n + 20),
+			ends_at: inDays(n + 20, 21),
+			address_zh: '湖州市吴兴区 湖州四中 报告厅',
+			capacity: 25
+		});
+		sessions.push(row.id);
+	}
+	const { context, page } = await phone(browser, false);
+	await signIn(page, 'staff@school4.demo.gongyu.local');
+	await page.goto('/staff/courses');
+	await page.getByTestId('new-course').click();
+	await page.getByLabel('课程名称').fill(`新手父母课程 ${tag}`);
+	await page.getByLabel('课程类别').selectOption('new_parents');
+	for (let n = 1; n <= 3; n++) await page.getByLabel(`新手父母课堂第${n}讲 ${tag}`).check();
+	await page.getByLabel('课程名额（人）').fill('40');
+	await page.getByLabel('至少出席几次').fill('4');
+	await page.getByTestId('save-course').click();
+	// Checked on the server before the database: more sessions to attend than there are.
+	await expect(page.getByTestId('form-error')).toHaveText('至少出席次数不能多于课次数。');
+	await expect(page.getByLabel('课程名称')).toHaveValue(`新手父母课程 ${tag}`);
+	await expect(page.getByLabel(`新手父母课堂第2讲 ${tag}`)).toBeChecked();
+	await expect(page.getByLabel('至少出席几次')).toHaveAttribute('aria-invalid', 'true');
+	await page.screenshot({ path: `${OUT}/course-form-refused-360.png`, fullPage: true });
+
+	// The database's rules: each session needs the course's places; published sessions to publish.
+	await page.getByLabel('至少出席几次').fill('2');
+	await page.getByTestId('save-course').click();
+	await expect(page.getByTestId('form-error')).toContainText('有的课次活动名额少于课程名额');
+	await page.getByLabel('课程名额（人）').fill('25');
+	await page.getByLabel('状态').selectOption('published');
+	await page.getByTestId('save-course').click();
+	await expect(page.getByTestId('form-error')).toContainText('请先发布所有课次的活动');
+	expect(
+		await api<unknown[]>(`courses?title_zh=eq.${encodeURIComponent(`新手父母课程 ${tag}`)}`)
+	).toEqual([]);
+
+	await page.getByLabel('状态').selectOption('draft');
+	await page.getByTestId('save-course').click();
+	await expect(page.getByTestId('done')).toHaveText('课程已保存。');
+	const [saved] = await api<{ id: string; slug: string; status: string; capacity: number }[]>(
+		`courses?title_zh=eq.${encodeURIComponent(`新手父母课程 ${tag}`)}&select=id,slug,status,capacity,sessions_required,kind`
+	);
+	expect(saved).toMatchObject({ status: 'draft', capacity: 25, sessions_required: 2 });
+	expect(
+		(await api<{ event_id: string }[]>(`course_sessions?course_id=eq.${saved.id}&select=event_id`))
+			.map((s) => s.event_id)
+			.sort()
+	).toEqual([...sessions].sort());
+	// A draft is not public (asked as an anonymous visitor, without the staff's cookies).
+	expect((await fetch(`${ORIGIN}/courses/${saved.slug}`)).status).toBe(404);
+
+	// Once the sessions are published, the course is published from its edit page.
+	for (const id of sessions) await api(`events?id=eq.${id}`, 'PATCH', { status: 'published' });
+	await page.getByTestId('edit-course').click();
+	await expect(page.getByLabel('课程名称')).toHaveValue(`新手父母课程 ${tag}`);
+	await page.getByLabel('状态').selectOption('published');
+	await page.getByTestId('save-course').click();
+	await expect(page.getByTestId('done')).toHaveText('课程已保存。');
+	const visitor = await fetch(`${ORIGIN}/courses/${saved.slug}`);
+	expect(visitor.status).toBe(200);
+	expect(await visitor.text()).toContain(`新手父母课程 ${tag}`);
+	await context.close();
+
+	// Another organisation's staff: no edit page, and a post changes nothing.
+	const other = await browser.newContext({ locale: 'zh-CN' });
+	const otherPage = await other.newPage();
+	await signIn(otherPage, 'staff@youth.demo.gongyu.local');
+	expect((await otherPage.goto(`/staff/courses/${saved.id}/edit`))?.status()).toBe(404);
+	const refused = await otherPage.request.post(`/staff/courses/${saved.id}/edit`, {
+		form: {
+			kind: 'other',
+			status: 'draft',
+			title_zh: '改掉',
+			capacity: '5',
+			sessions_required: '1',
+			event_ids: sessions[0]
+		},
+		headers: { origin: ORIGIN, accept: 'application/json' }
+	});
+	expect(await refused.json()).toMatchObject({ type: 'error' });
+	expect(refused.status()).toBe(404);
+	const [after] = await api<{ title_zh: string; status: string }[]>(
+		`courses?id=eq.${saved.id}&select=title_zh,status`
+	);
+	expect(after).toEqual({ title_zh: `新手父母课程 ${tag}`, status: 'published' });
+	await other.close();
+});

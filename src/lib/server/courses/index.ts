@@ -138,7 +138,8 @@ export async function cancelEnrolment(
 /** Every failure code of the course functions as a sentence in the visitor's language. */
 export function courseFailure(
 	code: string,
-	course?: Pick<CourseDetails, 'max_seats_per_family'>
+	course?: Pick<CourseDetails, 'max_seats_per_family'>,
+	context: { seatsTaken?: number } = {}
 ): string {
 	switch (code) {
 		case 'not_authorised':
@@ -176,6 +177,30 @@ export function courseFailure(
 			return m.courses_error_already_attended();
 		case 'rate_limited':
 			return m.courses_error_rate_limited();
+		case 'no_sessions':
+			return m.courses_error_no_sessions();
+		case 'session_invalid':
+			return m.courses_error_session_invalid();
+		case 'session_in_other_course':
+			return m.courses_error_session_in_other_course();
+		case 'session_too_small':
+			return m.courses_error_session_too_small();
+		case 'sessions_required_too_high':
+			return m.courses_error_sessions_required_too_high();
+		case 'sessions_not_published':
+			return m.courses_error_sessions_not_published();
+		case 'course_has_enrolments':
+			return m.courses_error_course_has_enrolments();
+		case 'capacity_below_confirmed':
+			return m.courses_error_capacity_below_confirmed({ taken: context.seatsTaken ?? 0 });
+		case 'excused_within_rule':
+			return m.courses_error_excused_within_rule();
+		case 'invalid_window':
+			return m.courses_error_invalid_window();
+		case 'incomplete':
+			return m.courses_error_incomplete_time();
+		case 'invalid_input':
+			return m.courses_error_invalid_input();
 		default:
 			return m.courses_error_generic();
 	}

@@ -66,7 +66,9 @@ export const load = (async (event) => {
 				? m.courses_staff_issued({ count: Number.isFinite(issued) ? issued : 0 })
 				: done === 'excused'
 					? m.courses_staff_saved()
-					: null
+					: done === 'saved'
+						? m.courses_form_saved()
+						: null
 	};
 }) satisfies PageServerLoad;
 

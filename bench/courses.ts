@@ -7,7 +7,8 @@
  *    resident memory before, halfway and after (flat: no growth per certificate).
  *
  *   E2E_PORT=4351 GONGYU_BUILD_DIR=build npx tsx bench/courses.ts     (needs `vite build` first)
- *   BENCH_RUNS=100 BENCH_CERTIFICATES=500
+ *   BENCH_RUNS=100 BENCH_CERTIFICATES=500 BENCH_PART=certificates|register
+ *   (npx tsx --expose-gc … shows the heap after a collection every 100 certificates)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -55,6 +56,7 @@ async function certificates() {
 	global.gc?.();
 	const before = process.memoryUsage().rss;
 	const sizes: number[] = [];
+	const heaps: number[] = [];
 	let half = 0;
 	const started = performance.now();
 	for (let i = 0; i < CERTIFICATES; i++) {
@@ -73,6 +75,11 @@ async function certificates() {
 		});
 		sizes.push(bytes.length);
 		if (i === Math.floor(CERTIFICATES / 2)) half = process.memoryUsage().rss;
+		// What stays alive, every 100th certificate (the collector run first when --expose-gc).
+		if ((i + 1) % 100 === 0) {
+			global.gc?.();
+			heaps.push(process.memoryUsage().heapUsed);
+		}
 	}
 	const seconds = (performance.now() - started) / 1000;
 	const after = process.memoryUsage().rss;
@@ -80,6 +87,11 @@ async function certificates() {
 		`${CERTIFICATES} certificates: ${seconds.toFixed(1)} s (${ms((seconds * 1000) / CERTIFICATES)} each, ` +
 			`${(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024).toFixed(0)} KB each); ` +
 			`RSS before ${mb(before)}, halfway ${mb(half)}, after ${mb(after)} (target ≤ 30 s)`
+	);
+	console.log(
+		`heap in use${global.gc ? ' after a collection' : ' (run with --expose-gc to collect first)'} ` +
+			`every 100 certificates: ${heaps.map(mb).join(', ')}; growth from the first to the last ` +
+			`${mb(heaps[heaps.length - 1] - heaps[0])}`
 	);
 }
 
@@ -239,6 +251,8 @@ async function register() {
 	}
 }
 
-await certificates();
-await register();
+// BENCH_PART=certificates or register runs one of the two.
+const part = process.env.BENCH_PART;
+if (!part || part === 'certificates') await certificates();
+if (!part || part === 'register') await register();
 process.exit(0);

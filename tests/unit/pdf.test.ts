@@ -36,6 +36,30 @@ describe('PDF documents', () => {
 		}
 	});
 
+	it('keeps each document to its own glyphs when several are written at once (the parsed font is shared)', async () => {
+		const texts = ['春眠不觉晓', '处处闻啼鸟', '夜来风雨声'];
+		const files = await Promise.all(
+			texts.map(async (text, i) => {
+				const doc = createPdf({ title: `并行 ${i}` });
+				doc
+					.font(i % 2 ? 'bold' : 'regular')
+					.fontSize(24)
+					.text(text);
+				await new Promise((resolve) => setImmediate(resolve));
+				doc.font('regular').text(`第${i + 1}份`);
+				const file = join(dir, `parallel-${i}.pdf`);
+				writeFileSync(file, await pdfBytes(doc));
+				return file;
+			})
+		);
+		files.forEach((file, i) => {
+			const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+			expect(text).toContain(texts[i]);
+			expect(text).toContain(`第${i + 1}份`);
+			for (const other of texts.filter((_, j) => j !== i)) expect(text).not.toContain(other);
+		});
+	});
+
 	it('draws the QR code as a dark-and-light pattern inside the box it was given', async () => {
 		const file = join(dir, 'qr.pdf');
 		writeFileSync(file, await sample());

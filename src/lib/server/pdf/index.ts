@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 
@@ -20,15 +21,17 @@ const fontFiles: Record<PdfFont, string> = {
 	bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'
 };
 
-// Read once per process: the files are large, and a Buffer can be handed to every document.
-const fontBytes = new Map<PdfFont, Buffer>();
-function font(name: PdfFont): Buffer {
-	let bytes = fontBytes.get(name);
-	if (!bytes) {
-		bytes = readFileSync(require.resolve(fontFiles[name]));
-		fontBytes.set(name, bytes);
+// Read and parsed once per process: each file is ten megabytes, and pdfkit parses a font it is
+// given as bytes again for every document (a tenth of a second and a burst of garbage each). A
+// parsed font is shared safely: each document makes its own subset of the glyphs it uses.
+const fonts = new Map<PdfFont, fontkit.Font>();
+function font(name: PdfFont): fontkit.Font {
+	let parsed = fonts.get(name);
+	if (!parsed) {
+		parsed = fontkit.create(readFileSync(require.resolve(fontFiles[name]))) as fontkit.Font;
+		fonts.set(name, parsed);
 	}
-	return bytes;
+	return parsed;
 }
 
 export interface PdfOptions {
@@ -57,8 +60,9 @@ export function createPdf(options: PdfOptions): Pdf {
 		info: { Title: options.title, Author: options.author ?? 'Gongyu 共育', Creator: 'Gongyu 共育' },
 		bufferPages: true
 	});
-	doc.registerFont('regular', font('regular'));
-	doc.registerFont('bold', font('bold'));
+	// pdfkit takes a parsed font (anything with `layout`), which its types do not say.
+	doc.registerFont('regular', font('regular') as unknown as Buffer);
+	doc.registerFont('bold', font('bold') as unknown as Buffer);
 	doc.font('regular');
 	return doc;
 }

@@ -32,12 +32,13 @@ as $$
 		where s.course_id = p_course_id and e.status <> 'cancelled'
 	),
 	enrolled as (
-		select cm.member_id, ce.family_id from public.course_enrolments ce
+		select distinct cm.member_id, ce.family_id from public.course_enrolments ce
 		join public.course_enrolment_members cm on cm.enrolment_id = ce.id
 		where ce.course_id = p_course_id and ce.status = 'confirmed'
 	),
 	came as (
-		select a.member_id, r.family_id, r.event_id, r.status from public.registrations r
+		select a.member_id, r.family_id, r.event_id, r.status, s.starts_at, s.ends_at
+		from public.registrations r
 		join sessions s on s.id = r.event_id
 		join public.registration_attendees a on a.registration_id = r.id
 		where r.status <> 'cancelled'
@@ -47,24 +48,29 @@ as $$
 		union
 		select member_id, family_id from came
 	),
-	counted as (
-		select p.member_id, p.family_id,
-			exists (select 1 from enrolled en where en.member_id = p.member_id) as enrolled,
-			(select count(*) from came x where x.member_id = p.member_id and x.status = 'attended')::integer
-				as attended,
-			(select count(*) from public.course_excused_absences x
-				join sessions s on s.id = x.event_id
-				where x.member_id = p.member_id and not exists (
-					select 1 from came y where y.member_id = p.member_id and y.event_id = x.event_id
-						and y.status = 'attended'))::integer as excused,
-			coalesce((select round(sum(extract(epoch from s.ends_at - s.starts_at)) / 3600, 1)
-				from came x join sessions s on s.id = x.event_id
-				where x.member_id = p.member_id and x.status = 'attended'), 0) as hours
-		from people p
+	attended as (
+		select x.member_id, count(distinct x.event_id)::integer as n,
+			round(sum(extract(epoch from x.ends_at - x.starts_at)) / 3600, 1) as hours
+		from came x where x.status = 'attended'
+		group by x.member_id
+	),
+	excused as (
+		select x.member_id, count(*)::integer as n
+		from public.course_excused_absences x
+		join sessions s on s.id = x.event_id
+		where not exists (
+			select 1 from came y where y.member_id = x.member_id and y.event_id = x.event_id
+				and y.status = 'attended')
+		group by x.member_id
 	)
-	select k.member_id, k.family_id, k.enrolled, k.attended, k.excused, k.hours,
-		k.attended + least(k.excused, c.excused_allowed) >= c.sessions_required
-	from counted k cross join c
+	select p.member_id, p.family_id, en.member_id is not null,
+		coalesce(a.n, 0), coalesce(x.n, 0), coalesce(a.hours, 0),
+		coalesce(a.n, 0) + least(coalesce(x.n, 0), c.excused_allowed) >= c.sessions_required
+	from people p
+	cross join c
+	left join (select distinct member_id from enrolled) en on en.member_id = p.member_id
+	left join attended a on a.member_id = p.member_id
+	left join excused x on x.member_id = p.member_id
 $$;
 
 /*
@@ -114,33 +120,38 @@ begin
 		select * from private.course_progress(p_course_id)
 	),
 	came as (
-		select a.member_id, r.event_id, r.status from public.registrations r
+		select a.member_id, r.event_id, bool_or(r.status = 'attended') as attended
+		from public.registrations r
 		join sessions s on s.id = r.event_id
 		join public.registration_attendees a on a.registration_id = r.id
 		where r.status <> 'cancelled'
+		group by a.member_id, r.event_id
 	),
 	excused as (
 		select x.member_id, x.event_id from public.course_excused_absences x
 		join sessions s on s.id = x.event_id
+	),
+	grid as (
+		select p.member_id, jsonb_object_agg(s.id, case
+				when k.attended then 'attended'
+				when x.member_id is not null then 'excused'
+				when s.starts_at <= now() and (p.enrolled or k.member_id is not null) then 'absent'
+				when k.member_id is not null then 'registered'
+				else 'none' end) as cells
+		from progress p
+		cross join sessions s
+		left join came k on k.member_id = p.member_id and k.event_id = s.id
+		left join excused x on x.member_id = p.member_id and x.event_id = s.id
+		group by p.member_id
 	)
-	select p.family_id, f.guardian_name, p.member_id, m.kind, m.nickname, p.enrolled,
-		(select jsonb_object_agg(s.id, case
-				when exists (select 1 from came x where x.member_id = p.member_id and x.event_id = s.id
-					and x.status = 'attended') then 'attended'
-				when exists (select 1 from excused x where x.member_id = p.member_id and x.event_id = s.id)
-					then 'excused'
-				when s.starts_at <= now() and (p.enrolled or exists (select 1 from came x
-					where x.member_id = p.member_id and x.event_id = s.id)) then 'absent'
-				when exists (select 1 from came x where x.member_id = p.member_id and x.event_id = s.id)
-					then 'registered'
-				else 'none' end)
-			from sessions s),
-		p.attended, p.excused, p.hours, p.completed,
-		(select cc.serial from public.course_certificates cc
-			where cc.course_id = p_course_id and cc.member_id = p.member_id and cc.revoked_at is null)
+	select p.family_id, f.guardian_name, p.member_id, m.kind, m.nickname, p.enrolled, g.cells,
+		p.attended, p.excused, p.hours, p.completed, cc.serial
 	from progress p
 	join public.family_members m on m.id = p.member_id
 	join public.families f on f.id = p.family_id
+	left join grid g on g.member_id = p.member_id
+	left join public.course_certificates cc on cc.course_id = p_course_id
+		and cc.member_id = p.member_id and cc.revoked_at is null
 	order by f.guardian_name, p.family_id, m.kind, m.nickname;
 end;
 $$;

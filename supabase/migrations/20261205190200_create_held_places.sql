@@ -406,6 +406,43 @@ end;
 $$;
 
 /*
+ * The events ahead that still hold places, for a referrer choosing where to invite a family: title,
+ * time, when the hold ends and how many held seats are free (pending invitations counted).
+ * Fails: not_referrer.
+ */
+create function public.events_with_held_places()
+returns table (
+	event_id uuid,
+	slug text,
+	title_zh text,
+	title_en text,
+	starts_at timestamptz,
+	release_at timestamptz,
+	free_seats integer,
+	max_seats_per_family integer
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+	if not exists (select private.my_referrer_org_ids()) and not private.is_care_staff() then
+		perform private.fail('not_referrer');
+	end if;
+	return query
+		select e.id, e.slug, e.title_zh, e.title_en, e.starts_at, h.release_at,
+			private.held_free(e.id, null), e.max_seats_per_family::integer
+		from public.event_holds h
+		join public.events e on e.id = h.event_id
+		where h.released_at is null and h.release_at > now()
+			and e.status = 'published' and e.starts_at > now()
+		order by e.starts_at
+		limit 100;
+end;
+$$;
+
+/*
  * The scheduled release (cron tick / email worker): holds whose release time has come give their
  * unused seats to everyone and the waitlist is promoted in joining order; invitations past their
  * expiry expire. Safe to run twice, at once too: each event is locked and re-checked.
@@ -499,6 +536,7 @@ revoke all on function
 	public.decline_held_invitation(uuid),
 	public.held_place_for_me(uuid),
 	public.my_held_places(),
+	public.events_with_held_places(),
 	public.release_held_places(timestamptz)
 	from public, anon, authenticated;
 grant execute on function
@@ -506,6 +544,7 @@ grant execute on function
 	public.invite_to_held_place(uuid, uuid, integer, timestamptz),
 	public.decline_held_invitation(uuid),
 	public.held_place_for_me(uuid),
-	public.my_held_places()
+	public.my_held_places(),
+	public.events_with_held_places()
 	to authenticated;
 grant execute on function public.release_held_places(timestamptz) to service_role;

@@ -46,7 +46,7 @@ export function referralFailure(code: string, hint?: string): string {
 		case 'family_required':
 			return m.referrals_error_family_required();
 		case 'hold_seats_invalid':
-			return m.referrals_error_hold_seats_invalid();
+			return m.referrals_error_hold_seats_invalid({ count: Number(hint) || 0 });
 		case 'hold_release_invalid':
 			return m.referrals_error_hold_release_invalid();
 		case 'hold_below_invitations':

@@ -35,7 +35,10 @@ let eventId = '';
 let slug = '';
 let familyId = '';
 
-async function staffPage(browser: Browser, email: string): Promise<{ page: Page; context: BrowserContext }> {
+async function staffPage(
+	browser: Browser,
+	email: string
+): Promise<{ page: Page; context: BrowserContext }> {
 	const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 	const page = await context.newPage();
 	await signIn(page, email);
@@ -155,7 +158,9 @@ test('staff hold places, a referrer refers and invites, the family takes the pla
 	// A code for a family whose email is not known: shown large, with how to redeem it.
 	await referrer.page.getByTestId('code-form').getByLabel('困境').check();
 	await referrer.page.getByRole('button', { name: '生成转介码' }).click();
-	await expect(referrer.page.getByTestId('referral-code-value')).toHaveText(/^[0-9A-Z]{5} [0-9A-Z]{5}$/);
+	await expect(referrer.page.getByTestId('referral-code-value')).toHaveText(
+		/^[0-9A-Z]{5} [0-9A-Z]{5}$/
+	);
 	await expect(referrer.page.getByTestId('referral-code')).toContainText('我的家庭');
 
 	await row.getByRole('link', { name: '帮扶记录' }).click();
@@ -304,7 +309,12 @@ test('the doors stay shut: anonymous visitors, families, staff who do not refer'
 	// Posting the form anyway: the database refuses (not_referrer), nothing is written.
 	const before = await admin().from('referrals').select('id', { count: 'exact', head: true });
 	const posted = await staff.page.request.post('/staff/referrals?/refer', {
-		form: { email: 'someone@example.cn', reason: 'other', starts_on: '2026-12-01', ends_on: '2026-12-31' },
+		form: {
+			email: 'someone@example.cn',
+			reason: 'other',
+			starts_on: '2026-12-01',
+			ends_on: '2026-12-31'
+		},
 		headers: { origin: ORIGIN, 'x-sveltekit-action': 'true' }
 	});
 	expect(await posted.text()).toContain('您不是该单位的转介人');

@@ -39,7 +39,11 @@ export const referrerSchema = z.object({ user_id: z.uuid('not_authorised') });
 
 export const inviteSchema = z.object({
 	event_id: z.uuid('event_not_found'),
-	seats: z.coerce.number().int('seat_limit_exceeded').min(1, 'seat_limit_exceeded').max(20, 'seat_limit_exceeded'),
+	seats: z.coerce
+		.number()
+		.int('seat_limit_exceeded')
+		.min(1, 'seat_limit_exceeded')
+		.max(20, 'seat_limit_exceeded'),
 	expires_at: localTime('invitation_expiry_invalid')
 });
 
@@ -52,7 +56,11 @@ export const contactSchema = z.object({
 export const removeContactSchema = z.object({ contact_id: z.uuid('not_referrer') });
 
 export const holdSchema = z.object({
-	seats: z.coerce.number().int('hold_seats_invalid').min(0, 'hold_seats_invalid').max(5000, 'hold_seats_invalid'),
+	seats: z.coerce
+		.number()
+		.int('hold_seats_invalid')
+		.min(0, 'hold_seats_invalid')
+		.max(5000, 'hold_seats_invalid'),
 	release_at: localTime('hold_release_invalid')
 });
 

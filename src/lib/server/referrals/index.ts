@@ -92,7 +92,8 @@ export async function setReferrer(
 				.eq('org_id', orgId)
 				.eq('user_id', userId)
 				.select('user_id');
-	if (error) return { ok: false, code: error.code === '23505' ? 'already_referrer' : 'not_authorised' };
+	if (error)
+		return { ok: false, code: error.code === '23505' ? 'already_referrer' : 'not_authorised' };
 	if (!data || data.length === 0) return { ok: false, code: 'not_authorised' };
 	return { ok: true, data: null };
 }
@@ -197,7 +198,8 @@ export async function recordCareContact(
 		note: contact.note
 	});
 	// RLS refuses another organisation's referral and a day ahead alike (42501).
-	if (error) return { ok: false, code: error.code === '42501' ? 'not_referrer' : 'invalid_contact' };
+	if (error)
+		return { ok: false, code: error.code === '42501' ? 'not_referrer' : 'invalid_contact' };
 	return { ok: true, data: null };
 }
 

@@ -51,7 +51,11 @@ export const actions = {
 		const values = formValues(form);
 		const parsed = referByEmailSchema.safeParse(values);
 		if (!parsed.success)
-			return fail(400, { action: 'refer', message: referralFailure(issueCode(parsed.error)), values });
+			return fail(400, {
+				action: 'refer',
+				message: referralFailure(issueCode(parsed.error)),
+				values
+			});
 		const done = await referFamily(event.locals.supabase, org.id, parsed.data.email, {
 			reason: parsed.data.reason,
 			startsOn: parsed.data.starts_on,
@@ -67,7 +71,11 @@ export const actions = {
 		const values = formValues(form);
 		const parsed = referByCodeSchema.safeParse(values);
 		if (!parsed.success)
-			return fail(400, { action: 'code', message: referralFailure(issueCode(parsed.error)), values });
+			return fail(400, {
+				action: 'code',
+				message: referralFailure(issueCode(parsed.error)),
+				values
+			});
 		const done = await createReferralCode(event.locals.supabase, org.id, {
 			reason: parsed.data.reason,
 			startsOn: parsed.data.starts_on,

@@ -94,7 +94,10 @@ export const actions = {
 		const values = formValues(await event.request.formData());
 		const parsed = holdSchema.safeParse(values);
 		if (!parsed.success)
-			return fail(400, { holdMessage: referralFailure(issueCode(parsed.error)), holdValues: values });
+			return fail(400, {
+				holdMessage: referralFailure(issueCode(parsed.error)),
+				holdValues: values
+			});
 		const done = await setEventHold(
 			event.locals.supabase,
 			event.params.id,

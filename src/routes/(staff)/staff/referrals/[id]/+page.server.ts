@@ -59,7 +59,12 @@ export const load = (async (event) => {
 	return {
 		referral: {
 			id: referral.id,
-			who: row?.guardian_name ?? row?.guardian_email ?? referral.guardian_email ?? referral.code ?? '—',
+			who:
+				row?.guardian_name ??
+				row?.guardian_email ??
+				referral.guardian_email ??
+				referral.code ??
+				'—',
 			email: row?.guardian_email ?? null,
 			reason: reasonLabel(referral.reason),
 			startsOn: referral.starts_on,
@@ -105,14 +110,19 @@ export const actions = {
 		const values = formValues(await event.request.formData());
 		const parsed = inviteSchema.safeParse(values);
 		if (!parsed.success)
-			return fail(400, { action: 'invite', message: referralFailure(issueCode(parsed.error)), values });
+			return fail(400, {
+				action: 'invite',
+				message: referralFailure(issueCode(parsed.error)),
+				values
+			});
 		const done = await inviteToHeldPlace(event.locals.supabase, {
 			referralId: referral.id,
 			eventId: parsed.data.event_id,
 			seats: parsed.data.seats,
 			expiresAt: parsed.data.expires_at
 		});
-		if (!done.ok) return fail(400, { action: 'invite', message: referralFailure(done.code), values });
+		if (!done.ok)
+			return fail(400, { action: 'invite', message: referralFailure(done.code), values });
 		return {
 			action: 'invite',
 			invitedUntil: formatDateTime(done.data.expires_at, getLocale() === 'en' ? 'en' : 'zh-CN')
@@ -130,7 +140,8 @@ export const actions = {
 			kind: parsed.data.kind,
 			note: parsed.data.note
 		});
-		if (!done.ok) return fail(400, { action: 'contact', message: referralFailure(done.code), values });
+		if (!done.ok)
+			return fail(400, { action: 'contact', message: referralFailure(done.code), values });
 		return { action: 'contact', saved: true };
 	},
 	removeContact: async (event) => {

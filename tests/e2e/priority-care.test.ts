@@ -320,5 +320,34 @@ test('the doors stay shut: anonymous visitors, families, staff who do not refer'
 	expect(await posted.text()).toContain('您不是该单位的转介人');
 	const after = await admin().from('referrals').select('id', { count: 'exact', head: true });
 	expect(after.count).toBe(before.count);
+
+	// As its manager, the staff member marks itself a referrer of the youth centre: it then refers
+	// for the youth centre, and the school's referral is still another organisation's (404).
+	await staff.page.goto('/staff/referrals');
+	const me = staff.page.getByTestId('referrers').locator('li', { hasText: EVENT_STAFF });
+	await me.getByRole('button', { name: '设为转介人' }).click();
+	await expect(me).toContainText('转介人');
+	await expect(staff.page.getByTestId('refer-form')).toBeVisible();
+	expect((await staff.page.goto(`/staff/referrals/${referralId}`))!.status()).toBe(404);
+	await staff.page.goto('/staff/referrals');
+	await me.getByRole('button', { name: '取消转介人' }).click();
+	await expect(staff.page.getByTestId('not-referrer')).toBeVisible();
 	await staff.context.close();
+
+	// A district administrator who is not the care staff: the counts, not the referrals.
+	const plainAdmin = uniqueEmail('district-admin');
+	const made = await admin().auth.admin.createUser({
+		email: plainAdmin,
+		email_confirm: true,
+		app_metadata: { role: 'district_admin' }
+	});
+	expect(made.error).toBeNull();
+	const district = await staffPage(browser, plainAdmin);
+	await district.page.goto('/admin');
+	await expect(
+		district.page.getByTestId('referral-figures').locator('[data-figure="held_seats_used"]')
+	).toHaveText('<5');
+	await expect(district.page.getByTestId('care-link')).toHaveCount(0);
+	expect((await district.page.goto('/admin/referrals'))!.status()).toBe(403);
+	await district.context.close();
 });

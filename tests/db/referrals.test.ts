@@ -304,6 +304,34 @@ describe('who can learn that a family is referred, and why', () => {
 		}
 	});
 
+	it("invitations: the referrer and the care staff only; an event's hold: its staff and the district", async () => {
+		const invitedTo = await event({ capacity: 4 });
+		expect((await hold(invitedTo, 2)).error).toBeNull();
+		const inv = await referrerA.rpc('invite_to_held_place', {
+			p_referral_id: referral.referralId,
+			p_event_id: invitedTo,
+			p_seats: 1
+		});
+		expect(inv.error).toBeNull();
+		// referrerA is also staff of orgA, which runs the event: it reads the hold as the event's staff.
+		const readsHold = ['referrer', 'event staff', 'care staff', 'admin'];
+		for (const [name, client] of Object.entries(personas())) {
+			const invitations = await client
+				.from('held_invitations')
+				.select('id, family_id')
+				.eq('event_id', invitedTo);
+			expect({ name, n: (invitations.data ?? []).length }).toEqual({
+				name,
+				n: allowed.includes(name) ? 1 : 0
+			});
+			const holds = await client.from('event_holds').select('seats').eq('event_id', invitedTo);
+			expect({ name, holds: holds.data ?? [] }).toEqual({
+				name,
+				holds: readsHold.includes(name) ? [{ seats: 2 }] : []
+			});
+		}
+	});
+
 	it('which events hold places: referrers and the care staff only', async () => {
 		for (const [name, client] of Object.entries(personas())) {
 			const { data, error } = await client.rpc('events_with_held_places');

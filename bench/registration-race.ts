@@ -18,15 +18,8 @@
  */
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { serverAvailable } from '../tests/support/embedded';
-import {
-	accessToken,
-	createWorld,
-	insertEvent,
-	insertFamilies,
-	startDomain
-} from '../tests/support/personas';
+import { race, registerDirect, report, startRace } from './race';
+import { accessToken, createWorld, insertEvent, insertFamilies } from '../tests/support/personas';
 
 const { values } = parseArgs({
 	options: {
@@ -41,65 +34,8 @@ const poolSize = Number(values.pool);
 const capacity = Number(values.capacity);
 const spread = Number(values.spread);
 
-if (!(await serverAvailable())) {
-	console.error('PostgreSQL is not reachable at 127.0.0.1:5432');
-	process.exit(1);
-}
-
-const percentile = (sorted: number[], p: number) =>
-	sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-interface Run {
-	perSecond: number;
-	p50: number;
-	p95: number;
-	p99: number;
-	errors: number;
-}
-
-async function race(calls: (() => PromiseLike<{ error: unknown }>)[]): Promise<Run> {
-	const latencies: number[] = [];
-	let errors = 0;
-	const start = performance.now();
-	await Promise.all(
-		calls.map(async (call) => {
-			const t0 = performance.now();
-			const { error } = await call();
-			latencies.push(performance.now() - t0);
-			if (error) errors++;
-		})
-	);
-	const seconds = (performance.now() - start) / 1000;
-	latencies.sort((a, b) => a - b);
-	return {
-		perSecond: calls.length / seconds,
-		p50: percentile(latencies, 50),
-		p95: percentile(latencies, 95),
-		p99: percentile(latencies, 99),
-		errors
-	};
-}
-
-const fmt = (r: Run) =>
-	`${r.perSecond.toFixed(0).padStart(6)} reg/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p95 ${r.p95
-		.toFixed(1)
-		.padStart(
-			6
-		)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms${r.errors ? `   errors ${r.errors}` : ''}`;
-
-const domain = await startDomain('postgres', { pool: poolSize });
-const direct = new pg.Pool({
-	connectionString: (domain.db as unknown as { pool: pg.Pool }).pool.options.connectionString,
-	max: poolSize
-});
-const directPipelined = new pg.Pool({
-	connectionString: direct.options.connectionString,
-	max: poolSize,
-	pipeline: true
-});
-// Dropping the database at the end ends every connection still open: not an error here.
-direct.on('error', () => {});
-directPipelined.on('error', () => {});
+const { domain, pools } = await startRace(poolSize);
+const direct = pools.awaited;
 let overbooked: number;
 try {
 	const world = await createWorld(domain);
@@ -109,10 +45,6 @@ try {
 		}`
 	);
 	type Family = Awaited<ReturnType<typeof insertFamilies>>[number];
-	const claimsOf = (f: Family) =>
-		JSON.stringify({ sub: f.user.id, role: 'authenticated', aud: 'authenticated' });
-	const scopeSql = `select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`;
-	const callSql = 'select public.register_family($1::uuid, $2::uuid[])';
 	// Events as a centre writes them, with a description of a few thousand characters in each
 	// language (varied text, so it is stored out of line as a long description would be).
 	const text = (length: number, first: number, span: number) => {
@@ -156,56 +88,21 @@ try {
 			)
 		);
 
-		// Each statement awaited before the next: the lock is held while `commit` travels.
+		// Each statement awaited before the next, then all four sent at once (see bench/race.ts).
 		const viaPool = await newEvents(k);
 		const pool = await race(
-			families.map((f, i) => async () => {
-				const client = await direct.connect();
-				try {
-					await client.query('begin');
-					await client.query(scopeSql, [claimsOf(f)]);
-					await client.query(callSql, [viaPool[i % k], `{${f.parentId}}`]);
-					await client.query('commit');
-					return { error: null };
-				} catch (error) {
-					await client.query('rollback').catch(() => {});
-					return { error };
-				} finally {
-					client.release();
-				}
-			})
+			families.map(
+				(f, i) => () => registerDirect(direct, 'awaited', f.user.id, viaPool[i % k], f.parentId)
+			)
 		);
-
-		// All four statements sent at once: the server commits as soon as the call ends.
 		const viaPipeline = await newEvents(k);
 		const pipelined = await race(
-			families.map((f, i) => async () => {
-				const client = await directPipelined.connect();
-				try {
-					const settled = await Promise.allSettled([
-						client.query('begin'),
-						client.query(scopeSql, [claimsOf(f)]),
-						client.query(callSql, [viaPipeline[i % k], `{${f.parentId}}`]),
-						client.query('commit')
-					]);
-					const failed = settled.find((r) => r.status === 'rejected');
-					return { error: failed ? (failed as PromiseRejectedResult).reason : null };
-				} finally {
-					client.release();
-				}
-			})
+			families.map(
+				(f, i) => () =>
+					registerDirect(pools.pipelined, 'pipelined', f.user.id, viaPipeline[i % k], f.parentId)
+			)
 		);
 		return { api, pool, pipelined };
-	}
-
-	function report(label: string, runs: Awaited<ReturnType<typeof threeWays>>) {
-		const best = runs.pool.perSecond > runs.pipelined.perSecond ? runs.pool : runs.pipelined;
-		console.log(`${label}  supabase-js + embedded     ${fmt(runs.api)}`);
-		console.log(`${label}  pg pool, direct            ${fmt(runs.pool)}`);
-		console.log(`${label}  pg pool, direct pipelined  ${fmt(runs.pipelined)}`);
-		console.log(
-			`${label}  ratio (embedded / faster direct) ${(runs.api.perSecond / best.perSecond).toFixed(2)}`
-		);
 	}
 
 	// Warm-up, not reported: every connection of every pool runs the function (confirmed and
@@ -232,8 +129,7 @@ try {
 	overbooked = Number(rows[0].n);
 	console.log(`overbooked: ${overbooked}`);
 } finally {
-	await direct.end();
-	await directPipelined.end();
+	await pools.end();
 	await domain.close();
 }
 process.exit(overbooked === 0 ? 0 : 1);

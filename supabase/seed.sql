@@ -855,3 +855,27 @@ update public.registrations r set note = '朵朵第一次参加，可能会有�
 from public.events e
 where e.id = r.event_id and e.slug = 'seasons-picture-books'
 	and r.family_id = 'f0000000-0000-4000-8000-000000000001';
+
+-- Priority care (关爱名额) ---------------------------------------------------------------------
+-- staff@school4 refers families for the No. 4 Middle School parent school; Li Qiang's family
+-- (parent2) is referred (left-behind) with two care contacts recorded; the youth centre's
+-- adolescence lecture holds 4 places until 48 hours before it starts, so parent2 sees
+-- "为您保留的名额" there; the district administrator is also the district's care staff.
+update auth.users set raw_app_meta_data = raw_app_meta_data || '{"care_staff": true}'::jsonb
+where id = 'd0000000-0000-4000-8000-000000000005';
+insert into public.referrers (org_id, user_id) values
+	('a0000000-0000-4000-8000-000000000004', 'd0000000-0000-4000-8000-000000000004');
+insert into public.referrals (id, org_id, referred_by, family_id, reason, starts_on, ends_on,
+	redeemed_at, created_at)
+values ('e2000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000004',
+	'd0000000-0000-4000-8000-000000000004', 'f0000000-0000-4000-8000-000000000002', 'left_behind',
+	(now() at time zone 'Asia/Shanghai')::date - 30, (now() at time zone 'Asia/Shanghai')::date + 150,
+	now() - interval '30 days', now() - interval '30 days');
+insert into public.care_contacts (referral_id, contact_on, kind, note, created_by) values
+	('e2000000-0000-4000-8000-000000000001', (now() at time zone 'Asia/Shanghai')::date - 21,
+		'home_visit', '家访：孩子和爷爷奶奶在家，学习情况稳定。', 'd0000000-0000-4000-8000-000000000004'),
+	('e2000000-0000-4000-8000-000000000001', (now() at time zone 'Asia/Shanghai')::date - 6,
+		'phone_call', '电话回访，邀请参加周末活动。', 'd0000000-0000-4000-8000-000000000004');
+insert into public.event_holds (event_id, seats, release_at)
+select e.id, 4, e.starts_at - interval '48 hours' from public.events e
+where e.slug = 'adolescence-lecture';

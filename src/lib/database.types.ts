@@ -2510,6 +2510,19 @@ export type Database = {
       event_details: { Args: { p_slug: string }; Returns: Json }
       event_feedback_summary: { Args: { p_event_id: string }; Returns: Json }
       event_message_progress: { Args: { p_event_id: string }; Returns: Json }
+      events_with_held_places: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          event_id: string
+          free_seats: number
+          max_seats_per_family: number
+          release_at: string
+          slug: string
+          starts_at: string
+          title_en: string
+          title_zh: string
+        }[]
+      }
       export_my_family: { Args: Record<PropertyKey, never>; Returns: Json }
       feedback_form_by_token: { Args: { p_token: string }; Returns: Json }
       find_events: {

@@ -237,15 +237,10 @@ begin
 end;
 $$;
 
-/* Wrong codes typed per account: at most 10 an hour (kept here, so every app server shares it). */
-create table private.referral_code_attempts (
-	user_id uuid not null references auth.users (id) on delete cascade,
-	tried_at timestamptz not null default now()
-);
-create index referral_code_attempts_user_idx on private.referral_code_attempts (user_id, tried_at);
-
 /*
  * A signed-in family redeems a code it was given. Answers {ok: true} and nothing about why.
+ * Wrong codes are counted per account in private.client_attempts (kind referral_code, the same
+ * counting as the anonymous repeats): at most 10 an hour, so every app server shares the limit.
  * Fails: not_authorised, family_required, too_many_attempts, code_invalid.
  */
 create function public.redeem_referral_code(p_code text)
@@ -258,7 +253,6 @@ declare
 	v_uid uuid := auth.uid();
 	v_family uuid;
 	v_code text := upper(regexp_replace(coalesce(p_code, ''), '[\s-]', '', 'g'));
-	v_tries integer;
 begin
 	if v_uid is null then
 		perform private.fail('not_authorised');
@@ -267,9 +261,7 @@ begin
 	if v_family is null then
 		perform private.fail('family_required');
 	end if;
-	select count(*) into v_tries from private.referral_code_attempts a
-	where a.user_id = v_uid and a.tried_at > now() - interval '1 hour';
-	if v_tries >= 10 then
+	if not public.client_attempts_allowed('referral_code', v_uid::text, 10, 3600) then
 		perform private.fail('too_many_attempts');
 	end if;
 	update public.referrals r set family_id = v_family, redeemed_at = now()
@@ -277,7 +269,7 @@ begin
 		and r.ends_on >= (now() at time zone 'Asia/Shanghai')::date;
 	if not found then
 		-- Recorded outside the failure: a raised error would roll the attempt back.
-		insert into private.referral_code_attempts (user_id) values (v_uid);
+		perform public.count_client_attempt('referral_code', v_uid::text, 3600);
 		return jsonb_build_object('ok', false, 'error', 'code_invalid');
 	end if;
 	return jsonb_build_object('ok', true);
@@ -351,7 +343,6 @@ grant execute on function private.is_care_staff(), private.my_referrer_org_ids()
 	private.is_referrer(uuid), private.may_refer(uuid) to authenticated, service_role;
 
 revoke all on table public.referrers, public.referrals from anon, authenticated;
-revoke all on table private.referral_code_attempts from anon, authenticated;
 grant select, insert, delete on table public.referrers to authenticated;
 grant select on table public.referrals to authenticated;
 

@@ -106,7 +106,8 @@ as $$
 		and i.family_id is distinct from p_except_family
 $$;
 
--- Held seats a referred (or invited) family may take now: none once released or due for release.
+-- Held seats a referred (or invited) family may take now: none once released or due for release,
+-- and never more than the event's places still free (a held seat is a seat of the capacity).
 create function private.held_free(p_event_id uuid, p_family_id uuid)
 returns integer
 language plpgsql
@@ -116,14 +117,16 @@ set search_path = ''
 as $$
 declare
 	v_seats integer;
+	v_room integer;
 begin
-	select h.seats into v_seats from public.event_holds h
+	select h.seats, e.capacity - e.seats_taken into v_seats, v_room
+	from public.event_holds h join public.events e on e.id = h.event_id
 	where h.event_id = p_event_id and h.released_at is null and h.release_at > now();
 	if v_seats is null then
 		return 0;
 	end if;
-	return greatest(v_seats - private.held_used(p_event_id)
-		- private.invited_seats(p_event_id, p_family_id), 0);
+	return greatest(least(v_seats - private.held_used(p_event_id)
+		- private.invited_seats(p_event_id, p_family_id), v_room), 0);
 end;
 $$;
 
@@ -142,7 +145,7 @@ $$;
 
 /*
  * Holds p_seats of an event for referred families until p_release_at (default: 48 hours before
- * the start); 0 removes the hold. For the event's staff. Fewer held seats promote the waitlist.
+ * the start); 0 removes the hold. At most the places not taken by ordinary registrations. For the event's staff. Fewer held seats promote the waitlist.
  * Returns {seats, release_at}.
  * Fails: event_not_found, not_authorised, hold_released, hold_seats_invalid, hold_release_invalid,
  * hold_below_invitations.
@@ -171,8 +174,11 @@ begin
 	if v_hold.released_at is not null then
 		perform private.fail('hold_released');
 	end if;
-	if p_seats is null or p_seats < 0 or p_seats > v_event.capacity then
-		perform private.fail('hold_seats_invalid', format('0 to %s.', v_event.capacity));
+	-- At most the places not yet taken by ordinary registrations: held seats already taken count.
+	if p_seats is null or p_seats < 0 or p_seats > v_event.capacity - v_event.seats_taken
+			+ private.held_used(p_event_id) then
+		perform private.fail('hold_seats_invalid',
+			(v_event.capacity - v_event.seats_taken + private.held_used(p_event_id))::text);
 	end if;
 	v_kept := private.held_used(p_event_id) + private.invited_seats(p_event_id);
 	if p_seats > 0 and p_seats < v_kept then
@@ -406,6 +412,43 @@ end;
 $$;
 
 /*
+ * The events ahead that still hold places, for a referrer choosing where to invite a family: title,
+ * time, when the hold ends and how many held seats are free (pending invitations counted).
+ * Fails: not_referrer.
+ */
+create function public.events_with_held_places()
+returns table (
+	event_id uuid,
+	slug text,
+	title_zh text,
+	title_en text,
+	starts_at timestamptz,
+	release_at timestamptz,
+	free_seats integer,
+	max_seats_per_family integer
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+	if not exists (select private.my_referrer_org_ids()) and not private.is_care_staff() then
+		perform private.fail('not_referrer');
+	end if;
+	return query
+		select e.id, e.slug, e.title_zh, e.title_en, e.starts_at, h.release_at,
+			private.held_free(e.id, null), e.max_seats_per_family::integer
+		from public.event_holds h
+		join public.events e on e.id = h.event_id
+		where h.released_at is null and h.release_at > now()
+			and e.status = 'published' and e.starts_at > now()
+		order by e.starts_at
+		limit 100;
+end;
+$$;
+
+/*
  * The scheduled release (cron tick / email worker): holds whose release time has come give their
  * unused seats to everyone and the waitlist is promoted in joining order; invitations past their
  * expiry expire. Safe to run twice, at once too: each event is locked and re-checked.
@@ -499,6 +542,7 @@ revoke all on function
 	public.decline_held_invitation(uuid),
 	public.held_place_for_me(uuid),
 	public.my_held_places(),
+	public.events_with_held_places(),
 	public.release_held_places(timestamptz)
 	from public, anon, authenticated;
 grant execute on function
@@ -506,6 +550,7 @@ grant execute on function
 	public.invite_to_held_place(uuid, uuid, integer, timestamptz),
 	public.decline_held_invitation(uuid),
 	public.held_place_for_me(uuid),
-	public.my_held_places()
+	public.my_held_places(),
+	public.events_with_held_places()
 	to authenticated;
 grant execute on function public.release_held_places(timestamptz) to service_role;

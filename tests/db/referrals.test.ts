@@ -304,6 +304,43 @@ describe('who can learn that a family is referred, and why', () => {
 		}
 	});
 
+	it("invitations: the referrer and the care staff only; an event's hold: its staff and the district", async () => {
+		const invitedTo = await event({ capacity: 4 });
+		expect((await hold(invitedTo, 2)).error).toBeNull();
+		const inv = await referrerA.rpc('invite_to_held_place', {
+			p_referral_id: referral.referralId,
+			p_event_id: invitedTo,
+			p_seats: 1
+		});
+		expect(inv.error).toBeNull();
+		// referrerA is also staff of orgA, which runs the event: it reads the hold as the event's staff.
+		const readsHold = ['referrer', 'event staff', 'care staff', 'admin'];
+		for (const [name, client] of Object.entries(personas())) {
+			const invitations = await client
+				.from('held_invitations')
+				.select('id, family_id')
+				.eq('event_id', invitedTo);
+			expect({ name, n: (invitations.data ?? []).length }).toEqual({
+				name,
+				n: allowed.includes(name) ? 1 : 0
+			});
+			const holds = await client.from('event_holds').select('seats').eq('event_id', invitedTo);
+			expect({ name, holds: holds.data ?? [] }).toEqual({
+				name,
+				holds: readsHold.includes(name) ? [{ seats: 2 }] : []
+			});
+		}
+	});
+
+	it('which events hold places: referrers and the care staff only', async () => {
+		for (const [name, client] of Object.entries(personas())) {
+			const { data, error } = await client.rpc('events_with_held_places');
+			const mayKnow = ['referrer', 'other referrer', 'care staff'].includes(name);
+			expect({ name, error: error !== null }).toEqual({ name, error: !mayKnow });
+			if (mayKnow) expect(Array.isArray(data)).toBe(true);
+		}
+	});
+
 	it('another referrer cannot record care contacts for a referral of another organisation', async () => {
 		const denied = await referrerB
 			.from('care_contacts')
@@ -444,6 +481,33 @@ describe('held seats in register_family', () => {
 		expect(stored.data![0].seats).toBe(2);
 		const other = await w.client.staffB.from('event_holds').select('seats').eq('event_id', id);
 		expect(other.data).toEqual([]);
+	});
+});
+
+describe('held seats are seats of the capacity', () => {
+	it('a hold cannot keep places ordinary families already took, and held seats never go past the capacity', async () => {
+		const id = await event({ capacity: 3, waitlist: false });
+		const [o1, o2] = await families(2);
+		expect((await register(o1.client, id, [o1.parentId])).data.status).toBe('confirmed');
+		expect((await register(o2.client, id, [o2.parentId])).data.status).toBe('confirmed');
+		const tooMany = await hold(id, 2);
+		expect(codeOf(tooMany)).toBe('hold_seats_invalid');
+		expect(tooMany.error?.hint).toBe('1');
+		expect((await hold(id, 1)).error).toBeNull();
+		const a = await referredFamily('hardship');
+		const b = await referredFamily('other');
+		expect((await register(a.client, id, [a.parentId])).data.status).toBe('confirmed');
+		// The hold is used up and the event is full: the next referred family is refused, not squeezed in.
+		expect(codeOf(await register(b.client, id, [b.parentId]))).toBe('event_full');
+		const taken = await row<{ seats_taken: number }>(
+			domain,
+			'select seats_taken from public.events where id = $1::uuid',
+			[id]
+		);
+		expect(Number(taken.seats_taken)).toBe(3);
+		expect((await b.client.rpc('held_place_for_me', { p_event_id: id })).data).toEqual({
+			available: false
+		});
 	});
 });
 

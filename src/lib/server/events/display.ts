@@ -41,6 +41,8 @@ export interface CardView {
 	organiser: string;
 	ages: string;
 	fill: FillView;
+	/** A place is kept for the signed-in family ("为您保留的名额"). */
+	held?: boolean;
 }
 
 export function cardView(event: EventCard, locale: Locale = getLocale() as Locale): CardView {

@@ -4,19 +4,21 @@ import { dayAfter, dayStart, periodFrom } from '$lib/schemas/admin';
 import { adminFailure } from '$lib/server/admin/errors';
 import { loadCourseFigures } from '$lib/server/admin/courses';
 import { loadParticipation } from '$lib/server/admin/participation';
+import { isCareStaff, loadReferralFigures } from '$lib/server/admin/referrals';
 import { closedLoopCounts } from '$lib/server/notices';
 import type { PageServerLoad } from './$types';
 
 /** The participation overview for the period in ?from=&to= (default: last 90 days and upcoming). */
 export const load = (async ({ locals, url }) => {
 	const { period, invalid } = periodFrom(url);
-	const [result, closedLoop, courses] = await Promise.all([
+	const [result, closedLoop, courses, referrals] = await Promise.all([
 		loadParticipation(locals.supabase, period, pageLocale()),
 		closedLoopCounts(locals.supabase, {
 			from: dayStart(period.from),
 			to: period.to ? dayAfter(period.to) : null
 		}),
-		loadCourseFigures(locals.supabase, period, pageLocale())
+		loadCourseFigures(locals.supabase, period, pageLocale()),
+		loadReferralFigures(locals.supabase, period)
 	]);
 	if ('code' in result) {
 		if (result.code === 'not_authorised') error(403, { message: adminFailure(result.code) });
@@ -28,6 +30,8 @@ export const load = (async ({ locals, url }) => {
 		periodProblem: invalid ? adminFailure('invalid_period') : null,
 		participation: result.data,
 		closedLoop,
-		courses: 'code' in courses ? [] : courses.data
+		courses: 'code' in courses ? [] : courses.data,
+		referrals: 'code' in referrals ? [] : referrals.data,
+		careStaff: isCareStaff(locals.user)
 	};
 }) satisfies PageServerLoad;

@@ -13,6 +13,12 @@ import {
 } from '$lib/server/families';
 import { familyFailure } from '$lib/server/families/messages';
 import { myRegistrations } from '$lib/server/registrations';
+import { pick } from '$lib/components/event-labels';
+import { formatDateTime } from '$lib/i18n/format';
+import { getLocale } from '$lib/paraglide/runtime';
+import { issueCode, redeemSchema } from '$lib/schemas/referrals';
+import { myHeldPlaces, redeemReferralCode } from '$lib/server/referrals';
+import { referralFailure } from '$lib/server/referrals/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 function requireUser(locals: App.Locals) {
@@ -24,11 +30,13 @@ function requireUser(locals: App.Locals) {
 export const load = (async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const family = await getFamily(locals.supabase, user.id);
-	const [members, consent, registrations] = await Promise.all([
+	const [members, consent, registrations, held] = await Promise.all([
 		family ? listMembers(locals.supabase, family.id) : [],
 		consentState(locals.supabase, family?.id ?? null),
-		family ? myRegistrations(locals.supabase) : []
+		family ? myRegistrations(locals.supabase) : [],
+		family ? myHeldPlaces(locals.supabase) : []
 	]);
+	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	const now = Date.now();
 	const next = url.searchParams.get('next');
 	return {
@@ -37,6 +45,12 @@ export const load = (async ({ locals, url }) => {
 		members,
 		consent,
 		next: next ? safeRedirectPath(next, url.origin, '') || null : null,
+		held: held.map((h) => ({
+			slug: h.slug,
+			title: pick({ zh: h.title_zh, en: h.title_en ?? '' }, locale),
+			when: formatDateTime(h.starts_at, locale),
+			until: h.invited_until ? formatDateTime(h.invited_until, locale) : null
+		})),
 		upcoming: registrations
 			.filter(
 				(r) =>
@@ -59,6 +73,21 @@ export const load = (async ({ locals, url }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
+	redeemCode: async ({ locals, request }) => {
+		requireUser(locals);
+		const code = String((await request.formData()).get('code') ?? '');
+		const parsed = redeemSchema.safeParse({ code });
+		const done = parsed.success
+			? await redeemReferralCode(locals.supabase, parsed.data.code)
+			: { ok: false as const, code: issueCode(parsed.error) };
+		if (!done.ok)
+			return fail(done.code === 'too_many_attempts' ? 429 : 400, {
+				action: 'redeemCode',
+				message: referralFailure(done.code),
+				code
+			});
+		return { action: 'redeemCode', saved: true };
+	},
 	saveProfile: async ({ locals, request }) => {
 		const user = requireUser(locals);
 		const parsed = readProfileForm(await request.formData());

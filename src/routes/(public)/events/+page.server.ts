@@ -18,6 +18,7 @@ import {
 	shiftMonth,
 	toFilters
 } from '$lib/server/events/query';
+import { myHeldPlaces } from '$lib/server/referrals';
 import type { PageServerLoad } from './$types';
 
 export const load = (async ({ locals, url }) => {
@@ -74,10 +75,13 @@ export const load = (async ({ locals, url }) => {
 	}
 
 	const offset = (query.page - 1) * PAGE_SIZE;
-	const [result, orgs] = await Promise.all([
+	const [result, orgs, held] = await Promise.all([
 		findEvents(locals.supabase, filters, { limit: PAGE_SIZE, offset }),
-		organisations
+		organisations,
+		// Signed in: the events keeping a place for this family (never for anyone else's eyes).
+		locals.user ? myHeldPlaces(locals.supabase) : []
 	]);
+	const heldIds = new Set(held.map((h) => h.event_id));
 	keepUntil(locals, result.items.flatMap(eventMoments));
 	const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
 	return {
@@ -85,7 +89,10 @@ export const load = (async ({ locals, url }) => {
 		categories,
 		organisations: orgs,
 		total: result.total,
-		events: result.items.map((event) => cardView(event, locale)),
+		events: result.items.map((event) => ({
+			...cardView(event, locale),
+			held: heldIds.has(event.id)
+		})),
 		calendar: null,
 		pages,
 		links: {

@@ -31,6 +31,8 @@ import { listQuestions, readAnswers } from '$lib/server/questions';
 import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
 import { registrationLimiter } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
+import { declineHeldInvitation, heldPlaceForMe } from '$lib/server/referrals';
+import { referralFailure } from '$lib/server/referrals/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, request, url }) => {
@@ -43,6 +45,8 @@ export const load = (async ({ locals, params, request, url }) => {
 
 	let family: { hasFamily: boolean; members: Member[] } | null = null;
 	let registration = null;
+	// A place this family may take although the ordinary places are gone (never why).
+	let held: { seats: number; until: string | null } | null = null;
 	if (locals.user) {
 		const found = await getFamily(locals.supabase, locals.user.id);
 		const members = found ? await listMembers(locals.supabase, found.id) : [];
@@ -64,6 +68,14 @@ export const load = (async ({ locals, params, request, url }) => {
 			})
 		};
 		registration = found ? await activeRegistration(locals.supabase, event.id) : null;
+		if (found && !registration) {
+			const place = await heldPlaceForMe(locals.supabase, event.id);
+			if (place.available)
+				held = {
+					seats: place.seats ?? 1,
+					until: place.invited_until ? formatDateTime(place.invited_until, locale) : null
+				};
+		}
 	}
 
 	const ended = new Date(event.endsAt) <= new Date();
@@ -103,11 +115,14 @@ export const load = (async ({ locals, params, request, url }) => {
 		over:
 			event.status === 'cancelled' ? m.events_cancelled_short() : ended ? m.events_ended() : null,
 		notice: noticeOf(url.searchParams.get('done'), registration?.waitlistPosition ?? null, title),
-		gate: registration ? null : gateOf(event, registrationWindow(event), family, url, ended),
+		gate: registration
+			? null
+			: gateOf(event, registrationWindow(event), family, url, ended, held !== null),
+		held,
 		familyLink: `/family?next=${encodeURIComponent(url.pathname + url.search)}`,
 		seo: seo(event, locale, url.origin),
 		description: parseDescription(description),
-		seatsLeft: seatsLeft(event),
+		seatsLeft: Math.max(seatsLeft(event), held?.seats ?? 0),
 		started: new Date(event.startsAt) <= new Date(),
 		source: parseSource(url.searchParams.get('src')),
 		family,
@@ -189,6 +204,8 @@ function noticeOf(done: string | null, position: number | null, title: string): 
 			return m.events_done_left_waitlist({ title });
 		case 'changed':
 			return m.registrations_done_changed();
+		case 'declined':
+			return m.referrals_declined();
 		default:
 			return null;
 	}
@@ -203,13 +220,14 @@ function gateOf(
 	window: ReturnType<typeof registrationWindow>,
 	family: { hasFamily: boolean; members: unknown[] } | null,
 	url: URL,
-	ended: boolean
+	ended: boolean,
+	held = false
 ): { kind: string; text: string; link: { href: string; label: string } | null } | null {
 	const here = encodeURIComponent(url.pathname + url.search);
 	if (event.status === 'cancelled')
 		return { kind: 'cancelled', text: m.events_error_event_cancelled(), link: null };
 	if (ended) return { kind: 'ended', text: m.events_ended(), link: null };
-	if (seatsLeft(event) <= 0 && !event.waitlistEnabled)
+	if (seatsLeft(event) <= 0 && !event.waitlistEnabled && !held)
 		return { kind: 'full', text: m.events_full_no_form(), link: null };
 	if (window === 'not_open')
 		return {
@@ -347,6 +365,17 @@ export const actions = {
 		}
 		const done = outcome.value.repeated ? 'repeated' : outcome.value.status;
 		redirect(303, `/events/${event.slug}?done=${done}`);
+	},
+
+	/** The family gives back the place kept for it (its invitation), without registering. */
+	decline: async ({ locals, params, url }) => {
+		if (!locals.user) redirect(303, signInPath(url));
+		const event = await getEvent(locals.supabase, params.slug);
+		if (!event) error(404, { message: 'not_found' });
+		const done = await declineHeldInvitation(locals.supabase, event.id);
+		if (!done.ok)
+			return fail(400, { action: 'decline', message: referralFailure(done.code), selected: [] });
+		redirect(303, `/events/${event.slug}?done=${done.data ? 'declined' : 'repeated'}`);
 	},
 
 	change: async ({ locals, params, request, url }) => {

@@ -12,6 +12,12 @@ import {
 } from '$lib/server/staff/errors';
 import { eventValues, getEvent, grantedBookings } from '$lib/server/staff/events';
 import { listVenues } from '$lib/server/venues';
+import { shanghaiParts } from '$lib/components/calendar-time';
+import { formatDateTime } from '$lib/i18n/format';
+import { getLocale } from '$lib/paraglide/runtime';
+import { holdSchema, issueCode } from '$lib/schemas/referrals';
+import { getEventHold, setEventHold } from '$lib/server/referrals';
+import { referralFailure } from '$lib/server/referrals/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
@@ -19,11 +25,24 @@ export const load = (async (event) => {
 	const supabase = event.locals.supabase;
 	const found = await getEvent(supabase, org.id, event.params.id);
 	if (!found) error(404, { message: m.staff_error_event_not_found() });
-	const [venues, bookings] = await Promise.all([
+	const [venues, bookings, hold] = await Promise.all([
 		listVenues(supabase, org.id),
-		grantedBookings(supabase, org.id)
+		grantedBookings(supabase, org.id),
+		getEventHold(supabase, found.id)
 	]);
+	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	return {
+		hold: hold && {
+			seats: hold.seats,
+			releaseLocal: (({ date, time }) => `${date}T${time}`)(shanghaiParts(hold.release_at)),
+			releaseText: formatDateTime(hold.release_at, locale),
+			releasedText: hold.released_at
+				? m.referrals_hold_released({
+						time: formatDateTime(hold.released_at, locale),
+						count: hold.released_seats ?? 0
+					})
+				: null
+		},
 		event: found,
 		values: eventValues(found),
 		venues: venues.filter((v) => v.active || v.id === found.booking?.venue_id),
@@ -70,6 +89,24 @@ export const actions = {
 			});
 		}
 		return { saved: true, notified: (data as { families_notified: number }).families_notified };
+	},
+	hold: async (event) => {
+		const values = formValues(await event.request.formData());
+		const parsed = holdSchema.safeParse(values);
+		if (!parsed.success)
+			return fail(400, {
+				holdMessage: referralFailure(issueCode(parsed.error)),
+				holdValues: values
+			});
+		const done = await setEventHold(
+			event.locals.supabase,
+			event.params.id,
+			parsed.data.seats,
+			parsed.data.release_at
+		);
+		if (!done.ok)
+			return fail(400, { holdMessage: referralFailure(done.code, done.hint), holdValues: values });
+		return { holdSaved: true };
 	},
 	publish: async (event) => {
 		const form = await event.request.formData();

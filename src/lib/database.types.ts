@@ -2541,6 +2541,7 @@ export type Database = {
       }
       give_consent: { Args: { p_version: string }; Returns: Json }
       held_place_for_me: { Args: { p_event_id: string }; Returns: Json }
+      held_places_open_at: { Args: { p_event_id: string }; Returns: string }
       invite_to_held_place: {
         Args: {
           p_event_id: string

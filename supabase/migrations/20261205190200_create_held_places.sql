@@ -329,6 +329,24 @@ end;
 $$;
 
 /*
+ * When the places an event still holds open to every family: release_at of an unreleased hold of a
+ * published event, else null. The event page says that some places are kept and until when, so an
+ * ordinary family is not surprised by a waitlist — never for whom, nor how many are left.
+ */
+create function public.held_places_open_at(p_event_id uuid)
+returns timestamptz
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+	select h.release_at
+	from public.event_holds h
+	join public.events e on e.id = h.event_id
+	where h.event_id = p_event_id and h.released_at is null and e.status = 'published'
+$$;
+
+/*
  * Whether a held place is there for the caller's family at an event: {available, seats,
  * invited_until}. Says nothing of referrals; false for anyone without one, and once the family
  * is registered.
@@ -554,3 +572,5 @@ grant execute on function
 	public.events_with_held_places()
 	to authenticated;
 grant execute on function public.release_held_places(timestamptz) to service_role;
+revoke all on function public.held_places_open_at(uuid) from public, anon, authenticated;
+grant execute on function public.held_places_open_at(uuid) to anon, authenticated, service_role;

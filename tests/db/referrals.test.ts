@@ -683,6 +683,27 @@ describe('the scheduled release', () => {
 	});
 });
 
+describe('the event page says some places are kept', () => {
+	it('anyone learns until when an event holds places, never for whom; nothing once released', async () => {
+		const id = await event({ capacity: 6 });
+		const plain = await event({ capacity: 6 });
+		const releaseAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+		await hold(id, 2, releaseAt);
+		const [family] = await families(1);
+		for (const client of [w.client.anon, family.client, w.client.staffB]) {
+			const { data, error } = await client.rpc('held_places_open_at', { p_event_id: id });
+			expect(error).toBeNull();
+			expect(Date.parse(data)).toBe(Date.parse(releaseAt));
+			expect((await client.rpc('held_places_open_at', { p_event_id: plain })).data).toBeNull();
+		}
+		await domain.db.exec(
+			`update public.event_holds set release_at = now() - interval '1 minute' where event_id = '${id}'`
+		);
+		await domain.admin().rpc('release_held_places', {});
+		expect((await w.client.anon.rpc('held_places_open_at', { p_event_id: id })).data).toBeNull();
+	});
+});
+
 describe("the district's figures", () => {
 	it('shows counts, with "<5" for counts under 5, to district administrators only', async () => {
 		const { data, error } = await w.client.admin.rpc('district_referral_figures', {

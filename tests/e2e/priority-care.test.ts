@@ -222,6 +222,12 @@ test('staff hold places, a referrer refers and invites, the family takes the pla
 	// (The referred family took one of the two held places; one is still kept.)
 	const { data: seats } = await db.from('events').select('seats_taken').eq('id', eventId).single();
 	expect(seats!.seats_taken).toBe(2);
+	// Anyone else is told that some places are set aside and until when — in words that label
+	// nobody, and never for whom.
+	const visitor = await fetch(`${ORIGIN}/events/${slug}`).then((r) => r.text());
+	expect(visitor).toContain('部分名额由学校和中心预留');
+	expect(visitor).not.toMatch(LABELS);
+	expect(visitor).not.toContain('陈晓');
 
 	// 4. The event's staff: an ordinary attendee on the list, in the CSV and the staff's emails.
 	await staff.page.goto(`/staff/events/${eventId}/attendees`);

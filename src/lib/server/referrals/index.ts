@@ -316,6 +316,19 @@ export async function heldPlaceForMe(
 	return data as HeldPlace;
 }
 
+/**
+ * When the places an event still holds open to every family (null when it holds none): the event
+ * page says some places are kept, never for whom or how many are left.
+ */
+export async function heldPlacesOpenAt(
+	supabase: SupabaseClient,
+	eventId: string
+): Promise<string | null> {
+	const { data, error } = await supabase.rpc('held_places_open_at', { p_event_id: eventId });
+	if (error) throw new Error(`held_places_open_at: ${error.code} ${error.message}`);
+	return (data as string | null) ?? null;
+}
+
 export interface MyHeldPlace {
 	event_id: string;
 	slug: string;

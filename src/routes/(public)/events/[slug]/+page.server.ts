@@ -31,7 +31,7 @@ import { listQuestions, readAnswers } from '$lib/server/questions';
 import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
 import { registrationLimiter } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
-import { declineHeldInvitation, heldPlaceForMe } from '$lib/server/referrals';
+import { declineHeldInvitation, heldPlaceForMe, heldPlacesOpenAt } from '$lib/server/referrals';
 import { referralFailure } from '$lib/server/referrals/messages';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -80,7 +80,10 @@ export const load = (async ({ locals, params, request, url }) => {
 
 	const ended = new Date(event.endsAt) <= new Date();
 	const title = pick(event.title, locale);
-	const course = await sessionCourse(locals.supabase, event.id);
+	const [course, heldOpenAt] = await Promise.all([
+		sessionCourse(locals.supabase, event.id),
+		ended || event.status !== 'published' ? null : heldPlacesOpenAt(locals.supabase, event.id)
+	]);
 	const changeable =
 		registration &&
 		(registration.status === 'confirmed' || registration.status === 'waitlisted') &&
@@ -119,6 +122,12 @@ export const load = (async ({ locals, params, request, url }) => {
 			? null
 			: gateOf(event, registrationWindow(event), family, url, ended, held !== null),
 		held,
+		// Some places are set aside (for families schools and centres refer) until this time: said in
+		// words that label nobody, and only to those without a place kept for them.
+		heldNote:
+			heldOpenAt && !held
+				? m.referrals_held_note({ time: formatDateTime(heldOpenAt, locale) })
+				: null,
 		familyLink: `/family?next=${encodeURIComponent(url.pathname + url.search)}`,
 		seo: seo(event, locale, url.origin),
 		description: parseDescription(description),

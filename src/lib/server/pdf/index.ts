@@ -20,12 +20,17 @@ const fontFiles: Record<PdfFont, string> = {
 	bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'
 };
 
+/** Where the font file is on disk (images drawn on the server load the same files). */
+export function fontFile(name: PdfFont): string {
+	return require.resolve(fontFiles[name]);
+}
+
 // Read once per process: the files are large, and a Buffer can be handed to every document.
 const fontBytes = new Map<PdfFont, Buffer>();
 function font(name: PdfFont): Buffer {
 	let bytes = fontBytes.get(name);
 	if (!bytes) {
-		bytes = readFileSync(require.resolve(fontFiles[name]));
+		bytes = readFileSync(fontFile(name));
 		fontBytes.set(name, bytes);
 	}
 	return bytes;

@@ -226,7 +226,7 @@ export async function toPdf(
 		switch (shape.kind) {
 			case 'rect': {
 				doc.save();
-				let fill: string | PDFKit.Mixins.PDFLinearGradient = shape.fill;
+				let fill: string | PDFKit.PDFLinearGradient = shape.fill;
 				if (shape.fade) {
 					const gradient = shape.fade.vertical
 						? doc.linearGradient(shape.x, shape.y, shape.x, shape.y + shape.h)

@@ -3,6 +3,9 @@
  * server, with supabase-js clients wired to it through its in-process fetch.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import {
@@ -39,6 +42,8 @@ export interface StartOptions {
 	 * default, as on a public install).
 	 */
 	auth?: EmbeddedSupabaseOptions['auth'];
+	/** Storage's size cap (its bytes go to a temporary directory removed by `close`). */
+	storage?: { fileSizeLimit?: number };
 }
 
 export interface TestSupabase {
@@ -100,11 +105,13 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 	if (options.sql) await db.exec(options.sql);
 
 	const mail: AuthEmail[] = [];
+	const storageDir = await mkdtemp(join(tmpdir(), 'gongyu-storage-test-'));
 	const embedded = await createEmbeddedSupabase({
 		db,
 		apiUrl: API_URL,
 		limits: options.limits,
 		auth: options.auth,
+		storage: { ...options.storage, dir: storageDir },
 		mailer: { send: async (email) => void mail.push(email) }
 	});
 	const anon = (clientAddress?: string) =>
@@ -136,6 +143,7 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 			await embedded.close();
 			await db.close();
 			await drop();
+			await rm(storageDir, { recursive: true, force: true });
 		}
 	};
 }

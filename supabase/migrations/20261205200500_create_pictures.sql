@@ -74,23 +74,15 @@ create trigger event_covers_stamp before insert or update on public.event_covers
 create trigger organisation_logos_stamp before insert or update on public.organisation_logos
 	for each row execute function private.stamp_picture();
 
--- A cached public page shows the cover and the logo.
-create constraint trigger event_covers_raise_public_page_version
-	after insert or update or delete on public.event_covers
-	deferrable initially deferred
-	for each row execute function private.raise_public_page_version();
-create constraint trigger organisation_logos_raise_public_page_version
-	after insert or update or delete on public.organisation_logos
-	deferrable initially deferred
-	for each row execute function private.raise_public_page_version();
-
 revoke all on table public.event_covers, public.organisation_logos from anon, authenticated;
 grant select on table public.event_covers, public.organisation_logos to anon, authenticated;
+-- Upserts (supabase-js's .upsert) update every column they send, the keys included: the policies
+-- below keep the keys within the caller's organisation.
 grant insert (event_id, org_id, object_path, width, height, focal_x, focal_y, shows_children,
-	guardians_consent), update (object_path, width, height, focal_x, focal_y, shows_children,
-	guardians_consent), delete
+	guardians_consent), update (event_id, org_id, object_path, width, height, focal_x, focal_y,
+	shows_children, guardians_consent), delete
 	on table public.event_covers to authenticated;
-grant insert (org_id, object_path), update (object_path), delete
+grant insert (org_id, object_path), update (org_id, object_path), delete
 	on table public.organisation_logos to authenticated;
 
 alter table public.event_covers enable row level security;
@@ -119,7 +111,12 @@ create policy "Staff can give their organisation's events a cover"
 create policy "Staff can change their organisation's covers"
 	on public.event_covers for update to authenticated
 	using (org_id in (select private.my_org_ids()))
-	with check (org_id in (select private.my_org_ids()));
+	with check (
+		org_id in (select private.my_org_ids())
+		and exists (
+			select 1 from public.events e where e.id = event_covers.event_id and e.org_id = event_covers.org_id
+		)
+	);
 
 create policy "Staff can remove their organisation's covers"
 	on public.event_covers for delete to authenticated

@@ -79,12 +79,6 @@ revoke all on function private.can_read_material(uuid, uuid, public.material_aud
 grant execute on function private.can_read_material(uuid, uuid, public.material_audience),
 	private.can_read_material_object(text) to anon, authenticated, service_role;
 
--- The event page kept for anonymous visitors lists the public materials.
-create constraint trigger event_materials_raise_public_page_version
-	after insert or update or delete on public.event_materials
-	deferrable initially deferred
-	for each row execute function private.raise_public_page_version();
-
 revoke all on table public.event_materials from anon, authenticated;
 grant select on table public.event_materials to anon, authenticated;
 grant insert (event_id, org_id, object_path, title, file_name, content_type, size_bytes, audience,

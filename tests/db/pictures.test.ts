@@ -9,7 +9,14 @@ import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverAvailable, type Backend } from '../support/embedded';
-import { createWorld, insertEvent, row, startDomain, type Domain, type World } from '../support/personas';
+import {
+	createWorld,
+	insertEvent,
+	row,
+	startDomain,
+	type Domain,
+	type World
+} from '../support/personas';
 
 const server = await serverAvailable();
 const backends: Backend[] = server ? ['pglite', 'postgres'] : ['pglite'];
@@ -55,8 +62,13 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 		return id;
 	}
 
-	const upload = (client: SupabaseClient, bucket: string, path: string, body: Buffer, type: string) =>
-		client.storage.from(bucket).upload(path, body, { contentType: type });
+	const upload = (
+		client: SupabaseClient,
+		bucket: string,
+		path: string,
+		body: Buffer,
+		type: string
+	) => client.storage.from(bucket).upload(path, body, { contentType: type });
 
 	describe('covers', () => {
 		it("lets staff upload into their own organisation's folder, and nobody else", async () => {
@@ -81,9 +93,10 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 		it('lets anyone download a cover from the public bucket', async () => {
 			const path = `${w.orgA}/${eventId}/${randomUUID()}.jpg`;
 			await upload(w.client.staffA, 'covers', path, JPEG, 'image/jpeg');
-			const { data, error } = await w.client.anon.storage.from('covers').download(path);
-			expect(error).toBeNull();
-			expect(Buffer.from(await data!.arrayBuffer())).toEqual(JPEG);
+			const url = w.client.anon.storage.from('covers').getPublicUrl(path).data.publicUrl;
+			const response = await domain.embedded.fetch(new Request(url));
+			expect(response.status).toBe(200);
+			expect(Buffer.from(await response.arrayBuffer())).toEqual(JPEG);
 		});
 
 		it("lets only the organisation's staff point an event at a cover, and records the consent", async () => {
@@ -117,11 +130,51 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 			expect(saved.updated_by).toBe(w.users.staffA.id);
 		});
 
-		it('refuses a picture of children without the guardians’ consent', async () => {
+		it('lets staff replace a cover, and never move it onto another organisation’s event', async () => {
 			const { error } = await w.client.staffA.from('event_covers').upsert({
 				event_id: eventId,
 				org_id: w.orgA,
-				object_path: `${w.orgA}/${eventId}/children.jpg`,
+				object_path: `${w.orgA}/${eventId}/second.jpg`,
+				width: 1920,
+				height: 1080,
+				focal_x: 0.2,
+				focal_y: 0.8,
+				shows_children: false,
+				guardians_consent: false
+			});
+			expect(error).toBeNull();
+			const saved = await row<{ object_path: string; consent_confirmed_by: string | null }>(
+				domain,
+				`select object_path, consent_confirmed_by::text from public.event_covers where event_id = $1`,
+				[eventId]
+			);
+			expect(saved).toEqual({
+				object_path: `${w.orgA}/${eventId}/second.jpg`,
+				consent_confirmed_by: null
+			});
+			const orgBEvent = await insertEvent(domain, w, { org: w.orgB });
+			const moved = await w.client.staffA
+				.from('event_covers')
+				.update({ event_id: orgBEvent, object_path: `${w.orgA}/${orgBEvent}/x.jpg` })
+				.eq('event_id', eventId)
+				.select();
+			expect(moved.error?.code).toBe('42501');
+			const takeOver = await w.client.staffB.from('event_covers').upsert({
+				event_id: eventId,
+				org_id: w.orgB,
+				object_path: `${w.orgB}/${eventId}/x.jpg`,
+				width: 1600,
+				height: 900
+			});
+			expect(takeOver.error).not.toBeNull();
+		});
+
+		it('refuses a picture of children without the guardians’ consent', async () => {
+			const fresh = await insertEvent(domain, w);
+			const { error } = await w.client.staffA.from('event_covers').insert({
+				event_id: fresh,
+				org_id: w.orgA,
+				object_path: `${w.orgA}/${fresh}/children.jpg`,
 				width: 1600,
 				height: 900,
 				shows_children: true,
@@ -138,13 +191,22 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 				width: 1600,
 				height: 900
 			});
-			const published = await w.client.anon.from('event_covers').select('event_id').eq('event_id', eventId);
+			const published = await w.client.anon
+				.from('event_covers')
+				.select('event_id')
+				.eq('event_id', eventId);
 			expect(published.data).toHaveLength(1);
 			for (const who of ['anon', 'guardianA', 'staffB'] as const) {
-				const { data } = await w.client[who].from('event_covers').select('event_id').eq('event_id', draftId);
+				const { data } = await w.client[who]
+					.from('event_covers')
+					.select('event_id')
+					.eq('event_id', draftId);
 				expect(data, who).toHaveLength(0);
 			}
-			const own = await w.client.staffA.from('event_covers').select('event_id').eq('event_id', draftId);
+			const own = await w.client.staffA
+				.from('event_covers')
+				.select('event_id')
+				.eq('event_id', draftId);
 			expect(own.data).toHaveLength(1);
 		});
 	});
@@ -157,7 +219,9 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 				'base64'
 			);
 			expect((await upload(w.client.staffB, 'logos', path, png, 'image/png')).error).not.toBeNull();
-			expect((await upload(w.client.guardianA, 'logos', path, png, 'image/png')).error).not.toBeNull();
+			expect(
+				(await upload(w.client.guardianA, 'logos', path, png, 'image/png')).error
+			).not.toBeNull();
 			expect((await upload(w.client.staffA, 'logos', path, png, 'image/png')).error).toBeNull();
 			const denied = await w.client.staffB
 				.from('organisation_logos')
@@ -167,7 +231,10 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 				.from('organisation_logos')
 				.insert({ org_id: w.orgA, object_path: path });
 			expect(allowed.error).toBeNull();
-			const { data } = await w.client.anon.from('organisation_logos').select('object_path').eq('org_id', w.orgA);
+			const { data } = await w.client.anon
+				.from('organisation_logos')
+				.select('object_path')
+				.eq('org_id', w.orgA);
 			expect(data).toEqual([{ object_path: path }]);
 		});
 	});
@@ -185,7 +252,9 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 				[handout, 'registered'],
 				[publicSlides, 'public']
 			] as const) {
-				expect((await upload(w.client.staffA, 'materials', path, PDF, 'application/pdf')).error).toBeNull();
+				expect(
+					(await upload(w.client.staffA, 'materials', path, PDF, 'application/pdf')).error
+				).toBeNull();
 				const { error } = await w.client.staffA.from('event_materials').insert({
 					event_id: eventId,
 					org_id: w.orgA,
@@ -223,7 +292,10 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 				expect(signed.error, who).not.toBeNull();
 				const download = await w.client[who].storage.from('materials').download(handout);
 				expect(download.error, who).not.toBeNull();
-				const { data } = await w.client[who].from('event_materials').select('id').eq('object_path', handout);
+				const { data } = await w.client[who]
+					.from('event_materials')
+					.select('id')
+					.eq('object_path', handout);
 				expect(data, who).toHaveLength(0);
 			}
 		});
@@ -238,18 +310,27 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 		it('lets only the organisation’s staff upload or remove materials', async () => {
 			const path = `${w.orgA}/${eventId}/${randomUUID()}.pdf`;
 			for (const who of ['staffB', 'guardianA', 'anon'] as const) {
-				expect((await upload(w.client[who], 'materials', path, PDF, 'application/pdf')).error, who).not.toBeNull();
+				expect(
+					(await upload(w.client[who], 'materials', path, PDF, 'application/pdf')).error,
+					who
+				).not.toBeNull();
 			}
 			const removed = await w.client.staffB.storage.from('materials').remove([handout]);
 			expect(removed.data ?? []).toHaveLength(0);
 			const stillThere = await sign(w.client.staffA, handout);
 			expect(stillThere.error).toBeNull();
-			const rows = await w.client.guardianA.from('event_materials').delete().eq('object_path', handout).select();
+			const rows = await w.client.guardianA
+				.from('event_materials')
+				.delete()
+				.eq('object_path', handout)
+				.select();
 			expect(rows.data ?? []).toHaveLength(0);
 		});
 
 		it('stops a signed link once it has expired', async () => {
-			const { data } = await w.client.guardianA.storage.from('materials').createSignedUrl(handout, 1);
+			const { data } = await w.client.guardianA.storage
+				.from('materials')
+				.createSignedUrl(handout, 1);
 			await new Promise((done) => setTimeout(done, 2100));
 			const response = await domain.embedded.fetch(new Request(data!.signedUrl));
 			expect(response.status).toBeGreaterThanOrEqual(400);
@@ -257,7 +338,13 @@ describe.each(backends)('pictures and materials on %s', (backend) => {
 
 		it('refuses a file type the materials bucket does not take', async () => {
 			const path = `${w.orgA}/${eventId}/${randomUUID()}.html`;
-			const { error } = await upload(w.client.staffA, 'materials', path, Buffer.from('<p>x</p>'), 'text/html');
+			const { error } = await upload(
+				w.client.staffA,
+				'materials',
+				path,
+				Buffer.from('<p>x</p>'),
+				'text/html'
+			);
 			expect(error).not.toBeNull();
 		});
 	});

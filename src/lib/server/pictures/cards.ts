@@ -201,10 +201,7 @@ export async function orgCardPng(
 		orgCardKey(org, logoPath, locale, origin),
 		'png',
 		async () => {
-			const [cover, logo] = await Promise.all([
-				coverPicture(null, 'other'),
-				logoPicture(logoPath)
-			]);
+			const [cover, logo] = await Promise.all([coverPicture(null, 'other'), logoPicture(logoPath)]);
 			return toPng(cardDrawing(facts, cover, logo));
 		}
 	);

@@ -47,7 +47,12 @@ function defaultCoverName(category: string): string {
 
 /** The category's default cover, as the browser finds it (static/covers/<category>.svg). */
 export function defaultCover(category: string): ImageView {
-	return { src: `/covers/${defaultCoverName(category)}.svg`, srcset: null, width: 1600, height: 900 };
+	return {
+		src: `/covers/${defaultCoverName(category)}.svg`,
+		srcset: null,
+		width: 1600,
+		height: 900
+	};
 }
 
 export async function readCover(

@@ -25,11 +25,7 @@ export const MATERIAL_TYPES: Record<string, string> = {
 };
 
 export type UploadFailure =
-	| 'not_allowed'
-	| 'storage'
-	| 'material_missing'
-	| 'material_too_large'
-	| 'material_type';
+	'not_allowed' | 'storage' | 'material_missing' | 'material_too_large' | 'material_type';
 
 export type Outcome = { ok: true } | { ok: false; code: UploadFailure };
 

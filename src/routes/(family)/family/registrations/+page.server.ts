@@ -25,10 +25,9 @@ export const load = (async ({ locals, request, url }) => {
 	const wechat = isWeChat(request.headers.get('user-agent'));
 	// Handouts of the events the family registered for (RLS: public ones, and members-only ones
 	// while the registration is confirmed or attended).
-	const materials = await materialsByEvent(
-		locals.supabase,
-		[...new Set(all.map((r) => r.event.id))]
-	);
+	const materials = await materialsByEvent(locals.supabase, [
+		...new Set(all.map((r) => r.event.id))
+	]);
 	const rows = await Promise.all(
 		all.map(async (r) => {
 			const active = r.status === 'confirmed' || r.status === 'waitlisted';

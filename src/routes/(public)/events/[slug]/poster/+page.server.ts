@@ -4,7 +4,13 @@ import { m } from '$lib/paraglide/messages';
 import { getPublicEvent } from '$lib/server/promotion/events';
 import { eventPath, eventUrl } from '$lib/server/promotion/links';
 import { qrSvg } from '$lib/server/promotion/qr';
-import { coverView, defaultCover, logoUrl, readCover, readLogoPath } from '$lib/server/pictures/store';
+import {
+	coverView,
+	defaultCover,
+	logoUrl,
+	readCover,
+	readLogoPath
+} from '$lib/server/pictures/store';
 import type { PageServerLoad } from './$types';
 
 /**

@@ -35,8 +35,7 @@ export const actions = {
 					message: (messages[outcome.code] ?? (() => m.pictures_error_storage()))()
 				});
 		} catch (failure) {
-			if (failure instanceof PictureError)
-				return fail(400, { message: messages[failure.code]() });
+			if (failure instanceof PictureError) return fail(400, { message: messages[failure.code]() });
 			throw failure;
 		}
 		return { ok: true, message: m.pictures_logo_saved() };

@@ -104,8 +104,7 @@ export const actions = {
 	removeCover: async (event) => {
 		const found = await ownEvent(event);
 		const outcome = await removeCover(event.locals.supabase, found);
-		if (!outcome.ok)
-			return fail(403, { action: 'cover', message: failureMessage(outcome.code) });
+		if (!outcome.ok) return fail(403, { action: 'cover', message: failureMessage(outcome.code) });
 		return { action: 'cover', ok: true, message: m.pictures_cover_removed() };
 	},
 

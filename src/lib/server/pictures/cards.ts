@@ -75,7 +75,7 @@ export function eventPosterFacts(
 	return {
 		title: pick(event.title, locale),
 		kicker: categoryLabel(event.category, locale),
-		lines: [when, where, ages].filter(Boolean),
+		lines: [when, where, `${m.promote_age({}, { locale })} ${ages}`].filter(Boolean),
 		organiser,
 		qrUrl: eventUrl(origin, event.slug, channel),
 		qrCaption:

@@ -109,7 +109,11 @@ export class BlobStore {
 
 	/** The bytes of an open version (`start`..`end` inclusive) as a web stream; closes the handle. */
 	stream(handle: FileHandle, range: { start: number; end: number }): ReadableStream<Uint8Array> {
-		const stream = handle.createReadStream({ ...range, autoClose: true });
+		const stream = handle.createReadStream({
+			...range,
+			autoClose: true,
+			highWaterMark: 1024 * 1024
+		});
 		return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
 	}
 }

@@ -91,7 +91,8 @@ export async function renderImage(
 	const q = options.quality;
 	switch (target) {
 		case 'image/webp':
-			image = image.webp({ quality: q });
+			// Effort 2 of 6: about half the time of the default for a few per cent more bytes.
+			image = image.webp({ quality: q, effort: 2 });
 			break;
 		case 'image/png':
 			image = image.png({ quality: q });

@@ -317,6 +317,43 @@ describe.each(backends)('storage limits on %s', (backend) => {
 		await expectNoOrphans();
 	});
 
+	it("counts an HTTP client's database time against its budget, as /rest/v1 does", async () => {
+		const tight = await startEmbedded({
+			backend,
+			sql: storageFixture,
+			limits: { dbBudget: { burstMs: 5, share: 0.001 }, refusalDelayMs: 0 }
+		});
+		try {
+			const list = (clientAddress: string, key: 'publishable' | 'secret') =>
+				tight.embedded.handle(
+					new Request(`${storageUrl}/object/list/covers`, {
+						method: 'POST',
+						headers: {
+							apikey: tight.embedded.keys[key],
+							authorization: `Bearer ${tight.embedded.keys[key]}`,
+							'content-type': 'application/json'
+						},
+						body: '{}'
+					}),
+					{ clientAddress }
+				);
+			let refused: Response | null = null;
+			for (let i = 0; i < 200 && !refused; i++) {
+				const response = (await list('203.0.113.50', 'publishable'))!;
+				if (response.status === 429) refused = response;
+				else expect(response.status).toBe(200);
+			}
+			expect(refused).not.toBeNull();
+			expect(refused!.headers.get('retry-after')).toMatch(/^\d+$/);
+			expect(await refused!.json()).toMatchObject({ statusCode: '429' });
+			// Another address is served, and service_role is never counted.
+			expect((await list('203.0.113.51', 'publishable'))!.status).toBe(200);
+			for (let i = 0; i < 20; i++) expect((await list('203.0.113.52', 'secret'))!.status).toBe(200);
+		} finally {
+			await tight.close();
+		}
+	});
+
 	/** Every file on disk belongs to a row, and no temporary file is left. */
 	async function expectNoOrphans() {
 		const { rows } = await sb.db.query<{ version: string }>('select version from storage.objects');

@@ -301,6 +301,38 @@ describe.each(backends)('storage objects on %s', (backend) => {
 		);
 	});
 
+	it('lists with v2: a raw prefix, folders apart with a delimiter, and a cursor', async () => {
+		const bucket = alice.storage.from('homework');
+		for (const name of ['v2/a.txt', 'v2/b.txt', 'v2/sub/c.txt', 'v2/sub/d.txt', 'v2/z.txt']) {
+			expect((await bucket.upload(`${aliceId}/${name}`, text(name))).error).toBeNull();
+		}
+		const prefix = `${aliceId}/v2/`;
+		const flat = await bucket.listV2({ prefix });
+		expect(flat.error).toBeNull();
+		expect(flat.data!.objects.map((o) => o.name)).toEqual(
+			['a.txt', 'b.txt', 'sub/c.txt', 'sub/d.txt', 'z.txt'].map((n) => prefix + n)
+		);
+		expect(flat.data!.hasNext).toBe(false);
+		const grouped = await bucket.listV2({ prefix, with_delimiter: true });
+		expect(grouped.data!.folders.map((f) => f.name)).toEqual([`${prefix}sub/`]);
+		expect(grouped.data!.objects.map((o) => o.name)).toEqual(
+			['a.txt', 'b.txt', 'z.txt'].map((n) => prefix + n)
+		);
+		const first = await bucket.listV2({ prefix, limit: 2 });
+		expect(first.data).toMatchObject({ hasNext: true, nextCursor: expect.any(String) });
+		const second = await bucket.listV2({ prefix, limit: 2, cursor: first.data!.nextCursor });
+		expect(second.data!.objects.map((o) => o.name)).toEqual(
+			['sub/c.txt', 'sub/d.txt'].map((n) => prefix + n)
+		);
+		const desc = await bucket.listV2({
+			prefix,
+			sortBy: { column: 'name', order: 'desc' },
+			limit: 1
+		});
+		expect(desc.data!.objects.map((o) => o.name)).toEqual([`${prefix}z.txt`]);
+		expect((await bob.storage.from('homework').listV2({ prefix })).data!.objects).toEqual([]);
+	});
+
 	it('moves and copies within what the policies allow', async () => {
 		const bucket = alice.storage.from('homework');
 		await bucket.upload(`${aliceId}/move-me.txt`, text('moving'));

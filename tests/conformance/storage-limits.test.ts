@@ -270,6 +270,29 @@ describe.each(backends)('storage limits on %s', (backend) => {
 		// The signed transformation is the one served: a changed query does not change it.
 		const tampered = await sb.embedded.fetch(`${signed.data!.signedUrl}&width=400`);
 		expect((await sharp(Buffer.from(await tampered.arrayBuffer())).metadata()).width).toBe(120);
+		// Each size is rendered once and kept beside its version; removing the object removes it.
+		const kept = (await filesIn(sb.embedded.storageDir)).filter((f) => f.includes('.renders'));
+		expect(kept.some((f) => f.endsWith('200x200-cover-q60.webp'))).toBe(true);
+		const again = await sb.embedded.fetch(url, { headers: { accept: 'image/webp' } });
+		expect(
+			Buffer.from(await again.arrayBuffer()).equals(
+				Buffer.from(
+					await (await sb.embedded.fetch(url, { headers: { accept: 'image/webp' } })).arrayBuffer()
+				)
+			)
+		).toBe(true);
+		const copyPath = `${aliceId}/photo-copy.jpg`;
+		await alice.storage.from('covers').copy(path, copyPath);
+		await sb.embedded.fetch(`${storageUrl}/render/image/public/covers/${copyPath}?width=30`);
+		const { rows: copied } = await sb.db.query<{ version: string }>(
+			`select version from storage.objects where name = $1`,
+			[copyPath]
+		);
+		const rendersOfCopy = () =>
+			filesIn(sb.embedded.storageDir).then((fs) => fs.filter((f) => f.includes(copied[0].version)));
+		expect((await rendersOfCopy()).length).toBe(2);
+		await alice.storage.from('covers').remove([copyPath]);
+		expect(await rendersOfCopy()).toEqual([]);
 		const text = await sb.embedded.fetch(
 			`${storageUrl}/render/image/public/covers/${aliceId}/range.txt?width=10`
 		);
@@ -359,7 +382,9 @@ describe.each(backends)('storage limits on %s', (backend) => {
 		const { rows } = await sb.db.query<{ version: string }>('select version from storage.objects');
 		const live = new Set(rows.map((r) => r.version));
 		const files = await filesIn(sb.embedded.storageDir);
-		const orphans = files.filter((f) => !live.has(f.split('/').pop()!));
+		// A rendering lives in .renders/<version>/ and belongs to that version.
+		const owner = (f: string) => f.match(/\.renders\/([^/]+)\//)?.[1] ?? f.split('/').pop()!;
+		const orphans = files.filter((f) => !live.has(owner(f)));
 		expect(orphans).toEqual([]);
 	}
 });

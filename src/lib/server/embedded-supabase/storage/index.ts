@@ -32,7 +32,14 @@ import {
 } from './objects';
 import { contentDisposition, notModified, objectHeaders, parseRange, safetyHeaders } from './serve';
 import { signDownload, signUpload, verifyDownload, verifyUpload } from './tokens';
-import { claimParams, parseTransform, renderImage, transformClaim } from './transform';
+import {
+	claimParams,
+	parseTransform,
+	renderImage,
+	targetType,
+	transformClaim,
+	variantName
+} from './transform';
 import { readUpload } from './upload';
 
 export { StorageError } from './errors';
@@ -150,19 +157,23 @@ async function render(ctx: Ctx, lookup: Lookup, transformations?: string): Promi
 	if (!mimetype.startsWith('image/')) {
 		throw storageErrors.invalidRequest('The object is not an image that can be transformed');
 	}
-	const image = await renderImage(
-		ctx.blobs.pathOf(row.version!),
-		mimetype,
-		options,
-		ctx.request.headers.get('accept')
-	);
-	return new Response(new Uint8Array(image.body), {
+	const target = targetType(mimetype, options, ctx.request.headers.get('accept'));
+	const variant = variantName(options, target);
+	let body = await ctx.blobs.readRender(row.version!, variant);
+	if (!body) {
+		const started = performance.now();
+		body = await renderImage(ctx.blobs.pathOf(row.version!), options, target);
+		// Rendering is what a loop of new sizes costs: it counts against the client's budget.
+		ctx.spend(performance.now() - started);
+		await ctx.blobs.keepRender(row.version!, variant, body).catch(() => {});
+	}
+	return new Response(new Uint8Array(body), {
 		headers: {
-			'content-type': image.contentType,
-			'content-length': String(image.body.length),
+			'content-type': target,
+			'content-length': String(body.length),
 			'cache-control': row.metadata?.cacheControl ?? 'no-cache',
 			vary: 'Accept',
-			...safetyHeaders(image.contentType)
+			...safetyHeaders(target)
 		}
 	});
 }
@@ -705,7 +716,16 @@ export function createStorageHandler(
 					);
 				}
 			};
-			const ctx: Ctx = { request, url, caller, access, env, blobs, fileSizeLimit };
+			const ctx: Ctx = {
+				request,
+				url,
+				caller,
+				access,
+				env,
+				blobs,
+				fileSizeLimit,
+				spend: onElapsed
+			};
 			let response: Response;
 			try {
 				response = await route(ctx, path);

@@ -14,32 +14,9 @@ import {
 	uniqueEmail,
 	type TestSupabase
 } from '../support/embedded';
+import { storageFixture } from '../support/storage';
 
 const backends = await availableBackends();
-
-/** Buckets and policies as a project's migration would write them. */
-export const storageFixture = String.raw`
-insert into storage.buckets (id, name, public) values ('covers', 'covers', true);
-insert into storage.buckets (id, name, public) values ('homework', 'homework', false);
-insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
-	values ('photos', 'photos', false, 2048, '{image/*,application/pdf}');
-
-create policy "Anyone can read covers" on storage.objects for select to anon, authenticated
-	using (bucket_id = 'covers');
-create policy "Users read their own folder" on storage.objects for select to authenticated
-	using (bucket_id in ('homework', 'photos')
-		and (storage.foldername(name))[1] = (select auth.uid())::text);
-create policy "Users add to their own folder" on storage.objects for insert to authenticated
-	with check (bucket_id in ('homework', 'photos', 'covers')
-		and (storage.foldername(name))[1] = (select auth.uid())::text);
-create policy "Users change their own files" on storage.objects for update to authenticated
-	using ((storage.foldername(name))[1] = (select auth.uid())::text)
-	with check ((storage.foldername(name))[1] = (select auth.uid())::text);
-create policy "Users remove their own files" on storage.objects for delete to authenticated
-	using ((storage.foldername(name))[1] = (select auth.uid())::text);
-create policy "Only PDFs in homework/shared" on storage.objects for insert to authenticated
-	with check (bucket_id = 'homework' and name like 'shared/%' and storage.extension(name) = 'pdf');
-`;
 
 const text = (s: string) => new Blob([s], { type: 'text/plain' });
 
@@ -322,6 +299,38 @@ describe.each(backends)('storage objects on %s', (backend) => {
 		expect((await bob.storage.from('homework').list()).data!.map((f) => f.name)).not.toContain(
 			aliceId
 		);
+	});
+
+	it('lists with v2: a raw prefix, folders apart with a delimiter, and a cursor', async () => {
+		const bucket = alice.storage.from('homework');
+		for (const name of ['v2/a.txt', 'v2/b.txt', 'v2/sub/c.txt', 'v2/sub/d.txt', 'v2/z.txt']) {
+			expect((await bucket.upload(`${aliceId}/${name}`, text(name))).error).toBeNull();
+		}
+		const prefix = `${aliceId}/v2/`;
+		const flat = await bucket.listV2({ prefix });
+		expect(flat.error).toBeNull();
+		expect(flat.data!.objects.map((o) => o.name)).toEqual(
+			['a.txt', 'b.txt', 'sub/c.txt', 'sub/d.txt', 'z.txt'].map((n) => prefix + n)
+		);
+		expect(flat.data!.hasNext).toBe(false);
+		const grouped = await bucket.listV2({ prefix, with_delimiter: true });
+		expect(grouped.data!.folders.map((f) => f.name)).toEqual([`${prefix}sub/`]);
+		expect(grouped.data!.objects.map((o) => o.name)).toEqual(
+			['a.txt', 'b.txt', 'z.txt'].map((n) => prefix + n)
+		);
+		const first = await bucket.listV2({ prefix, limit: 2 });
+		expect(first.data).toMatchObject({ hasNext: true, nextCursor: expect.any(String) });
+		const second = await bucket.listV2({ prefix, limit: 2, cursor: first.data!.nextCursor });
+		expect(second.data!.objects.map((o) => o.name)).toEqual(
+			['sub/c.txt', 'sub/d.txt'].map((n) => prefix + n)
+		);
+		const desc = await bucket.listV2({
+			prefix,
+			sortBy: { column: 'name', order: 'desc' },
+			limit: 1
+		});
+		expect(desc.data!.objects.map((o) => o.name)).toEqual([`${prefix}z.txt`]);
+		expect((await bob.storage.from('homework').listV2({ prefix })).data!.objects).toEqual([]);
 	});
 
 	it('moves and copies within what the policies allow', async () => {

@@ -8,7 +8,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import {
+	copyFile,
+	mkdir,
+	open,
+	readFile,
+	rename,
+	rm,
+	unlink,
+	writeFile,
+	type FileHandle
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -79,17 +89,46 @@ export class BlobStore {
 		await rm(tmp, { force: true });
 	}
 
-	/** Removes versions no row points to any more; a file already gone is fine. */
+	/** Removes versions no row points to any more, and their renderings; gone already is fine. */
 	async remove(versions: (string | null | undefined)[]): Promise<void> {
 		await Promise.all(
 			versions
 				.filter((v): v is string => typeof v === 'string' && VERSION.test(v))
-				.map((v) =>
-					unlink(this.pathOf(v)).catch((error: NodeJS.ErrnoException) => {
+				.map(async (v) => {
+					await unlink(this.pathOf(v)).catch((error: NodeJS.ErrnoException) => {
 						if (error.code !== 'ENOENT') throw error;
-					})
-				)
+					});
+					await rm(this.rendersOf(v), { recursive: true, force: true });
+				})
 		);
+	}
+
+	private rendersOf(version: string): string {
+		if (!VERSION.test(version)) throw new Error(`not a version: ${version}`);
+		return join(this.root, '.renders', version);
+	}
+
+	private renderPath(version: string, variant: string): string {
+		if (!/^[a-z0-9.-]+$/.test(variant)) throw new Error(`not a variant: ${variant}`);
+		return join(this.rendersOf(version), variant);
+	}
+
+	/** A kept rendering of a version (small: read whole), or null. */
+	async readRender(version: string, variant: string): Promise<Buffer | null> {
+		try {
+			return await readFile(this.renderPath(version, variant));
+		} catch {
+			return null;
+		}
+	}
+
+	/** Keeps a rendering; written aside and renamed, so a reader never sees half of one. */
+	async keepRender(version: string, variant: string, bytes: Buffer): Promise<void> {
+		const target = this.renderPath(version, variant);
+		await mkdir(this.rendersOf(version), { recursive: true });
+		const tmp = `${target}.${randomUUID()}.tmp`;
+		await writeFile(tmp, bytes);
+		await rename(tmp, target);
 	}
 
 	/**
@@ -109,7 +148,11 @@ export class BlobStore {
 
 	/** The bytes of an open version (`start`..`end` inclusive) as a web stream; closes the handle. */
 	stream(handle: FileHandle, range: { start: number; end: number }): ReadableStream<Uint8Array> {
-		const stream = handle.createReadStream({ ...range, autoClose: true });
+		const stream = handle.createReadStream({
+			...range,
+			autoClose: true,
+			highWaterMark: 1024 * 1024
+		});
 		return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
 	}
 }

@@ -15,6 +15,8 @@ export interface Ctx {
 	env: EmbeddedEnv;
 	blobs: BlobStore;
 	fileSizeLimit: number;
+	/** Adds work done outside the database (rendering) to what the request is charged. */
+	spend(ms: number): void;
 }
 
 export async function readJson(ctx: Ctx): Promise<Record<string, unknown>> {

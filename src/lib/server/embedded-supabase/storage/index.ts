@@ -32,7 +32,14 @@ import {
 } from './objects';
 import { contentDisposition, notModified, objectHeaders, parseRange, safetyHeaders } from './serve';
 import { signDownload, signUpload, verifyDownload, verifyUpload } from './tokens';
-import { claimParams, parseTransform, renderImage, transformClaim } from './transform';
+import {
+	claimParams,
+	parseTransform,
+	renderImage,
+	targetType,
+	transformClaim,
+	variantName
+} from './transform';
 import { readUpload } from './upload';
 
 export { StorageError } from './errors';
@@ -150,19 +157,23 @@ async function render(ctx: Ctx, lookup: Lookup, transformations?: string): Promi
 	if (!mimetype.startsWith('image/')) {
 		throw storageErrors.invalidRequest('The object is not an image that can be transformed');
 	}
-	const image = await renderImage(
-		ctx.blobs.pathOf(row.version!),
-		mimetype,
-		options,
-		ctx.request.headers.get('accept')
-	);
-	return new Response(new Uint8Array(image.body), {
+	const target = targetType(mimetype, options, ctx.request.headers.get('accept'));
+	const variant = variantName(options, target);
+	let body = await ctx.blobs.readRender(row.version!, variant);
+	if (!body) {
+		const started = performance.now();
+		body = await renderImage(ctx.blobs.pathOf(row.version!), options, target);
+		// Rendering is what a loop of new sizes costs: it counts against the client's budget.
+		ctx.spend(performance.now() - started);
+		await ctx.blobs.keepRender(row.version!, variant, body).catch(() => {});
+	}
+	return new Response(new Uint8Array(body), {
 		headers: {
-			'content-type': image.contentType,
-			'content-length': String(image.body.length),
+			'content-type': target,
+			'content-length': String(body.length),
 			'cache-control': row.metadata?.cacheControl ?? 'no-cache',
 			vary: 'Accept',
-			...safetyHeaders(image.contentType)
+			...safetyHeaders(target)
 		}
 	});
 }
@@ -241,6 +252,61 @@ async function list(ctx: Ctx, bucket: string): Promise<Response> {
 		return rows[0]?.list ?? '[]';
 	});
 	return new Response(rows, { headers: { 'content-type': 'application/json' } });
+}
+
+/**
+ * List v2: keys under a raw prefix in name order, paged by a cursor, with folders (`a/b/`) apart
+ * when `with_delimiter` is set. Sorting by a date is not served here.
+ */
+async function listV2(ctx: Ctx, bucket: string): Promise<Response> {
+	const caller = needCaller(ctx);
+	const body = await readJson(ctx);
+	const prefix = typeof body.prefix === 'string' ? body.prefix : '';
+	const limit = Math.max(1, whole(body.limit, 1000, MAX_LIST));
+	const sortBy = (body.sortBy ?? {}) as { column?: unknown; order?: unknown };
+	if (sortBy.column !== undefined && sortBy.column !== 'name') {
+		throw storageErrors.invalidRequest('list-v2 here sorts by name only');
+	}
+	const order = sortBy.order === 'desc' ? 'desc' : 'asc';
+	let after: string | null = null;
+	if (typeof body.cursor === 'string' && body.cursor) {
+		after = Buffer.from(body.cursor, 'base64url').toString('utf8');
+	}
+	const rows = await ctx.access.asCaller(caller, async (tx) => {
+		const { rows } = await tx.query<{ list: string }>(
+			`with m as (
+				select o.*, substr(o.name, char_length($2) + 1) as rest
+				from storage.objects o
+				where o.bucket_id = $1 and o.name like $3 escape '\\'
+			), u as (
+				select distinct $2 || split_part(rest, '/', 1) || '/' as name, null::uuid as id,
+					null::timestamptz as updated_at, null::timestamptz as created_at,
+					null::timestamptz as last_accessed_at, null::jsonb as metadata
+				from m where $4 and position('/' in rest) > 0
+				union all
+				select name, id, updated_at, created_at, last_accessed_at, metadata
+				from m where not ($4 and position('/' in rest) > 0)
+			)
+			select coalesce(json_agg(row_to_json(r)), '[]')::text as list from (
+				select * from u
+				where $5::text is null
+					or (${order === 'asc' ? 'u.name collate "C" > $5' : 'u.name collate "C" < $5'})
+				order by u.name collate "C" ${order}
+				limit $6
+			) r`,
+			[bucket, prefix, `${likeLiteral(prefix)}%`, body.with_delimiter === true, after, limit + 1]
+		);
+		return JSON.parse(rows[0]?.list ?? '[]') as (Partial<ObjectRow> & { name: string })[];
+	});
+	const hasNext = rows.length > limit;
+	const page = rows.slice(0, limit);
+	const last = page[page.length - 1];
+	return json({
+		hasNext,
+		...(hasNext && last ? { nextCursor: Buffer.from(last.name).toString('base64url') } : {}),
+		folders: page.filter((r) => r.id === null).map((r) => ({ name: r.name, key: r.name })),
+		objects: page.filter((r) => r.id !== null).map((r) => ({ ...r, key: r.name }))
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -533,6 +599,9 @@ async function route(ctx: Ctx, path: string): Promise<Response> {
 		return download(ctx, key, lookupAs(ctx, bucket, key));
 	}
 	if (method === 'POST') {
+		if ((rest = after('/object/list-v2/')) !== null) {
+			return listV2(ctx, mustBeValidBucketName(decodeURIComponent(rest)));
+		}
 		if ((rest = after('/object/list/')) !== null)
 			return list(ctx, mustBeValidBucketName(decodeURIComponent(rest)));
 		if (path === '/object/move') return move(ctx);
@@ -647,7 +716,16 @@ export function createStorageHandler(
 					);
 				}
 			};
-			const ctx: Ctx = { request, url, caller, access, env, blobs, fileSizeLimit };
+			const ctx: Ctx = {
+				request,
+				url,
+				caller,
+				access,
+				env,
+				blobs,
+				fileSizeLimit,
+				spend: onElapsed
+			};
 			let response: Response;
 			try {
 				response = await route(ctx, path);

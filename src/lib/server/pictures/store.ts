@@ -84,6 +84,14 @@ export async function readLogoPath(
 /** An uploaded cover with a srcset of Storage's transforms (WebP where the browser takes it). */
 export function coverView(supabase: SupabaseClient, cover: CoverRow): ImageView {
 	const bucket = supabase.storage.from(COVER_BUCKET);
+	// A Supabase project on a plan without image transformations: the stored cover as it is.
+	if (!transforms())
+		return {
+			src: bucket.getPublicUrl(cover.object_path).data.publicUrl,
+			srcset: null,
+			width: cover.width,
+			height: cover.height
+		};
 	const widths = COVER_WIDTHS.filter((width) => width <= cover.width);
 	if (widths.length === 0) widths.push(cover.width);
 	const url = (width: number) =>
@@ -99,10 +107,15 @@ export function coverView(supabase: SupabaseClient, cover: CoverRow): ImageView 
 }
 
 export function logoUrl(supabase: SupabaseClient, path: string, size = 128): string {
-	return supabase.storage
-		.from(LOGO_BUCKET)
-		.getPublicUrl(path, { transform: { width: size, height: size, resize: 'contain' } }).data
-		.publicUrl;
+	const transform = transforms()
+		? { transform: { width: size, height: size, resize: 'contain' as const } }
+		: undefined;
+	return supabase.storage.from(LOGO_BUCKET).getPublicUrl(path, transform).data.publicUrl;
+}
+
+/** `GONGYU_IMAGE_TRANSFORMS=off`: Storage has no /render/image (Supabase's free plan). */
+function transforms(): boolean {
+	return process.env.GONGYU_IMAGE_TRANSFORMS !== 'off';
 }
 
 /** The cover of an event for pages: the uploaded one, or the category's default. */

@@ -7,7 +7,7 @@
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { expect, test, type Page } from '@playwright/test';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import WebSocket from 'ws';
 import { ORIGIN, expectAxeClean, signIn } from './support';
 
@@ -72,7 +72,7 @@ async function photo(): Promise<Buffer> {
 }
 
 /** Mean red and blue of a picture (or a part of it). */
-async function redAndBlue(image: sharp.Sharp): Promise<{ red: number; blue: number }> {
+async function redAndBlue(image: Sharp): Promise<{ red: number; blue: number }> {
 	const { channels } = await image.stats();
 	return { red: channels[0].mean, blue: channels[2].mean };
 }

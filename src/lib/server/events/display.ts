@@ -41,6 +41,8 @@ export interface CardView {
 	organiser: string;
 	ages: string;
 	fill: FillView;
+	/** Its cover (or the category's default), when the list shows pictures. */
+	cover?: { src: string; srcset: string | null; width: number; height: number };
 }
 
 export function cardView(event: EventCard, locale: Locale = getLocale() as Locale): CardView {

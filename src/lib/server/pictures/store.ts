@@ -82,7 +82,11 @@ export async function readLogoPath(
 }
 
 /** An uploaded cover with a srcset of Storage's transforms (WebP where the browser takes it). */
-export function coverView(supabase: SupabaseClient, cover: CoverRow): ImageView {
+export function coverView(
+	supabase: SupabaseClient,
+	cover: CoverRow,
+	offered = COVER_WIDTHS
+): ImageView {
 	const bucket = supabase.storage.from(COVER_BUCKET);
 	// A Supabase project on a plan without image transformations: the stored cover as it is.
 	if (!transforms())
@@ -92,7 +96,7 @@ export function coverView(supabase: SupabaseClient, cover: CoverRow): ImageView 
 			width: cover.width,
 			height: cover.height
 		};
-	const widths = COVER_WIDTHS.filter((width) => width <= cover.width);
+	const widths = offered.filter((width) => width <= cover.width);
 	if (widths.length === 0) widths.push(cover.width);
 	const url = (width: number) =>
 		bucket.getPublicUrl(cover.object_path, {
@@ -116,6 +120,29 @@ export function logoUrl(supabase: SupabaseClient, path: string, size = 128): str
 /** `GONGYU_IMAGE_TRANSFORMS=off`: Storage has no /render/image (Supabase's free plan). */
 function transforms(): boolean {
 	return process.env.GONGYU_IMAGE_TRANSFORMS !== 'off';
+}
+
+/** Covers of a page of events, in one query: the uploaded ones (smaller sizes), else defaults. */
+export async function listCovers(
+	supabase: SupabaseClient,
+	events: { id: string; category: string }[]
+): Promise<Map<string, ImageView>> {
+	const covers = new Map<string, ImageView>();
+	if (events.length === 0) return covers;
+	const { data, error } = await supabase
+		.from('event_covers')
+		.select('event_id, org_id, object_path, width, height, focal_x, focal_y')
+		.in(
+			'event_id',
+			events.map((event) => event.id)
+		);
+	if (error) throw new Error(`event_covers: ${error.code} ${error.message}`);
+	const uploaded = new Map((data as CoverRow[]).map((row) => [row.event_id, row]));
+	for (const event of events) {
+		const row = uploaded.get(event.id);
+		covers.set(event.id, row ? coverView(supabase, row, [480, 800]) : defaultCover(event.category));
+	}
+	return covers;
 }
 
 /** The cover of an event for pages: the uploaded one, or the category's default. */

@@ -9,6 +9,7 @@ import {
 	listOrganisations
 } from '$lib/server/events';
 import { cardView, monthView } from '$lib/server/events/display';
+import { listCovers } from '$lib/server/pictures/store';
 import {
 	PAGE_SIZE,
 	currentMonth,
@@ -79,13 +80,17 @@ export const load = (async ({ locals, url }) => {
 		organisations
 	]);
 	keepUntil(locals, result.items.flatMap(eventMoments));
+	const covers = await listCovers(locals.supabase, result.items);
 	const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
 	return {
 		query,
 		categories,
 		organisations: orgs,
 		total: result.total,
-		events: result.items.map((event) => cardView(event, locale)),
+		events: result.items.map((event) => ({
+			...cardView(event, locale),
+			cover: covers.get(event.id)
+		})),
 		calendar: null,
 		pages,
 		links: {

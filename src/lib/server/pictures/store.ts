@@ -202,7 +202,7 @@ export function drawingKey(parts: unknown): string {
  * the first request for this key; older keys of the same name are removed. Written with the
  * secret key: what is drawn is public (a published event's facts), whoever asks first.
  */
-export async function cachedDrawing(
+export function cachedDrawing(
 	folder: string,
 	name: string,
 	key: string,
@@ -210,6 +210,24 @@ export async function cachedDrawing(
 	draw: () => Promise<Buffer>
 ): Promise<Buffer> {
 	const path = `${folder}/${name}-${key}.${ext}`;
+	// A link shared into a busy group is opened by many at once: one drawing, all wait for it.
+	let pending = drawing.get(path);
+	if (!pending) {
+		pending = keptOrDrawn(folder, name, path, ext, draw).finally(() => drawing.delete(path));
+		drawing.set(path, pending);
+	}
+	return pending;
+}
+
+const drawing = new Map<string, Promise<Buffer>>();
+
+async function keptOrDrawn(
+	folder: string,
+	name: string,
+	path: string,
+	ext: 'png' | 'pdf',
+	draw: () => Promise<Buffer>
+): Promise<Buffer> {
 	const kept = await download(CARD_BUCKET, path);
 	if (kept) return kept;
 	const bytes = await draw();

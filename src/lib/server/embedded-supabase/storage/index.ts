@@ -565,6 +565,10 @@ async function route(ctx: Ctx, path: string): Promise<Response> {
 		if (claims.transformations) throw storageErrors.invalidSignature();
 		return download(ctx, key, lookupSigned(ctx, bucket, key));
 	}
+	if (method === 'GET' && (rest = after('/object/info/public/')) !== null) {
+		const { bucket, key } = bucketAndKey(rest);
+		return info(await lookupPublic(ctx, bucket, key)());
+	}
 	if (method === 'GET' && (rest = after('/render/image/public/')) !== null) {
 		const { bucket, key } = bucketAndKey(rest);
 		return render(ctx, lookupPublic(ctx, bucket, key));
@@ -590,9 +594,8 @@ async function route(ctx: Ctx, path: string): Promise<Response> {
 		return render(ctx, lookupAs(ctx, bucket, key));
 	}
 	if (method === 'GET' && (rest = after('/object/info/')) !== null) {
-		const publicInfo = rest.startsWith('public/');
-		const { bucket, key } = bucketAndKey(rest.replace(/^(public|authenticated)\//, ''));
-		return info(await (publicInfo ? lookupPublic : lookupAs)(ctx, bucket, key)());
+		const { bucket, key } = bucketAndKey(rest.replace(/^authenticated\//, ''));
+		return info(await lookupAs(ctx, bucket, key)());
 	}
 	if (read && (rest = after('/object/authenticated/')) !== null) {
 		const { bucket, key } = bucketAndKey(rest);
@@ -662,7 +665,7 @@ export function createStorageHandler(
 			// A missing or bad key is refused as the gateway refuses it, except where a public
 			// bucket or a signed URL is all a browser needs.
 			const open =
-				/^\/(object\/(public|sign)\/|render\/image\/(public|sign)\/|object\/upload\/sign\/)/.test(
+				/^\/(object\/(public|sign|info\/public)\/|render\/image\/(public|sign)\/|object\/upload\/sign\/)/.test(
 					path
 				);
 			let caller: Caller | null = null;

@@ -93,6 +93,36 @@ describe.each(backends)('storage limits on %s', (backend) => {
 		expect(await filesIn(sb.embedded.storageDir)).toEqual(before);
 	});
 
+	it('survives a body the HTTP server fails before anyone reads it (over its own size cap)', async () => {
+		const before = await filesIn(sb.embedded.storageDir);
+		for (const contentType of ['application/octet-stream', 'multipart/form-data; boundary=x']) {
+			for (const length of ['1000', '999999999']) {
+				const body = new ReadableStream<Uint8Array>({
+					start(controller) {
+						controller.error(new Error('Content-length exceeds limit'));
+					}
+				});
+				const response = await sb.embedded.handle(
+					new Request(`${storageUrl}/object/covers/${aliceId}/failed.bin`, {
+						method: 'POST',
+						headers: {
+							apikey: sb.embedded.keys.secret,
+							authorization: `Bearer ${sb.embedded.keys.secret}`,
+							'content-type': contentType,
+							'content-length': length
+						},
+						body,
+						duplex: 'half'
+					} as RequestInit),
+					{ clientAddress: '203.0.113.60' }
+				);
+				expect(response!.status, `${contentType} ${length}`).toBeGreaterThanOrEqual(400);
+			}
+		}
+		await new Promise((done) => setTimeout(done, 50));
+		expect(await filesIn(sb.embedded.storageDir)).toEqual(before);
+	});
+
 	it('refuses path traversal and keys Storage does not accept, and writes nothing', async () => {
 		const admin = sb.admin();
 		const key = sb.embedded.keys.secret;

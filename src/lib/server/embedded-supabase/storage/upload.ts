@@ -38,7 +38,12 @@ function parseMetadata(text: string | null | undefined): Record<string, unknown>
 
 function nodeBody(request: Request): Readable {
 	if (!request.body) throw storageErrors.missingParameter('file');
-	return Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
+	const stream = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
+	// The server may fail the body before anyone reads it (adapter-node refuses a Content-Length
+	// over BODY_SIZE_LIMIT that way): whoever reads it sees the error; unread, it must not become
+	// an uncaught exception that stops the process.
+	stream.on('error', () => {});
+	return stream;
 }
 
 export async function readUpload(request: Request): Promise<UploadSource> {
@@ -115,7 +120,7 @@ export async function readUpload(request: Request): Promise<UploadSource> {
 			fail(storageErrors.invalidRequest('The multipart body cannot be read'))
 		);
 		parser.on('close', () => fail(storageErrors.missingParameter('file')));
-		body.on('error', fail);
+		body.on('error', () => fail(storageErrors.invalidRequest('The upload was cut short')));
 		body.pipe(parser);
 	});
 }

@@ -40,7 +40,7 @@ import {
 	transformClaim,
 	variantName
 } from './transform';
-import { readUpload } from './upload';
+import { leastFileSize, readUpload } from './upload';
 
 export { StorageError } from './errors';
 
@@ -325,6 +325,11 @@ async function upload(
 	how: { upsert: boolean; caller: Caller | null; owner: string | null }
 ): Promise<Response> {
 	const limits = await findBucketAsOwner(ctx, bucket);
+	const limit = Math.min(limits.file_size_limit ?? Infinity, ctx.fileSizeLimit);
+	if (leastFileSize(ctx.request) > limit) {
+		await ctx.request.body?.cancel().catch(() => {});
+		throw storageErrors.entityTooLarge();
+	}
 	const source = await readUpload(ctx.request);
 	const object: NewObject = {
 		bucket,
@@ -336,13 +341,9 @@ async function upload(
 		cacheControl: source.cacheControl,
 		userMetadata: source.userMetadata
 	};
-	const limit = Math.min(limits.file_size_limit ?? Infinity, ctx.fileSizeLimit);
 	try {
 		if (!mimeAllowed(limits.allowed_mime_types, source.mimetype)) {
 			throw storageErrors.invalidMimeType(source.mimetype.split(';')[0]);
-		}
-		if (source.declaredSize !== null && source.declaredSize > limit) {
-			throw storageErrors.entityTooLarge();
 		}
 		await testWrite(ctx.access, object);
 	} catch (error) {

@@ -24,7 +24,8 @@ const backends = await availableBackends();
 /** Every version file in the storage directory (temporary files included). */
 async function filesIn(dir: string): Promise<string[]> {
 	const out: string[] = [];
-	for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+	const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+	for (const entry of entries) {
 		if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
 	}
 	return out;

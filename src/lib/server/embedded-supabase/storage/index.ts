@@ -4,7 +4,8 @@
  * transformation — over `storage.buckets`/`storage.objects` in the database and the bytes in a
  * directory (blobs.ts). Access is what the project's RLS policies on those tables say.
  */
-import { mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budgetKey, chargeDbTime, knownOverBudget } from '../budget';
@@ -45,7 +46,7 @@ import { leastFileSize, readUpload } from './upload';
 export { StorageError } from './errors';
 
 export interface StorageOptions {
-	/** Where object bytes are kept; a new temporary directory when omitted (in-memory setups). */
+	/** Where object bytes are kept; a temporary directory, removed on close, when omitted. */
 	dir?: string;
 	/** The largest object any bucket accepts, in bytes (Storage's global limit; default 50 MiB). */
 	fileSizeLimit?: number;
@@ -64,6 +65,8 @@ export interface StorageHandler {
 	): Promise<Response>;
 	/** The directory holding the bytes. */
 	readonly dir: string;
+	/** Removes the directory when it was a temporary one of this handler's own. */
+	close(): Promise<void>;
 }
 
 export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
@@ -654,12 +657,16 @@ export function createStorageHandler(
 	env: EmbeddedEnv,
 	options: StorageOptions = {}
 ): StorageHandler {
-	const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gongyu-storage-'));
+	// Made on first write; a temporary one goes with `close`.
+	const dir = options.dir ?? join(tmpdir(), `gongyu-storage-${randomUUID()}`);
 	const blobs = new BlobStore(dir);
 	const fileSizeLimit = options.fileSizeLimit ?? DEFAULT_FILE_SIZE_LIMIT;
 
 	return {
 		dir,
+		async close() {
+			if (!options.dir) await rm(dir, { recursive: true, force: true });
+		},
 		async handle(request, callerResult, requestOptions = {}) {
 			const url = new URL(request.url);
 			const path = url.pathname.replace(/^\/storage\/v1/, '');

@@ -179,6 +179,18 @@ describe.each(backends)('storage objects on %s', (backend) => {
 		expect(response.headers.get('cache-control')).toBe('max-age=600');
 		expect(response.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
 		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+		const publicInfo = await sb.embedded.fetch(
+			`${API_URL}/storage/v1/object/info/public/covers/${path}`
+		);
+		expect(await publicInfo.json()).toMatchObject({
+			name: path,
+			size: 5,
+			cache_control: 'max-age=600'
+		});
+		const privateInfo = await sb.embedded.fetch(
+			`${API_URL}/storage/v1/object/info/public/homework/${aliceId}/twice.txt`
+		);
+		expect(privateInfo.status).toBe(400);
 
 		await alice.storage.from('homework').upload(`${aliceId}/secret.txt`, text('secret'));
 		const privateUrl = sb.anon().storage.from('homework').getPublicUrl(`${aliceId}/secret.txt`)

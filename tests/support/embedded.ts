@@ -3,9 +3,6 @@
  * server, with supabase-js clients wired to it through its in-process fetch.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import {
@@ -42,7 +39,7 @@ export interface StartOptions {
 	 * default, as on a public install).
 	 */
 	auth?: EmbeddedSupabaseOptions['auth'];
-	/** Storage's size cap (its bytes go to a temporary directory removed by `close`). */
+	/** Storage's size cap (its bytes go to a temporary directory that `close` removes). */
 	storage?: { fileSizeLimit?: number };
 }
 
@@ -105,13 +102,12 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 	if (options.sql) await db.exec(options.sql);
 
 	const mail: AuthEmail[] = [];
-	const storageDir = await mkdtemp(join(tmpdir(), 'gongyu-storage-test-'));
 	const embedded = await createEmbeddedSupabase({
 		db,
 		apiUrl: API_URL,
 		limits: options.limits,
 		auth: options.auth,
-		storage: { ...options.storage, dir: storageDir },
+		storage: options.storage,
 		mailer: { send: async (email) => void mail.push(email) }
 	});
 	const anon = (clientAddress?: string) =>
@@ -143,7 +139,6 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 			await embedded.close();
 			await db.close();
 			await drop();
-			await rm(storageDir, { recursive: true, force: true });
 		}
 	};
 }

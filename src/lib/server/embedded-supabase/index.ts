@@ -210,6 +210,9 @@ export async function createEmbeddedSupabase(
 		keys,
 		storageDir: storage.dir,
 		reloadSchema: () => rest.reloadSchema(),
-		close: () => rest.close()
+		async close() {
+			await rest.close();
+			await storage.close();
+		}
 	};
 }

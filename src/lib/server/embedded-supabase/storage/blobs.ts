@@ -22,7 +22,7 @@ import {
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { storageErrors } from './errors';
+import { StorageError, storageErrors } from './errors';
 
 const VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -65,7 +65,9 @@ export class BlobStore {
 		} catch (error) {
 			body.destroy();
 			await rm(tmp, { force: true });
-			throw error;
+			// The disk's own failures are the server's; anything else is the body's (cut short).
+			if (error instanceof StorageError || (error as NodeJS.ErrnoException).syscall) throw error;
+			throw storageErrors.invalidRequest('The upload was cut short');
 		}
 		return { tmp, size, etag: `"${hash.digest('hex')}"` };
 	}

@@ -4,7 +4,8 @@
  * transformation — over `storage.buckets`/`storage.objects` in the database and the bytes in a
  * directory (blobs.ts). Access is what the project's RLS policies on those tables say.
  */
-import { mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budgetKey, chargeDbTime, knownOverBudget } from '../budget';
@@ -40,12 +41,12 @@ import {
 	transformClaim,
 	variantName
 } from './transform';
-import { readUpload } from './upload';
+import { leastFileSize, readUpload } from './upload';
 
 export { StorageError } from './errors';
 
 export interface StorageOptions {
-	/** Where object bytes are kept; a new temporary directory when omitted (in-memory setups). */
+	/** Where object bytes are kept; a temporary directory, removed on close, when omitted. */
 	dir?: string;
 	/** The largest object any bucket accepts, in bytes (Storage's global limit; default 50 MiB). */
 	fileSizeLimit?: number;
@@ -64,6 +65,8 @@ export interface StorageHandler {
 	): Promise<Response>;
 	/** The directory holding the bytes. */
 	readonly dir: string;
+	/** Removes the directory when it was a temporary one of this handler's own. */
+	close(): Promise<void>;
 }
 
 export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
@@ -325,6 +328,11 @@ async function upload(
 	how: { upsert: boolean; caller: Caller | null; owner: string | null }
 ): Promise<Response> {
 	const limits = await findBucketAsOwner(ctx, bucket);
+	const limit = Math.min(limits.file_size_limit ?? Infinity, ctx.fileSizeLimit);
+	if (leastFileSize(ctx.request) > limit) {
+		await ctx.request.body?.cancel().catch(() => {});
+		throw storageErrors.entityTooLarge();
+	}
 	const source = await readUpload(ctx.request);
 	const object: NewObject = {
 		bucket,
@@ -336,13 +344,9 @@ async function upload(
 		cacheControl: source.cacheControl,
 		userMetadata: source.userMetadata
 	};
-	const limit = Math.min(limits.file_size_limit ?? Infinity, ctx.fileSizeLimit);
 	try {
 		if (!mimeAllowed(limits.allowed_mime_types, source.mimetype)) {
 			throw storageErrors.invalidMimeType(source.mimetype.split(';')[0]);
-		}
-		if (source.declaredSize !== null && source.declaredSize > limit) {
-			throw storageErrors.entityTooLarge();
 		}
 		await testWrite(ctx.access, object);
 	} catch (error) {
@@ -565,6 +569,10 @@ async function route(ctx: Ctx, path: string): Promise<Response> {
 		if (claims.transformations) throw storageErrors.invalidSignature();
 		return download(ctx, key, lookupSigned(ctx, bucket, key));
 	}
+	if (method === 'GET' && (rest = after('/object/info/public/')) !== null) {
+		const { bucket, key } = bucketAndKey(rest);
+		return info(await lookupPublic(ctx, bucket, key)());
+	}
 	if (method === 'GET' && (rest = after('/render/image/public/')) !== null) {
 		const { bucket, key } = bucketAndKey(rest);
 		return render(ctx, lookupPublic(ctx, bucket, key));
@@ -590,9 +598,8 @@ async function route(ctx: Ctx, path: string): Promise<Response> {
 		return render(ctx, lookupAs(ctx, bucket, key));
 	}
 	if (method === 'GET' && (rest = after('/object/info/')) !== null) {
-		const publicInfo = rest.startsWith('public/');
-		const { bucket, key } = bucketAndKey(rest.replace(/^(public|authenticated)\//, ''));
-		return info(await (publicInfo ? lookupPublic : lookupAs)(ctx, bucket, key)());
+		const { bucket, key } = bucketAndKey(rest.replace(/^authenticated\//, ''));
+		return info(await lookupAs(ctx, bucket, key)());
 	}
 	if (read && (rest = after('/object/authenticated/')) !== null) {
 		const { bucket, key } = bucketAndKey(rest);
@@ -650,19 +657,23 @@ export function createStorageHandler(
 	env: EmbeddedEnv,
 	options: StorageOptions = {}
 ): StorageHandler {
-	const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gongyu-storage-'));
+	// Made on first write; a temporary one goes with `close`.
+	const dir = options.dir ?? join(tmpdir(), `gongyu-storage-${randomUUID()}`);
 	const blobs = new BlobStore(dir);
 	const fileSizeLimit = options.fileSizeLimit ?? DEFAULT_FILE_SIZE_LIMIT;
 
 	return {
 		dir,
+		async close() {
+			if (!options.dir) await rm(dir, { recursive: true, force: true });
+		},
 		async handle(request, callerResult, requestOptions = {}) {
 			const url = new URL(request.url);
 			const path = url.pathname.replace(/^\/storage\/v1/, '');
 			// A missing or bad key is refused as the gateway refuses it, except where a public
 			// bucket or a signed URL is all a browser needs.
 			const open =
-				/^\/(object\/(public|sign)\/|render\/image\/(public|sign)\/|object\/upload\/sign\/)/.test(
+				/^\/(object\/(public|sign|info\/public)\/|render\/image\/(public|sign)\/|object\/upload\/sign\/)/.test(
 					path
 				);
 			let caller: Caller | null = null;

@@ -14,13 +14,26 @@ export interface UploadSource {
 	mimetype: string;
 	cacheControl: string;
 	userMetadata: Record<string, unknown> | null;
-	/** Declared size of the bytes, when the request says it (a raw body's Content-Length). */
-	declaredSize: number | null;
 	/** Stops reading the request (a refusal before the bytes are stored). */
 	cancel(): void;
 }
 
 const MAX_METADATA_BYTES = 8 * 1024;
+/** The most a multipart body's fields, part headers and boundaries may take besides the file. */
+const MULTIPART_FRAMING_BYTES = 128 * 1024;
+
+const isMultipart = (request: Request) =>
+	/^multipart\/form-data/i.test(request.headers.get('content-type') ?? '');
+
+/**
+ * The least the file can weigh by the request's Content-Length (for multipart, less the most its
+ * fields and framing may take); 0 when it does not say. Over the limit, it is refused unread.
+ */
+export function leastFileSize(request: Request): number {
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (!Number.isFinite(declared)) return 0;
+	return isMultipart(request) ? Math.max(0, declared - MULTIPART_FRAMING_BYTES) : declared;
+}
 
 function parseMetadata(text: string | null | undefined): Record<string, unknown> | null {
 	if (!text) return null;
@@ -38,23 +51,26 @@ function parseMetadata(text: string | null | undefined): Record<string, unknown>
 
 function nodeBody(request: Request): Readable {
 	if (!request.body) throw storageErrors.missingParameter('file');
-	return Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
+	const stream = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
+	// The server may fail the body before anyone reads it (adapter-node refuses a Content-Length
+	// over BODY_SIZE_LIMIT that way): whoever reads it sees the error; unread, it must not become
+	// an uncaught exception that stops the process.
+	stream.on('error', () => {});
+	return stream;
 }
 
 export async function readUpload(request: Request): Promise<UploadSource> {
 	const contentType = request.headers.get('content-type') ?? '';
-	if (!/^multipart\/form-data/i.test(contentType)) {
+	if (!isMultipart(request)) {
 		const encoded = request.headers.get('x-metadata');
 		let metadata: Record<string, unknown> | null = null;
 		if (encoded) metadata = parseMetadata(Buffer.from(encoded, 'base64').toString('utf8'));
 		const stream = nodeBody(request);
-		const declared = Number(request.headers.get('content-length') ?? NaN);
 		return {
 			stream,
 			mimetype: contentType || 'text/plain;charset=UTF-8',
 			cacheControl: request.headers.get('cache-control') ?? 'no-cache',
 			userMetadata: metadata,
-			declaredSize: Number.isFinite(declared) ? declared : null,
 			cancel: () => stream.destroy()
 		};
 	}
@@ -103,7 +119,6 @@ export async function readUpload(request: Request): Promise<UploadSource> {
 					mimetype: info.mimeType || 'application/octet-stream',
 					cacheControl: `max-age=${fields.cacheControl ?? '3600'}`,
 					userMetadata: parseMetadata(fields.metadata),
-					declaredSize: null,
 					cancel
 				});
 			} catch (error) {
@@ -115,7 +130,7 @@ export async function readUpload(request: Request): Promise<UploadSource> {
 			fail(storageErrors.invalidRequest('The multipart body cannot be read'))
 		);
 		parser.on('close', () => fail(storageErrors.missingParameter('file')));
-		body.on('error', fail);
+		body.on('error', () => fail(storageErrors.invalidRequest('The upload was cut short')));
 		body.pipe(parser);
 	});
 }

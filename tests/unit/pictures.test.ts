@@ -92,7 +92,7 @@ describe('wrapText', () => {
 
 describe('drawings', () => {
 	it('draws the share card at 1200 × 630', async () => {
-		const png = toPng(cardDrawing(facts, await picture(1600, 900), null));
+		const png = await toPng(cardDrawing(facts, await picture(1600, 900), null));
 		expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 1200, height: 630 });
 	});
 
@@ -102,7 +102,7 @@ describe('drawings', () => {
 			{ width: 1080, height: 1920 }
 		]) {
 			const drawing = posterDrawing(facts, size, await picture(1600, 900), null);
-			const png = toPng(drawing);
+			const png = await toPng(drawing);
 			expect(await sharp(png).metadata()).toMatchObject(size);
 			// Rows of pure white taller than a tenth of the page would be a blank area.
 			const { data, info } = await sharp(png)

@@ -6,6 +6,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import QRCode from 'qrcode';
+import sharp from 'sharp';
 import { createPdf, drawQr, fontFile, pdfBytes } from '../pdf';
 
 export type Shape =
@@ -197,7 +198,11 @@ export function toSvg(drawing: Drawing): string {
 	);
 }
 
-export function toPng(drawing: Drawing): Buffer {
+/**
+ * The drawing as a PNG, quantised to a palette of 256 colours: a photo cover makes a card of about
+ * 300 KB instead of 1 MB (chats fetch it over phones' connections), text and QR code stay sharp.
+ */
+export async function toPng(drawing: Drawing): Promise<Buffer> {
 	const resvg = new Resvg(toSvg(drawing), {
 		font: {
 			fontFiles: [fontFile('regular'), fontFile('bold')],
@@ -205,7 +210,7 @@ export function toPng(drawing: Drawing): Buffer {
 			defaultFontFamily: FAMILY
 		}
 	});
-	return resvg.render().asPng();
+	return sharp(resvg.render().asPng()).png({ palette: true, quality: 90, effort: 4 }).toBuffer();
 }
 
 /** The drawing on one PDF page of `pageWidth` × `pageHeight` points, text as text (searchable). */

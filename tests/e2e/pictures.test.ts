@@ -202,6 +202,24 @@ test('a shared link’s og:image answers a 1200 × 630 image to a crawler withou
 		width: 1200,
 		height: 630
 	});
+	// A draft has no card, poster or material for anyone outside its organisation.
+	const draft = `pictures-draft-${run}`;
+	const { error } = await admin()
+		.from('events')
+		.insert({
+			org_id: YOUTH_CENTRE,
+			slug: draft,
+			category: 'parent_class',
+			status: 'draft',
+			title_zh: `草稿 ${run}`,
+			starts_at: new Date(Date.now() + 9 * 86_400_000).toISOString(),
+			ends_at: new Date(Date.now() + 9 * 86_400_000 + 3_600_000).toISOString(),
+			capacity: 10
+		});
+	expect(error).toBeNull();
+	for (const path of ['card.png', 'poster.png', 'poster.pdf', 'poster']) {
+		expect((await page.request.get(`/events/${draft}/${path}`)).status(), path).toBe(404);
+	}
 	// The organisation's page has one too.
 	await page.goto('/orgs/wuxing-youth-centre');
 	const orgCard = await fetch(await ogImage(page));
@@ -289,4 +307,19 @@ test('a registered family downloads a members-only handout; a stranger cannot', 
 	).toHaveCount(1);
 	await expectAxeClean(parent);
 	await family.close();
+
+	// Another organisation's staff: neither the page nor its forms.
+	const school = await browser.newContext();
+	const other = await school.newPage();
+	await signIn(other, 'staff@school4.demo.gongyu.local');
+	const foreign = await other.goto(`/staff/events/${eventId}/pictures`);
+	expect(foreign?.status()).toBe(404);
+	const posted = await other.request.post(`/staff/events/${eventId}/pictures?/removeMaterial`, {
+		headers: { origin: ORIGIN },
+		multipart: { material_id: material!.id }
+	});
+	expect(posted.status()).toBe(404);
+	const { data: still } = await admin().from('event_materials').select('id').eq('id', material!.id);
+	expect(still).toHaveLength(1);
+	await school.close();
 });

@@ -41,7 +41,10 @@ const env = {
 	...process.env,
 	PORT: port,
 	ORIGIN: process.env.ORIGIN || `http://localhost:${port}`,
-	HOST: process.env.HOST || '127.0.0.1'
+	HOST: process.env.HOST || '127.0.0.1',
+	// Storage uploads stream through the app's origin: room for its 50 MiB cap (config.toml) and
+	// the multipart framing around it; adapter-node's default is 512 KB.
+	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT || '51M'
 };
 console.log(`[gongyu] starting on ${env.ORIGIN}`);
 const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env });

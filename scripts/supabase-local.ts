@@ -7,8 +7,11 @@
  * the flags override them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve, join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
 import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
@@ -16,6 +19,7 @@ import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/
 import { readSupabaseConfig, schemasFromConfig } from '../src/lib/server/embedded-supabase/config';
 import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
+import { fileSizeLimitFromConfig } from '../src/lib/server/embedded-supabase/storage';
 
 const { values: args } = parseArgs({
 	options: {
@@ -78,10 +82,15 @@ const log = (line: string) => {
 };
 
 let db;
+// Storage's bytes: a temporary directory with --memory, else under the folder's .temp.
+let storageDir = resolve(dir, '.temp', 'storage');
+let removeStorageDir = false;
 if (dbUrl) {
 	db = await openPostgres({ connectionString: dbUrl });
 } else if (args.memory) {
 	db = await openPglite();
+	storageDir = await mkdtemp(join(tmpdir(), 'supabase-local-storage-'));
+	removeStorageDir = true;
 } else {
 	const dataDir = resolve(args['data-dir'] ?? resolve(dir, '.temp', 'pglite'));
 	await mkdir(dataDir, { recursive: true });
@@ -108,6 +117,7 @@ const embedded = await createEmbeddedSupabase({
 	},
 	restSchemas: schemas,
 	limits,
+	storage: { dir: storageDir, fileSizeLimit: fileSizeLimitFromConfig(config) },
 	mailer: {
 		async send(email) {
 			emails.push(email);
@@ -118,44 +128,41 @@ const embedded = await createEmbeddedSupabase({
 	}
 });
 
-async function toRequest(req: IncomingMessage): Promise<Request | 'too_large'> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > embedded.env.maxBodyBytes) return 'too_large';
-		chunks.push(chunk);
-	}
+/** The request as a fetch Request whose body streams (each API part enforces its own limits). */
+function toRequest(req: IncomingMessage): Request {
 	const headers = new Headers();
 	for (const [name, value] of Object.entries(req.headers)) {
 		if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
 		else if (value !== undefined) headers.set(name, value);
 	}
 	const method = req.method ?? 'GET';
+	const hasBody = method !== 'GET' && method !== 'HEAD';
 	return new Request(new URL(req.url ?? '/', apiUrl), {
 		method,
 		headers,
-		body: method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks)
-	});
+		body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+		...(hasBody ? { duplex: 'half' } : {})
+	} as RequestInit);
 }
 
+/** Sends the answer, streaming its body (a download is never gathered in memory). */
 async function send(res: ServerResponse, response: Response) {
 	res.writeHead(response.status, Object.fromEntries(response.headers));
-	res.end(Buffer.from(await response.arrayBuffer()));
+	if (!response.body) return void res.end();
+	await new Promise<void>((done) => {
+		const body = Readable.fromWeb(response.body as unknown as NodeWebStream<Uint8Array>);
+		body.on('error', () => res.destroy());
+		res.on('close', () => {
+			body.destroy();
+			done();
+		});
+		body.pipe(res);
+	});
 }
 
 const server = createServer(async (req, res) => {
 	try {
-		const request = await toRequest(req);
-		if (request === 'too_large') {
-			return send(
-				res,
-				Response.json(
-					{ code: 'PGRST413', message: 'Payload Too Large', details: null, hint: null },
-					{ status: 413 }
-				)
-			);
-		}
+		const request = toRequest(req);
 		const response = await embedded.handle(request, {
 			clientAddress: req.socket.remoteAddress ?? null
 		});
@@ -175,6 +182,7 @@ server.listen(Number(args.port), args.host, () => {
 		API_URL: apiUrl,
 		REST_URL: `${apiUrl}/rest/v1`,
 		AUTH_URL: `${apiUrl}/auth/v1`,
+		STORAGE_URL: `${apiUrl}/storage/v1`,
 		DB: dbUrl ? 'postgres' : args.memory ? 'pglite (memory)' : 'pglite',
 		PUBLISHABLE_KEY: embedded.keys.publishable,
 		SECRET_KEY: embedded.keys.secret,
@@ -190,6 +198,7 @@ server.listen(Number(args.port), args.host, () => {
          API URL: ${status.API_URL}
         REST URL: ${status.REST_URL}
         Auth URL: ${status.AUTH_URL}
+     Storage URL: ${status.STORAGE_URL}
  Publishable key: ${status.PUBLISHABLE_KEY}
       Secret key: ${status.SECRET_KEY}
         anon key: ${status.ANON_KEY}
@@ -202,6 +211,7 @@ async function shutdown() {
 	server.close();
 	await embedded.close();
 	await db.close();
+	if (removeStorageDir) await rm(storageDir, { recursive: true, force: true });
 	process.exit(0);
 }
 process.on('SIGINT', shutdown);

@@ -873,6 +873,69 @@ export type Database = {
           },
         ]
       }
+      event_covers: {
+        Row: {
+          consent_confirmed_at: string | null
+          consent_confirmed_by: string | null
+          event_id: string
+          focal_x: number
+          focal_y: number
+          guardians_consent: boolean
+          height: number
+          object_path: string
+          org_id: string
+          shows_children: boolean
+          updated_at: string
+          updated_by: string | null
+          width: number
+        }
+        Insert: {
+          consent_confirmed_at?: string | null
+          consent_confirmed_by?: string | null
+          event_id: string
+          focal_x?: number
+          focal_y?: number
+          guardians_consent?: boolean
+          height: number
+          object_path: string
+          org_id: string
+          shows_children?: boolean
+          updated_at?: string
+          updated_by?: string | null
+          width: number
+        }
+        Update: {
+          consent_confirmed_at?: string | null
+          consent_confirmed_by?: string | null
+          event_id?: string
+          focal_x?: number
+          focal_y?: number
+          guardians_consent?: boolean
+          height?: number
+          object_path?: string
+          org_id?: string
+          shows_children?: boolean
+          updated_at?: string
+          updated_by?: string | null
+          width?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_covers_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: true
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_covers_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       event_feedback: {
         Row: {
           answered_via: string
@@ -968,6 +1031,69 @@ export type Database = {
             columns: ["event_id"]
             isOneToOne: true
             referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      event_materials: {
+        Row: {
+          audience: Database["public"]["Enums"]["material_audience"]
+          content_type: string
+          created_at: string
+          created_by: string | null
+          event_id: string
+          file_name: string
+          guardians_consent: boolean
+          id: string
+          object_path: string
+          org_id: string
+          shows_children: boolean
+          size_bytes: number
+          title: string
+        }
+        Insert: {
+          audience?: Database["public"]["Enums"]["material_audience"]
+          content_type: string
+          created_at?: string
+          created_by?: string | null
+          event_id: string
+          file_name: string
+          guardians_consent?: boolean
+          id?: string
+          object_path: string
+          org_id: string
+          shows_children?: boolean
+          size_bytes: number
+          title: string
+        }
+        Update: {
+          audience?: Database["public"]["Enums"]["material_audience"]
+          content_type?: string
+          created_at?: string
+          created_by?: string | null
+          event_id?: string
+          file_name?: string
+          guardians_consent?: boolean
+          id?: string
+          object_path?: string
+          org_id?: string
+          shows_children?: boolean
+          size_bytes?: number
+          title?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_materials_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_materials_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organisations"
             referencedColumns: ["id"]
           },
         ]
@@ -1602,6 +1728,35 @@ export type Database = {
             foreignKeyName: "org_members_org_id_fkey"
             columns: ["org_id"]
             isOneToOne: false
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      organisation_logos: {
+        Row: {
+          object_path: string
+          org_id: string
+          updated_at: string
+          updated_by: string | null
+        }
+        Insert: {
+          object_path: string
+          org_id: string
+          updated_at?: string
+          updated_by?: string | null
+        }
+        Update: {
+          object_path?: string
+          org_id?: string
+          updated_at?: string
+          updated_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "organisation_logos_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: true
             referencedRelation: "organisations"
             referencedColumns: ["id"]
           },
@@ -2935,6 +3090,7 @@ export type Database = {
         | "other"
       event_status: "draft" | "published" | "cancelled"
       held_invitation_status: "pending" | "accepted" | "declined" | "expired"
+      material_audience: "public" | "registered"
       member_kind: "child" | "parent" | "grandparent"
       org_role: "staff" | "manager"
       organisation_kind:
@@ -3143,6 +3299,7 @@ export const Constants = {
       ],
       event_status: ["draft", "published", "cancelled"],
       held_invitation_status: ["pending", "accepted", "declined", "expired"],
+      material_audience: ["public", "registered"],
       member_kind: ["child", "parent", "grandparent"],
       org_role: ["staff", "manager"],
       organisation_kind: [

@@ -1,6 +1,7 @@
 /*
  * What the public pages show (events with their places left, organisations, rooms, which room an
- * event is in, places held for referred families, courses) changes only when one of those rows
+ * event is in, places held for referred families, courses, covers, logos and materials) changes
+ * only when one of those rows
  * does. The app keeps the pages it rendered for anonymous visitors and asks public.public_pages_version()
  * before serving one again: a kept page is served only while the version is the one read before
  * it was rendered.
@@ -53,7 +54,7 @@ declare
 begin
 	foreach t in array array[
 		'events', 'organisations', 'venues', 'venue_bookings', 'event_holds', 'courses',
-		'course_sessions'
+		'course_sessions', 'event_covers', 'organisation_logos', 'event_materials'
 	] loop
 		execute format(
 			'create constraint trigger %I after insert or update or delete on public.%I

@@ -125,6 +125,27 @@ describe.each(['memory', 'postgres'] as const)(
 			);
 		});
 
+		it('serves Storage over HTTP: a streamed upload, a ranged download, a public URL', async ({
+			skip
+		}) => {
+			if (!available) skip();
+			const admin = client(status, status.SECRET_KEY);
+			expect((await admin.storage.createBucket('files', { public: true })).error).toBeNull();
+			const bytes = Buffer.alloc(3 * 1024 * 1024, 'gongyu ');
+			const up = await admin.storage
+				.from('files')
+				.upload('big/three-mb.bin', bytes, { contentType: 'application/octet-stream' });
+			expect(up.error).toBeNull();
+			const { publicUrl } = admin.storage.from('files').getPublicUrl('big/three-mb.bin').data;
+			const whole = await fetch(publicUrl);
+			expect(whole.status).toBe(200);
+			expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+			const part = await fetch(publicUrl, { headers: { range: 'bytes=7-13' } });
+			expect(part.status).toBe(206);
+			expect(await part.text()).toBe('gongyu ');
+			expect((await client(status, status.PUBLISHABLE_KEY).storage.listBuckets()).data).toEqual([]);
+		});
+
 		it('reads a view and calls a function', async ({ skip }) => {
 			if (!available) skip();
 			const anon = client(status, status.PUBLISHABLE_KEY);

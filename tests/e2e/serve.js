@@ -14,7 +14,11 @@ if (process.env.E2E_BUILD === '1') {
 const dataDir = mkdtempSync(join(tmpdir(), 'gongyu-e2e-'));
 const server = spawn(process.execPath, [process.env.GONGYU_BUILD_DIR ?? 'build'], {
 	stdio: 'inherit',
-	env: { ...process.env, GONGYU_DATA_DIR: dataDir }
+	env: {
+		BODY_SIZE_LIMIT: '51M',
+		...process.env,
+		GONGYU_DATA_DIR: dataDir
+	}
 });
 
 let stopping = false;

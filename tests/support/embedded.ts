@@ -39,6 +39,8 @@ export interface StartOptions {
 	 * default, as on a public install).
 	 */
 	auth?: EmbeddedSupabaseOptions['auth'];
+	/** Storage's size cap (its bytes go to a temporary directory that `close` removes). */
+	storage?: { fileSizeLimit?: number };
 }
 
 export interface TestSupabase {
@@ -105,6 +107,7 @@ export async function startEmbedded(options: StartOptions): Promise<TestSupabase
 		apiUrl: API_URL,
 		limits: options.limits,
 		auth: options.auth,
+		storage: options.storage,
 		mailer: { send: async (email) => void mail.push(email) }
 	});
 	const anon = (clientAddress?: string) =>

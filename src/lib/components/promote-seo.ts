@@ -10,6 +10,10 @@
 import { formatRange } from '$lib/i18n/format';
 
 export type SeoLocale = 'zh-CN' | 'en';
+
+/** The share card's size (see $lib/server/pictures/layouts.ts). */
+export const CARD_WIDTH = 1200;
+export const CARD_HEIGHT = 630;
 type Text = string | { zh?: string | null; en?: string | null } | null | undefined;
 
 export interface SeoEvent {
@@ -195,8 +199,13 @@ export function socialMeta(
 		);
 	}
 	if (event.image) {
+		// The server's share card: always 1200 × 630 (chats need the size to show it large at once).
 		tags.push(
 			{ key: 'property', name: 'og:image', content: event.image },
+			{ key: 'property', name: 'og:image:type', content: 'image/png' },
+			{ key: 'property', name: 'og:image:width', content: String(CARD_WIDTH) },
+			{ key: 'property', name: 'og:image:height', content: String(CARD_HEIGHT) },
+			{ key: 'property', name: 'og:image:alt', content: title },
 			{ key: 'name', name: 'twitter:image', content: event.image }
 		);
 	}

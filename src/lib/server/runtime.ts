@@ -3,6 +3,8 @@
  * - Supabase: PUBLIC_SUPABASE_URL, PUBLIC_SUPABASE_PUBLISHABLE_KEY and SUPABASE_SECRET_KEY are set.
  * - Postgres server: DATABASE_URL is set; the embedded Supabase answers over that server.
  * - Embedded (default): PGlite in GONGYU_DATA_DIR (default `.data/pglite`).
+ * Storage keeps object bytes in GONGYU_STORAGE_DIR (default: `storage` beside PGlite's directory,
+ * `.data/storage-server` with a PostgreSQL server).
  * App code asks this module for a URL, keys and a fetch, and never knows which mode it is in.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { configuredLimits } from './embedded-supabase/limits';
 import { authOptionsFromConfig } from './embedded-supabase/auth/settings';
 import { readSupabaseConfig, schemasFromConfig } from './embedded-supabase/config';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
+import { fileSizeLimitFromConfig } from './embedded-supabase/storage';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
 import {
@@ -109,6 +112,8 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	if (missing) throw missing;
 	let db: Database;
 	let result: Awaited<ReturnType<typeof migrate>>;
+	// Storage's bytes: beside PGlite's directory, or under .data for a PostgreSQL server.
+	let storageDir = resolve(env.GONGYU_STORAGE_DIR ?? '.data/storage-server');
 	if (env.DATABASE_URL) {
 		db = await openPostgres({
 			connectionString: env.DATABASE_URL,
@@ -118,6 +123,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		result = await prepare(db, supabaseDir, seed, log);
 	} else {
 		const dataDir = resolve(env.GONGYU_DATA_DIR ?? '.data/pglite');
+		storageDir = resolve(env.GONGYU_STORAGE_DIR ?? join(dataDir, '..', 'storage'));
 		try {
 			await mkdir(dataDir, { recursive: true });
 			// PGlite reports a directory it cannot write from inside its WASM file system, as a bare
@@ -156,9 +162,11 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		limits: configuredLimits(env, config),
 		restSchemas: schemasFromConfig(config),
 		corsOrigins: corsOrigins(env),
+		storage: { dir: storageDir, fileSizeLimit: fileSizeLimitFromConfig(config) },
 		mailer: authMailerFromEnv(env, mailbox, origin)
 	});
 	log(`API URL: ${origin}`);
+	log(`storage: ${storageDir}`);
 	log(`publishable key: ${embedded.keys.publishable}`);
 	return {
 		mode: 'embedded',

@@ -1,6 +1,8 @@
+import { storageSchemaSql } from './storage/schema';
+
 /**
  * What a new Supabase project has before its first migration, for the embedded mode only:
- * the API roles, the `auth` schema with Supabase's column names, `auth.uid()`/`jwt()`/`role()` as
+ * the API roles, the `auth` and `storage` schemas with Supabase's column names, `auth.uid()`/`jwt()`/`role()` as
  * Supabase defines them, the extensions schema, default grants, and the CLI's migration tables.
  * Every statement is idempotent: it runs at each start, and roles are cluster-wide on a server.
  */
@@ -235,4 +237,5 @@ create table if not exists supabase_migrations.seed_files (
 	path text primary key,
 	hash text not null
 );
+${storageSchemaSql}
 `;

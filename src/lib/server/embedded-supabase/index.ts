@@ -12,11 +12,13 @@ import {
 } from './keys';
 import { defaultLimits, type ApiLimits } from './limits';
 import { createRestHandler } from './rest';
+import { createStorageHandler, type StorageOptions } from './storage';
 
 export type { AuthEmail, AuthMailer, EmbeddedEnv } from './env';
 export type { ApiKeys } from './keys';
 export type { ApiLimits } from './limits';
 export type { Database } from './database';
+export type { StorageOptions } from './storage';
 
 export interface EmbeddedSupabaseOptions {
 	db: Database;
@@ -43,6 +45,8 @@ export interface EmbeddedSupabaseOptions {
 	 * every local origin is allowed as well (a dev server on another port).
 	 */
 	corsOrigins?: string[];
+	/** Storage: where object bytes live (a temporary directory when omitted) and the size cap. */
+	storage?: StorageOptions;
 }
 
 export interface HandleOptions {
@@ -53,7 +57,7 @@ export interface EmbeddedSupabase {
 	/** A `fetch` for supabase-js (`global.fetch`): API paths are answered in-process. */
 	fetch: typeof fetch;
 	/**
-	 * Answers one `/rest/v1/*` or `/auth/v1/*` request that came over HTTP; `null` for any other
+	 * Answers one `/rest/v1/*`, `/auth/v1/*` or `/storage/v1/*` request that came over HTTP; `null` for any other
 	 * path. `clientAddress` is the client's network address (the HTTP server's socket, or its
 	 * trusted proxy header), which the Auth rate limits and the `/rest/v1` database-time budget
 	 * count by.
@@ -67,6 +71,8 @@ export interface EmbeddedSupabase {
 	fetchFor(clientAddress: string | null): typeof fetch;
 	env: EmbeddedEnv;
 	keys: ApiKeys;
+	/** The directory holding Storage's object bytes. */
+	storageDir: string;
 	reloadSchema(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -83,15 +89,19 @@ export function isLocalOrigin(url: string): boolean {
 
 export function isApiPath(pathname: string): boolean {
 	return (
-		pathname.startsWith('/rest/v1/') || pathname.startsWith('/auth/v1/') || pathname === '/rest/v1'
+		pathname.startsWith('/rest/v1/') ||
+		pathname.startsWith('/auth/v1/') ||
+		pathname.startsWith('/storage/v1/') ||
+		pathname === '/rest/v1'
 	);
 }
 
 const corsHeaders = {
 	'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
 	'access-control-allow-headers':
-		'authorization, apikey, content-type, prefer, range, accept, accept-profile, content-profile, x-client-info, x-supabase-api-version',
-	'access-control-expose-headers': 'content-range, content-location, x-supabase-api-version',
+		'authorization, apikey, content-type, prefer, range, accept, accept-profile, content-profile, x-client-info, x-supabase-api-version, x-upsert, x-metadata, cache-control, if-none-match',
+	'access-control-expose-headers':
+		'content-range, content-location, content-length, etag, x-supabase-api-version',
 	'access-control-max-age': '86400'
 };
 
@@ -138,6 +148,7 @@ export async function createEmbeddedSupabase(
 	};
 	const rest = createRestHandler(env, { schemas: options.restSchemas });
 	const auth = createAuthHandler(env);
+	const storage = createStorageHandler(env, options.storage);
 	const allowedOrigins = new Set(
 		[env.apiUrl, ...(options.corsOrigins ?? [])].map((o) => o.replace(/\/$/, ''))
 	);
@@ -158,11 +169,20 @@ export async function createEmbeddedSupabase(
 		if (!isApiPath(url.pathname)) return null;
 		const cors = corsFor(request.headers.get('origin'));
 		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+		const counted = { clientAddress: overHttp ? clientAddress : null };
 		const response = url.pathname.startsWith('/auth/v1/')
 			? await auth.handle(request, { clientAddress })
-			: await rest.handle(request, await resolveCaller(request.headers, keys, jwtSecret), {
-					clientAddress: overHttp ? clientAddress : null
-				});
+			: url.pathname.startsWith('/storage/v1/')
+				? await storage.handle(
+						request,
+						await resolveCaller(request.headers, keys, jwtSecret),
+						counted
+					)
+				: await rest.handle(
+						request,
+						await resolveCaller(request.headers, keys, jwtSecret),
+						counted
+					);
 		for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
 		// See ApiLimits.refusalDelayMs: a refused HTTP client waits on a timer, not on our CPU.
 		if (overHttp && response.status === 429 && env.limits.refusalDelayMs > 0) {
@@ -188,7 +208,11 @@ export async function createEmbeddedSupabase(
 		handle,
 		env,
 		keys,
+		storageDir: storage.dir,
 		reloadSchema: () => rest.reloadSchema(),
-		close: () => rest.close()
+		async close() {
+			await rest.close();
+			await storage.close();
+		}
 	};
 }

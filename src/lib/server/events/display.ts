@@ -43,6 +43,8 @@ export interface CardView {
 	fill: FillView;
 	/** A place is kept for the signed-in family ("为您保留的名额"). */
 	held?: boolean;
+	/** Its cover (or the category's default), when the list shows pictures. */
+	cover?: { src: string; srcset: string | null; width: number; height: number };
 }
 
 export function cardView(event: EventCard, locale: Locale = getLocale() as Locale): CardView {

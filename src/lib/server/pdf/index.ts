@@ -21,6 +21,11 @@ const fontFiles: Record<PdfFont, string> = {
 	bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'
 };
 
+/** Where the font file is on disk (images drawn on the server load the same files). */
+export function fontFile(name: PdfFont): string {
+	return require.resolve(fontFiles[name]);
+}
+
 // Read and parsed once per process: each file is ten megabytes, and pdfkit parses a font it is
 // given as bytes again for every document (a tenth of a second and a burst of garbage each). A
 // parsed font is shared safely: each document makes its own subset of the glyphs it uses.
@@ -28,7 +33,7 @@ const fonts = new Map<PdfFont, fontkit.Font>();
 function font(name: PdfFont): fontkit.Font {
 	let parsed = fonts.get(name);
 	if (!parsed) {
-		parsed = fontkit.create(readFileSync(require.resolve(fontFiles[name]))) as fontkit.Font;
+		parsed = fontkit.create(readFileSync(fontFile(name))) as fontkit.Font;
 		fonts.set(name, parsed);
 	}
 	return parsed;

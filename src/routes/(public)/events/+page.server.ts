@@ -9,6 +9,7 @@ import {
 	listOrganisations
 } from '$lib/server/events';
 import { cardView, monthView } from '$lib/server/events/display';
+import { listCovers } from '$lib/server/pictures/store';
 import {
 	PAGE_SIZE,
 	currentMonth,
@@ -83,6 +84,7 @@ export const load = (async ({ locals, url }) => {
 	]);
 	const heldIds = new Set(held.map((h) => h.event_id));
 	keepUntil(locals, result.items.flatMap(eventMoments));
+	const covers = await listCovers(locals.supabase, result.items);
 	const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
 	return {
 		query,
@@ -91,7 +93,8 @@ export const load = (async ({ locals, url }) => {
 		total: result.total,
 		events: result.items.map((event) => ({
 			...cardView(event, locale),
-			held: heldIds.has(event.id)
+			held: heldIds.has(event.id),
+			cover: covers.get(event.id)
 		})),
 		calendar: null,
 		pages,

@@ -6,6 +6,7 @@ import { eventPlace, registrationCalendarLinks } from '$lib/server/events/calend
 import { pick } from '$lib/components/event-labels';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
+import { materialsByEvent } from '$lib/server/pictures/uploads';
 import { cancel, myRegistrations } from '$lib/server/registrations';
 import { registrationLimiter } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
@@ -22,6 +23,11 @@ export const load = (async ({ locals, request, url }) => {
 	const now = Date.now();
 	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 	const wechat = isWeChat(request.headers.get('user-agent'));
+	// Handouts of the events the family registered for (RLS: public ones, and members-only ones
+	// while the registration is confirmed or attended).
+	const materials = await materialsByEvent(locals.supabase, [
+		...new Set(all.map((r) => r.event.id))
+	]);
 	const rows = await Promise.all(
 		all.map(async (r) => {
 			const active = r.status === 'confirmed' || r.status === 'waitlisted';
@@ -36,6 +42,7 @@ export const load = (async ({ locals, request, url }) => {
 				upcoming: active && ahead && r.event.status !== 'cancelled',
 				cancellable: active && new Date(r.event.startsAt).getTime() > now,
 				qr: r.status === 'confirmed' && ahead ? await qrSvg(r.checkInCode) : null,
+				materials: materials.get(r.event.id) ?? [],
 				calendar:
 					active && ahead && r.event.status !== 'cancelled'
 						? {

@@ -26,6 +26,9 @@ import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
 import { getFamily, listMembers } from '$lib/server/families';
 import { sessionCourse } from '$lib/server/courses';
+import { eventCardKey, eventPictureSources } from '$lib/server/pictures/cards';
+import { coverView, defaultCover } from '$lib/server/pictures/store';
+import { listMaterials } from '$lib/server/pictures/uploads';
 import { questionLabel, type Question } from '$lib/questions';
 import { listQuestions, readAnswers } from '$lib/server/questions';
 import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
@@ -40,6 +43,10 @@ export const load = (async ({ locals, params, request, url }) => {
 	if (!event) error(404, { message: 'not_found' });
 	keepUntil(locals, eventMoments(event));
 	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
+	const [pictures, materials] = await Promise.all([
+		eventPictureSources(locals.supabase, event),
+		listMaterials(locals.supabase, event.id)
+	]);
 	const description =
 		locale === 'en' && event.description.en.trim() ? event.description.en : event.description.zh;
 
@@ -129,7 +136,11 @@ export const load = (async ({ locals, params, request, url }) => {
 				? m.referrals_held_note({ time: formatDateTime(heldOpenAt, locale) })
 				: null,
 		familyLink: `/family?next=${encodeURIComponent(url.pathname + url.search)}`,
-		seo: seo(event, locale, url.origin),
+		seo: seo(event, locale, url.origin, cardUrl(event, pictures, locale, url.origin)),
+		materials,
+		cover: pictures.cover
+			? coverView(locals.supabase, pictures.cover)
+			: defaultCover(event.category),
 		description: parseDescription(description),
 		seatsLeft: Math.max(seatsLeft(event), held?.seats ?? 0),
 		started: new Date(event.startsAt) <= new Date(),
@@ -266,7 +277,20 @@ function gateOf(
 }
 
 /** Link previews and search engines (the promotion helper's builders), made here so none of it ships as JavaScript. */
-function seo(event: EventDetails, locale: 'zh-CN' | 'en', origin: string) {
+/** The share card's address, with the key of what it shows: a change makes a new URL. */
+function cardUrl(
+	event: EventDetails,
+	pictures: Awaited<ReturnType<typeof eventPictureSources>>,
+	locale: 'zh-CN' | 'en',
+	origin: string
+): string {
+	const url = new URL(`/events/${event.slug}/card.png`, origin);
+	url.searchParams.set('v', eventCardKey(event, pictures, locale, origin));
+	if (locale === 'en') url.searchParams.set('lang', 'en');
+	return url.href;
+}
+
+function seo(event: EventDetails, locale: 'zh-CN' | 'en', origin: string, image: string) {
 	const view = toSeoEvent(
 		{
 			title: event.title,
@@ -279,7 +303,8 @@ function seo(event: EventDetails, locale: 'zh-CN' | 'en', origin: string) {
 			organiser: { name: event.organiser.name, slug: event.organiser.slug },
 			minAge: event.minAge,
 			maxAge: event.maxAge,
-			slug: event.slug
+			slug: event.slug,
+			image
 		},
 		{ origin, locale, siteName: m.app_name() }
 	);

@@ -8,6 +8,8 @@ import { normaliseSource, orgUrl } from '$lib/server/promotion/links';
 import { countPastEvents, getOrganisation } from '$lib/server/promotion/organisations';
 import { organisationFeedback } from '$lib/server/notices';
 import { qrSvg } from '$lib/server/promotion/qr';
+import { orgCardKey } from '$lib/server/pictures/cards';
+import { logoUrl, readLogoPath } from '$lib/server/pictures/store';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -21,11 +23,12 @@ export const load = (async ({ locals, params, url }) => {
 	const org = await getOrganisation(locals.supabase, params.slug);
 	if (!org) error(404, { message: 'not_found' });
 	const now = new Date();
-	const [upcoming, pastCount, feedback, courses] = await Promise.all([
+	const [upcoming, pastCount, feedback, courses, logoPath] = await Promise.all([
 		listPublicEvents(locals.supabase, { orgId: org.id, endsAfter: now, limit: 100 }),
 		countPastEvents(locals.supabase, org.id, now),
 		organisationFeedback(locals.supabase, org.id),
-		orgCourseLinks(locals.supabase, org.id)
+		orgCourseLinks(locals.supabase, org.id),
+		readLogoPath(locals.supabase, org.id)
 	]);
 	keepUntil(
 		locals,
@@ -34,7 +37,17 @@ export const load = (async ({ locals, params, url }) => {
 	const source = normaliseSource(url.searchParams.get('src'));
 	const shareUrl = orgUrl(url.origin, org.slug, source ?? 'share');
 	const name = pick(org.name, pageLocale());
+	const card = new URL(`/orgs/${org.slug}/card.png`, url.origin);
+	card.searchParams.set('v', orgCardKey(org, logoPath, pageLocale(), url.origin));
+	if (pageLocale() === 'en') card.searchParams.set('lang', 'en');
 	return {
+		logo: logoPath
+			? {
+					src: logoUrl(locals.supabase, logoPath, 96),
+					srcset: `${logoUrl(locals.supabase, logoPath, 192)} 2x`
+				}
+			: null,
+		cardUrl: card.href,
 		org,
 		upcoming,
 		pastCount,

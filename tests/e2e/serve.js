@@ -1,5 +1,5 @@
 // Starts the production build for the end-to-end tests on a fresh, temporary PGlite data
-// directory (removed on exit). Builds first unless GONGYU_E2E_SKIP_BUILD=1 or E2E_BUILD=0
+// directory and Storage folder (removed on exit). Builds first unless GONGYU_E2E_SKIP_BUILD=1 or E2E_BUILD=0
 // (scripts/test.js builds once and sets it).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,9 @@ if (process.env.E2E_BUILD === '1') {
 	if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'gongyu-e2e-'));
+// PGlite in <temp>/pglite, so Storage's default (`storage` beside it) is inside the same folder.
+const tempDir = mkdtempSync(join(tmpdir(), 'gongyu-e2e-'));
+const dataDir = join(tempDir, 'pglite');
 const server = spawn(process.execPath, [process.env.GONGYU_BUILD_DIR ?? 'build'], {
 	stdio: 'inherit',
 	env: {
@@ -32,6 +34,6 @@ function stop(signal) {
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 server.on('exit', (code) => {
-	rmSync(dataDir, { recursive: true, force: true });
+	rmSync(tempDir, { recursive: true, force: true });
 	process.exit(stopping ? 0 : (code ?? 1));
 });

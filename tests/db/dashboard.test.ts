@@ -4,7 +4,15 @@
  * server, against a fixture counted by hand (the counts are worked out beside the fixture).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDispatcher } from '../../src/lib/server/email/dispatcher';
+import { createRateLimiter } from '../../src/lib/server/email/rate-limit';
+import { resendTransport } from '../../src/lib/server/email/transport';
 import { serverAvailable, type Backend } from '../support/embedded';
+import { startResendCapture } from '../support/resend-capture';
 import {
 	codeOf,
 	createWorld,
@@ -396,6 +404,44 @@ describe.each(backends)('dashboard figures on %s', (backend) => {
 					p_now: '2026-12-01T08:00:00+08:00'
 				});
 				expect(denied.error).not.toBeNull();
+			}
+		}
+	);
+
+	it.skipIf(skip)(
+		'the queued report reaches the administrator once, with the PDF and no family in it',
+		async () => {
+			const capture = await startResendCapture();
+			const dir = mkdtempSync(join(tmpdir(), 'gongyu-monthly-'));
+			try {
+				const dispatcher = () =>
+					createDispatcher({
+						client: domain.admin(),
+						transport: resendTransport({ apiKey: 're_test', baseUrl: capture.url, timeoutMs: 5000 }),
+						limiter: createRateLimiter(20),
+						from: 'Gongyu <noreply@gongyu.example.org>',
+						siteUrl: 'https://gongyu.example.org'
+					});
+				await dispatcher().runOnce();
+				await domain.admin().rpc('enqueue_monthly_reports', { p_now: '2026-12-01T09:00:00+08:00' });
+				await dispatcher().runOnce();
+				const reports = capture.emails.filter((e) => e.subject.includes('月报'));
+				expect(reports).toHaveLength(1);
+				const [email] = reports;
+				expect(email.to).toEqual([w.users.admin.email]);
+				expect(email.subject).toBe('共育月报：2026年11月全区活动情况');
+				expect(email.text).toContain('2026年11月，全区共有 1 个机构举办活动 1 场');
+				expect(email.attachments?.map((a) => a.filename)).toEqual(['月报-2026-11-全区.pdf']);
+				const file = join(dir, 'report.pdf');
+				writeFileSync(file, Buffer.from(email.attachments![0].content!, 'base64'));
+				const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+				expect(text.replace(/\s+/g, '')).toContain('家校社协同育人月报·2026年11月');
+				// Counts only: no guardian, child or email address of the fixture.
+				for (const body of [email.text ?? '', email.html ?? '', text])
+					expect(body).not.toMatch(/家长甲|乐乐|朵朵|小宝|爷爷|@test\.gongyu\.local/);
+			} finally {
+				await capture.close();
+				rmSync(dir, { recursive: true, force: true });
 			}
 		}
 	);

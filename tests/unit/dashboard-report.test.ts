@@ -99,7 +99,8 @@ describe('monthly report', () => {
 		expect(text).toContain('96 户家庭参与 187 人次，其中新家庭 40 户，老家庭 56 户');
 		expect(text).toContain('名额使用率 77.9%');
 		expect(text).toContain('有 3 场活动报满后仍有家庭候补');
-		expect(text).toContain('重点关爱儿童家庭参与 <5 次');
+		expect(text).toContain('重点关爱儿童家庭参与 不足 5 次');
+		expect(text).not.toContain('<');
 		expect(text).toContain('参与人次最多的是吴兴区青少年活动中心（110 人次）');
 		expect(text).toContain('本月没有活动的机构 1 个：龙泉街道社区家长学校');
 		expect(text).toContain('参与最多的活动类别是“亲子阅读');

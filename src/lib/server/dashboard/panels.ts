@@ -3,10 +3,10 @@
  * report: each panel has its title, its chart and the same numbers as a table (columns, rows and,
  * for the drill-down, a link per row).
  */
-import { categoryLabel, pick, type Locale } from '$lib/components/promote-labels';
+import { categoryLabel, channelLabel, pick, type Locale } from '$lib/components/promote-labels';
 import { m } from '$lib/paraglide/messages';
 import { renderChart, type ChartSpec } from './charts';
-import { percent, type Figures, type SmallCount } from './figures';
+import { percent, type EventFigures, type Figures, type SmallCount } from './figures';
 
 export const PANEL_IDS = [
 	'summary',
@@ -16,7 +16,9 @@ export const PANEL_IDS = [
 	'by_town',
 	'by_age_band',
 	'families',
-	'events'
+	'events',
+	'referrals',
+	'channels'
 ] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
@@ -308,3 +310,73 @@ export function renderPanelCharts(panels: Panel[]): Record<string, string> {
 	return charts;
 }
 
+
+/** One event's figures as key figures and two panels (age bands, channels). */
+export function eventView(
+	e: EventFigures,
+	locale: Locale
+): {
+	figures: { id: string; label: string; value: Cell }[];
+	panels: Panel[];
+	charts: Record<string, string>;
+} {
+	const o = { locale };
+	const answered = (answered: number, asked: number) =>
+		asked > 0 ? m.dashboard_event_answered({ answered, asked }, o) : '—';
+	const figures = [
+		{ id: 'capacity', label: m.dashboard_event_capacity({}, o), value: e.capacity },
+		{ id: 'registrations', label: m.dashboard_event_registrations({}, o), value: e.registrations },
+		{ id: 'families', label: m.dashboard_families({}, o), value: e.families },
+		{ id: 'people', label: m.dashboard_people({}, o), value: e.people },
+		{ id: 'attended', label: m.dashboard_attended({}, o), value: e.attended },
+		{ id: 'no-show', label: m.dashboard_no_show({}, o), value: e.no_show },
+		{ id: 'waitlisted', label: m.dashboard_waitlisted({}, o), value: e.waitlisted },
+		{
+			id: 'returning-families',
+			label: m.dashboard_returning_families({}, o),
+			value: e.returning_families
+		},
+		{ id: 'grandparents', label: m.dashboard_grandparents({}, o), value: e.grandparents },
+		{
+			id: 'receipts',
+			label: m.dashboard_event_receipts({}, o),
+			value: answered(e.receipts_answered, e.receipts_asked)
+		},
+		{
+			id: 'feedback',
+			label: m.dashboard_event_feedback({}, o),
+			value: answered(e.feedback_given, e.feedback_asked)
+		},
+		{ id: 'rating', label: m.dashboard_rating({}, o), value: e.rating ?? '—' },
+		{ id: 'cancelled', label: m.dashboard_event_cancelled_regs({}, o), value: e.cancelled }
+	];
+	const bands = e.by_age_band.map((b) => m.dashboard_band({ band: b.band }, o));
+	const channels = Object.entries(e.channels).sort((a, b) => b[1] - a[1]);
+	const channelNames = channels.map(([source]) => channelLabel(source || null, locale));
+	const panels: Panel[] = [
+		{
+			id: 'by_age_band',
+			title: m.dashboard_panel_by_age_band({}, o),
+			columns: [m.dashboard_col_band({}, o), m.dashboard_col_children({}, o)],
+			rows: e.by_age_band.map((b, i) => [bands[i], b.children]),
+			chart: {
+				kind: 'bar',
+				categories: bands,
+				series: [
+					{
+						name: m.dashboard_col_children({}, o),
+						values: e.by_age_band.map((b) => small(b.children))
+					}
+				],
+				labels: e.by_age_band.map((b) => (typeof b.children === 'string' ? b.children : null))
+			}
+		},
+		{
+			id: 'channels',
+			title: m.dashboard_event_channels({}, o),
+			columns: [m.dashboard_event_channels({}, o), m.dashboard_event_registrations({}, o)],
+			rows: channels.map(([, n], i) => [channelNames[i], n])
+		}
+	];
+	return { figures, panels, charts: renderPanelCharts(panels) };
+}

@@ -41,6 +41,12 @@ const monthZh = (month: string) => {
 	return `${y}年${m}月`;
 };
 
+/** A count in a sentence: "<5" said as "不足 5". */
+const said = (n: number | string) => (n === '<5' ? '不足 5' : String(n));
+
+/** Under the key figures of the report. */
+export const SMALL_NOTE_ZH = '说明：描述家庭构成的数字在 1–4 之间时记为“<5”，以免认出具体家庭。';
+
 /** The summary in plain Chinese: what happened, who came, how full, what went unanswered. */
 export function summaryZh(input: ReportInput): string[] {
 	const f = input.figures;
@@ -63,7 +69,7 @@ export function summaryZh(input: ReportInput): string[] {
 				: '没有活动因报满而让家庭候补落空。')
 	);
 	lines.push(
-		`祖辈（爷爷奶奶、外公外婆）参与 ${t.grandparents} 人次。` +
+		`祖辈（爷爷奶奶、外公外婆）参与 ${said(t.grandparents)} 人次。` +
 			(t.receipts_asked > 0
 				? `需回执的通知共发给 ${t.receipts_asked} 户次，回执率 ${percent(t.receipt_rate)}。`
 				: '') +
@@ -71,7 +77,7 @@ export function summaryZh(input: ReportInput): string[] {
 				? `活动后邀请 ${t.feedback_asked} 户反馈，收到 ${t.feedback_given} 份，反馈率 ${percent(t.feedback_rate)}${t.rating != null ? `，平均 ${t.rating} 分` : ''}。`
 				: '') +
 			(t.referred_participations !== undefined
-				? `重点关爱儿童家庭参与 ${t.referred_participations} 次。`
+				? `重点关爱儿童家庭参与 ${said(t.referred_participations)} 次。`
 				: '')
 	);
 	if (!f.org && f.by_org.length > 1) {
@@ -91,7 +97,6 @@ export function summaryZh(input: ReportInput): string[] {
 	if (busiest && categoryPanel?.rows[0]) {
 		lines.push(`参与最多的活动类别是“${categoryPanel.rows[0][0]}”（${busiest.people} 人次）。`);
 	}
-	lines.push('说明：描述家庭构成的数字在 1–4 之间时记为“<5”，以免认出具体家庭。');
 	return lines;
 }
 
@@ -166,6 +171,7 @@ export async function monthlyReportPdf(input: ReportInput): Promise<Buffer> {
 	for (const line of summaryZh(input)) {
 		doc.text(line, { lineGap: 3, paragraphGap: 4 });
 	}
+	doc.fontSize(9).fillColor(GREY).text(SMALL_NOTE_ZH).fontSize(10.5).fillColor(INK);
 	heading(doc, '二、主要数字');
 	const figures = keyFigures(f, 'zh-CN');
 	const col = width / 4;

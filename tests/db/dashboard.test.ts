@@ -57,7 +57,7 @@ describe.each(backends)('dashboard figures on %s', (backend) => {
 			insert into public.family_members (id, family_id, kind, nickname, birth_year_month) values
 				('${grandparent5}', '${f[4].familyId}', 'grandparent', '奶奶', null),
 				('${toddler5}', '${f[4].familyId}', 'child', '小宝', '2024-03-01'),
-				('${grandparent8}', '${f[7].familyId}', 'grandparent', '爷爷', null);
+				('${grandparent8}', '${f[7].familyId}', 'grandparent', '阿公', null);
 		`);
 		const at = (startsAt: string) => ({
 			startsAt,
@@ -438,7 +438,7 @@ describe.each(backends)('dashboard figures on %s', (backend) => {
 				expect(text.replace(/\s+/g, '')).toContain('家校社协同育人月报·2026年11月');
 				// Counts only: no guardian, child or email address of the fixture.
 				for (const body of [email.text ?? '', email.html ?? '', text])
-					expect(body).not.toMatch(/家长甲|乐乐|朵朵|小宝|爷爷|@test\.gongyu\.local/);
+					expect(body).not.toMatch(/家长甲|乐乐|朵朵|小宝|阿公|@test\.gongyu\.local/);
 			} finally {
 				await capture.close();
 				rmSync(dir, { recursive: true, force: true });

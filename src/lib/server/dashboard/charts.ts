@@ -63,24 +63,24 @@ export function renderChart(
 			type: 'category' as const,
 			data: spec.categories.map((c) => shorten(c, spec.horizontal ? 12 : 10)),
 			inverse: spec.horizontal,
-			axisLabel: { fontSize: 12, color: '#44403c', interval: 0, hideOverlap: !spec.horizontal },
+			axisLabel: { fontSize: 14, color: '#44403c', interval: 0, hideOverlap: !spec.horizontal },
 			axisTick: { alignWithLabel: true }
 		};
 		const value = {
 			type: 'value' as const,
 			minInterval: 1,
-			axisLabel: { fontSize: 12, color: '#57534e' },
+			axisLabel: { fontSize: 13, color: '#57534e', hideOverlap: true },
 			splitLine: { lineStyle: { color: '#e7e5e4' } }
 		};
 		chart.setOption({
 			animation: false,
 			color: COLOURS,
 			textStyle: { fontFamily: FONT },
-			legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: 12 } } : { show: false },
+			legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: 14 } } : { show: false },
 			grid: {
 				left: 8,
 				right: 24,
-				top: spec.series.length > 1 ? 32 : 12,
+				top: spec.series.length > 1 ? 36 : 24,
 				bottom: 8
 			},
 			xAxis: spec.horizontal ? value : category,
@@ -97,7 +97,7 @@ export function renderChart(
 						? {
 								show: true,
 								position: spec.horizontal ? 'right' : 'top',
-								fontSize: 11,
+								fontSize: 13,
 								color: '#292524',
 								formatter: (p: { dataIndex: number; value: unknown }) =>
 									(i === 0 ? spec.labels?.[p.dataIndex] : null) ?? String(p.value)

@@ -302,9 +302,10 @@ export function renderPanelCharts(panels: Panel[]): Record<string, string> {
 	for (const panel of panels) {
 		if (!panel.chart || panel.rows.length === 0) continue;
 		const bars = panel.chart.horizontal ? panel.chart.categories.length : 0;
+		// Drawn 480 wide: a phone shows it at about 300 px, and its labels stay legible.
 		charts[panel.id] = renderChart(panel.chart, {
-			width: 640,
-			height: Math.max(240, 48 + bars * 30)
+			width: 480,
+			height: Math.max(260, 48 + bars * 32)
 		});
 	}
 	return charts;

@@ -30,6 +30,11 @@ language plpgsql
 stable
 security definer
 set search_path = ''
+-- Whole-period aggregates: hash joins over the period's rows. The planner's row estimates for the
+-- materialised steps are far too low, and nested loops over them cost seconds for a year; JIT
+-- compiling a query this size costs seconds more than it saves.
+set enable_nestloop = off
+set jit = off
 as $$
 declare
 	v_from timestamptz := (p_from::timestamp at time zone 'Asia/Shanghai');
@@ -55,7 +60,11 @@ begin
 		select * from reg where reg.status <> 'waitlisted'
 	),
 	members as materialized (
-		select part.family_id, part.starts_at, m.kind, m.birth_year_month
+		-- The age at the event, written out: private.age_at (SET search_path) is never inlined, and
+		-- a call per attendee costs seconds over a year of a district.
+		select part.family_id, m.kind,
+			extract(year from age((part.starts_at at time zone 'Asia/Shanghai')::date,
+				m.birth_year_month))::integer as age
 		from part
 		join public.registration_attendees a on a.registration_id = part.id
 		join public.family_members m on m.id = a.member_id
@@ -123,16 +132,22 @@ begin
 		from generate_series(date_trunc(p_grain, p_from::timestamp), p_to::timestamp,
 			('1 ' || p_grain)::interval) b
 	),
-	over_time as (
-		select b.bucket,
-			(select count(*) from ev where ev.bucket = b.bucket and ev.status = 'published')::integer
-				as events,
-			count(distinct part.family_id)::integer as families,
+	bucket_events as (
+		select ev.bucket, count(*)::integer as events
+		from ev where ev.status = 'published' group by ev.bucket
+	),
+	bucket_part as (
+		select part.bucket, count(distinct part.family_id)::integer as families,
 			coalesce(sum(part.seats), 0)::integer as people,
 			coalesce(sum(part.seats) filter (where part.status = 'attended'), 0)::integer as attended
+		from part group by part.bucket
+	),
+	over_time as (
+		select b.bucket, coalesce(be.events, 0) as events, coalesce(bp.families, 0) as families,
+			coalesce(bp.people, 0) as people, coalesce(bp.attended, 0) as attended
 		from buckets b
-		left join part on part.bucket = b.bucket
-		group by b.bucket
+		left join bucket_events be on be.bucket = b.bucket
+		left join bucket_part bp on bp.bucket = b.bucket
 	),
 	org_events as (
 		select ev.org_id,
@@ -162,14 +177,17 @@ begin
 		left join org_regs r on r.org_id = o.id
 		where p_org is null or o.id = p_org
 	),
+	category_part as (
+		select part.category, count(distinct part.family_id)::integer as families,
+			coalesce(sum(part.seats), 0)::integer as people
+		from part group by part.category
+	),
 	by_category as (
 		select ev.category,
 			count(*) filter (where ev.status = 'published')::integer as events,
-			(select count(distinct part.family_id) from part where part.category = ev.category)::integer
-				as families,
-			(select coalesce(sum(part.seats), 0) from part where part.category = ev.category)::integer
-				as people
-		from ev group by ev.category
+			coalesce(min(cp.families), 0) as families, coalesce(min(cp.people), 0) as people
+		from ev left join category_part cp on cp.category = ev.category
+		group by ev.category
 	),
 	org_town as (
 		select o.id, coalesce(o.town, '') as town from public.organisations o
@@ -193,12 +211,14 @@ begin
 		values ('0-2', 0, 2, 1), ('3-5', 3, 5, 2), ('6-8', 6, 8, 3), ('9-11', 9, 11, 4),
 			('12-14', 12, 14, 5), ('15+', 15, 200, 6)
 	),
+	ages as (
+		select least(members.age / 3, 5) as ord0, count(*)::integer as children
+		from members where members.kind = 'child' and members.age >= 0
+		group by 1
+	),
 	by_age_band as (
-		select bands.band, bands.ord, count(members.family_id)::integer as children
-		from bands
-		left join members on members.kind = 'child'
-			and private.age_at(members.birth_year_month, members.starts_at) between bands.low and bands.high
-		group by bands.band, bands.ord
+		select bands.band, bands.ord, coalesce(ages.children, 0) as children
+		from bands left join ages on ages.ord0 = bands.ord - 1
 	),
 	event_regs as (
 		select reg.event_id,

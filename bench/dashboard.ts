@@ -139,7 +139,12 @@ async function main() {
 		let t0 = performance.now();
 		await db.query(yearSql);
 		const counts = (
-			await db.query<{ events: string; families: string; registrations: string; attendees: string }>(
+			await db.query<{
+				events: string;
+				families: string;
+				registrations: string;
+				attendees: string;
+			}>(
 				`select (select count(*) from public.events) as events,
 					(select count(*) from public.families) as families,
 					(select count(*) from public.registrations) as registrations,

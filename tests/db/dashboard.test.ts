@@ -25,7 +25,13 @@ import {
 
 type Figures = {
 	totals: Record<string, number | string | null>;
-	over_time: { bucket: string; events: number; families: number; people: number; attended: number }[];
+	over_time: {
+		bucket: string;
+		events: number;
+		families: number;
+		people: number;
+		attended: number;
+	}[];
 	by_org: Record<string, unknown>[];
 	by_category: { category: string; events: number; families: number; people: number }[];
 	by_town: { town: string; orgs: number; events: number; families: number; people: number }[];
@@ -417,7 +423,11 @@ describe.each(backends)('dashboard figures on %s', (backend) => {
 				const dispatcher = () =>
 					createDispatcher({
 						client: domain.admin(),
-						transport: resendTransport({ apiKey: 're_test', baseUrl: capture.url, timeoutMs: 5000 }),
+						transport: resendTransport({
+							apiKey: 're_test',
+							baseUrl: capture.url,
+							timeoutMs: 5000
+						}),
 						limiter: createRateLimiter(20),
 						from: 'Gongyu <noreply@gongyu.example.org>',
 						siteUrl: 'https://gongyu.example.org'

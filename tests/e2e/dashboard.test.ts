@@ -143,7 +143,17 @@ test('an administrator filters a quarter, drills down to an event and downloads 
 	const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 	expect(text.replace(/\s+/g, '')).toContain('本月小结');
 	expect(text).not.toContain('王芳');
-	execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', file, testInfo.outputPath('report')]);
+	execFileSync('pdftoppm', [
+		'-r',
+		'50',
+		'-png',
+		'-f',
+		'1',
+		'-l',
+		'1',
+		file,
+		testInfo.outputPath('report')
+	]);
 	const png = PNG.sync.read(readFileSync(testInfo.outputPath('report-1.png')));
 	let dark = 0;
 	for (let i = 0; i < png.data.length; i += 4) if (png.data[i] < 128) dark++;
@@ -176,7 +186,10 @@ test('an administrator filters a quarter, drills down to an event and downloads 
 	await expect(plain.locator('[data-testid="panel-over_time"] svg')).toHaveCount(1);
 	await plain.getByRole('link', { name: '返回全区' }).click();
 	await expect(plain.getByTestId('dashboard-scope')).toContainText('全区所有机构');
-	await plain.getByTestId('table-by_org').getByRole('link', { name: '吴兴区青少年活动中心' }).click();
+	await plain
+		.getByTestId('table-by_org')
+		.getByRole('link', { name: '吴兴区青少年活动中心' })
+		.click();
 	await expect(plain.getByTestId('table-events')).toBeVisible();
 	await context.close();
 });
@@ -203,7 +216,11 @@ test('an organisation’s staff see their own figures, not another organisation�
 	await axe(page);
 
 	// The district's pages and another organisation's figures are refused.
-	const cookies = { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } };
+	const cookies = {
+		headers: {
+			cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+		}
+	};
 	for (const path of [
 		'/admin',
 		'/admin/figures.csv?panel=by_org',
@@ -213,7 +230,10 @@ test('an organisation’s staff see their own figures, not another organisation�
 		expect(response.status(), path).toBe(403);
 	}
 	// ?org= of an organisation they do not work for falls back to their own.
-	const other = await request.get(`${ORIGIN}/staff/figures/figures.csv?panel=by_org&org=${SCHOOL4}`, cookies);
+	const other = await request.get(
+		`${ORIGIN}/staff/figures/figures.csv?panel=by_org&org=${SCHOOL4}`,
+		cookies
+	);
 	expect(other.status()).toBe(200);
 	const csv = await other.text();
 	expect(csv).toContain('吴兴区青少年活动中心');

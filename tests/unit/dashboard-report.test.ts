@@ -62,7 +62,13 @@ const figures: Figures = {
 		referred_participations: '<5'
 	},
 	over_time: ['2026-10-27', '2026-11-03', '2026-11-10', '2026-11-17', '2026-11-24'].map(
-		(bucket, i) => ({ bucket, events: 2 + i, families: 10 + i * 5, people: 20 + i * 11, attended: 18 + i * 10 })
+		(bucket, i) => ({
+			bucket,
+			events: 2 + i,
+			families: 10 + i * 5,
+			people: 20 + i * 11,
+			attended: 18 + i * 10
+		})
 	),
 	by_org: [
 		org('a', '吴兴区青少年活动中心', 6, 110),
@@ -115,11 +121,19 @@ describe('monthly report', () => {
 		expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBe(2);
 		const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 		const flat = text.replace(/\s+/g, '');
-		for (const part of ['家校社协同育人月报·2026年11月', '本月小结', '名额使用率77.9%', '吴兴区妇女儿童活动中心', '八里店镇'])
+		for (const part of [
+			'家校社协同育人月报·2026年11月',
+			'本月小结',
+			'名额使用率77.9%',
+			'吴兴区妇女儿童活动中心',
+			'八里店镇'
+		])
 			expect(flat).toContain(part);
 		const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
 		expect(fonts).toMatch(/NotoSansSC/);
-		expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').length).toBe(3);
+		expect(
+			execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').length
+		).toBe(3);
 		execFileSync('pdftoppm', ['-r', '60', '-png', file, join(dir, 'page')]);
 		mkdirSync('test-results', { recursive: true });
 		copyFileSync(join(dir, 'page-1.png'), 'test-results/monthly-report-1.png');

@@ -44,7 +44,10 @@ export function defaultFilter(now = Date.now()): Filter {
  * The filter in the URL (?from=&to=&org=&grain=); missing parts take the default's. An empty `to`
  * means today. A filter that does not parse gives the default and its problem's code.
  */
-export function filterFrom(url: URL, fixedOrg?: string): { filter: Filter; problem: string | null } {
+export function filterFrom(
+	url: URL,
+	fixedOrg?: string
+): { filter: Filter; problem: string | null } {
 	const fallback = defaultFilter();
 	const q = url.searchParams;
 	const parsed = filterSchema.safeParse({

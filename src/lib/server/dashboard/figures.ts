@@ -79,7 +79,13 @@ export interface Figures {
 	org: string | null;
 	grain: Grain;
 	totals: Totals;
-	over_time: { bucket: string; events: number; families: number; people: number; attended: number }[];
+	over_time: {
+		bucket: string;
+		events: number;
+		families: number;
+		people: number;
+		attended: number;
+	}[];
 	by_org: OrgFigures[];
 	by_category: { category: string; events: number; families: number; people: number }[];
 	by_town: { town: string; orgs: number; events: number; families: number; people: number }[];

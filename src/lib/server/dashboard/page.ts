@@ -2,12 +2,29 @@
  * What a dashboard page, its CSVs and its report share: the figures for a filter turned into key
  * figures, panels and charts; a panel as a CSV download; failures as sentences.
  */
+import { error } from '@sveltejs/kit';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Locale } from '$lib/components/promote-labels';
+import { pick, type Locale } from '$lib/components/promote-labels';
 import { m } from '$lib/paraglide/messages';
+import { filterQuery, quickPeriods } from '$lib/schemas/dashboard';
 import { attachmentHeader, toCsv } from '$lib/server/staff/csv';
-import { loadFigures, type Figures, type Filter } from './figures';
-import { buildPanels, keyFigures, PANEL_IDS, renderPanelCharts, type Links, type Panel } from './panels';
+import {
+	loadEventFigures,
+	loadFigures,
+	type EventFigures,
+	type Figures,
+	type Filter
+} from './figures';
+import {
+	buildPanels,
+	eventView,
+	keyFigures,
+	PANEL_IDS,
+	renderPanelCharts,
+	shanghaiTime,
+	type Links,
+	type Panel
+} from './panels';
 
 export interface DashboardView {
 	figures: Figures;
@@ -82,4 +99,41 @@ export function panelCsvResponse(panel: Panel, filter: Filter): Response {
 			'cache-control': 'private, no-store'
 		}
 	});
+}
+
+/** An event's figures page (the drill-down's end), or the failure as an HTTP error. */
+export async function loadEventPage(
+	supabase: SupabaseClient,
+	eventId: string,
+	locale: Locale,
+	back: (event: EventFigures, organisation: string) => { href: string; label: string }
+) {
+	const result = await loadEventFigures(supabase, eventId);
+	if ('code' in result)
+		error(failureStatus(result.code), { message: dashboardFailure(result.code) });
+	const e = result.data;
+	const organisation = pick({ zh: e.organisation_zh, en: e.organisation_en }, locale);
+	return {
+		title: pick({ zh: e.title_zh, en: e.title_en }, locale),
+		subtitle: `${organisation} · ${shanghaiTime(e.starts_at)}`,
+		back: back(e, organisation),
+		...eventView(e, locale)
+	};
+}
+
+const quickLabels: Record<string, () => string> = {
+	this_month: m.dashboard_quick_this_month,
+	last_month: m.dashboard_quick_last_month,
+	this_quarter: m.dashboard_quick_this_quarter,
+	last_quarter: m.dashboard_quick_last_quarter,
+	this_year: m.dashboard_quick_this_year
+};
+
+/** The named periods as links to the page at `base`, keeping the rest of the filter. */
+export function quickLinks(base: string, filter: Filter) {
+	return quickPeriods().map((q) => ({
+		id: q.id,
+		label: quickLabels[q.id](),
+		href: `${base}${filterQuery({ ...filter, from: q.from, to: q.to })}`
+	}));
 }

@@ -66,7 +66,10 @@ export function shanghaiTime(iso: string): string {
 }
 
 /** The key figures: label, value as shown, and an id for tests. */
-export function keyFigures(f: Figures, locale: Locale): { id: string; label: string; value: Cell }[] {
+export function keyFigures(
+	f: Figures,
+	locale: Locale
+): { id: string; label: string; value: Cell }[] {
 	const t = f.totals;
 	const o = { locale };
 	const list: { id: string; label: string; value: Cell }[] = [
@@ -235,7 +238,10 @@ export function buildPanels(f: Figures, locale: Locale, links: Links): Panel[] {
 			kind: 'bar',
 			categories: bands,
 			series: [
-				{ name: m.dashboard_col_children({}, o), values: f.by_age_band.map((b) => small(b.children)) }
+				{
+					name: m.dashboard_col_children({}, o),
+					values: f.by_age_band.map((b) => small(b.children))
+				}
 			],
 			labels: f.by_age_band.map((b) => (typeof b.children === 'string' ? b.children : null))
 		}
@@ -310,7 +316,6 @@ export function renderPanelCharts(panels: Panel[]): Record<string, string> {
 	}
 	return charts;
 }
-
 
 /** One event's figures as key figures and two panels (age bands, channels). */
 export function eventView(

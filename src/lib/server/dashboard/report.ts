@@ -107,7 +107,11 @@ function heading(doc: Pdf, text: string) {
 
 function chart(doc: Pdf, panel: Panel | undefined, width: number, height: number) {
 	if (!panel?.chart || panel.rows.length === 0) return;
-	const svg = renderChart(panel.chart, { width: 640, height: (640 * height) / width }, { fixed: true });
+	const svg = renderChart(
+		panel.chart,
+		{ width: 640, height: (640 * height) / width },
+		{ fixed: true }
+	);
 	const x = doc.page.margins.left;
 	const y = doc.y;
 	SVGtoPDF(doc, svg, x, y, { width, height, fontCallback: () => 'regular' });
@@ -123,7 +127,10 @@ function table(doc: Pdf, panel: Panel, widths: number[], maxRows = 40) {
 		if (doc.y > doc.page.height - doc.page.margins.bottom - 18) doc.addPage();
 		const y = doc.y;
 		let x = x0;
-		doc.font(bold ? 'bold' : 'regular').fontSize(9).fillColor(INK);
+		doc
+			.font(bold ? 'bold' : 'regular')
+			.fontSize(9)
+			.fillColor(INK);
 		cells.forEach((cell, i) => {
 			doc.text(String(cell), x + 2, y + 3, {
 				width: widths[i] - 4,
@@ -153,7 +160,10 @@ export async function monthlyReportPdf(input: ReportInput): Promise<Buffer> {
 	const f = input.figures;
 	const title = `家校社协同育人月报 · ${monthZh(input.month)}`;
 	// The same figures make the same document (a retried email sends the same bytes).
-	const doc = createPdf({ title: `${title} · ${input.scope}`, createdAt: new Date(input.generatedAt) });
+	const doc = createPdf({
+		title: `${title} · ${input.scope}`,
+		createdAt: new Date(input.generatedAt)
+	});
 	const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
 	const panels = buildPanels(f, 'zh-CN', { event: () => '' });
 	const panel = (id: string) => panels.find((p) => p.id === id);
@@ -165,7 +175,7 @@ export async function monthlyReportPdf(input: ReportInput): Promise<Buffer> {
 		.fontSize(11)
 		.fillColor(GREY)
 		.text(
-			`范围：${input.scope}　　统计期：${f.from} 至 ${f.to}　　生成：${input.generatedAt.slice(0, 10)}`
+			`范围：${input.scope}\u3000\u3000统计期：${f.from} 至 ${f.to}\u3000\u3000生成：${input.generatedAt.slice(0, 10)}`
 		);
 	heading(doc, '一、本月小结');
 	for (const line of summaryZh(input)) {
@@ -179,8 +189,16 @@ export async function monthlyReportPdf(input: ReportInput): Promise<Buffer> {
 	figures.forEach((k, i) => {
 		const x = doc.page.margins.left + (i % 4) * col;
 		const y = top + Math.floor(i / 4) * 38;
-		doc.font('regular').fontSize(8.5).fillColor(GREY).text(k.label, x, y, { width: col - 6 });
-		doc.font('bold').fontSize(14).fillColor(INK).text(String(k.value), x, y + 12, { width: col - 6 });
+		doc
+			.font('regular')
+			.fontSize(8.5)
+			.fillColor(GREY)
+			.text(k.label, x, y, { width: col - 6 });
+		doc
+			.font('bold')
+			.fontSize(14)
+			.fillColor(INK)
+			.text(String(k.value), x, y + 12, { width: col - 6 });
 	});
 	doc.x = doc.page.margins.left;
 	doc.y = top + Math.ceil(figures.length / 4) * 38;
@@ -193,11 +211,18 @@ export async function monthlyReportPdf(input: ReportInput): Promise<Buffer> {
 	heading(doc, f.org ? '四、本机构' : '四、各机构参与（人次，前 15）');
 	if (!f.org) chart(doc, panel('by_org'), width, mm(80));
 	const orgPanel = panel('by_org');
-	if (orgPanel) table(doc, orgPanel, [width * 0.34, width * 0.16, width * 0.1, width * 0.1, width * 0.1, width * 0.1, width * 0.1], 25);
+	if (orgPanel)
+		table(
+			doc,
+			orgPanel,
+			[width * 0.34, width * 0.16, width * 0.1, width * 0.1, width * 0.1, width * 0.1, width * 0.1],
+			25
+		);
 	heading(doc, '五、各类活动与各乡镇（街道）');
 	chart(doc, panel('by_category'), width, mm(55));
 	const town = panel('by_town');
-	if (town) table(doc, town, [width * 0.4, width * 0.15, width * 0.15, width * 0.15, width * 0.15], 20);
+	if (town)
+		table(doc, town, [width * 0.4, width * 0.15, width * 0.15, width * 0.15, width * 0.15], 20);
 	heading(doc, '六、参与儿童年龄段');
 	const ages = panel('by_age_band');
 	if (ages) table(doc, ages, [width * 0.5, width * 0.5]);
@@ -212,11 +237,16 @@ export async function monthlyReportPdf(input: ReportInput): Promise<Buffer> {
 			.font('regular')
 			.fontSize(8)
 			.fillColor(GREY)
-			.text(`${title} · 第 ${i + 1} 页，共 ${range.count} 页`, doc.page.margins.left, doc.page.height - mm(10), {
-				width,
-				align: 'center',
-				lineBreak: false
-			});
+			.text(
+				`${title} · 第 ${i + 1} 页，共 ${range.count} 页`,
+				doc.page.margins.left,
+				doc.page.height - mm(10),
+				{
+					width,
+					align: 'center',
+					lineBreak: false
+				}
+			);
 	}
 	return pdfBytes(doc);
 }

@@ -1,13 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
 import { pageLocale, pick } from '$lib/components/promote-labels';
-import { m } from '$lib/paraglide/messages';
 import { dayAfter, dayStart, periodFrom, shanghaiDay } from '$lib/schemas/admin';
 import { adminFailure } from '$lib/server/admin/errors';
 import { loadCourseFigures } from '$lib/server/admin/courses';
 import { loadParticipation } from '$lib/server/admin/participation';
-import { GRAINS, filterQuery, quickPeriods, type Filter, type Grain } from '$lib/schemas/dashboard';
-import { dashboardFailure, loadDashboard } from '$lib/server/dashboard/page';
+import { GRAINS, filterQuery, type Filter, type Grain } from '$lib/schemas/dashboard';
+import { dashboardFailure, loadDashboard, quickLinks } from '$lib/server/dashboard/page';
 import { loadReferralFigures } from '$lib/server/dashboard/referrals';
 import { closedLoopCounts } from '$lib/server/notices';
 import type { PageServerLoad } from './$types';
@@ -34,8 +33,7 @@ export const load = (async ({ locals, url }) => {
 	const base = resolve('/admin');
 	const links = {
 		org: (id: string) => `${base}${filterQuery({ ...filter, org: id })}`,
-		event: (id: string) =>
-			`${resolve('/(admin)/admin/events/[id]', { id })}${filterQuery(filter)}`
+		event: (id: string) => `${resolve('/(admin)/admin/events/[id]', { id })}${filterQuery(filter)}`
 	};
 	const [dashboard, orgs, result, closedLoop, courses, referrals] = await Promise.all([
 		loadDashboard(locals.supabase, filter, locale, links),
@@ -55,7 +53,8 @@ export const load = (async ({ locals, url }) => {
 	}
 	let problem: string | null = invalid ? adminFailure('invalid_period') : null;
 	if ('code' in dashboard) {
-		if (dashboard.code === 'not_authorised') error(403, { message: dashboardFailure('not_authorised') });
+		if (dashboard.code === 'not_authorised')
+			error(403, { message: dashboardFailure('not_authorised') });
 		problem ??= dashboardFailure(dashboard.code);
 	}
 	if (orgParam && !filter.org) problem ??= dashboardFailure('invalid_org');
@@ -63,24 +62,13 @@ export const load = (async ({ locals, url }) => {
 		id: o.id,
 		name: pick({ zh: o.name_zh, en: o.name_en }, locale)
 	}));
-	const quickLabels: Record<string, () => string> = {
-		this_month: m.dashboard_quick_this_month,
-		last_month: m.dashboard_quick_last_month,
-		this_quarter: m.dashboard_quick_this_quarter,
-		last_quarter: m.dashboard_quick_last_quarter,
-		this_year: m.dashboard_quick_this_year
-	};
 	return {
 		period,
 		filter,
 		periodProblem: problem,
 		orgs: orgOptions,
 		orgName: orgOptions.find((o) => o.id === filter.org)?.name ?? null,
-		quick: quickPeriods().map((q) => ({
-			id: q.id,
-			label: quickLabels[q.id](),
-			href: `${base}${filterQuery({ ...filter, from: q.from, to: q.to })}`
-		})),
+		quick: quickLinks(base, filter),
 		dashboard: 'code' in dashboard ? null : dashboard.data,
 		referrals,
 		participation: result.data,

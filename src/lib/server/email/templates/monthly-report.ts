@@ -38,7 +38,9 @@ export async function monthlyReport(
 	const figures = context.payload.figures as Figures | undefined;
 	if (!/^\d{4}-\d{2}$/.test(month) || !figures?.totals) throw new Error('monthly_report_payload');
 	const generatedAt =
-		typeof context.payload.generated_at === 'string' ? context.payload.generated_at : context.createdAt;
+		typeof context.payload.generated_at === 'string'
+			? context.payload.generated_at
+			: context.createdAt;
 	const [y, m] = month.split('-').map(Number);
 	const monthText = context.locale === 'en' ? month : `${y}年${m}月`;
 	const t = copy[context.locale];

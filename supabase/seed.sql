@@ -160,6 +160,23 @@ values
 	('b0000000-0000-4000-8000-000000000014', 'a0000000-0000-4000-8000-000000000010', '社区家长学校教室',
 		'Community Parent School Room', '', '', 40, 15);
 
+-- The towns and streets (乡镇/街道) the organisations serve, for the dashboard's map of where
+-- participation is thin.
+update public.organisations o set town = t.town
+from (values
+	('a0000000-0000-4000-8000-000000000001'::uuid, '八里店镇'),
+	('a0000000-0000-4000-8000-000000000002'::uuid, '八里店镇'),
+	('a0000000-0000-4000-8000-000000000003'::uuid, '八里店镇'),
+	('a0000000-0000-4000-8000-000000000004'::uuid, '爱山街道'),
+	('a0000000-0000-4000-8000-000000000005'::uuid, '龙泉街道'),
+	('a0000000-0000-4000-8000-000000000006'::uuid, '爱山街道'),
+	('a0000000-0000-4000-8000-000000000007'::uuid, '织里镇'),
+	('a0000000-0000-4000-8000-000000000008'::uuid, '月河街道'),
+	('a0000000-0000-4000-8000-000000000009'::uuid, '织里镇'),
+	('a0000000-0000-4000-8000-000000000010'::uuid, '飞英街道')
+) as t (id, town)
+where o.id = t.id;
+
 -- Centres: Tuesday to Sunday 09:00–17:00, and Friday evenings for salons. Schools: weekday
 -- evenings and Saturday. Communities: every day 08:30–21:00.
 insert into public.venue_opening_hours (venue_id, weekday, opens_at, closes_at)

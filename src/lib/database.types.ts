@@ -1777,6 +1777,7 @@ export type Database = {
           name_en: string
           name_zh: string
           slug: string
+          town: string | null
           updated_at: string
           website_url: string | null
         }
@@ -1794,6 +1795,7 @@ export type Database = {
           name_en: string
           name_zh: string
           slug: string
+          town?: string | null
           updated_at?: string
           website_url?: string | null
         }
@@ -1811,6 +1813,7 @@ export type Database = {
           name_en?: string
           name_zh?: string
           slug?: string
+          town?: string | null
           updated_at?: string
           website_url?: string | null
         }
@@ -2560,6 +2563,11 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: string
       }
+      dashboard_event_figures: { Args: { p_event: string }; Returns: Json }
+      dashboard_figures: {
+        Args: { p_from: string; p_grain?: string; p_org?: string; p_to: string }
+        Returns: Json
+      }
       decide_appointment: {
         Args: { p_accept: boolean; p_id: string }
         Returns: Json
@@ -2627,6 +2635,7 @@ export type Database = {
       }
       enqueue_due_reminders: { Args: { p_now?: string }; Returns: number }
       enqueue_feedback_requests: { Args: { p_now?: string }; Returns: number }
+      enqueue_monthly_reports: { Args: { p_now?: string }; Returns: number }
       enrol_in_course: {
         Args: { p_course_id: string; p_member_ids: string[]; p_source?: string }
         Returns: Json

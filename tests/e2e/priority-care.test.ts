@@ -265,9 +265,10 @@ test('the district sees counts with "<5"; only the care staff see the referrals'
 }) => {
 	const district = await staffPage(browser, ADMIN);
 	await district.page.goto('/admin');
-	const figures = district.page.getByTestId('referral-figures');
-	await expect(figures.locator('[data-figure="held_seats_used"]')).toHaveText('<5');
-	await expect(figures.locator('[data-figure="referred_families"]')).toHaveText('<5');
+	// The dashboard's panel: one row per figure, the count beside it.
+	const figures = district.page.getByTestId('table-referrals');
+	await expect(figures.getByRole('row', { name: /预留名额已使用/ }).locator('td')).toHaveText('<5');
+	await expect(figures.getByRole('row', { name: /被转介的家庭/ }).locator('td')).toHaveText('<5');
 	expect(await figures.textContent()).not.toContain('陈晓');
 	await district.page.getByTestId('care-link').click();
 	await expect(district.page.getByTestId('care-referrals')).toContainText('陈晓');
@@ -351,7 +352,10 @@ test('the doors stay shut: anonymous visitors, families, staff who do not refer'
 	const district = await staffPage(browser, plainAdmin);
 	await district.page.goto('/admin');
 	await expect(
-		district.page.getByTestId('referral-figures').locator('[data-figure="held_seats_used"]')
+		district.page
+			.getByTestId('table-referrals')
+			.getByRole('row', { name: /预留名额已使用/ })
+			.locator('td')
 	).toHaveText('<5');
 	await expect(district.page.getByTestId('care-link')).toHaveCount(0);
 	expect((await district.page.goto('/admin/referrals'))!.status()).toBe(403);

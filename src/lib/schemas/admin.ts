@@ -72,6 +72,7 @@ export const orgSchema = z.object({
 	name_en: z.string().trim().min(1, 'required').max(150, 'too_long'),
 	address_zh: optionalText(200),
 	address_en: optionalText(300),
+	town: optionalText(50),
 	contact_name: optionalText(100),
 	contact_phone: optionalText(40),
 	contact_email: z
@@ -89,6 +90,7 @@ export const ORG_FIELDS = [
 	'name_en',
 	'address_zh',
 	'address_en',
+	'town',
 	'contact_name',
 	'contact_phone',
 	'contact_email'

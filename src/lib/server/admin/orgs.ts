@@ -15,6 +15,7 @@ export interface OrgRow {
 	name_en: string;
 	address_zh: string | null;
 	address_en: string | null;
+	town: string | null;
 	contact_name: string | null;
 	contact_phone: string | null;
 	contact_email: string | null;
@@ -28,7 +29,7 @@ export interface StaffRow {
 }
 
 const ORG_COLUMNS =
-	'id, kind, slug, name_zh, name_en, address_zh, address_en, contact_name, contact_phone, contact_email';
+	'id, kind, slug, name_zh, name_en, address_zh, address_en, town, contact_name, contact_phone, contact_email';
 
 /** What the form shows after a refused submission: the values as typed, field → sentence. */
 export interface FormProblem {

@@ -78,15 +78,29 @@ export async function enqueueFeedbackRequests(client: SupabaseClient, now?: Date
 	return Number(data ?? 0);
 }
 
+/**
+ * Queues last month's report for the district's administrators on the 1st–3rd of a month; once
+ * per month per administrator, however often it runs.
+ */
+export async function enqueueMonthlyReports(client: SupabaseClient, now?: Date): Promise<number> {
+	const { data, error } = await client.rpc(
+		'enqueue_monthly_reports',
+		now ? { p_now: now.toISOString() } : {}
+	);
+	if (error) throw new Error(`enqueue_monthly_reports: ${error.message}`);
+	return Number(data ?? 0);
+}
+
 export interface TickResult extends PassResult {
 	reminders: number;
 	heldPlaces: ReleaseResult;
 	feedbackRequests: number;
+	monthlyReports: number;
 }
 
 /**
- * One tick: release due held places, queue due reminders and feedback requests, then one
- * dispatcher pass.
+ * One tick: release due held places, queue due reminders, feedback requests and (on the 1st) the
+ * monthly reports, then one dispatcher pass.
  */
 export async function runEmailTick(
 	options: { log?: (line: string) => void } = {}
@@ -99,8 +113,9 @@ export async function runEmailTick(
 	const heldPlaces = await releaseHeldPlaces(s.client);
 	const reminders = await enqueueDueReminders(s.client);
 	const feedbackRequests = await enqueueFeedbackRequests(s.client);
+	const monthlyReports = await enqueueMonthlyReports(s.client);
 	const pass = await s.dispatcher.runOnce();
-	return { reminders, heldPlaces, feedbackRequests, ...pass };
+	return { reminders, heldPlaces, feedbackRequests, monthlyReports, ...pass };
 }
 
 let wake: (() => void) | null = null;
@@ -166,6 +181,8 @@ export function startEmailWorker(
 				if (queued) log(`queued ${queued} reminders`);
 				const asked = await enqueueFeedbackRequests(s.client);
 				if (asked) log(`queued ${asked} feedback requests`);
+				const reports = await enqueueMonthlyReports(s.client);
+				if (reports) log(`queued ${reports} monthly reports`);
 			}
 			const pass = await s.dispatcher.runOnce();
 			if (pass.requests)

@@ -49,6 +49,8 @@ export interface PdfOptions {
 	layout?: 'portrait' | 'landscape';
 	margin?: number;
 	lang?: string;
+	/** The document's creation date (default now); a fixed one makes the same bytes every time. */
+	createdAt?: Date;
 }
 
 /** Millimetres to PDF points. */
@@ -62,7 +64,12 @@ export function createPdf(options: PdfOptions): Pdf {
 		margin: options.margin ?? mm(15),
 		lang: options.lang ?? 'zh-CN',
 		displayTitle: true,
-		info: { Title: options.title, Author: options.author ?? 'Gongyu 共育', Creator: 'Gongyu 共育' },
+		info: {
+			Title: options.title,
+			Author: options.author ?? 'Gongyu 共育',
+			Creator: 'Gongyu 共育',
+			CreationDate: options.createdAt ?? new Date()
+		},
 		bufferPages: true
 	});
 	// pdfkit takes a parsed font (anything with `layout`), which its types do not say.

@@ -1,37 +1,81 @@
 import { error } from '@sveltejs/kit';
-import { pageLocale } from '$lib/components/promote-labels';
-import { dayAfter, dayStart, periodFrom } from '$lib/schemas/admin';
+import { resolve } from '$app/paths';
+import { pageLocale, pick } from '$lib/components/promote-labels';
+import { dayAfter, dayStart, periodFrom, shanghaiDay } from '$lib/schemas/admin';
 import { adminFailure } from '$lib/server/admin/errors';
 import { loadCourseFigures } from '$lib/server/admin/courses';
 import { loadParticipation } from '$lib/server/admin/participation';
-import { isCareStaff, loadReferralFigures } from '$lib/server/admin/referrals';
+import { isCareStaff } from '$lib/server/admin/referrals';
+import { GRAINS, filterQuery, type Filter, type Grain } from '$lib/schemas/dashboard';
+import { dashboardFailure, loadDashboard, quickLinks } from '$lib/server/dashboard/page';
+import { loadReferralFigures } from '$lib/server/dashboard/referrals';
 import { closedLoopCounts } from '$lib/server/notices';
 import type { PageServerLoad } from './$types';
 
-/** The participation overview for the period in ?from=&to= (default: last 90 days and upcoming). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The district's dashboard for the period in ?from=&to= (default: the last 90 days and upcoming;
+ * the charts run to today when the end is open), narrowed to ?org= and drawn by ?grain=; below
+ * it, the participation tables of every organisation.
+ */
 export const load = (async ({ locals, url }) => {
+	const locale = pageLocale();
 	const { period, invalid } = periodFrom(url);
-	const [result, closedLoop, courses, referrals] = await Promise.all([
-		loadParticipation(locals.supabase, period, pageLocale()),
+	const orgParam = url.searchParams.get('org') ?? '';
+	const grainParam = url.searchParams.get('grain') ?? 'month';
+	const today = shanghaiDay();
+	const filter: Filter = {
+		from: period.from,
+		to: period.to || (period.from > today ? period.from : today),
+		org: UUID.test(orgParam) ? orgParam : '',
+		grain: (GRAINS as readonly string[]).includes(grainParam) ? (grainParam as Grain) : 'month'
+	};
+	const base = resolve('/admin');
+	const links = {
+		org: (id: string) => `${base}${filterQuery({ ...filter, org: id })}`,
+		event: (id: string) => `${resolve('/(admin)/admin/events/[id]', { id })}${filterQuery(filter)}`
+	};
+	const [dashboard, orgs, result, closedLoop, courses, referrals] = await Promise.all([
+		loadDashboard(locals.supabase, filter, locale, links),
+		locals.supabase.from('organisations').select('id, name_zh, name_en').order('name_zh'),
+		loadParticipation(locals.supabase, period, locale),
 		closedLoopCounts(locals.supabase, {
 			from: dayStart(period.from),
 			to: period.to ? dayAfter(period.to) : null
 		}),
-		loadCourseFigures(locals.supabase, period, pageLocale()),
-		loadReferralFigures(locals.supabase, period)
+		loadCourseFigures(locals.supabase, period, locale),
+		loadReferralFigures(locals.supabase, filter, locale)
 	]);
 	if ('code' in result) {
 		if (result.code === 'not_authorised') error(403, { message: adminFailure(result.code) });
 		console.error('district_participation:', result.code);
 		error(500, { message: adminFailure(result.code) });
 	}
+	let problem: string | null = invalid ? adminFailure('invalid_period') : null;
+	if ('code' in dashboard) {
+		if (dashboard.code === 'not_authorised')
+			error(403, { message: dashboardFailure('not_authorised') });
+		problem ??= dashboardFailure(dashboard.code);
+	}
+	if (orgParam && !filter.org) problem ??= dashboardFailure('invalid_org');
+	const orgOptions = (orgs.data ?? []).map((o) => ({
+		id: o.id,
+		name: pick({ zh: o.name_zh, en: o.name_en }, locale)
+	}));
 	return {
 		period,
-		periodProblem: invalid ? adminFailure('invalid_period') : null,
+		filter,
+		periodProblem: problem,
+		orgs: orgOptions,
+		orgName: orgOptions.find((o) => o.id === filter.org)?.name ?? null,
+		quick: quickLinks(base, filter),
+		dashboard: 'code' in dashboard ? null : dashboard.data,
+		referrals,
+		// The district's designated care staff also get the way to every referral.
+		careStaff: isCareStaff(locals.user),
 		participation: result.data,
 		closedLoop,
-		courses: 'code' in courses ? [] : courses.data,
-		referrals: 'code' in referrals ? [] : referrals.data,
-		careStaff: isCareStaff(locals.user)
+		courses: 'code' in courses ? [] : courses.data
 	};
 }) satisfies PageServerLoad;

@@ -6,6 +6,7 @@ import { eventChanged } from './event-changed';
 import { feedbackReply, feedbackRequest } from './feedback';
 import { heldPlaceInvitation } from './held-place-invitation';
 import type { EmailContext, RenderOptions, RenderedMessage } from './layout';
+import { monthlyReport } from './monthly-report';
 import { notice } from './notice';
 import { registrationCancelled } from './registration-cancelled';
 import { registrationConfirmed } from './registration-confirmed';
@@ -50,7 +51,8 @@ export const templates: Record<string, Template> = {
 	course_waitlisted: courseEmail,
 	course_promoted: courseEmail,
 	course_cancelled: courseEmail,
-	course_certificate: courseEmail
+	course_certificate: courseEmail,
+	monthly_report: monthlyReport
 };
 
 /** Kinds that carry an attachment (.ics, QR image): sent one by one, never in a batch. */
@@ -61,7 +63,8 @@ export const singleKinds = [
 	'registration_cancelled',
 	'counselling_confirmed',
 	'counselling_changed',
-	'counselling_cancelled'
+	'counselling_cancelled',
+	'monthly_report'
 ];
 
 export class UnknownKindError extends Error {

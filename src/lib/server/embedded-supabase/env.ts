@@ -5,7 +5,7 @@ import type { ApiLimits } from './limits';
 
 /** An email Supabase Auth would send: handed to the app's own email pipeline. */
 export interface AuthEmail {
-	type: 'magiclink' | 'signup' | 'recovery' | 'invite' | 'email_change';
+	type: 'magiclink' | 'signup' | 'recovery' | 'invite' | 'email_change' | 'reauthentication';
 	email: string;
 	/** The 6-digit one-time code. */
 	token: string;
@@ -62,6 +62,8 @@ export interface EmbeddedEnv {
 		anonymousSignIns?: boolean;
 		/** Wrong tries a one-time code survives; the next try fails whatever the code (5). */
 		otpMaxAttempts?: number;
+		/** `[auth.email] secure_password_change`: a password change needs a recent proof. */
+		securePasswordChange?: boolean;
 		rateLimits?: Partial<RateLimits>;
 	};
 }
@@ -80,4 +82,6 @@ export interface RateLimits {
 	tokenVerifications: number;
 	/** Refresh-token grants per 5 minutes (per client address only: a refresh names no address). */
 	tokenRefresh: number;
+	/** MFA codes tried per 5 minutes, per client address and per factor (not doubled). */
+	mfaVerifications: number;
 }

@@ -36,12 +36,17 @@ export function makeCtx(
 }
 
 /** Counts this request against a rate limit (see rate-limits.ts); 429 when over it. */
-export function rateLimit(ctx: Ctx, rule: Rule, email?: string | null): Promise<void> {
+export function rateLimit(
+	ctx: Ctx,
+	rule: Rule,
+	email?: string | null,
+	factor?: string | null
+): Promise<void> {
 	return hitRateLimit(
 		ctx.env.db,
 		ctx.settings,
 		rule,
-		{ clientAddress: ctx.clientAddress, email },
+		{ clientAddress: ctx.clientAddress, email, factor },
 		ctx.env.blocks
 	);
 }

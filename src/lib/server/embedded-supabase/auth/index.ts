@@ -17,7 +17,8 @@ import {
 	listUsersRoute,
 	updateUserRoute
 } from './admin';
-import { makeCtx, type Ctx } from './context';
+import { inTx, makeCtx, type Ctx } from './context';
+import { adminDeleteFactor, adminListFactors, challenge, enroll, unenroll, verify } from './mfa';
 import { json } from './http';
 import {
 	AuthError,
@@ -35,6 +36,7 @@ import {
 	healthRoute,
 	logoutRoute,
 	otp,
+	reauthenticate,
 	recover,
 	resend,
 	settingsRoute,
@@ -63,6 +65,17 @@ interface Route {
 
 const exact = (p: string) => (path: string) => path === p;
 const adminUser = (path: string) => /^\/admin\/users\/[^/]+$/.test(path);
+const factorPath = /^\/factors\/([^/]+)(?:\/(challenge|verify))?$/;
+const factor = (action?: 'challenge' | 'verify') => (path: string) => {
+	const m = factorPath.exec(path);
+	return m !== null && m[2] === action;
+};
+const factorId = (path: string) => decodeURIComponent(factorPath.exec(path)?.[1] ?? '');
+const adminFactorPath = /^\/admin\/users\/([^/]+)\/factors(?:\/([^/]+))?$/;
+const adminFactors = (one: boolean) => (path: string) => {
+	const m = adminFactorPath.exec(path);
+	return m !== null && Boolean(m[2]) === one;
+};
 
 const routes: Route[] = [
 	{ method: 'GET', match: exact('/health'), handler: () => healthRoute() },
@@ -77,6 +90,29 @@ const routes: Route[] = [
 	{ method: 'GET', match: exact('/user'), handler: getUser },
 	{ method: 'PUT', match: exact('/user'), handler: updateUser },
 	{ method: 'POST', match: exact('/logout'), handler: logoutRoute },
+	{ method: 'GET', match: exact('/reauthenticate'), handler: reauthenticate },
+	{ method: 'POST', match: exact('/factors'), handler: enroll },
+	{ method: 'POST', match: factor('challenge'), handler: (ctx, p) => challenge(ctx, factorId(p)) },
+	{ method: 'POST', match: factor('verify'), handler: (ctx, p) => verify(ctx, factorId(p)) },
+	{ method: 'DELETE', match: factor(), handler: (ctx, p) => unenroll(ctx, factorId(p)) },
+	{
+		method: 'GET',
+		match: adminFactors(false),
+		admin: true,
+		handler: async (ctx, p) => {
+			const [, userId] = adminFactorPath.exec(p) ?? [];
+			return json(await inTx(ctx, (tx) => adminListFactors(tx, userId)));
+		}
+	},
+	{
+		method: 'DELETE',
+		match: adminFactors(true),
+		admin: true,
+		handler: async (ctx, p) => {
+			const [, userId, id] = adminFactorPath.exec(p) ?? [];
+			return json(await inTx(ctx, (tx) => adminDeleteFactor(tx, userId, id)));
+		}
+	},
 	{ method: 'POST', match: exact('/invite'), admin: true, handler: invite },
 	{ method: 'GET', match: exact('/admin/users'), admin: true, handler: listUsersRoute },
 	{ method: 'POST', match: exact('/admin/users'), admin: true, handler: createUser },

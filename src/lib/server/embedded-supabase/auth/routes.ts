@@ -736,6 +736,11 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 			}
 		}
 		if (passwordGiven && password) {
+			const nonce = str(body, 'nonce');
+			if (nonce) await spendNonce(ctx, tx, user, nonce);
+			else if (settings.securePasswordChange && !(await recentlySignedIn(tx, auth.sessionId))) {
+				throw badRequest('reauthentication_needed', 'Password update requires reauthentication');
+			}
 			if (user.encryptedPassword && (await verifyPassword(tx, user.encryptedPassword, password))) {
 				throw unprocessable(
 					'same_password',
@@ -776,6 +781,57 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 	});
 	await sendMail(ctx, result.mail);
 	return json(result.user.json);
+}
+
+/** GoTrue's "recently signed in": the session began within the last 24 hours. */
+async function recentlySignedIn(tx: Queryable, sessionId: string | null): Promise<boolean> {
+	if (!sessionId) return false;
+	const { rows } = await tx.query(
+		`select 1 from auth.sessions where id = $1::uuid and created_at > now() - interval '24 hours'`,
+		[sessionId]
+	);
+	return rows.length > 0;
+}
+
+// ---------------------------------------------------------------- /reauthenticate
+
+/**
+ * GoTrue's `/reauthenticate`: a code to the signed-in user's address, which `updateUser` takes as
+ * `nonce` to change the password where a recent proof is required (`secure_password_change`).
+ */
+export async function reauthenticate(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const auth = await authenticate(ctx);
+	await rateLimit(ctx, 'email_sent');
+	const mail = await inTx(ctx, async (tx) => {
+		const user = await loadAuthenticatedUser(tx, auth);
+		if (!user.email) {
+			throw unprocessable('reauthentication_not_valid', 'Reauthentication requires an email');
+		}
+		await checkFrequency(tx, user.id, 'reauthentication', settings.emailMaxFrequency);
+		const issued = await issueToken(tx, user.id, user.email, 'reauthentication', {
+			pkce: false,
+			otpLength: settings.otpLength
+		});
+		return authEmail(env, 'reauthentication', user.email, issued, env.siteUrl, user.userMetadata);
+	});
+	await sendMail(ctx, mail);
+	return json({});
+}
+
+/** The nonce of `/reauthenticate`, spent by a password change; 422 when missing, wrong or old. */
+async function spendNonce(ctx: Ctx, tx: Queryable, user: AuthUser, nonce: string): Promise<void> {
+	const notValid = () => unprocessable('reauthentication_not_valid', 'Requires reauthentication');
+	const { rows } = await tx.query<{ token: string | null; fresh: string }>(
+		`select reauthentication_token as token,
+			(reauthentication_sent_at + make_interval(secs => $2::float8) > now())::text as fresh
+		from auth.users where id = $1::uuid`,
+		[user.id, String(ctx.settings.otpExpiry)]
+	);
+	const row = rows[0];
+	if (!row?.token || row.fresh !== 'true') throw notValid();
+	if (tokenHash(user.email, nonce.trim()) !== row.token) throw notValid();
+	await clearToken(tx, user.id, 'reauthentication');
 }
 
 // ---------------------------------------------------------------- /logout

@@ -94,9 +94,7 @@ describe('who may require a second factor', () => {
 		// Staff who are not managers of their own organisation, and managers for the district.
 		expect(codeOf(await setRule(aal2.staffB, w.orgB, true))).toBe('not_authorised');
 		expect(codeOf(await setRule(aal2.staffA, null, true))).toBe('not_authorised');
-		expect(codeOf(await setRule(aal2.admin, randomUUID(), true))).toBe(
-			'organisation_not_found'
-		);
+		expect(codeOf(await setRule(aal2.admin, randomUUID(), true))).toBe('organisation_not_found');
 		expect(await rows(domain, 'select 1 from public.second_factor_requirements')).toEqual([]);
 	});
 
@@ -125,11 +123,12 @@ describe('who may require a second factor', () => {
 		expect(await read(w.client.guardianA)).toEqual([]);
 		expect(await read(w.client.anon)).toEqual([]);
 		// Nobody writes it directly.
-		const insert = await aal2.staffA
-			.from('second_factor_requirements')
-			.insert({ org_id: w.orgB });
+		const insert = await aal2.staffA.from('second_factor_requirements').insert({ org_id: w.orgB });
 		expect(insert.error).not.toBeNull();
-		const remove = await aal2.staffA.from('second_factor_requirements').delete().eq('org_id', w.orgA);
+		const remove = await aal2.staffA
+			.from('second_factor_requirements')
+			.delete()
+			.eq('org_id', w.orgA);
 		expect(remove.error).not.toBeNull();
 		expect(await rows(domain, 'select 1 from public.second_factor_requirements')).toHaveLength(1);
 	});

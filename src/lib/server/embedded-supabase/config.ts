@@ -183,3 +183,31 @@ function readValue(r: Reader, fail: (what: string) => never): TomlValue {
 	if (/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(number)) return Number(number);
 	return fail(`cannot read the value "${word}"`);
 }
+
+/**
+ * The ES256 key access tokens are signed with: the first key of the JSON array of private JWKs at
+ * `path` (the Supabase CLI's `signing_keys.json`; `GONGYU_JWT_SIGNING_KEYS`), else at `[auth]
+ * signing_keys_path` of config.toml (relative to the `supabase/` folder, as the CLI reads it);
+ * null when neither names a file: tokens are then signed with the HS256 secret.
+ */
+export async function signingKeyFromConfig(
+	dir: string,
+	config: TomlTable,
+	path?: string
+): Promise<Record<string, unknown> | null> {
+	const configured = configTable(config, 'auth').signing_keys_path;
+	const file =
+		path || (typeof configured === 'string' && configured ? join(dir, configured) : null);
+	if (!file) return null;
+	let keys: unknown;
+	try {
+		keys = JSON.parse(await readFile(file, 'utf8'));
+	} catch (error) {
+		throw new Error(`JWT signing keys: cannot read ${file} (${(error as Error).message})`);
+	}
+	const first = Array.isArray(keys) ? keys[0] : keys;
+	if (!first || typeof first !== 'object') {
+		throw new Error(`JWT signing keys: ${file} holds no key (a JSON array of private JWKs)`);
+	}
+	return first as Record<string, unknown>;
+}

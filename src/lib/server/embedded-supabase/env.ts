@@ -1,4 +1,5 @@
 import type { BlockCache } from './blocks';
+import type { JwtKeys, SigningKey } from './jwt';
 import type { Database } from './database';
 import type { ApiKeys } from './keys';
 import type { ApiLimits } from './limits';
@@ -26,6 +27,8 @@ export interface EmbeddedEnv {
 	db: Database;
 	keys: ApiKeys;
 	jwtSecret: string;
+	/** ES256 key signing access tokens instead of the secret (JWKS at `/.well-known/jwks.json`). */
+	signingKey: SigningKey | null;
 	/** Access token lifetime in seconds (Supabase's default 3600). */
 	jwtExpiry: number;
 	/** The API's own origin, e.g. `http://localhost:3000`: used to build links and `iss`. */
@@ -85,3 +88,9 @@ export interface RateLimits {
 	/** MFA codes tried per 5 minutes, per client address and per factor (not doubled). */
 	mfaVerifications: number;
 }
+
+/** The keys that verify this server's tokens. */
+export const jwtKeys = (env: EmbeddedEnv): JwtKeys => ({
+	secret: env.jwtSecret,
+	signing: env.signingKey
+});

@@ -1,6 +1,6 @@
 import type { Caller } from '../caller';
 import type { Queryable } from '../database';
-import type { AuthEmail, EmbeddedEnv } from '../env';
+import { jwtKeys, type AuthEmail, type EmbeddedEnv } from '../env';
 import { verifyJwt } from '../jwt';
 import { badRequest, forbidden, internal, unauthorized } from './errors';
 import { hitRateLimit, type Rule } from './rate-limits';
@@ -88,7 +88,7 @@ export function bearerToken(request: Request): string | null {
 export async function authenticate(ctx: Ctx): Promise<Authenticated> {
 	const token = bearerToken(ctx.request);
 	if (!token) throw unauthorized('no_authorization', 'This endpoint requires a valid Bearer token');
-	const verified = await verifyJwt(token, ctx.env.jwtSecret);
+	const verified = await verifyJwt(token, jwtKeys(ctx.env));
 	if (!verified.ok) {
 		throw forbidden(
 			'bad_jwt',

@@ -7,7 +7,7 @@
  */
 import { resolveCaller, type Caller } from '../caller';
 import { isPgError } from '../database';
-import type { EmbeddedEnv } from '../env';
+import { jwtKeys, type EmbeddedEnv } from '../env';
 import {
 	createUser,
 	deleteUserRoute,
@@ -134,7 +134,7 @@ function gatewayError(status: number, message: string, hint: string): Response {
  * gateway's business here: the auth routes that need a user answer it as GoTrue does (403 `bad_jwt`).
  */
 async function apiCaller(request: Request, env: EmbeddedEnv): Promise<Caller | Response> {
-	const resolved = await resolveCaller(request.headers, env.keys, env.jwtSecret);
+	const resolved = await resolveCaller(request.headers, env.keys, jwtKeys(env));
 	if (resolved.ok) return resolved.caller;
 	if (resolved.reason === 'no_api_key') {
 		return gatewayError(
@@ -151,7 +151,7 @@ async function apiCaller(request: Request, env: EmbeddedEnv): Promise<Caller | R
 		);
 	}
 	const keyOnly = new Headers({ apikey: request.headers.get('apikey') as string });
-	const byKey = await resolveCaller(keyOnly, env.keys, env.jwtSecret);
+	const byKey = await resolveCaller(keyOnly, env.keys, jwtKeys(env));
 	if (!byKey.ok) {
 		return gatewayError(
 			401,
@@ -189,8 +189,12 @@ export function createAuthHandler(env: EmbeddedEnv): AuthHandler {
 		if (path === '/verify' && method === 'GET') {
 			return verifyGet(makeCtx(env, request, null, clientAddress));
 		}
-		// Tokens are signed with the shared HS256 secret: there is no public key to publish.
-		if (path === '/.well-known/jwks.json' && method === 'GET') return json({ keys: [] });
+		// The public signing key; none while tokens are signed with the shared HS256 secret.
+		if (path === '/.well-known/jwks.json' && method === 'GET') {
+			return json({ keys: env.signingKey ? [env.signingKey.publicJwk] : [] }, 200, {
+				'cache-control': 'public, max-age=600'
+			});
+		}
 
 		const caller = await apiCaller(request, env);
 		if (caller instanceof Response) return caller;

@@ -52,7 +52,8 @@ async function findFactor(tx: Queryable, userId: string, factorId: string): Prom
 		: { rows: [] };
 	const factor = rows[0];
 	// Another user's factor is answered as GoTrue does: as if it did not exist.
-	if (!factor || factor.user_id !== userId) throw notFound('mfa_factor_not_found', 'Factor not found');
+	if (!factor || factor.user_id !== userId)
+		throw notFound('mfa_factor_not_found', 'Factor not found');
 	return factor;
 }
 
@@ -73,7 +74,10 @@ export async function enroll(ctx: Ctx): Promise<Response> {
 	const body = await readJsonBody(ctx.request, ctx.env);
 	const factorType = str(body, 'factor_type');
 	if (factorType === 'phone' || factorType === 'webauthn') {
-		throw unprocessable('mfa_' + factorType + '_enroll_not_enabled', `MFA enroll is disabled for ${factorType}`);
+		throw unprocessable(
+			'mfa_' + factorType + '_enroll_not_enabled',
+			`MFA enroll is disabled for ${factorType}`
+		);
 	}
 	if (factorType !== 'totp') {
 		throw badRequest('validation_failed', 'factor_type needs to be totp, phone or webauthn');

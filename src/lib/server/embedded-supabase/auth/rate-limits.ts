@@ -13,11 +13,7 @@ import { AuthError } from './errors';
 import type { AuthSettings } from './settings';
 
 export type Rule =
-	| 'email_sent'
-	| 'sign_in_sign_ups'
-	| 'token_verifications'
-	| 'token_refresh'
-	| 'mfa_verifications';
+	'email_sent' | 'sign_in_sign_ups' | 'token_verifications' | 'token_refresh' | 'mfa_verifications';
 
 const windows: Record<Rule, number> = {
 	email_sent: 3600,

@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../database';
-import type { EmbeddedEnv } from '../env';
-import { signJwt } from '../jwt';
+import { jwtKeys, type EmbeddedEnv } from '../env';
+import { signAccessToken } from '../jwt';
 import { AuthError, badRequest } from './errors';
 import { authSettings } from './settings';
 import { findUserById, type AuthUser } from './users';
@@ -95,7 +95,11 @@ export async function accessToken(
 		session_id: sessionId,
 		is_anonymous: user.isAnonymous
 	};
-	return { token: await signJwt(claims, env.jwtSecret), expiresAt: exp, expiresIn: exp - iat };
+	return {
+		token: await signAccessToken(claims, jwtKeys(env)),
+		expiresAt: exp,
+		expiresIn: exp - iat
+	};
 }
 
 /** GoTrue's `IssueRefreshToken`: a new session, its first refresh token, and an access token. */

@@ -3,7 +3,7 @@
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
  *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other]
  *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
- *   [--jwt-alg HS256|ES256] [--signing-keys FILE]
+ *   [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
  * the flags override them. `--jwt-alg ES256` signs access tokens with the key of `[auth]
  * signing_keys_path` (or `--signing-keys`), or a new key pair for this run when none is named.
@@ -47,7 +47,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256] [--signing-keys FILE]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]'
 	);
 	process.exit(0);
 }
@@ -82,11 +82,12 @@ const signup = onOff('signup', args.signup);
 const autoConfirm = onOff('auto-confirm', args['auto-confirm']);
 const anonymous = onOff('anonymous', args.anonymous);
 const jwtAlg = (args['jwt-alg'] ?? '').toUpperCase();
-if (jwtAlg && jwtAlg !== 'HS256' && jwtAlg !== 'ES256') {
-	console.error(`--jwt-alg takes HS256 or ES256, not "${args['jwt-alg']}"`);
+if (jwtAlg && jwtAlg !== 'HS256' && jwtAlg !== 'ES256' && jwtAlg !== 'RS256') {
+	console.error(`--jwt-alg takes HS256, ES256 or RS256, not "${args['jwt-alg']}"`);
 	process.exit(2);
 }
-// ES256: the configured key (or --signing-keys), else a key pair of this run; HS256: the secret.
+// The configured key (or --signing-keys) as config.toml names it; with --jwt-alg ES256 and no
+// key, a key pair of this run; --jwt-alg HS256: the secret alone, whatever the config names.
 let signingKey =
 	jwtAlg === 'HS256'
 		? null
@@ -95,7 +96,9 @@ let signingKey =
 				config,
 				args['signing-keys'] ?? process.env.GONGYU_JWT_SIGNING_KEYS
 			);
-if (jwtAlg === 'ES256' && !signingKey) signingKey = (await newSigningKey()).privateJwk;
+if ((jwtAlg === 'ES256' || jwtAlg === 'RS256') && !signingKey) {
+	signingKey = (await newSigningKey(jwtAlg)).privateJwk;
+}
 const dbUrl = args['db-url'] ?? process.env.DATABASE_URL;
 const log = (line: string) => {
 	if (!args.json) console.error(line);
@@ -206,7 +209,7 @@ server.listen(Number(args.port), args.host, () => {
 		ANON_KEY: embedded.keys.anonJwt,
 		SERVICE_ROLE_KEY: embedded.keys.serviceRoleJwt,
 		JWT_SECRET: embedded.env.jwtSecret,
-		JWT_ALG: embedded.env.signingKey ? 'ES256' : 'HS256',
+		JWT_ALG: embedded.env.signingKey?.alg ?? 'HS256',
 		JWKS_URL: `${apiUrl}/auth/v1/.well-known/jwks.json`
 	};
 	if (args.json) {

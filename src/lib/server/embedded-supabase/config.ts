@@ -76,8 +76,11 @@ export function parseToml(text: string): TomlTable {
 		}
 		const eq = line.indexOf('=');
 		if (eq < 0) fail('expected key = value');
-		const key = line.slice(0, eq).trim();
-		if (!bareKey.test(key)) fail(`bad key "${key}"`);
+		let key = line.slice(0, eq).trim();
+		// A quoted key (`"1234567890" = …`), without escapes.
+		const quoted = /^"([^"\\]*)"$/.exec(key);
+		if (quoted) key = quoted[1];
+		else if (!bareKey.test(key)) fail(`bad key "${key}"`);
 		let raw = line.slice(eq + 1).trim();
 		// A multi-line array: keep reading until its brackets balance.
 		while (raw.startsWith('[') && !balanced(raw)) {

@@ -34,12 +34,13 @@ export async function signJwt(payload: Record<string, unknown>, secret: string):
 }
 
 /**
- * An asymmetric signing key (ES256), as Supabase's JWT signing keys: access tokens are signed with
+ * An asymmetric signing key (ES256 or RS256), as Supabase's JWT signing keys: access tokens are signed with
  * its private half and carry its `kid`; anyone verifies them with the public half from
  * `/auth/v1/.well-known/jwks.json` (`supabase.auth.getClaims()` does so without asking Auth).
  */
 export interface SigningKey {
 	kid: string;
+	alg: 'ES256' | 'RS256';
 	privateKey: CryptoKey;
 	publicKey: CryptoKey;
 	/** The public key as published in the JWKS. */
@@ -57,25 +58,35 @@ export interface JwtKeys {
  * them: `supabase gen signing-key --algorithm ES256`).
  */
 export async function importSigningKey(jwk: JWK): Promise<SigningKey> {
-	if (jwk.kty !== 'EC' || (jwk.alg && jwk.alg !== 'ES256') || !jwk.d) {
-		throw new Error('The JWT signing key must be a private ES256 (P-256) key in JWK form.');
+	const alg =
+		jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : jwk.kty === 'RSA' ? 'RS256' : null;
+	if (!alg || (jwk.alg && jwk.alg !== alg) || !jwk.d) {
+		throw new Error(
+			'The JWT signing key must be a private ES256 (P-256) or RS256 key in JWK form.'
+		);
 	}
 	const kid = jwk.kid ?? crypto.randomUUID();
-	const privateKey = (await importJWK({ ...jwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
-	const { d: _d, key_ops: _ops, ...pub } = jwk;
-	const publicKey = (await importJWK({ ...pub, alg: 'ES256' }, 'ES256')) as CryptoKey;
+	// `key_ops` of a key pair (["sign", "verify"]) would be refused for either half alone.
+	const { key_ops: _ops, ...pair } = jwk;
+	const privateKey = (await importJWK({ ...pair, alg }, alg)) as CryptoKey;
+	// The public half: the private members of an EC or RSA key left out.
+	const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = pair;
+	const publicKey = (await importJWK({ ...pub, alg }, alg)) as CryptoKey;
 	return {
 		kid,
+		alg,
 		privateKey,
 		publicKey,
-		publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig', key_ops: ['verify'], ext: true }
+		publicJwk: { ...pub, kid, alg, use: 'sig', key_ops: ['verify'], ext: true }
 	};
 }
 
-/** A new ES256 key pair (a local server's own, when no key is configured). */
-export async function newSigningKey(): Promise<{ key: SigningKey; privateJwk: JWK }> {
-	const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-	const privateJwk = { ...(await exportJWK(privateKey)), kid: crypto.randomUUID(), alg: 'ES256' };
+/** A new key pair (a local server's own, when no key is configured). */
+export async function newSigningKey(
+	alg: 'ES256' | 'RS256' = 'ES256'
+): Promise<{ key: SigningKey; privateJwk: JWK }> {
+	const { privateKey } = await generateKeyPair(alg, { extractable: true });
+	const privateJwk = { ...(await exportJWK(privateKey)), kid: crypto.randomUUID(), alg };
 	return { key: await importSigningKey(privateJwk), privateJwk };
 }
 
@@ -86,7 +97,7 @@ export async function signAccessToken(
 ): Promise<string> {
 	if (!keys.signing) return signJwt(payload, keys.secret);
 	return new SignJWT(payload)
-		.setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: keys.signing.kid })
+		.setProtectedHeader({ alg: keys.signing.alg, typ: 'JWT', kid: keys.signing.kid })
 		.sign(keys.signing.privateKey);
 }
 
@@ -95,7 +106,7 @@ export type VerifyResult =
 
 /**
  * Verifies a token's signature and expiry (and `aud` for user tokens): HS256 with the secret, or
- * ES256 with the signing key its `kid` names. Tokens signed with the secret stay valid beside a
+ * ES256 or RS256 with the signing key its `kid` names. Tokens signed with the secret stay valid beside a
  * signing key (the legacy API keys are, and sessions from before the key was added).
  */
 export async function verifyJwt(token: string, keys: string | JwtKeys): Promise<VerifyResult> {
@@ -108,10 +119,12 @@ export async function verifyJwt(token: string, keys: string | JwtKeys): Promise<
 		} catch {
 			return { ok: false, reason: 'invalid' };
 		}
-		const asymmetric = alg === 'ES256';
-		if (asymmetric && (!signing || kid !== signing.kid)) return { ok: false, reason: 'invalid' };
+		const asymmetric = alg !== 'HS256';
+		if (asymmetric && (!signing || kid !== signing.kid || alg !== signing.alg)) {
+			return { ok: false, reason: 'invalid' };
+		}
 		const { payload } = asymmetric
-			? await jwtVerify(token, signing!.publicKey, { algorithms: ['ES256'] })
+			? await jwtVerify(token, signing!.publicKey, { algorithms: [signing!.alg] })
 			: await jwtVerify(token, await keyFor(secret), { algorithms: ['HS256'] });
 		if (payload.role === 'authenticated' && payload.aud !== 'authenticated') {
 			return { ok: false, reason: 'invalid' };

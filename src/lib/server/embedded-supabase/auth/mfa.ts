@@ -261,11 +261,14 @@ export async function unenroll(ctx: Ctx, factorId: string): Promise<Response> {
 
 /** The secret key's view: `GET /admin/users/<id>/factors`. */
 export async function adminListFactors(tx: Queryable, userId: string): Promise<unknown[]> {
-	const { rows } = await tx.query<{ factors: string | null }>(
-		`select ${factorsJson} from auth.users u where u.id = $1::uuid`,
-		[userId]
-	);
-	return rows[0]?.factors ? JSON.parse(rows[0].factors) : [];
+	const { rows } = /^[0-9a-f-]{36}$/i.test(userId)
+		? await tx.query<{ factors: string | null }>(
+				`select ${factorsJson} from auth.users u where u.id = $1::uuid`,
+				[userId]
+			)
+		: { rows: [] };
+	if (!rows[0]) throw notFound('user_not_found', 'User not found');
+	return rows[0].factors ? JSON.parse(rows[0].factors) : [];
 }
 
 /** `DELETE /admin/users/<id>/factors/<factor>`: the factor, whatever the session's level. */

@@ -21,6 +21,7 @@ import {
 	badRequest,
 	forbidden,
 	linkExpired,
+	notFound,
 	otpExpired,
 	unprocessable
 } from './errors';
@@ -204,9 +205,38 @@ export async function token(ctx: Ctx): Promise<Response> {
 			return refreshTokenGrant(ctx);
 		case 'pkce':
 			return pkceGrant(ctx);
+		case 'id_token':
+			return idTokenGrant(ctx);
+		case 'web3':
+			// Sign-in with a wallet is not offered: GoTrue's answer while its provider is off.
+			throw badRequest('web3_provider_disabled', 'Web3 provider is disabled');
 		default:
 			throw badRequest('invalid_credentials', 'unsupported_grant_type');
 	}
+}
+
+/** Third-party ID tokens (Google, Apple …): no provider is enabled, as GoTrue answers then. */
+async function idTokenGrant(ctx: Ctx): Promise<Response> {
+	const body = await readJsonBody(ctx.request, ctx.env);
+	const provider = str(body, 'provider');
+	const issuers: Record<string, string> = {
+		google: 'https://accounts.google.com',
+		apple: 'https://appleid.apple.com',
+		azure: 'https://login.microsoftonline.com',
+		facebook: 'https://www.facebook.com',
+		keycloak: 'keycloak',
+		kakao: 'https://kauth.kakao.com'
+	};
+	const issuer = issuers[provider] ?? str(body, 'issuer') ?? provider;
+	throw badRequest('provider_disabled', `Provider (issuer "${issuer}") is not enabled`);
+}
+
+/** Features of GoTrue this server does not offer, answered as GoTrue does while they are off. */
+export function samlDisabled(): Response {
+	throw notFound('saml_provider_disabled', 'SAML 2.0 is disabled');
+}
+export function manualLinkingDisabled(): Response {
+	throw notFound('manual_linking_disabled', 'Manual linking is disabled');
 }
 
 const invalidCredentials = () => badRequest('invalid_credentials', 'Invalid login credentials');
@@ -560,7 +590,13 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 	if (tokenValue) {
 		if (!rawEmail || phone) {
 			if (phone && !rawEmail) {
-				throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
+				// No phone number ever gets a code here, so none can be right; a malformed number
+				// is refused first, as GoTrue refuses it.
+				if (!/^[1-9]\d{6,14}$/.test(phone.replace(/^\+/, '').replace(/[\s-]/g, ''))) {
+					throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)');
+				}
+				await rateLimit(ctx, 'token_verifications');
+				throw otpExpired();
 			}
 			throw badRequest(
 				'validation_failed',
@@ -806,7 +842,10 @@ export async function reauthenticate(ctx: Ctx): Promise<Response> {
 	const mail = await inTx(ctx, async (tx) => {
 		const user = await loadAuthenticatedUser(tx, auth);
 		if (!user.email) {
-			throw unprocessable('reauthentication_not_valid', 'Reauthentication requires an email');
+			throw unprocessable(
+				'reauthentication_not_valid',
+				'Reauthentication requires the user to have an email or a phone number'
+			);
 		}
 		await checkFrequency(tx, user.id, 'reauthentication', settings.emailMaxFrequency);
 		const issued = await issueToken(tx, user.id, user.email, 'reauthentication', {

@@ -1128,6 +1128,7 @@ const jsonTypes = new Set(['json', 'jsonb']);
 const onePositionalTypes = new Set(['json', 'jsonb', 'text', 'xml', 'bytea']);
 const onePositional = (fn: RestFunction) =>
 	fn.args.length === 1 && fn.args[0].name === '' && onePositionalTypes.has(fn.args[0].type);
+const isCallable = (fn: RestFunction) => !fn.args.some((a) => a.name === '') || onePositional(fn);
 const signature = (f: RestFunction) => f.args.map((a) => `${a.name} => ${a.type}`).join(', ');
 
 function describeCall(schema: string, name: string, keys: string[]): string {
@@ -1150,7 +1151,7 @@ function chooseFunction(
 		const isSingleJson = fn.args.length === 1 && jsonTypes.has(fn.args[0].type);
 		if (isSingleJson && (fn.args[0].name === '' || wholeBody)) singleJson.push(fn);
 		if (wholeBody) continue;
-		if (fn.args.some((a) => a.name === '') && !onePositional(fn)) continue;
+		if (!isCallable(fn)) continue;
 		const argNames = new Set(fn.args.map((a) => a.name));
 		if (
 			keys.every((k) => argNames.has(k)) &&
@@ -1174,7 +1175,11 @@ function chooseFunction(
 			'Try renaming the parameters or the function itself in the database so function overloading can be resolved'
 		);
 	}
-	const suggestion = closest(name, b.catalogue.allFunctionNames(b.schema));
+	// Functions with other unnamed parameters are not in PostgREST's cache: never suggested.
+	const callable = b.catalogue
+		.allFunctionNames(b.schema)
+		.filter((n) => b.catalogue.functions(b.schema, n).some((f) => isCallable(f)));
+	const suggestion = closest(name, callable);
 	throw new RestError(
 		404,
 		'PGRST202',

@@ -46,12 +46,23 @@ export function needsSecondFactor(session: Session | null, user: User | null): b
 export const secondFactorPath = (next: string) =>
 	`/auth/second-factor?next=${encodeURIComponent(next)}`;
 
-/** What the security pages show about the signed-in person. */
+/**
+ * What the security pages show about the signed-in person, read afresh (an action of this
+ * request may just have added or removed a factor, after the hooks read the user).
+ */
 export async function secondFactorStatus(locals: App.Locals) {
-	const { session, user } = await locals.safeGetSession();
+	const supabase = locals.supabase as SupabaseClient;
+	const [{ data: listed }, { data: current }] = await Promise.all([
+		supabase.auth.mfa.listFactors(),
+		supabase.auth.getSession()
+	]);
 	return {
-		factors: verifiedFactors(user),
-		aal: sessionAal(session)
+		factors: (listed?.totp ?? []).map((f) => ({
+			id: f.id,
+			friendlyName: f.friendly_name ?? '',
+			createdAt: f.created_at
+		})),
+		aal: sessionAal(current.session)
 	};
 }
 

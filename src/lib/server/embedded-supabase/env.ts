@@ -67,6 +67,8 @@ export interface EmbeddedEnv {
 		otpMaxAttempts?: number;
 		/** `[auth.email] secure_password_change`: a password change needs a recent proof. */
 		securePasswordChange?: boolean;
+		/** `[auth.email] double_confirm_changes`: both addresses confirm an email change. */
+		secureEmailChange?: boolean;
 		rateLimits?: Partial<RateLimits>;
 	};
 }

@@ -8,7 +8,8 @@ import type { Queryable } from '../database';
 import type { AuthEmail, EmbeddedEnv } from '../env';
 import { tooManyRequests } from './errors';
 
-export type TokenKind = 'confirmation' | 'recovery' | 'email_change_new' | 'reauthentication';
+export type TokenKind =
+	'confirmation' | 'recovery' | 'email_change_new' | 'email_change_current' | 'reauthentication';
 
 const columns: Record<TokenKind, { token: string; sentAt: string; type: string }> = {
 	confirmation: {
@@ -21,6 +22,11 @@ const columns: Record<TokenKind, { token: string; sentAt: string; type: string }
 		token: 'email_change_token_new',
 		sentAt: 'email_change_sent_at',
 		type: 'email_change_token_new'
+	},
+	email_change_current: {
+		token: 'email_change_token_current',
+		sentAt: 'email_change_sent_at',
+		type: 'email_change_token_current'
 	},
 	reauthentication: {
 		token: 'reauthentication_token',
@@ -230,6 +236,7 @@ export function kindOfTokenType(tokenType: string): TokenKind {
 	if (tokenType === 'confirmation_token') return 'confirmation';
 	if (tokenType === 'recovery_token') return 'recovery';
 	if (tokenType === 'reauthentication_token') return 'reauthentication';
+	if (tokenType === 'email_change_token_current') return 'email_change_current';
 	return 'email_change_new';
 }
 

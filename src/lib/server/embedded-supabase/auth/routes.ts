@@ -526,10 +526,19 @@ async function proveAddress(tx: Queryable, found: FoundToken): Promise<void> {
 	if (unproven || rows[0]?.confirmed !== 'true') await logout(tx, found.userId, null, 'global');
 }
 
-/** Consumes a verified token: confirms, recovers or changes the email, as its kind requires. */
-async function applyToken(tx: Queryable, found: FoundToken): Promise<void> {
+/** GoTrue's answer when one of the two addresses of an email change has confirmed it. */
+export const SINGLE_CONFIRMATION =
+	'Confirmation link accepted. Please proceed to confirm link sent to the other email';
+
+/**
+ * Consumes a verified token: confirms, recovers or changes the email, as its kind requires.
+ * 'partial' when it is one address's half of a double-confirmed email change: the other
+ * address's code is still awaited and nothing has changed yet.
+ */
+async function applyToken(tx: Queryable, found: FoundToken): Promise<'partial' | void> {
 	const kind = kindOfTokenType(found.tokenType);
-	if (kind !== 'email_change_new') await proveAddress(tx, found);
+	const emailChange = kind === 'email_change_new' || kind === 'email_change_current';
+	if (!emailChange) await proveAddress(tx, found);
 	if (kind === 'confirmation') {
 		await confirmUser(tx, found.userId);
 		return;
@@ -546,7 +555,20 @@ async function applyToken(tx: Queryable, found: FoundToken): Promise<void> {
 		if (rows[0]?.confirmed !== 'true') await confirmUser(tx, found.userId);
 		return;
 	}
-	// An email change, confirmed from the new address.
+	// An email change. With double confirmation the first address to confirm waits for the other.
+	const other = await tx.query(
+		`select 1 from auth.one_time_tokens where user_id = $1::uuid and id <> $2::uuid
+			and token_type in ('email_change_token_new', 'email_change_token_current')`,
+		[found.userId, found.id]
+	);
+	if (other.rows.length > 0) {
+		await clearToken(tx, found.userId, kind);
+		await tx.query(
+			'update auth.users set email_change_confirm_status = 1, updated_at = now() where id = $1::uuid',
+			[found.userId]
+		);
+		return 'partial';
+	}
 	await tx.query(
 		`update auth.users set email = email_change, email_change = '', email_change_token_new = '',
 			email_change_token_current = '', email_change_confirm_status = 0,
@@ -625,7 +647,7 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 	}
 	await rateLimit(ctx, 'token_verifications', email);
 	// Errors are returned, not thrown, so that a wrong try is committed with the answer.
-	const result = await inTx(ctx, async (tx): Promise<SessionResponse | AuthError> => {
+	const result = await inTx(ctx, async (tx): Promise<SessionResponse | AuthError | 'partial'> => {
 		const live = email ? await lockCodesOf(tx, email, types) : [];
 		const found = await findToken(tx, hashes, types, settings.otpExpiry, email);
 		const usable =
@@ -639,10 +661,11 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 			return tokenValue ? otpExpired() : linkExpired();
 		}
 		await checkNotBanned(tx, found.userId);
-		await applyToken(tx, found);
+		if ((await applyToken(tx, found)) === 'partial') return 'partial' as const;
 		return issueSession(env, tx, found.userId, 'otp', ctx.request);
 	});
 	if (result instanceof AuthError) throw result;
+	if (result === 'partial') return json({ msg: SINGLE_CONFIRMATION, code: '200' });
 	return json(result);
 }
 
@@ -682,7 +705,7 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 	if (!tokenValue) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
 	const pkce = tokenValue.startsWith('pkce_');
 	await rateLimit(ctx, 'token_verifications');
-	let outcome: { session: SessionResponse } | { code: string };
+	let outcome: { session: SessionResponse } | { code: string } | { partial: true };
 	try {
 		const types = tokenTypesFor[type];
 		if (!types) throw badRequest('validation_failed', 'Unsupported verification type');
@@ -690,7 +713,7 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 			const found = await findToken(tx, [tokenValue], types, settings.otpExpiry);
 			if (!found || found.expired) throw linkExpired();
 			await checkNotBanned(tx, found.userId);
-			await applyToken(tx, found);
+			if ((await applyToken(tx, found)) === 'partial') return { partial: true as const };
 			if (pkce) {
 				const code = await issueAuthCode(tx, found.userId, methodFor(type, found));
 				if (!code) {
@@ -706,6 +729,13 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 	} catch (error) {
 		if (error instanceof AuthError) return redirect(errorRedirectUrl(target, error, pkce));
 		throw error;
+	}
+	if ('partial' in outcome) {
+		const fragment = new URLSearchParams([
+			['message', SINGLE_CONFIRMATION],
+			['sb', '']
+		]);
+		return redirect(`${target.split('#')[0]}#${fragment.toString()}`);
 	}
 	if ('code' in outcome) {
 		const url = new URL(target);
@@ -803,6 +833,7 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 			);
 		}
 		let mail: AuthEmail | null = null;
+		let currentMail: AuthEmail | null = null;
 		if (newEmail && newEmail !== user.email) {
 			if (pkce) await createFlowState(tx, user.id, 'email_change', 'email_change', pkce);
 			await checkFrequency(tx, user.id, 'email_change_new', settings.emailMaxFrequency);
@@ -811,11 +842,27 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 				otpLength: settings.otpLength
 			});
 			mail = authEmail(env, 'email_change', newEmail, issued, redirectTo, user.userMetadata);
+			if (settings.secureEmailChange && user.email) {
+				// The current address confirms too (its own code), before the change is made.
+				const current = await issueToken(tx, user.id, user.email, 'email_change_current', {
+					pkce: pkce !== null,
+					otpLength: settings.otpLength
+				});
+				currentMail = authEmail(
+					env,
+					'email_change',
+					user.email,
+					current,
+					redirectTo,
+					user.userMetadata
+				);
+			}
 		}
 		await tx.query('update auth.users set updated_at = now() where id = $1::uuid', [user.id]);
-		return { user: (await findUserById(tx, user.id)) as AuthUser, mail };
+		return { user: (await findUserById(tx, user.id)) as AuthUser, mail, currentMail };
 	});
 	await sendMail(ctx, result.mail);
+	await sendMail(ctx, result.currentMail);
 	return json(result.user.json);
 }
 

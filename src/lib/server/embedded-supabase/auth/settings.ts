@@ -31,6 +31,8 @@ export interface AuthSettings {
 	otpMaxAttempts: number;
 	/** A password change needs a `/reauthenticate` nonce unless the session is recent. */
 	securePasswordChange: boolean;
+	/** An email change is confirmed from the current address as well as the new one. */
+	secureEmailChange: boolean;
 	rateLimits: RateLimits;
 }
 
@@ -63,6 +65,7 @@ export function authSettings(env: EmbeddedEnv): AuthSettings {
 		anonymousSignIns: a.anonymousSignIns === true,
 		otpMaxAttempts: Math.max(1, num(a.otpMaxAttempts, 5)),
 		securePasswordChange: a.securePasswordChange === true,
+		secureEmailChange: a.secureEmailChange === true,
 		rateLimits: {
 			emailSent: num(limits.emailSent, DEFAULT_RATE_LIMITS.emailSent),
 			signInSignUps: num(limits.signInSignUps, DEFAULT_RATE_LIMITS.signInSignUps),
@@ -144,6 +147,7 @@ export function authOptionsFromConfig(
 		passwordSignup: flag(vars.GONGYU_PASSWORD_SIGNUP),
 		anonymousSignIns: tomlBool(auth, 'enable_anonymous_sign_ins'),
 		securePasswordChange: tomlBool(email, 'secure_password_change'),
+		secureEmailChange: tomlBool(email, 'double_confirm_changes'),
 		otpMaxAttempts: count('GONGYU_OTP_MAX_ATTEMPTS', vars.GONGYU_OTP_MAX_ATTEMPTS),
 		rateLimits: Object.keys(rateLimits).length ? rateLimits : undefined
 	});

@@ -206,7 +206,9 @@ export async function signingKeyFromConfig(
 	try {
 		keys = JSON.parse(await readFile(file, 'utf8'));
 	} catch (error) {
-		throw new Error(`JWT signing keys: cannot read ${file} (${(error as Error).message})`);
+		throw new Error(`JWT signing keys: cannot read ${file} (${(error as Error).message})`, {
+			cause: error
+		});
 	}
 	const first = Array.isArray(keys) ? keys[0] : keys;
 	if (!first || typeof first !== 'object') {

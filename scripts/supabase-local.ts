@@ -198,6 +198,10 @@ const server = createServer(async (req, res) => {
 	}
 });
 
+// Longer than clients keep an idle connection (undici: 4 s), so the server never closes one
+// just as a client sends its next request on it ("other side closed" under load).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(Number(args.port), args.host, () => {
 	const status = {
 		API_URL: apiUrl,

@@ -66,7 +66,8 @@ export async function secondFactorStatus(locals: App.Locals) {
 	};
 }
 
-function codeFailure(error: { code?: string; status?: number } | null): string {
+/** A refused TOTP code, in the page's language. */
+export function codeFailure(error: { code?: string; status?: number } | null): string {
 	if (error?.status === 429) return m.security_error_rate_limited();
 	if (error?.code === 'mfa_challenge_expired') return m.security_error_code_expired();
 	return m.security_error_code_wrong();

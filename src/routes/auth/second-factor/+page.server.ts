@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
-import { needsSecondFactor, verifiedFactors } from '$lib/server/auth/second-factor';
+import { codeFailure, needsSecondFactor, verifiedFactors } from '$lib/server/auth/second-factor';
 import { normaliseCode } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -31,15 +31,7 @@ export const actions = {
 			factorId: factor.id,
 			code
 		});
-		if (error) {
-			const message =
-				error.status === 429
-					? m.security_error_rate_limited()
-					: error.code === 'mfa_challenge_expired'
-						? m.security_error_code_expired()
-						: m.security_error_code_wrong();
-			return fail(error.status === 429 ? 429 : 400, { next, message });
-		}
+		if (error) return fail(error.status === 429 ? 429 : 400, { next, message: codeFailure(error) });
 		redirect(303, next);
 	}
 } satisfies Actions;

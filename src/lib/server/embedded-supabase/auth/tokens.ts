@@ -102,6 +102,22 @@ export async function accessToken(
 	};
 }
 
+/** The token endpoint's answer. */
+function sessionResponse(
+	access: { token: string; expiresAt: number; expiresIn: number },
+	refreshToken: string,
+	user: AuthUser
+): SessionResponse {
+	return {
+		access_token: access.token,
+		token_type: 'bearer',
+		expires_in: access.expiresIn,
+		expires_at: access.expiresAt,
+		refresh_token: refreshToken,
+		user: user.json
+	};
+}
+
 /** GoTrue's `IssueRefreshToken`: a new session, its first refresh token, and an access token. */
 export async function issueSession(
 	env: EmbeddedEnv,
@@ -132,14 +148,7 @@ export async function issueSession(
 	const user = await findUserById(tx, userId);
 	if (!user) throw new Error('user vanished while signing in');
 	const access = await accessToken(env, tx, user, sessionId);
-	return {
-		access_token: access.token,
-		token_type: 'bearer',
-		expires_in: access.expiresIn,
-		expires_at: access.expiresAt,
-		refresh_token: refresh,
-		user: user.json
-	};
+	return sessionResponse(access, refresh, user);
 }
 
 /**
@@ -161,14 +170,7 @@ export async function sessionTokens(
 	const user = await findUserById(tx, userId);
 	if (!user) throw new Error('user vanished while raising a session');
 	const access = await accessToken(env, tx, user, sessionId);
-	return {
-		access_token: access.token,
-		token_type: 'bearer',
-		expires_in: access.expiresIn,
-		expires_at: access.expiresAt,
-		refresh_token: refresh,
-		user: user.json
-	};
+	return sessionResponse(access, refresh, user);
 }
 
 export type RefreshResult = { session: SessionResponse } | { error: AuthError };
@@ -258,16 +260,7 @@ export async function refreshGrant(
 		[row.session_id]
 	);
 	const access = await accessToken(env, tx, user, row.session_id);
-	return {
-		session: {
-			access_token: access.token,
-			token_type: 'bearer',
-			expires_in: access.expiresIn,
-			expires_at: access.expiresAt,
-			refresh_token: issued,
-			user: user.json
-		}
-	};
+	return { session: sessionResponse(access, issued, user) };
 }
 
 export async function sessionExists(tx: Queryable, sessionId: string): Promise<boolean> {

@@ -21,7 +21,8 @@ const singleBackendDbTests = [
 	'tests/db/referrals.test.ts',
 	'tests/db/public-page-versions.test.ts',
 	'tests/db/registrations.test.ts',
-	'tests/db/rls.test.ts'
+	'tests/db/rls.test.ts',
+	'tests/db/second-factor.test.ts'
 ];
 
 // Under CI the project is always there: an unreachable server then fails its tests.

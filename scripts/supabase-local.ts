@@ -3,8 +3,10 @@
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
  *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other]
  *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
+ *   [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
- * the flags override them.
+ * the flags override them. `--jwt-alg ES256` signs access tokens with the key of `[auth]
+ * signing_keys_path` (or `--signing-keys`), or a new key pair for this run when none is named.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -16,7 +18,12 @@ import { parseArgs } from 'node:util';
 import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
 import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/settings';
-import { readSupabaseConfig, schemasFromConfig } from '../src/lib/server/embedded-supabase/config';
+import {
+	readSupabaseConfig,
+	schemasFromConfig,
+	signingKeyFromConfig
+} from '../src/lib/server/embedded-supabase/config';
+import { newSigningKey } from '../src/lib/server/embedded-supabase/jwt';
 import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
 import { fileSizeLimitFromConfig } from '../src/lib/server/embedded-supabase/storage';
@@ -36,13 +43,15 @@ const { values: args } = parseArgs({
 		signup: { type: 'string' },
 		'auto-confirm': { type: 'string' },
 		anonymous: { type: 'string' },
+		'jwt-alg': { type: 'string' },
+		'signing-keys': { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]'
 	);
 	process.exit(0);
 }
@@ -76,6 +85,24 @@ if (args['max-rows'] !== undefined) {
 const signup = onOff('signup', args.signup);
 const autoConfirm = onOff('auto-confirm', args['auto-confirm']);
 const anonymous = onOff('anonymous', args.anonymous);
+const jwtAlg = (args['jwt-alg'] ?? '').toUpperCase();
+if (jwtAlg && jwtAlg !== 'HS256' && jwtAlg !== 'ES256' && jwtAlg !== 'RS256') {
+	console.error(`--jwt-alg takes HS256, ES256 or RS256, not "${args['jwt-alg']}"`);
+	process.exit(2);
+}
+// The configured key (or --signing-keys) as config.toml names it; with --jwt-alg ES256 and no
+// key, a key pair of this run; --jwt-alg HS256: the secret alone, whatever the config names.
+let signingKey =
+	jwtAlg === 'HS256'
+		? null
+		: await signingKeyFromConfig(
+				dir,
+				config,
+				args['signing-keys'] ?? process.env.GONGYU_JWT_SIGNING_KEYS
+			);
+if ((jwtAlg === 'ES256' || jwtAlg === 'RS256') && !signingKey) {
+	signingKey = (await newSigningKey(jwtAlg)).privateJwk;
+}
 const dbUrl = args['db-url'] ?? process.env.DATABASE_URL;
 const log = (line: string) => {
 	if (!args.json) console.error(line);
@@ -105,6 +132,7 @@ const embedded = await createEmbeddedSupabase({
 	db,
 	apiUrl,
 	jwtSecret: process.env.JWT_SECRET,
+	signingKey,
 	redirectAllowList: ['http://localhost:**', 'http://127.0.0.1:**'],
 	// As `supabase start`: the folder's config.toml; sign-up by password is on unless
 	// GONGYU_PASSWORD_SIGNUP=off (a local tool, unlike the app on a public origin).
@@ -177,6 +205,10 @@ const server = createServer(async (req, res) => {
 	}
 });
 
+// Longer than clients keep an idle connection (undici: 4 s), so the server never closes one
+// just as a client sends its next request on it ("other side closed" under load).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(Number(args.port), args.host, () => {
 	const status = {
 		API_URL: apiUrl,
@@ -188,7 +220,9 @@ server.listen(Number(args.port), args.host, () => {
 		SECRET_KEY: embedded.keys.secret,
 		ANON_KEY: embedded.keys.anonJwt,
 		SERVICE_ROLE_KEY: embedded.keys.serviceRoleJwt,
-		JWT_SECRET: embedded.env.jwtSecret
+		JWT_SECRET: embedded.env.jwtSecret,
+		JWT_ALG: embedded.env.signingKey?.alg ?? 'HS256',
+		JWKS_URL: `${apiUrl}/auth/v1/.well-known/jwks.json`
 	};
 	if (args.json) {
 		console.log(JSON.stringify(status));
@@ -203,7 +237,8 @@ server.listen(Number(args.port), args.host, () => {
       Secret key: ${status.SECRET_KEY}
         anon key: ${status.ANON_KEY}
 service_role key: ${status.SERVICE_ROLE_KEY}
-      JWT secret: ${status.JWT_SECRET}`);
+      JWT secret: ${status.JWT_SECRET}
+  Access tokens: ${status.JWT_ALG}${embedded.env.signingKey ? ` (public key: ${status.JWKS_URL})` : ''}`);
 	}
 });
 

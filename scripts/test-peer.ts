@@ -3,7 +3,7 @@
  * prints pass/fail per file. Not part of `npm test`; fetches nothing: the developer provides a
  * checkout of supabase-js with each suite's dependencies installed (see the README).
  *
- *   npm run test:peer -- <supabase-js checkout> [--suite postgrest|auth|all] [--backend pglite|postgres]
+ *   npm run test:peer -- <supabase-js checkout> [--suite postgrest|auth|auth-docker|all] [--backend pglite|postgres]
  *     [--port 6400] [--offline] [--json FILE]
  *
  * The suites call fixed local addresses (54321, 9999 …) and send postgrest-js requests without
@@ -33,7 +33,7 @@ const { values: args, positionals } = parseArgs({
 });
 
 const usage =
-	'npm run test:peer -- <supabase-js checkout> [--suite postgrest|auth|all] [--backend pglite|postgres] [--port 6400] [--offline] [--json FILE]';
+	'npm run test:peer -- <supabase-js checkout> [--suite postgrest|auth|auth-docker|all] [--backend pglite|postgres] [--port 6400] [--offline] [--json FILE]';
 const checkout = positionals[0] ?? process.env.SUPABASE_JS_DIR;
 if (args.help || !checkout) {
 	console.log(usage);
@@ -42,7 +42,11 @@ if (args.help || !checkout) {
 const root = resolve(checkout);
 const port = Number(args.port);
 const suites =
-	args.suite === 'all' ? ['postgrest', 'auth'] : args.suite ? args.suite.split(',') : [];
+	args.suite === 'all'
+		? ['postgrest', 'auth', 'auth-docker']
+		: args.suite
+			? args.suite.split(',')
+			: [];
 const repo = resolve(import.meta.dirname, '..');
 
 interface FileResult {
@@ -65,7 +69,8 @@ interface SuiteResult {
 
 const packages: Record<string, string> = {
 	postgrest: 'packages/core/postgrest-js',
-	auth: 'packages/core/auth-js'
+	auth: 'packages/core/auth-js',
+	'auth-docker': 'packages/core/auth-js'
 };
 
 function need(path: string, what: string) {
@@ -124,7 +129,12 @@ interface Running {
 }
 
 /** `supabase:local` on the suite's folder, with the flags the suite's server had. */
-async function startServer(dir: string, extra: string[], dbUrl?: string): Promise<Running> {
+async function startServer(
+	dir: string,
+	extra: string[],
+	dbUrl?: string,
+	listenOn = port
+): Promise<Running> {
 	const child = spawn(
 		process.execPath,
 		[
@@ -134,7 +144,7 @@ async function startServer(dir: string, extra: string[], dbUrl?: string): Promis
 			'--dir',
 			dir,
 			'--port',
-			String(port),
+			String(listenOn),
 			'--json',
 			...(dbUrl ? ['--db-url', dbUrl] : ['--memory']),
 			...extra
@@ -168,12 +178,15 @@ async function startServer(dir: string, extra: string[], dbUrl?: string): Promis
 	};
 }
 
-/** The Jest setup file: the suite's fixed addresses and keys → this server's. */
-function setupFile(target: string, keys: Record<string, string>): string {
+/**
+ * The Jest setup file: the suite's fixed addresses and keys → this run's servers. `bases` maps
+ * each port the suite calls to the URL that answers it (a path prefix included).
+ */
+function setupFile(bases: Record<string, string>, keys: Record<string, string>): string {
 	return `// Written by Gongyu's test:peer for one run.
-const target = ${JSON.stringify(target)};
+const bases = ${JSON.stringify(bases)};
 const keys = ${JSON.stringify(keys)};
-const local = /^https?:\\/\\/(localhost|127\\.0\\.0\\.1):(54321|3012|9999|9998|9997|9996)(?=\\/)/;
+const local = /^https?:\\/\\/(localhost|127\\.0\\.0\\.1):(\\d+)(?=\\/|$)/;
 function roleOf(token) {
 	try {
 		const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
@@ -190,7 +203,8 @@ function keyFor(role) {
 const original = globalThis.fetch;
 globalThis.fetch = async (input, init) => {
 	const request = new Request(input, init);
-	if (!local.test(request.url)) return original(request);
+	const match = local.exec(request.url);
+	if (!match || !bases[match[2]]) return original(request);
 	const headers = new Headers(request.headers);
 	const apikey = headers.get('apikey');
 	const swapped = apikey ? keyFor(roleOf(apikey)) : null;
@@ -199,13 +213,32 @@ globalThis.fetch = async (input, init) => {
 	const bearer = (headers.get('authorization') || '').replace(/^Bearer /i, '');
 	const bearerKey = bearer ? keyFor(roleOf(bearer)) : null;
 	if (bearerKey) headers.set('authorization', 'Bearer ' + bearerKey);
-	// Port 3012 is the suite's PostgREST without a gateway: paths without /rest/v1.
-	const url = request.url.replace(local, (m, host, port) => port === '3012' ? target + '/rest/v1' : target);
+	const url = bases[match[2]] + request.url.slice(match[0].length);
 	const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
 	return original(url, { method: request.method, headers, body, redirect: request.redirect, signal: request.signal });
 };
 `;
 }
+
+/** The ports a suite calls: the CLI's gateway (54321), postgrest-js's bare PostgREST (3012). */
+function basesFor(target: string): Record<string, string> {
+	const bases: Record<string, string> = { '54321': target, '3012': `${target}/rest/v1` };
+	for (const p of ['9996', '9997', '9998', '9999']) bases[p] = target;
+	return bases;
+}
+
+/**
+ * auth-js's docker tests call four GoTrue servers with different settings (its
+ * infra/docker-compose.yml): each port gets a `supabase:local` started with those settings.
+ */
+const dockerServers: { port: string; flags: string[] }[] = [
+	// Sign-up on, confirmation emails, anonymous sign-ins off.
+	{ port: '9999', flags: ['--signup', 'on', '--auto-confirm', 'off', '--anonymous', 'off'] },
+	{ port: '9998', flags: ['--signup', 'on', '--auto-confirm', 'on', '--anonymous', 'on'] },
+	{ port: '9997', flags: ['--signup', 'off', '--auto-confirm', 'off'] },
+	// Asymmetric keys (RS256 there; ES256 here: the tests only need a key in the JWKS).
+	{ port: '9996', flags: ['--signup', 'on', '--auto-confirm', 'on', '--jwt-alg', 'ES256'] }
+];
 
 function runJest(pkg: string, setup: string, out: string, extra: string[]): void {
 	const jest = join(pkg, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -297,9 +330,55 @@ function print(result: SuiteResult) {
 /** The auth suite's `supabase/config.toml` settings the embedded server is started with. */
 const authFlags = ['--signup', 'on', '--auto-confirm', 'on', '--anonymous', 'on'];
 
+/** The docker tests: four servers, each on an empty database, one Jest run. */
+async function runDockerSuite(): Promise<SuiteResult> {
+	const pkg = join(root, packages.auth);
+	need(join(pkg, 'package.json'), 'auth-js in the checkout');
+	authSigningKeys(pkg);
+	const work = await mkdtemp(join(tmpdir(), 'gongyu-peer-auth-docker-'));
+	const servers: Running[] = [];
+	const databases: Awaited<ReturnType<typeof freshDatabase>>[] = [];
+	try {
+		const dir = join(work, 'supabase');
+		await cp(join(pkg, 'test', 'supabase'), dir, { recursive: true }).catch(() => {});
+		const bases: Record<string, string> = {};
+		let keys = { publishable: 'none', secret: 'none' };
+		for (const [i, { port: docker, flags }] of dockerServers.entries()) {
+			const database = args.backend === 'postgres' ? await freshDatabase() : null;
+			if (database) databases.push(database);
+			const server = await startServer(dir, flags, database?.url, port + i);
+			servers.push(server);
+			bases[docker] = `${server.status.API_URL}/auth/v1`;
+			keys = { publishable: server.status.PUBLISHABLE_KEY, secret: server.status.SECRET_KEY };
+		}
+		const setup = join(work, 'peer-setup.cjs');
+		await writeFile(setup, setupFile(bases, keys));
+		const out = join(work, 'results.json');
+		runJest(pkg, setup, out, ['--config', 'jest.config.docker.js']);
+		const json = JSON.parse(await readFile(out, 'utf8')) as JestJson;
+		return summarise('auth-docker', args.backend!, pkg, json);
+	} finally {
+		for (const server of servers) await server.stop();
+		for (const database of databases) await database.drop().catch(() => {});
+		await rm(work, { recursive: true, force: true });
+	}
+}
+
+/**
+ * auth-js's suite signs its keys with a key pair its own script writes into `test/supabase/`
+ * (named by `signing_keys_path` in its config.toml, so the server signs with it too).
+ */
+function authSigningKeys(pkg: string): void {
+	if (!existsSync(join(pkg, 'test', 'supabase', 'signing_keys.json'))) {
+		spawnSync(process.execPath, ['test/generate-signing-keys.js'], { cwd: pkg, stdio: 'ignore' });
+	}
+}
+
 async function runSuite(suite: string): Promise<SuiteResult> {
+	if (suite === 'auth-docker') return runDockerSuite();
 	const pkg = join(root, packages[suite]);
 	need(join(pkg, 'package.json'), `${suite}-js in the checkout`);
+	if (suite === 'auth') authSigningKeys(pkg);
 	const work = await mkdtemp(join(tmpdir(), `gongyu-peer-${suite}-`));
 	let server: Running | null = null;
 	let database: Awaited<ReturnType<typeof freshDatabase>> | null = null;
@@ -324,13 +403,11 @@ async function runSuite(suite: string): Promise<SuiteResult> {
 			target = server.status.API_URL;
 		}
 		const setup = join(work, 'peer-setup.cjs');
-		await writeFile(setup, setupFile(target, keys));
+		await writeFile(setup, setupFile(basesFor(target), keys));
 		const out = join(work, 'results.json');
-		// auth-js's suite signs its keys with a key pair its own script writes.
-		if (suite === 'auth' && !existsSync(join(pkg, 'test', 'supabase', 'signing_keys.json'))) {
-			spawnSync(process.execPath, ['test/generate-signing-keys.js'], { cwd: pkg, stdio: 'ignore' });
-		}
-		runJest(pkg, setup, out, []);
+		// auth-js's CLI suite has a config of its own that leaves the docker tests out (as upstream).
+		const cliConfig = suite === 'auth' && existsSync(join(pkg, 'jest.config.cli.js'));
+		runJest(pkg, setup, out, cliConfig ? ['--config', 'jest.config.cli.js'] : []);
 		const json = JSON.parse(await readFile(out, 'utf8')) as JestJson;
 		return summarise(suite, args.backend!, pkg, json);
 	} finally {

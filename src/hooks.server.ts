@@ -4,6 +4,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { isApiPath } from '$lib/server/embedded-supabase';
 import { isDistrictAdmin, isStaffMember } from '$lib/server/auth/roles';
+import { needsSecondFactor, secondFactorPath } from '$lib/server/auth/second-factor';
 import { startEmailWorker } from '$lib/server/email/worker';
 import { m } from '$lib/paraglide/messages';
 import { crossSiteFormBlocked } from '$lib/server/form-origin';
@@ -95,7 +96,7 @@ const supabase: Handle = async ({ event, resolve }) => {
  * `locals.roles()` itself.
  */
 const guards: Handle = async ({ event, resolve }) => {
-	const { user } = await event.locals.safeGetSession();
+	const { session, user } = await event.locals.safeGetSession();
 	event.locals.user = user;
 	let roles: Promise<{ staff: boolean; admin: boolean }> | null = null;
 	event.locals.roles = () =>
@@ -115,6 +116,12 @@ const guards: Handle = async ({ event, resolve }) => {
 		read &&
 		!event.isDataRequest &&
 		(event.request.headers.get('accept') ?? '').includes('text/html');
+	// Staff and administrators with a second factor enter their areas after its code, every session.
+	if ((group === 'staff' || group === 'admin') && needsSecondFactor(session, user)) {
+		const next = event.url.pathname + event.url.search;
+		if (read && !event.isDataRequest) redirect(303, secondFactorPath(next));
+		error(403, { message: 'forbidden' });
+	}
 	if ((group === 'staff' || group === 'admin') && !pageView) {
 		const allowed = (await event.locals.roles())[group];
 		if (!allowed) error(403, { message: 'forbidden' });

@@ -2155,6 +2155,35 @@ export type Database = {
           },
         ]
       }
+      second_factor_requirements: {
+        Row: {
+          id: string
+          org_id: string | null
+          required_at: string
+          required_by: string | null
+        }
+        Insert: {
+          id?: string
+          org_id?: string | null
+          required_at?: string
+          required_by?: string | null
+        }
+        Update: {
+          id?: string
+          org_id?: string | null
+          required_at?: string
+          required_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "second_factor_requirements_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: true
+            referencedRelation: "organisations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       session_notes: {
         Row: {
           appointment_id: string
@@ -2999,6 +3028,10 @@ export type Database = {
           p_reason?: string
         }
         Returns: Json
+      }
+      set_second_factor_requirement: {
+        Args: { p_org_id: string; p_required: boolean }
+        Returns: boolean
       }
       staff_calendar: {
         Args: {

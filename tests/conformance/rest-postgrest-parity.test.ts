@@ -55,12 +55,24 @@ insert into public.messages (message, username) values ('Hello World', 'supabot'
 insert into public.collections (id, description, parent_id) values
 	(1, 'Root', null), (2, 'Child of Root', 1), (3, 'Another child', 1), (4, 'Grandchild', 2);
 
+-- Overloads: only a single unnamed json/jsonb/text/xml/bytea parameter is callable (the body).
+create function public.poly() returns int language sql as 'select 1';
+create function public.poly(bool) returns int language sql as 'select 2';
+create function public.poly(text) returns text language sql as $$ select 'text: ' || $1 $$;
+create function public.poly_default() returns int language sql as 'select 1';
+create function public.poly_default(text default 'x') returns text language sql as $$ select 'foo' $$;
+create function public.only_unnamed_int(int) returns int language sql as 'select 1';
+create function public.unresolvable(a text) returns int language sql as 'select 1';
+create function public.unresolvable(a int) returns int language sql as 'select 2';
+
 -- PostgREST's in-database configuration, as postgrest-js's test schema sets it (for this database
 -- only: on a shared server a role's cluster-wide setting would reach every other database).
 do $$ begin
 	execute format('alter role authenticator in database %I set pgrst.db_tx_end = %L',
 		current_database(), 'commit-allow-override');
 	execute format('alter role authenticator in database %I set pgrst.db_aggregates_enabled = %L',
+		current_database(), 'true');
+	execute format('alter role authenticator in database %I set pgrst.db_plan_enabled = %L',
 		current_database(), 'true');
 end $$;
 `;
@@ -495,6 +507,51 @@ describe.each(['pglite', 'postgres'] as const)('parity with PostgREST (%s)', (ba
 			);
 			const { data } = await t.admin().from('messages').select('id, message').csv();
 			expect(data).toBe('id,message\n1,"Hello World"');
+		});
+	});
+
+	describe('functions with unnamed parameters, and plans', () => {
+		test('one unnamed text parameter gets the body; other unnamed ones are not callable', async () => {
+			const text = await t.admin().rpc('poly', { '': 'hi' });
+			expect(text.error).toBeNull();
+			expect(text.data).toBe('text: {"":"hi"}');
+			expect((await t.admin().rpc('poly')).data).toBe(1);
+			const int = await t.admin().rpc('only_unnamed_int', { '': 1 });
+			expect(int.error).toMatchObject({
+				code: 'PGRST202',
+				details:
+					'Searched for the function public.only_unnamed_int with parameter  or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.'
+			});
+		});
+
+		test("overloads that both fit are PostgREST's 300 PGRST203, not a database error", async () => {
+			const both = await t.admin().rpc('poly_default');
+			expect(both.status).toBe(300);
+			expect(both.error).toMatchObject({
+				code: 'PGRST203',
+				message:
+					'Could not choose the best candidate function between: public.poly_default(), public.poly_default( => text)'
+			});
+			const named = await t.admin().rpc('unresolvable', { a: 1 });
+			expect(named.error?.message).toBe(
+				'Could not choose the best candidate function between: public.unresolvable(a => integer), public.unresolvable(a => text)'
+			);
+		});
+
+		test('explain() answers the plan where pgrst.db_plan_enabled allows it', async () => {
+			const json = await t.admin().from('users').select().explain({ format: 'json' });
+			expect(json.error).toBeNull();
+			expect(json.data).toEqual([expect.objectContaining({ Plan: expect.any(Object) })]);
+			const text = await t.admin().from('users').select().explain();
+			expect(text.data).toMatch(/cost=/);
+			await t.db.exec(`do $$ begin
+				execute format('alter role authenticator in database %I reset pgrst.db_plan_enabled', current_database());
+			end $$; notify pgrst, 'reload config';`);
+			await t.embedded.reloadSchema();
+			const off = await rest('/users?select=*', {
+				headers: { accept: 'application/vnd.pgrst.plan+json; for="application/json"' }
+			});
+			expect(off.status).toBe(406);
 		});
 	});
 });

@@ -131,8 +131,15 @@ export interface User {
 	appMetadata?: Record<string, unknown>;
 }
 
-/** An access token with the claims Supabase Auth puts in one. */
-export async function accessToken(user: User, secret = LOCAL_JWT_SECRET): Promise<string> {
+/**
+ * An access token with the claims Supabase Auth puts in one; `aal2` as after a verified TOTP code
+ * (then `totp` joins `amr`).
+ */
+export async function accessToken(
+	user: User,
+	secret = LOCAL_JWT_SECRET,
+	aal: 'aal1' | 'aal2' = 'aal1'
+): Promise<string> {
 	const now = Math.floor(Date.now() / 1000);
 	return signJwt(
 		{
@@ -144,8 +151,11 @@ export async function accessToken(user: User, secret = LOCAL_JWT_SECRET): Promis
 			email: user.email,
 			phone: '',
 			role: 'authenticated',
-			aal: 'aal1',
-			amr: [{ method: 'password', timestamp: now }],
+			aal,
+			amr: [
+				...(aal === 'aal2' ? [{ method: 'totp', timestamp: now }] : []),
+				{ method: 'password', timestamp: now }
+			],
 			session_id: randomUUID(),
 			is_anonymous: false,
 			app_metadata: { provider: 'email', providers: ['email'], ...user.appMetadata },

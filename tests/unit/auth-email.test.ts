@@ -27,6 +27,14 @@ describe('the sign-in email', () => {
 		expect(rendered.html).toContain('lang="zh-CN"');
 	});
 
+	it('a reauthentication code comes without a link, which would lead nowhere', () => {
+		const rendered = renderAuthEmail(email({ type: 'reauthentication' }), 'zh-CN', origin);
+		expect(rendered.text).toContain('042917');
+		expect(rendered.html).toContain('>042917<');
+		expect(rendered.text).not.toContain('/auth/confirm');
+		expect(rendered.html).not.toContain('/auth/confirm');
+	});
+
 	it('is in English for an English-speaking parent', () => {
 		const rendered = renderAuthEmail(email(), 'en', origin);
 		expect(rendered.subject).toBe('Your Gongyu sign-in code: 042917');

@@ -13,7 +13,11 @@ import { createEmbeddedSupabase, isLocalOrigin, type EmbeddedSupabase } from './
 import { openPglite, openPostgres, type Database } from './embedded-supabase/database';
 import { configuredLimits } from './embedded-supabase/limits';
 import { authOptionsFromConfig } from './embedded-supabase/auth/settings';
-import { readSupabaseConfig, schemasFromConfig } from './embedded-supabase/config';
+import {
+	readSupabaseConfig,
+	schemasFromConfig,
+	signingKeyFromConfig
+} from './embedded-supabase/config';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
 import { fileSizeLimitFromConfig } from './embedded-supabase/storage';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
@@ -156,6 +160,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		apiUrl: origin,
 		siteUrl: origin,
 		jwtSecret: env.JWT_SECRET,
+		signingKey: await signingKeyFromConfig(supabaseDir, config, env.GONGYU_JWT_SIGNING_KEYS),
 		publishableKey: env.SUPABASE_PUBLISHABLE_KEY,
 		secretKey: env.SUPABASE_SECRET_KEY,
 		auth: authOptionsFromConfig(config, env),

@@ -39,6 +39,8 @@ export function adminFailure(code: string): string {
 			return m.admin_error_invalid_org();
 		case 'fields':
 			return m.admin_error_fields();
+		case 'second_factor_required':
+			return m.security_error_required_here();
 		default:
 			return m.admin_error_unknown();
 	}

@@ -2,6 +2,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import { isAuthApiError, isAuthError, type SupabaseClient, type User } from '@supabase/supabase-js';
 import { landingAfterSignIn } from './redirect';
+import { secondFactorPath, verifiedFactors } from './second-factor';
 
 export const PENDING_EMAIL_COOKIE = 'gongyu_signin_email';
 
@@ -43,7 +44,7 @@ export function classifyAuthError(error: unknown): AuthFailure {
 
 /**
  * A session was just made (a code, a link, a PKCE code): forgets the address waiting for its code
- * and answers where to go next.
+ * and answers where to go next (the second-factor step first, when the user has one).
  */
 export async function signedIn(
 	cookies: Cookies,
@@ -52,5 +53,7 @@ export async function signedIn(
 	next: string
 ): Promise<string> {
 	cookies.delete(PENDING_EMAIL_COOKIE, { path: '/auth' });
-	return landingAfterSignIn(next, supabase, user);
+	const landing = await landingAfterSignIn(next, supabase, user);
+	// With a second factor, the code from the authenticator app comes first.
+	return verifiedFactors(user).length > 0 ? secondFactorPath(landing) : landing;
 }

@@ -139,6 +139,43 @@ create table if not exists auth.mfa_amr_claims (
 	constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method)
 );
 
+-- Multi-factor authentication (TOTP), with GoTrue's tables and column names.
+do $$ begin
+	create type auth.factor_type as enum ('totp', 'webauthn', 'phone');
+exception when duplicate_object then null;
+end $$;
+do $$ begin
+	create type auth.factor_status as enum ('unverified', 'verified');
+exception when duplicate_object then null;
+end $$;
+create table if not exists auth.mfa_factors (
+	id uuid primary key,
+	user_id uuid not null references auth.users (id) on delete cascade,
+	friendly_name text,
+	factor_type auth.factor_type not null,
+	status auth.factor_status not null,
+	created_at timestamptz not null,
+	updated_at timestamptz not null,
+	secret text,
+	phone text,
+	last_challenged_at timestamptz unique,
+	web_authn_credential jsonb,
+	web_authn_aaguid uuid
+);
+create unique index if not exists mfa_factors_user_friendly_name_unique
+	on auth.mfa_factors (friendly_name, user_id) where trim(friendly_name) <> '';
+create index if not exists mfa_factors_user_id_idx on auth.mfa_factors (user_id);
+create table if not exists auth.mfa_challenges (
+	id uuid primary key,
+	factor_id uuid not null references auth.mfa_factors (id) on delete cascade,
+	created_at timestamptz not null,
+	verified_at timestamptz,
+	ip_address inet,
+	otp_code text,
+	web_authn_session_data jsonb
+);
+create index if not exists mfa_challenge_created_at_idx on auth.mfa_challenges (created_at desc);
+
 do $$ begin
 	create type auth.one_time_token_type as enum (
 		'confirmation_token', 'reauthentication_token', 'recovery_token',

@@ -1,4 +1,4 @@
-import { looksLikeJwt, verifyJwt } from './jwt';
+import { looksLikeJwt, verifyJwt, type JwtKeys } from './jwt';
 import type { ApiKeys } from './keys';
 
 export type ApiRole = 'anon' | 'authenticated' | 'service_role';
@@ -22,7 +22,7 @@ const validRoles = new Set<string>(['anon', 'authenticated', 'service_role']);
 async function keyRole(
 	value: string,
 	keys: ApiKeys,
-	jwtSecret: string
+	jwtSecret: string | JwtKeys
 ): Promise<'anon' | 'service_role' | null> {
 	if (value === keys.publishable || value === keys.anonJwt) return 'anon';
 	if (value === keys.secret || value === keys.serviceRoleJwt) return 'service_role';
@@ -46,7 +46,7 @@ async function keyRole(
 export async function resolveCaller(
 	headers: Headers,
 	keys: ApiKeys,
-	jwtSecret: string
+	jwtSecret: string | JwtKeys
 ): Promise<CallerResult> {
 	const apiKey = headers.get('apikey');
 	const bearer = headers

@@ -76,8 +76,11 @@ export function parseToml(text: string): TomlTable {
 		}
 		const eq = line.indexOf('=');
 		if (eq < 0) fail('expected key = value');
-		const key = line.slice(0, eq).trim();
-		if (!bareKey.test(key)) fail(`bad key "${key}"`);
+		let key = line.slice(0, eq).trim();
+		// A quoted key (`"1234567890" = …`), without escapes.
+		const quoted = /^"([^"\\]*)"$/.exec(key);
+		if (quoted) key = quoted[1];
+		else if (!bareKey.test(key)) fail(`bad key "${key}"`);
 		let raw = line.slice(eq + 1).trim();
 		// A multi-line array: keep reading until its brackets balance.
 		while (raw.startsWith('[') && !balanced(raw)) {
@@ -182,4 +185,34 @@ function readValue(r: Reader, fail: (what: string) => never): TomlValue {
 	const number = word.replace(/_/g, '');
 	if (/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(number)) return Number(number);
 	return fail(`cannot read the value "${word}"`);
+}
+
+/**
+ * The ES256 key access tokens are signed with: the first key of the JSON array of private JWKs at
+ * `path` (the Supabase CLI's `signing_keys.json`; `GONGYU_JWT_SIGNING_KEYS`), else at `[auth]
+ * signing_keys_path` of config.toml (relative to the `supabase/` folder, as the CLI reads it);
+ * null when neither names a file: tokens are then signed with the HS256 secret.
+ */
+export async function signingKeyFromConfig(
+	dir: string,
+	config: TomlTable,
+	path?: string
+): Promise<Record<string, unknown> | null> {
+	const configured = configTable(config, 'auth').signing_keys_path;
+	const file =
+		path || (typeof configured === 'string' && configured ? join(dir, configured) : null);
+	if (!file) return null;
+	let keys: unknown;
+	try {
+		keys = JSON.parse(await readFile(file, 'utf8'));
+	} catch (error) {
+		throw new Error(`JWT signing keys: cannot read ${file} (${(error as Error).message})`, {
+			cause: error
+		});
+	}
+	const first = Array.isArray(keys) ? keys[0] : keys;
+	if (!first || typeof first !== 'object') {
+		throw new Error(`JWT signing keys: ${file} holds no key (a JSON array of private JWKs)`);
+	}
+	return first as Record<string, unknown>;
 }

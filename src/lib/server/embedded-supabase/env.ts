@@ -1,11 +1,12 @@
 import type { BlockCache } from './blocks';
+import type { JwtKeys, SigningKey } from './jwt';
 import type { Database } from './database';
 import type { ApiKeys } from './keys';
 import type { ApiLimits } from './limits';
 
 /** An email Supabase Auth would send: handed to the app's own email pipeline. */
 export interface AuthEmail {
-	type: 'magiclink' | 'signup' | 'recovery' | 'invite' | 'email_change';
+	type: 'magiclink' | 'signup' | 'recovery' | 'invite' | 'email_change' | 'reauthentication';
 	email: string;
 	/** The 6-digit one-time code. */
 	token: string;
@@ -26,6 +27,8 @@ export interface EmbeddedEnv {
 	db: Database;
 	keys: ApiKeys;
 	jwtSecret: string;
+	/** ES256 key signing access tokens instead of the secret (JWKS at `/.well-known/jwks.json`). */
+	signingKey: SigningKey | null;
 	/** Access token lifetime in seconds (Supabase's default 3600). */
 	jwtExpiry: number;
 	/** The API's own origin, e.g. `http://localhost:3000`: used to build links and `iss`. */
@@ -62,6 +65,10 @@ export interface EmbeddedEnv {
 		anonymousSignIns?: boolean;
 		/** Wrong tries a one-time code survives; the next try fails whatever the code (5). */
 		otpMaxAttempts?: number;
+		/** `[auth.email] secure_password_change`: a password change needs a recent proof. */
+		securePasswordChange?: boolean;
+		/** `[auth.email] double_confirm_changes`: both addresses confirm an email change. */
+		secureEmailChange?: boolean;
 		rateLimits?: Partial<RateLimits>;
 	};
 }
@@ -80,4 +87,12 @@ export interface RateLimits {
 	tokenVerifications: number;
 	/** Refresh-token grants per 5 minutes (per client address only: a refresh names no address). */
 	tokenRefresh: number;
+	/** MFA codes tried per 5 minutes, per client address and per factor (not doubled). */
+	mfaVerifications: number;
 }
+
+/** The keys that verify this server's tokens. */
+export const jwtKeys = (env: EmbeddedEnv): JwtKeys => ({
+	secret: env.jwtSecret,
+	signing: env.signingKey
+});

@@ -2,7 +2,9 @@ import { createAuthHandler } from './auth';
 import { BlockCache } from './blocks';
 import { resolveCaller } from './caller';
 import type { Database } from './database';
-import type { AuthMailer, EmbeddedEnv } from './env';
+import type { JWK } from 'jose';
+import { jwtKeys, type AuthMailer, type EmbeddedEnv } from './env';
+import { importSigningKey } from './jwt';
 import {
 	LOCAL_JWT_SECRET,
 	LOCAL_PUBLISHABLE_KEY,
@@ -29,6 +31,11 @@ export interface EmbeddedSupabaseOptions {
 	redirectAllowList?: string[];
 	/** Defaults to the well-known local secret, which is refused on a non-local origin. */
 	jwtSecret?: string;
+	/**
+	 * An ES256 signing key (a private JWK): access tokens are then signed with it and published at
+	 * `/auth/v1/.well-known/jwks.json`; the secret still signs the legacy API keys.
+	 */
+	signingKey?: JWK | null;
 	publishableKey?: string;
 	secretKey?: string;
 	jwtExpiry?: number;
@@ -120,10 +127,12 @@ export async function createEmbeddedSupabase(
 		options.publishableKey ?? LOCAL_PUBLISHABLE_KEY,
 		options.secretKey ?? LOCAL_SECRET_KEY
 	);
+	const signingKey = options.signingKey ? await importSigningKey(options.signingKey) : null;
 	const env: EmbeddedEnv = {
 		db: options.db,
 		keys,
 		jwtSecret,
+		signingKey,
 		jwtExpiry: options.jwtExpiry ?? 3600,
 		apiUrl: options.apiUrl.replace(/\/$/, ''),
 		siteUrl: (options.siteUrl ?? options.apiUrl).replace(/\/$/, ''),
@@ -175,12 +184,12 @@ export async function createEmbeddedSupabase(
 			: url.pathname.startsWith('/storage/v1/')
 				? await storage.handle(
 						request,
-						await resolveCaller(request.headers, keys, jwtSecret),
+						await resolveCaller(request.headers, keys, jwtKeys(env)),
 						counted
 					)
 				: await rest.handle(
 						request,
-						await resolveCaller(request.headers, keys, jwtSecret),
+						await resolveCaller(request.headers, keys, jwtKeys(env)),
 						counted
 					);
 		for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);

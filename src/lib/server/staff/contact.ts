@@ -37,6 +37,8 @@ function revealFailure(code: string): string {
 			return m.contact_error_no_phone();
 		case 'registration_not_found':
 			return m.contact_error_registration_not_found();
+		case 'second_factor_required':
+			return m.security_error_required_here();
 		default:
 			return m.contact_error_not_authorised();
 	}

@@ -48,7 +48,8 @@ export const load = (async ({ locals, url }) => {
 		loadReferralFigures(locals.supabase, filter, locale)
 	]);
 	if ('code' in result) {
-		if (result.code === 'not_authorised') error(403, { message: adminFailure(result.code) });
+		if (result.code === 'not_authorised' || result.code === 'second_factor_required')
+			error(403, { message: adminFailure(result.code) });
 		console.error('district_participation:', result.code);
 		error(500, { message: adminFailure(result.code) });
 	}

@@ -88,6 +88,7 @@ export function renderAuthEmail(
 ): RenderedEmail {
 	const t = copy[locale] ?? copy['zh-CN'];
 	const change = email.type === 'email_change';
+	const codeOnly = email.type === 'reauthentication';
 	const link = confirmLink(email, appOrigin);
 	const subject = change ? t.subjectEmailChange : t.subject(email.token);
 	const intro = change ? t.introEmailChange : t.intro;
@@ -101,9 +102,8 @@ export function renderAuthEmail(
 		'',
 		`    ${email.token}`,
 		'',
-		t.or,
-		link,
-		'',
+		// A reauthentication code is typed where it was asked for: it has no link.
+		...(codeOnly ? [] : [t.or, link, '']),
 		t.expiry(expiryMinutes),
 		t.ignore,
 		'',
@@ -123,9 +123,13 @@ export function renderAuthEmail(
 <p style="margin:0 0 12px;font-size:17px;">${escapeHtml(t.greeting)}</p>
 <p style="margin:0 0 16px;font-size:17px;line-height:1.6;">${escapeHtml(intro)}</p>
 <p style="margin:0 0 20px;text-align:center;"><span style="display:inline-block;padding:12px 20px;background:#fef5f2;border:2px solid #fed7c7;border-radius:10px;font-size:36px;font-weight:700;letter-spacing:8px;font-family:Menlo,Consolas,monospace;color:#1c1917;" aria-label="${escapeHtml(spacedCode)}">${escapeHtml(email.token)}</span></p>
-<p style="margin:0 0 12px;font-size:17px;line-height:1.6;">${escapeHtml(t.or)}</p>
+${
+	codeOnly
+		? ''
+		: `<p style="margin:0 0 12px;font-size:17px;line-height:1.6;">${escapeHtml(t.or)}</p>
 <p style="margin:0 0 20px;text-align:center;"><a href="${escapeHtml(link)}" style="display:inline-block;padding:14px 28px;background:#9a3412;color:#ffffff;border-radius:10px;font-size:18px;font-weight:700;text-decoration:none;">${escapeHtml(button)}</a></p>
-<p style="margin:0 0 8px;font-size:14px;color:#57534e;line-height:1.5;">${escapeHtml(t.linkFallback)}<br><a href="${escapeHtml(link)}" style="color:#9a3412;word-break:break-all;">${escapeHtml(link)}</a></p>
+<p style="margin:0 0 8px;font-size:14px;color:#57534e;line-height:1.5;">${escapeHtml(t.linkFallback)}<br><a href="${escapeHtml(link)}" style="color:#9a3412;word-break:break-all;">${escapeHtml(link)}</a></p>`
+}
 <p style="margin:16px 0 0;font-size:14px;color:#57534e;line-height:1.5;">${escapeHtml(t.expiry(expiryMinutes))}<br>${escapeHtml(t.ignore)}</p>
 </div>
 <p style="margin:16px 0 0;font-size:13px;color:#78716c;text-align:center;">${escapeHtml(t.signature)}</p>

@@ -1,6 +1,6 @@
 import type { Caller } from '../caller';
 import type { Queryable } from '../database';
-import type { AuthEmail, EmbeddedEnv } from '../env';
+import { jwtKeys, type AuthEmail, type EmbeddedEnv } from '../env';
 import { verifyJwt } from '../jwt';
 import { badRequest, forbidden, internal, unauthorized } from './errors';
 import { hitRateLimit, type Rule } from './rate-limits';
@@ -36,12 +36,17 @@ export function makeCtx(
 }
 
 /** Counts this request against a rate limit (see rate-limits.ts); 429 when over it. */
-export function rateLimit(ctx: Ctx, rule: Rule, email?: string | null): Promise<void> {
+export function rateLimit(
+	ctx: Ctx,
+	rule: Rule,
+	email?: string | null,
+	factor?: string | null
+): Promise<void> {
 	return hitRateLimit(
 		ctx.env.db,
 		ctx.settings,
 		rule,
-		{ clientAddress: ctx.clientAddress, email },
+		{ clientAddress: ctx.clientAddress, email, factor },
 		ctx.env.blocks
 	);
 }
@@ -83,7 +88,7 @@ export function bearerToken(request: Request): string | null {
 export async function authenticate(ctx: Ctx): Promise<Authenticated> {
 	const token = bearerToken(ctx.request);
 	if (!token) throw unauthorized('no_authorization', 'This endpoint requires a valid Bearer token');
-	const verified = await verifyJwt(token, ctx.env.jwtSecret);
+	const verified = await verifyJwt(token, jwtKeys(ctx.env));
 	if (!verified.ok) {
 		throw forbidden(
 			'bad_jwt',

@@ -7,7 +7,7 @@
  */
 import { resolveCaller, type Caller } from '../caller';
 import { isPgError } from '../database';
-import type { EmbeddedEnv } from '../env';
+import { jwtKeys, type EmbeddedEnv } from '../env';
 import {
 	createUser,
 	deleteUserRoute,
@@ -17,7 +17,8 @@ import {
 	listUsersRoute,
 	updateUserRoute
 } from './admin';
-import { makeCtx, type Ctx } from './context';
+import { inTx, makeCtx, type Ctx } from './context';
+import { adminDeleteFactor, adminListFactors, challenge, enroll, unenroll, verify } from './mfa';
 import { json } from './http';
 import {
 	AuthError,
@@ -34,9 +35,12 @@ import {
 	getUser,
 	healthRoute,
 	logoutRoute,
+	manualLinkingDisabled,
 	otp,
+	reauthenticate,
 	recover,
 	resend,
+	samlDisabled,
 	settingsRoute,
 	signup,
 	token,
@@ -63,6 +67,17 @@ interface Route {
 
 const exact = (p: string) => (path: string) => path === p;
 const adminUser = (path: string) => /^\/admin\/users\/[^/]+$/.test(path);
+const factorPath = /^\/factors\/([^/]+)(?:\/(challenge|verify))?$/;
+const factor = (action?: 'challenge' | 'verify') => (path: string) => {
+	const m = factorPath.exec(path);
+	return m !== null && m[2] === action;
+};
+const factorId = (path: string) => decodeURIComponent(factorPath.exec(path)?.[1] ?? '');
+const adminFactorPath = /^\/admin\/users\/([^/]+)\/factors(?:\/([^/]+))?$/;
+const adminFactors = (one: boolean) => (path: string) => {
+	const m = adminFactorPath.exec(path);
+	return m !== null && Boolean(m[2]) === one;
+};
 
 const routes: Route[] = [
 	{ method: 'GET', match: exact('/health'), handler: () => healthRoute() },
@@ -77,6 +92,36 @@ const routes: Route[] = [
 	{ method: 'GET', match: exact('/user'), handler: getUser },
 	{ method: 'PUT', match: exact('/user'), handler: updateUser },
 	{ method: 'POST', match: exact('/logout'), handler: logoutRoute },
+	{ method: 'GET', match: exact('/reauthenticate'), handler: reauthenticate },
+	{ method: 'POST', match: exact('/sso'), handler: samlDisabled },
+	{ method: 'GET', match: exact('/user/identities/authorize'), handler: manualLinkingDisabled },
+	{
+		method: 'DELETE',
+		match: (path) => /^\/user\/identities\/[^/]+$/.test(path),
+		handler: manualLinkingDisabled
+	},
+	{ method: 'POST', match: exact('/factors'), handler: enroll },
+	{ method: 'POST', match: factor('challenge'), handler: (ctx, p) => challenge(ctx, factorId(p)) },
+	{ method: 'POST', match: factor('verify'), handler: (ctx, p) => verify(ctx, factorId(p)) },
+	{ method: 'DELETE', match: factor(), handler: (ctx, p) => unenroll(ctx, factorId(p)) },
+	{
+		method: 'GET',
+		match: adminFactors(false),
+		admin: true,
+		handler: async (ctx, p) => {
+			const [, userId] = adminFactorPath.exec(p) ?? [];
+			return json(await inTx(ctx, (tx) => adminListFactors(tx, userId)));
+		}
+	},
+	{
+		method: 'DELETE',
+		match: adminFactors(true),
+		admin: true,
+		handler: async (ctx, p) => {
+			const [, userId, id] = adminFactorPath.exec(p) ?? [];
+			return json(await inTx(ctx, (tx) => adminDeleteFactor(tx, userId, id)));
+		}
+	},
 	{ method: 'POST', match: exact('/invite'), admin: true, handler: invite },
 	{ method: 'GET', match: exact('/admin/users'), admin: true, handler: listUsersRoute },
 	{ method: 'POST', match: exact('/admin/users'), admin: true, handler: createUser },
@@ -98,7 +143,7 @@ function gatewayError(status: number, message: string, hint: string): Response {
  * gateway's business here: the auth routes that need a user answer it as GoTrue does (403 `bad_jwt`).
  */
 async function apiCaller(request: Request, env: EmbeddedEnv): Promise<Caller | Response> {
-	const resolved = await resolveCaller(request.headers, env.keys, env.jwtSecret);
+	const resolved = await resolveCaller(request.headers, env.keys, jwtKeys(env));
 	if (resolved.ok) return resolved.caller;
 	if (resolved.reason === 'no_api_key') {
 		return gatewayError(
@@ -115,7 +160,7 @@ async function apiCaller(request: Request, env: EmbeddedEnv): Promise<Caller | R
 		);
 	}
 	const keyOnly = new Headers({ apikey: request.headers.get('apikey') as string });
-	const byKey = await resolveCaller(keyOnly, env.keys, env.jwtSecret);
+	const byKey = await resolveCaller(keyOnly, env.keys, jwtKeys(env));
 	if (!byKey.ok) {
 		return gatewayError(
 			401,
@@ -153,8 +198,12 @@ export function createAuthHandler(env: EmbeddedEnv): AuthHandler {
 		if (path === '/verify' && method === 'GET') {
 			return verifyGet(makeCtx(env, request, null, clientAddress));
 		}
-		// Tokens are signed with the shared HS256 secret: there is no public key to publish.
-		if (path === '/.well-known/jwks.json' && method === 'GET') return json({ keys: [] });
+		// The public signing key; none while tokens are signed with the shared HS256 secret.
+		if (path === '/.well-known/jwks.json' && method === 'GET') {
+			return json({ keys: env.signingKey ? [env.signingKey.publicJwk] : [] }, 200, {
+				'cache-control': 'public, max-age=600'
+			});
+		}
 
 		const caller = await apiCaller(request, env);
 		if (caller instanceof Response) return caller;

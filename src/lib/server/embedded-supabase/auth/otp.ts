@@ -8,7 +8,8 @@ import type { Queryable } from '../database';
 import type { AuthEmail, EmbeddedEnv } from '../env';
 import { tooManyRequests } from './errors';
 
-export type TokenKind = 'confirmation' | 'recovery' | 'email_change_new';
+export type TokenKind =
+	'confirmation' | 'recovery' | 'email_change_new' | 'email_change_current' | 'reauthentication';
 
 const columns: Record<TokenKind, { token: string; sentAt: string; type: string }> = {
 	confirmation: {
@@ -21,6 +22,16 @@ const columns: Record<TokenKind, { token: string; sentAt: string; type: string }
 		token: 'email_change_token_new',
 		sentAt: 'email_change_sent_at',
 		type: 'email_change_token_new'
+	},
+	email_change_current: {
+		token: 'email_change_token_current',
+		sentAt: 'email_change_sent_at',
+		type: 'email_change_token_current'
+	},
+	reauthentication: {
+		token: 'reauthentication_token',
+		sentAt: 'reauthentication_sent_at',
+		type: 'reauthentication_token'
 	}
 };
 
@@ -224,6 +235,8 @@ export async function clearToken(tx: Queryable, userId: string, kind: TokenKind)
 export function kindOfTokenType(tokenType: string): TokenKind {
 	if (tokenType === 'confirmation_token') return 'confirmation';
 	if (tokenType === 'recovery_token') return 'recovery';
+	if (tokenType === 'reauthentication_token') return 'reauthentication';
+	if (tokenType === 'email_change_token_current') return 'email_change_current';
 	return 'email_change_new';
 }
 

@@ -12,13 +12,15 @@ import type { Database } from '../database';
 import { AuthError } from './errors';
 import type { AuthSettings } from './settings';
 
-export type Rule = 'email_sent' | 'sign_in_sign_ups' | 'token_verifications' | 'token_refresh';
+export type Rule =
+	'email_sent' | 'sign_in_sign_ups' | 'token_verifications' | 'token_refresh' | 'mfa_verifications';
 
 const windows: Record<Rule, number> = {
 	email_sent: 3600,
 	sign_in_sign_ups: 300,
 	token_verifications: 300,
-	token_refresh: 300
+	token_refresh: 300,
+	mfa_verifications: 300
 };
 
 function limitOf(settings: AuthSettings, rule: Rule): number {
@@ -32,6 +34,8 @@ function limitOf(settings: AuthSettings, rule: Rule): number {
 			return l.tokenVerifications;
 		case 'token_refresh':
 			return l.tokenRefresh;
+		case 'mfa_verifications':
+			return l.mfaVerifications;
 	}
 }
 
@@ -41,7 +45,7 @@ export const limitKey = (kind: string, value: string) =>
 
 /**
  * Counts one hit of `rule` for the client address (when known) and the email address (when the
- * request names one); throws GoTrue's 429 with `Retry-After` when either is over its limit. The
+ * request names one, or the factor whose code is tried); throws GoTrue's 429 with `Retry-After` when either is over its limit. The
  * address's limit is twice the client's. In-process calls without a client address (the app's
  * own server code, tests) are limited per email address only.
  */
@@ -49,13 +53,15 @@ export async function hitRateLimit(
 	db: Database,
 	settings: AuthSettings,
 	rule: Rule,
-	who: { clientAddress: string | null; email?: string | null },
+	who: { clientAddress: string | null; email?: string | null; factor?: string | null },
 	blocks?: BlockCache
 ): Promise<void> {
 	const limit = limitOf(settings, rule);
 	const keys: { key: string; limit: number }[] = [];
 	if (who.clientAddress) keys.push({ key: limitKey('ip', who.clientAddress), limit });
 	if (who.email) keys.push({ key: limitKey('email', who.email.toLowerCase()), limit: 2 * limit });
+	// A factor's codes are guessed from anywhere: each factor has the client's limit, not twice it.
+	if (who.factor) keys.push({ key: limitKey('factor', who.factor), limit });
 	if (keys.length === 0) return;
 	const known = Math.max(0, ...keys.map((k) => blocks?.remaining(`${rule}:${k.key}`) ?? 0));
 	if (known > 0) throw overLimit(rule, Math.max(1, Math.ceil(known / 1000)));

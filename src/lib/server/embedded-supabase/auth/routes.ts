@@ -21,6 +21,7 @@ import {
 	badRequest,
 	forbidden,
 	linkExpired,
+	notFound,
 	otpExpired,
 	unprocessable
 } from './errors';
@@ -204,9 +205,38 @@ export async function token(ctx: Ctx): Promise<Response> {
 			return refreshTokenGrant(ctx);
 		case 'pkce':
 			return pkceGrant(ctx);
+		case 'id_token':
+			return idTokenGrant(ctx);
+		case 'web3':
+			// Sign-in with a wallet is not offered: GoTrue's answer while its provider is off.
+			throw badRequest('web3_provider_disabled', 'Web3 provider is disabled');
 		default:
 			throw badRequest('invalid_credentials', 'unsupported_grant_type');
 	}
+}
+
+/** Third-party ID tokens (Google, Apple …): no provider is enabled, as GoTrue answers then. */
+async function idTokenGrant(ctx: Ctx): Promise<Response> {
+	const body = await readJsonBody(ctx.request, ctx.env);
+	const provider = str(body, 'provider');
+	const issuers: Record<string, string> = {
+		google: 'https://accounts.google.com',
+		apple: 'https://appleid.apple.com',
+		azure: 'https://login.microsoftonline.com',
+		facebook: 'https://www.facebook.com',
+		keycloak: 'keycloak',
+		kakao: 'https://kauth.kakao.com'
+	};
+	const issuer = issuers[provider] ?? str(body, 'issuer') ?? provider;
+	throw badRequest('provider_disabled', `Provider (issuer "${issuer}") is not enabled`);
+}
+
+/** Features of GoTrue this server does not offer, answered as GoTrue does while they are off. */
+export function samlDisabled(): Response {
+	throw notFound('saml_provider_disabled', 'SAML 2.0 is disabled');
+}
+export function manualLinkingDisabled(): Response {
+	throw notFound('manual_linking_disabled', 'Manual linking is disabled');
 }
 
 const invalidCredentials = () => badRequest('invalid_credentials', 'Invalid login credentials');
@@ -496,10 +526,19 @@ async function proveAddress(tx: Queryable, found: FoundToken): Promise<void> {
 	if (unproven || rows[0]?.confirmed !== 'true') await logout(tx, found.userId, null, 'global');
 }
 
-/** Consumes a verified token: confirms, recovers or changes the email, as its kind requires. */
-async function applyToken(tx: Queryable, found: FoundToken): Promise<void> {
+/** GoTrue's answer when one of the two addresses of an email change has confirmed it. */
+export const SINGLE_CONFIRMATION =
+	'Confirmation link accepted. Please proceed to confirm link sent to the other email';
+
+/**
+ * Consumes a verified token: confirms, recovers or changes the email, as its kind requires.
+ * 'partial' when it is one address's half of a double-confirmed email change: the other
+ * address's code is still awaited and nothing has changed yet.
+ */
+async function applyToken(tx: Queryable, found: FoundToken): Promise<'partial' | void> {
 	const kind = kindOfTokenType(found.tokenType);
-	if (kind !== 'email_change_new') await proveAddress(tx, found);
+	const emailChange = kind === 'email_change_new' || kind === 'email_change_current';
+	if (!emailChange) await proveAddress(tx, found);
 	if (kind === 'confirmation') {
 		await confirmUser(tx, found.userId);
 		return;
@@ -516,7 +555,20 @@ async function applyToken(tx: Queryable, found: FoundToken): Promise<void> {
 		if (rows[0]?.confirmed !== 'true') await confirmUser(tx, found.userId);
 		return;
 	}
-	// An email change, confirmed from the new address.
+	// An email change. With double confirmation the first address to confirm waits for the other.
+	const other = await tx.query(
+		`select 1 from auth.one_time_tokens where user_id = $1::uuid and id <> $2::uuid
+			and token_type in ('email_change_token_new', 'email_change_token_current')`,
+		[found.userId, found.id]
+	);
+	if (other.rows.length > 0) {
+		await clearToken(tx, found.userId, kind);
+		await tx.query(
+			'update auth.users set email_change_confirm_status = 1, updated_at = now() where id = $1::uuid',
+			[found.userId]
+		);
+		return 'partial';
+	}
 	await tx.query(
 		`update auth.users set email = email_change, email_change = '', email_change_token_new = '',
 			email_change_token_current = '', email_change_confirm_status = 0,
@@ -560,7 +612,13 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 	if (tokenValue) {
 		if (!rawEmail || phone) {
 			if (phone && !rawEmail) {
-				throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
+				// No phone number ever gets a code here, so none can be right; a malformed number
+				// is refused first, as GoTrue refuses it.
+				if (!/^[1-9]\d{6,14}$/.test(phone.replace(/^\+/, '').replace(/[\s-]/g, ''))) {
+					throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)');
+				}
+				await rateLimit(ctx, 'token_verifications');
+				throw otpExpired();
 			}
 			throw badRequest(
 				'validation_failed',
@@ -589,7 +647,7 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 	}
 	await rateLimit(ctx, 'token_verifications', email);
 	// Errors are returned, not thrown, so that a wrong try is committed with the answer.
-	const result = await inTx(ctx, async (tx): Promise<SessionResponse | AuthError> => {
+	const result = await inTx(ctx, async (tx): Promise<SessionResponse | AuthError | 'partial'> => {
 		const live = email ? await lockCodesOf(tx, email, types) : [];
 		const found = await findToken(tx, hashes, types, settings.otpExpiry, email);
 		const usable =
@@ -603,10 +661,11 @@ export async function verifyPost(ctx: Ctx): Promise<Response> {
 			return tokenValue ? otpExpired() : linkExpired();
 		}
 		await checkNotBanned(tx, found.userId);
-		await applyToken(tx, found);
+		if ((await applyToken(tx, found)) === 'partial') return 'partial' as const;
 		return issueSession(env, tx, found.userId, 'otp', ctx.request);
 	});
 	if (result instanceof AuthError) throw result;
+	if (result === 'partial') return json({ msg: SINGLE_CONFIRMATION, code: '200' });
 	return json(result);
 }
 
@@ -646,7 +705,7 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 	if (!tokenValue) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
 	const pkce = tokenValue.startsWith('pkce_');
 	await rateLimit(ctx, 'token_verifications');
-	let outcome: { session: SessionResponse } | { code: string };
+	let outcome: { session: SessionResponse } | { code: string } | { partial: true };
 	try {
 		const types = tokenTypesFor[type];
 		if (!types) throw badRequest('validation_failed', 'Unsupported verification type');
@@ -654,7 +713,7 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 			const found = await findToken(tx, [tokenValue], types, settings.otpExpiry);
 			if (!found || found.expired) throw linkExpired();
 			await checkNotBanned(tx, found.userId);
-			await applyToken(tx, found);
+			if ((await applyToken(tx, found)) === 'partial') return { partial: true as const };
 			if (pkce) {
 				const code = await issueAuthCode(tx, found.userId, methodFor(type, found));
 				if (!code) {
@@ -670,6 +729,13 @@ export async function verifyGet(ctx: Ctx): Promise<Response> {
 	} catch (error) {
 		if (error instanceof AuthError) return redirect(errorRedirectUrl(target, error, pkce));
 		throw error;
+	}
+	if ('partial' in outcome) {
+		const fragment = new URLSearchParams([
+			['message', SINGLE_CONFIRMATION],
+			['sb', '']
+		]);
+		return redirect(`${target.split('#')[0]}#${fragment.toString()}`);
 	}
 	if ('code' in outcome) {
 		const url = new URL(target);
@@ -736,6 +802,11 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 			}
 		}
 		if (passwordGiven && password) {
+			const nonce = str(body, 'nonce');
+			if (nonce) await spendNonce(ctx, tx, user, nonce);
+			else if (settings.securePasswordChange && !(await recentlySignedIn(tx, auth.sessionId))) {
+				throw badRequest('reauthentication_needed', 'Password update requires reauthentication');
+			}
 			if (user.encryptedPassword && (await verifyPassword(tx, user.encryptedPassword, password))) {
 				throw unprocessable(
 					'same_password',
@@ -762,6 +833,7 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 			);
 		}
 		let mail: AuthEmail | null = null;
+		let currentMail: AuthEmail | null = null;
 		if (newEmail && newEmail !== user.email) {
 			if (pkce) await createFlowState(tx, user.id, 'email_change', 'email_change', pkce);
 			await checkFrequency(tx, user.id, 'email_change_new', settings.emailMaxFrequency);
@@ -770,12 +842,82 @@ export async function updateUser(ctx: Ctx): Promise<Response> {
 				otpLength: settings.otpLength
 			});
 			mail = authEmail(env, 'email_change', newEmail, issued, redirectTo, user.userMetadata);
+			if (settings.secureEmailChange && user.email) {
+				// The current address confirms too (its own code), before the change is made.
+				const current = await issueToken(tx, user.id, user.email, 'email_change_current', {
+					pkce: pkce !== null,
+					otpLength: settings.otpLength
+				});
+				currentMail = authEmail(
+					env,
+					'email_change',
+					user.email,
+					current,
+					redirectTo,
+					user.userMetadata
+				);
+			}
 		}
 		await tx.query('update auth.users set updated_at = now() where id = $1::uuid', [user.id]);
-		return { user: (await findUserById(tx, user.id)) as AuthUser, mail };
+		return { user: (await findUserById(tx, user.id)) as AuthUser, mail, currentMail };
 	});
 	await sendMail(ctx, result.mail);
+	await sendMail(ctx, result.currentMail);
 	return json(result.user.json);
+}
+
+/** GoTrue's "recently signed in": the session began within the last 24 hours. */
+async function recentlySignedIn(tx: Queryable, sessionId: string | null): Promise<boolean> {
+	if (!sessionId) return false;
+	const { rows } = await tx.query(
+		`select 1 from auth.sessions where id = $1::uuid and created_at > now() - interval '24 hours'`,
+		[sessionId]
+	);
+	return rows.length > 0;
+}
+
+// ---------------------------------------------------------------- /reauthenticate
+
+/**
+ * GoTrue's `/reauthenticate`: a code to the signed-in user's address, which `updateUser` takes as
+ * `nonce` to change the password where a recent proof is required (`secure_password_change`).
+ */
+export async function reauthenticate(ctx: Ctx): Promise<Response> {
+	const { env, settings } = ctx;
+	const auth = await authenticate(ctx);
+	await rateLimit(ctx, 'email_sent');
+	const mail = await inTx(ctx, async (tx) => {
+		const user = await loadAuthenticatedUser(tx, auth);
+		if (!user.email) {
+			throw unprocessable(
+				'reauthentication_not_valid',
+				'Reauthentication requires the user to have an email or a phone number'
+			);
+		}
+		await checkFrequency(tx, user.id, 'reauthentication', settings.emailMaxFrequency);
+		const issued = await issueToken(tx, user.id, user.email, 'reauthentication', {
+			pkce: false,
+			otpLength: settings.otpLength
+		});
+		return authEmail(env, 'reauthentication', user.email, issued, env.siteUrl, user.userMetadata);
+	});
+	await sendMail(ctx, mail);
+	return json({});
+}
+
+/** The nonce of `/reauthenticate`, spent by a password change; 422 when missing, wrong or old. */
+async function spendNonce(ctx: Ctx, tx: Queryable, user: AuthUser, nonce: string): Promise<void> {
+	const notValid = () => unprocessable('reauthentication_not_valid', 'Requires reauthentication');
+	const { rows } = await tx.query<{ token: string | null; fresh: string }>(
+		`select reauthentication_token as token,
+			(reauthentication_sent_at + make_interval(secs => $2::float8) > now())::text as fresh
+		from auth.users where id = $1::uuid`,
+		[user.id, String(ctx.settings.otpExpiry)]
+	);
+	const row = rows[0];
+	if (!row?.token || row.fresh !== 'true') throw notValid();
+	if (tokenHash(user.email, nonce.trim()) !== row.token) throw notValid();
+	await clearToken(tx, user.id, 'reauthentication');
 }
 
 // ---------------------------------------------------------------- /logout

@@ -29,6 +29,10 @@ export interface AuthSettings {
 	passwordSignup: boolean;
 	anonymousSignIns: boolean;
 	otpMaxAttempts: number;
+	/** A password change needs a `/reauthenticate` nonce unless the session is recent. */
+	securePasswordChange: boolean;
+	/** An email change is confirmed from the current address as well as the new one. */
+	secureEmailChange: boolean;
 	rateLimits: RateLimits;
 }
 
@@ -37,7 +41,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 	emailSent: 30,
 	signInSignUps: 30,
 	tokenVerifications: 30,
-	tokenRefresh: 150
+	tokenRefresh: 150,
+	mfaVerifications: 10
 };
 
 const num = (value: unknown, fallback: number) =>
@@ -59,11 +64,14 @@ export function authSettings(env: EmbeddedEnv): AuthSettings {
 		passwordSignup: a.passwordSignup === true,
 		anonymousSignIns: a.anonymousSignIns === true,
 		otpMaxAttempts: Math.max(1, num(a.otpMaxAttempts, 5)),
+		securePasswordChange: a.securePasswordChange === true,
+		secureEmailChange: a.secureEmailChange === true,
 		rateLimits: {
 			emailSent: num(limits.emailSent, DEFAULT_RATE_LIMITS.emailSent),
 			signInSignUps: num(limits.signInSignUps, DEFAULT_RATE_LIMITS.signInSignUps),
 			tokenVerifications: num(limits.tokenVerifications, DEFAULT_RATE_LIMITS.tokenVerifications),
-			tokenRefresh: num(limits.tokenRefresh, DEFAULT_RATE_LIMITS.tokenRefresh)
+			tokenRefresh: num(limits.tokenRefresh, DEFAULT_RATE_LIMITS.tokenRefresh),
+			mfaVerifications: num(limits.mfaVerifications, DEFAULT_RATE_LIMITS.mfaVerifications)
 		}
 	};
 }
@@ -121,7 +129,11 @@ export function authOptionsFromConfig(
 			tomlNumber(limits, 'token_verifications'),
 		tokenRefresh:
 			count('GONGYU_AUTH_RATE_TOKEN_REFRESH', vars.GONGYU_AUTH_RATE_TOKEN_REFRESH) ??
-			tomlNumber(limits, 'token_refresh')
+			tomlNumber(limits, 'token_refresh'),
+		mfaVerifications: count(
+			'GONGYU_AUTH_RATE_MFA_VERIFICATIONS',
+			vars.GONGYU_AUTH_RATE_MFA_VERIFICATIONS
+		)
 	});
 	return defined({
 		disableSignup: signup === undefined ? undefined : !signup,
@@ -134,6 +146,8 @@ export function authOptionsFromConfig(
 		minPasswordLength: tomlNumber(auth, 'minimum_password_length'),
 		passwordSignup: flag(vars.GONGYU_PASSWORD_SIGNUP),
 		anonymousSignIns: tomlBool(auth, 'enable_anonymous_sign_ins'),
+		securePasswordChange: tomlBool(email, 'secure_password_change'),
+		secureEmailChange: tomlBool(email, 'double_confirm_changes'),
 		otpMaxAttempts: count('GONGYU_OTP_MAX_ATTEMPTS', vars.GONGYU_OTP_MAX_ATTEMPTS),
 		rateLimits: Object.keys(rateLimits).length ? rateLimits : undefined
 	});

@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../database';
-import type { EmbeddedEnv } from '../env';
-import { signJwt } from '../jwt';
+import { jwtKeys, type EmbeddedEnv } from '../env';
+import { signAccessToken } from '../jwt';
 import { AuthError, badRequest } from './errors';
 import { authSettings } from './settings';
 import { findUserById, type AuthUser } from './users';
@@ -75,6 +75,10 @@ export async function accessToken(
 ): Promise<{ token: string; expiresAt: number; expiresIn: number }> {
 	const iat = Math.floor(Date.now() / 1000);
 	const exp = iat + env.jwtExpiry;
+	const { rows } = await tx.query<{ aal: string | null }>(
+		'select aal from auth.sessions where id = $1::uuid',
+		[sessionId]
+	);
 	const claims = {
 		iss: `${env.apiUrl}/auth/v1`,
 		sub: user.id,
@@ -86,12 +90,32 @@ export async function accessToken(
 		app_metadata: user.appMetadata,
 		user_metadata: user.userMetadata,
 		role: user.role,
-		aal: 'aal1',
+		aal: rows[0]?.aal === 'aal2' ? 'aal2' : 'aal1',
 		amr: await sessionAmr(tx, sessionId),
 		session_id: sessionId,
 		is_anonymous: user.isAnonymous
 	};
-	return { token: await signJwt(claims, env.jwtSecret), expiresAt: exp, expiresIn: exp - iat };
+	return {
+		token: await signAccessToken(claims, jwtKeys(env)),
+		expiresAt: exp,
+		expiresIn: exp - iat
+	};
+}
+
+/** The token endpoint's answer. */
+function sessionResponse(
+	access: { token: string; expiresAt: number; expiresIn: number },
+	refreshToken: string,
+	user: AuthUser
+): SessionResponse {
+	return {
+		access_token: access.token,
+		token_type: 'bearer',
+		expires_in: access.expiresIn,
+		expires_at: access.expiresAt,
+		refresh_token: refreshToken,
+		user: user.json
+	};
 }
 
 /** GoTrue's `IssueRefreshToken`: a new session, its first refresh token, and an access token. */
@@ -124,14 +148,29 @@ export async function issueSession(
 	const user = await findUserById(tx, userId);
 	if (!user) throw new Error('user vanished while signing in');
 	const access = await accessToken(env, tx, user, sessionId);
-	return {
-		access_token: access.token,
-		token_type: 'bearer',
-		expires_in: access.expiresIn,
-		expires_at: access.expiresAt,
-		refresh_token: refresh,
-		user: user.json
-	};
+	return sessionResponse(access, refresh, user);
+}
+
+/**
+ * New tokens for a session that stays (GoTrue's `updateMFASessionAndClaims`): the live refresh
+ * token is swapped for its child, and the access token carries the session's level and methods.
+ */
+export async function sessionTokens(
+	env: EmbeddedEnv,
+	tx: Queryable,
+	userId: string,
+	sessionId: string
+): Promise<SessionResponse> {
+	const { rows } = await tx.query<{ token: string }>(
+		`update auth.refresh_tokens set revoked = true, updated_at = now()
+		where session_id = $1::uuid and revoked = false returning token`,
+		[sessionId]
+	);
+	const refresh = await insertRefreshToken(tx, userId, sessionId, rows.at(-1)?.token ?? null);
+	const user = await findUserById(tx, userId);
+	if (!user) throw new Error('user vanished while raising a session');
+	const access = await accessToken(env, tx, user, sessionId);
+	return sessionResponse(access, refresh, user);
 }
 
 export type RefreshResult = { session: SessionResponse } | { error: AuthError };
@@ -221,16 +260,7 @@ export async function refreshGrant(
 		[row.session_id]
 	);
 	const access = await accessToken(env, tx, user, row.session_id);
-	return {
-		session: {
-			access_token: access.token,
-			token_type: 'bearer',
-			expires_in: access.expiresIn,
-			expires_at: access.expiresAt,
-			refresh_token: issued,
-			user: user.json
-		}
-	};
+	return { session: sessionResponse(access, issued, user) };
 }
 
 export async function sessionExists(tx: Queryable, sessionId: string): Promise<boolean> {

@@ -11,6 +11,13 @@ export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 export const ts = (column: string) =>
 	`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** The user object's `factors` (GoTrue leaves the field out when there are none). */
+export const factorsJson = `(select json_agg(json_build_object(
+		'id', f.id, 'friendly_name', coalesce(f.friendly_name, ''), 'factor_type', f.factor_type,
+		'status', f.status, 'created_at', ${ts('f.created_at')}, 'updated_at', ${ts('f.updated_at')}
+	) order by f.created_at, f.id)
+	from auth.mfa_factors f where f.user_id = u.id)::text as factors`;
+
 const userColumns = `
 	u.id::text as id, u.aud, u.role, u.email, u.phone, u.encrypted_password,
 	u.is_anonymous::text as is_anonymous,
@@ -40,7 +47,8 @@ const userColumns = `
 		'created_at', ${ts('i.created_at')}, 'updated_at', ${ts('i.updated_at')},
 		'email', i.email
 	) order by i.created_at, i.id), '[]'::json)
-	from auth.identities i where i.user_id = u.id)::text as identities`;
+	from auth.identities i where i.user_id = u.id)::text as identities,
+	${factorsJson}`;
 
 interface UserRow {
 	id: string;
@@ -70,6 +78,7 @@ interface UserRow {
 	app_metadata: string;
 	user_metadata: string;
 	identities: string;
+	factors: string | null;
 }
 
 export interface AuthUser {
@@ -139,6 +148,7 @@ function toUser(row: UserRow): AuthUser {
 	optional('banned_until', row.banned_until);
 	optional('deleted_at', row.deleted_at);
 	json.is_anonymous = row.is_anonymous === 'true';
+	if (row.factors) json.factors = JSON.parse(row.factors);
 	return {
 		id: row.id,
 		email: row.email ?? '',

@@ -161,7 +161,6 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 				`Invalid preferences: ${parsed.prefer.invalid.join(', ')}`
 			);
 		}
-		checkEmbeds(parsed.select, env.limits);
 		const schema = parsed.profile ?? schemas[0];
 		if (!schemas.includes(schema)) {
 			throw new RestError(
@@ -207,6 +206,20 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 				? (configuredMax ?? env.limits.maxRows)
 				: Math.min(configuredMax, env.limits.maxRows);
 		const built = plan({ request: parsed, catalogue: cache, schema, body, bodyText, maxRows });
+		// After planning (no query yet), so an embed that names no relationship is reported as
+		// PostgREST reports it, before the caps on embeds.
+		checkEmbeds(parsed.select, env.limits);
+		if (parsed.explain) {
+			// PostgREST's execution plan, only where the database's configuration allows it.
+			if (!cache.settings.planEnabled) {
+				throw new RestError(
+					406,
+					'PGRST107',
+					`None of these media types are available: ${parsed.accept.raw}`
+				);
+			}
+			return explainPlan(parsed, built, caller);
+		}
 		const max = maxAffected(parsed, built);
 
 		const settings: Record<string, string> = {
@@ -276,6 +289,48 @@ export function createRestHandler(env: EmbeddedEnv, options: RestOptions = {}): 
 		const applied = preferenceApplied(parsed, built);
 		if (applied) outcome.headers['preference-applied'] = applied;
 		return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
+	}
+
+	/**
+	 * `EXPLAIN` of the statement the request would run. With `analyze` the statement runs, so the
+	 * transaction is rolled back whatever it wrote.
+	 */
+	async function explainPlan(
+		parsed: ParsedRequest,
+		built: Plan,
+		caller: Extract<CallerResult, { ok: true }>['caller']
+	): Promise<Response> {
+		const { format, options } = parsed.explain!;
+		const settings: Record<string, string> = {};
+		// The query identifier `verbose` shows (PostgREST's servers load pg_stat_statements).
+		if (options.includes('verbose')) settings.compute_query_id = 'on';
+		const timeout = env.limits.statementTimeoutMs[caller.role];
+		if (timeout > 0) settings.statement_timeout = String(timeout);
+		const scope = { role: caller.role, claims: caller.claims, settings };
+		const list = [`format ${format}`, ...options].join(', ');
+		let lines: string[] = [];
+		try {
+			await env.db.transaction(scope, async (tx) => {
+				const result = await tx.query<Record<string, unknown>>(
+					`explain (${list}) ${built.sql}`,
+					built.params
+				);
+				lines = result.rows.map((r) => {
+					const v = Object.values(r)[0];
+					return typeof v === 'string' ? v : JSON.stringify(v);
+				});
+				throw new RolledBack(null as never);
+			});
+		} catch (error) {
+			if (!(error instanceof RolledBack)) throw error;
+		}
+		const forType = 'application/json';
+		return new Response(format === 'json' ? lines.join('') : lines.join('\n'), {
+			status: 200,
+			headers: {
+				'content-type': `application/vnd.pgrst.plan+${format}; for="${forType}"; charset=utf-8`
+			}
+		});
 	}
 
 	return {

@@ -158,6 +158,8 @@ export interface ParsedRequest {
 	columns: string[] | null;
 	prefer: Prefer;
 	accept: { kind: 'array' | 'object' | 'csv' | 'unsupported'; stripNulls: boolean; raw: string };
+	/** `Accept: application/vnd.pgrst.plan+json|text; for="…"; options=…`: the plan, not the rows. */
+	explain: { format: 'json' | 'text'; options: string[] } | null;
 	/** From the `Range` header. */
 	range: { offset: number; limit?: number } | null;
 }
@@ -182,6 +184,7 @@ export function parseRequest(method: string, url: URL, headers: Headers): Parsed
 		columns: null,
 		prefer: parsePrefer(headers),
 		accept: parseAccept(headers.get('accept')),
+		explain: parseExplain(headers.get('accept')),
 		range: parseRange(headers.get('range'))
 	};
 	const rpcArgsInQuery = target.kind === 'rpc' && reads;
@@ -348,7 +351,24 @@ function parsePrefer(headers: Headers): Prefer {
 	return prefer;
 }
 
+const explainOptions = new Set(['analyze', 'verbose', 'settings', 'buffers', 'wal']);
+
+function parseExplain(raw: string | null): ParsedRequest['explain'] {
+	const match = /^\s*application\/vnd\.pgrst\.plan(?:\+(json|text))?\s*(;.*)?$/i.exec(raw ?? '');
+	if (!match) return null;
+	const options = /options=([a-z|]*)/i.exec(match[2] ?? '')?.[1] ?? '';
+	return {
+		format: match[1]?.toLowerCase() === 'json' ? 'json' : 'text',
+		options: options
+			.toLowerCase()
+			.split('|')
+			.filter((o) => explainOptions.has(o))
+	};
+}
+
 function parseAccept(raw: string | null): ParsedRequest['accept'] {
+	// A plan is asked for the rows of the media type in `for` (an array of JSON here).
+	if (parseExplain(raw)) return { kind: 'array', stripNulls: false, raw: raw ?? '' };
 	if (raw === null || raw.trim() === '') return { kind: 'array', stripNulls: false, raw: '' };
 	for (const part of raw.split(',')) {
 		const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());

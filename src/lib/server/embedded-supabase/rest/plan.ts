@@ -1124,6 +1124,12 @@ function planDelete(b: Builder, relation: Relation, source: Source): Plan {
 // RPC
 
 const jsonTypes = new Set(['json', 'jsonb']);
+/** The one unnamed parameter PostgREST can pass a request body to (any other unnamed one: never). */
+const onePositionalTypes = new Set(['json', 'jsonb', 'text', 'xml', 'bytea']);
+const onePositional = (fn: RestFunction) =>
+	fn.args.length === 1 && fn.args[0].name === '' && onePositionalTypes.has(fn.args[0].type);
+const isCallable = (fn: RestFunction) => !fn.args.some((a) => a.name === '') || onePositional(fn);
+const signature = (f: RestFunction) => f.args.map((a) => `${a.name} => ${a.type}`).join(', ');
 
 function describeCall(schema: string, name: string, keys: string[]): string {
 	return keys.length
@@ -1145,7 +1151,7 @@ function chooseFunction(
 		const isSingleJson = fn.args.length === 1 && jsonTypes.has(fn.args[0].type);
 		if (isSingleJson && (fn.args[0].name === '' || wholeBody)) singleJson.push(fn);
 		if (wholeBody) continue;
-		if (fn.args.some((a) => a.name === '') && fn.args.length > 0) continue;
+		if (!isCallable(fn)) continue;
 		const argNames = new Set(fn.args.map((a) => a.name));
 		if (
 			keys.every((k) => argNames.has(k)) &&
@@ -1161,21 +1167,27 @@ function chooseFunction(
 			300,
 			'PGRST203',
 			`Could not choose the best candidate function between: ${pick
-				.map(
-					(f) => `${f.schema}.${f.name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`
-				)
+				.map((f) => ({ f, s: signature(f) }))
+				.sort((x, y) => (x.s < y.s ? -1 : x.s > y.s ? 1 : 0))
+				.map(({ f, s }) => `${f.schema}.${f.name}(${s})`)
 				.join(', ')}`,
 			null,
 			'Try renaming the parameters or the function itself in the database so function overloading can be resolved'
 		);
 	}
-	const suggestion = closest(name, b.catalogue.allFunctionNames(b.schema));
+	// Functions with other unnamed parameters are not in PostgREST's cache: never suggested.
+	const callable = b.catalogue
+		.allFunctionNames(b.schema)
+		.filter((n) => b.catalogue.functions(b.schema, n).some((f) => isCallable(f)));
+	const suggestion = closest(name, callable);
 	throw new RestError(
 		404,
 		'PGRST202',
 		`Could not find the function ${describeCall(b.schema, name, keys)} in the schema cache`,
 		`Searched for the function ${b.schema}.${name}${
-			keys.length ? ` with parameters ${[...keys].sort().join(', ')}` : ' without parameters'
+			keys.length
+				? ` with parameter${keys.length > 1 ? 's' : ''} ${[...keys].sort().join(', ')}`
+				: ' without parameters'
 		} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
 		suggestion && suggestion !== name
 			? `Perhaps you meant to call the function ${b.schema}.${suggestion}`
@@ -1234,6 +1246,11 @@ function planRpc(b: Builder, input: PlanInput): Plan {
 	}
 	const used = fn.args.filter((a) => Object.prototype.hasOwnProperty.call(args, a.name));
 	if (used.length === 0) return rpcCall(b, fn, '', reads);
+	if (onePositional(fn)) {
+		// PostgREST's one positional parameter: it is given the request body itself.
+		const value = reads ? String(args[''] ?? '') : (input.bodyText ?? JSON.stringify(args));
+		return rpcCall(b, fn, `${b.param(value)}::${fn.args[0].type}`, reads);
+	}
 	const values: Record<string, unknown> = {};
 	for (const a of used) values[a.name] = args[a.name];
 	const json = b.param(JSON.stringify(values));

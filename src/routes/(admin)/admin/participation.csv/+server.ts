@@ -18,7 +18,10 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if (invalid) error(400, { message: adminFailure('invalid_period') });
 	const result = await loadParticipation(locals.supabase, period, pageLocale());
 	if ('code' in result)
-		error(result.code === 'not_authorised' ? 403 : 500, { message: adminFailure(result.code) });
+		error(
+			result.code === 'not_authorised' || result.code === 'second_factor_required' ? 403 : 500,
+			{ message: adminFailure(result.code) }
+		);
 	const span = `${period.from}_${period.to || 'upcoming'}`;
 	return new Response(toCsv(csvHeader(), csvRows(result.data)), {
 		headers: {

@@ -1,7 +1,7 @@
 /**
  * The embedded Supabase alone, over HTTP, for any `supabase/` folder — a `supabase start` without
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
- *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other]
+ *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other]
  *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
  * the flags override them.
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
 		'data-dir': { type: 'string' },
 		'db-url': { type: 'string' },
 		'no-seed': { type: 'boolean', default: false },
+		'init-only': { type: 'boolean', default: false },
 		json: { type: 'boolean', default: false },
 		schemas: { type: 'string' },
 		'max-rows': { type: 'string' },
@@ -38,7 +39,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]'
 	);
 	process.exit(0);
 }
@@ -88,6 +89,13 @@ if (dbUrl) {
 	db = await openPglite({ dataDir });
 }
 await applyBootstrap(db);
+if (args['init-only']) {
+	// What a new Supabase project has before its first `supabase db push`: roles, the auth schema,
+	// auth.uid() and the default grants; the migrations are then the CLI's to apply.
+	await db.close();
+	log('roles and the auth schema are in place; apply the migrations with supabase db push');
+	process.exit(0);
+}
 await migrate(db, { dir, seed: !args['no-seed'], log });
 
 const apiUrl = `http://${args.host === '0.0.0.0' ? '127.0.0.1' : args.host}:${args.port}`;

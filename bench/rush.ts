@@ -17,8 +17,9 @@ import { parseArgs } from 'node:util';
 import { loadavg, uptime } from 'node:os';
 import pg from 'pg';
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
-import { insertEvent, type Domain } from '../tests/support/personas';
+import { insertEvent } from '../tests/support/personas';
 import {
+	ownerOnly,
 	postRegistration,
 	rushOutcome,
 	seedRush,

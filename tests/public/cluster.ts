@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import { createServerClient } from '@supabase/ssr';
+import WebSocket from 'ws';
 import { openPostgres } from '../../src/lib/server/embedded-supabase/database';
 import type { Database } from '../../src/lib/server/embedded-supabase/database';
 import { startPgbouncer, type Pooler } from '../support/pgbouncer';
@@ -93,6 +94,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 	}
 }
 
+/** The personas' fixtures write as the owner only; their supabase-js clients are not used here. */
+export function ownerOnly(db: Database): Domain {
+	return { db, anon: () => null, as: () => null } as unknown as Domain;
+}
+
 export const FAMILY_PASSWORD = 'rush-hour-2026';
 
 export interface RushFamily {
@@ -106,7 +112,7 @@ export async function seedRush(
 	families: number,
 	capacity: number
 ): Promise<{ eventId: string; slug: string; families: RushFamily[] }> {
-	const domain = { db: cluster.db } as unknown as Domain;
+	const domain = ownerOnly(cluster.db);
 	const world = await createWorld(domain);
 	const eventId = await insertEvent(domain, world, {
 		capacity,
@@ -140,6 +146,7 @@ export async function seedRush(
 export async function signInCookie(cluster: Cluster, email: string): Promise<string> {
 	const jar = new Map<string, string>();
 	const supabase = createServerClient(PUBLIC_ORIGIN, cluster.keys.SUPABASE_PUBLISHABLE_KEY, {
+		realtime: { transport: WebSocket as never },
 		cookies: {
 			getAll: () => [...jar].map(([name, value]) => ({ name, value })),
 			setAll: (cookies) => cookies.forEach((c) => jar.set(c.name, c.value))
@@ -177,6 +184,8 @@ export function send(
 				agent,
 				headers: {
 					host: 'gongyu.example.cn',
+					// A browser's form post: SvelteKit answers it with the redirect, not JSON.
+					accept: 'text/html',
 					...(options.cookie ? { cookie: options.cookie } : {}),
 					...(body !== undefined
 						? {

@@ -19,7 +19,6 @@ import pg from 'pg';
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
 import { insertEvent } from '../tests/support/personas';
 import {
-	ownerOnly,
 	postRegistration,
 	rushOutcome,
 	seedRush,

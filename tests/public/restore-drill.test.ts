@@ -8,14 +8,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { api, ownSecrets, startApp } from './support';
+import { api, ownSecrets, startApp, type Env } from './support';
 
 test('back up, wipe, restore: the organisation written before is there and the app starts on it', async () => {
 	test.setTimeout(240_000);
 	const dir = mkdtempSync(join(tmpdir(), 'gongyu-drill-'));
 	const dataDir = join(dir, 'pglite');
 	const backup = join(dir, 'backup.tar.gz');
-	const env = { ...ownSecrets(), GONGYU_DATA_DIR: dataDir, GONGYU_SEED: 'none' };
+	const env: Env = { ...ownSecrets(), GONGYU_DATA_DIR: dataDir, GONGYU_SEED: 'none' };
 	const key = env.SUPABASE_SECRET_KEY;
 	const script = (name: string, ...args: string[]) =>
 		execFileSync(process.execPath, [`scripts/${name}.js`, ...args], {

@@ -119,7 +119,9 @@ const embedded = await createEmbeddedSupabase({
 	mailer: {
 		async send(email) {
 			emails.push(email);
-			log(
+			// Always on stderr (also with --json, whose status line is stdout's): the local
+			// stand-in for a project's mail, as Inbucket is for `supabase start`.
+			console.error(
 				`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`
 			);
 		}

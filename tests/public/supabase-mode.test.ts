@@ -2,7 +2,9 @@
  * The app in Supabase mode, as the README deploys it: a fresh PostgreSQL database given the roles
  * and auth schema a project has (`supabase:local --init-only`), the migrations applied by the
  * Supabase CLI (`supabase db push --db-url`), `npm run supabase:local` over it standing in for the
- * hosted project, and the build started with PUBLIC_SUPABASE_URL and the project's keys.
+ * hosted project, and the build started with PUBLIC_SUPABASE_URL and the project's keys. The
+ * journeys go through the app's pages as a browser without JavaScript does: sign-in by emailed
+ * code, the family's page, the registration form and its email, the staff calendar.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -10,20 +12,28 @@ import { expect, test } from '@playwright/test';
 import { createServerClient } from '@supabase/ssr';
 import WebSocket from 'ws';
 import { openPostgres, type Database } from '../../src/lib/server/embedded-supabase/database';
-import { createWorld, insertEvent, insertFamilies } from '../support/personas';
+import { createWorld, insertEvent, insertFamilies, type World } from '../support/personas';
 import { ownerOnly } from './cluster';
 import { startResendCapture, type ResendCapture } from '../support/resend-capture';
 import { freePort, freshDatabase, startApp, request, type App } from './support';
 
 const PASSWORD = 'supabase-mode-2026';
+const ORIGIN = 'http://localhost:3000';
+
+type Family = Awaited<ReturnType<typeof insertFamilies>>[number];
 
 test.describe('Supabase mode: migrations by supabase db push, a separate Supabase process', () => {
 	let database: Awaited<ReturnType<typeof freshDatabase>>;
 	let supabase: ChildProcess;
+	let authMail = '';
 	let project: { API_URL: string; PUBLISHABLE_KEY: string; SECRET_KEY: string };
 	let app: App;
 	let db: Database;
 	let capture: ResendCapture;
+	let world: World;
+	let eventId: string;
+	let slug: string;
+	let families: Family[];
 
 	test.beforeAll(async () => {
 		test.setTimeout(240_000);
@@ -40,19 +50,18 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		supabase = spawn(
 			tsx[0],
 			[tsx[1], '--db-url', database.url, '--no-seed', '--json', '--port', String(port)],
-			{
-				stdio: ['ignore', 'pipe', 'pipe']
-			}
+			{ stdio: ['ignore', 'pipe', 'pipe'] }
 		);
+		supabase.stderr!.on('data', (chunk) => (authMail += chunk));
 		project = await new Promise((done, fail) => {
-			supabase.on('exit', (code) => fail(new Error(`supabase:local exited ${code}`)));
+			supabase.on('exit', (code) => fail(new Error(`supabase:local exited ${code}\n${authMail}`)));
 			createInterface({ input: supabase.stdout! }).on('line', (line) => {
 				if (line.startsWith('{')) done(JSON.parse(line));
 			});
 		});
 		capture = await startResendCapture({ apiKey: 're_test_supabase_mode' });
 		app = await startApp({
-			ORIGIN: 'http://localhost:3000',
+			ORIGIN,
 			PUBLIC_SUPABASE_URL: project.API_URL,
 			PUBLIC_SUPABASE_PUBLISHABLE_KEY: project.PUBLISHABLE_KEY,
 			SUPABASE_SECRET_KEY: project.SECRET_KEY,
@@ -61,6 +70,26 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 			EMAIL_FROM: 'Gongyu <noreply@gongyu.example.cn>'
 		});
 		db = await openPostgres({ connectionString: database.url, max: 2 });
+
+		const domain = ownerOnly(db);
+		world = await createWorld(domain);
+		eventId = await insertEvent(domain, world, { capacity: 5, minAge: null, maxAge: null });
+		families = await insertFamilies(domain, 3);
+		const withPassword = [
+			...families.map((f) => f.user.id),
+			world.users.staffA.id,
+			world.users.staffB.id
+		];
+		await db.query(
+			`update auth.users set encrypted_password = extensions.crypt($1, extensions.gen_salt('bf', 4))
+			 where id = any($2::uuid[])`,
+			[PASSWORD, withPassword]
+		);
+		const { rows } = await db.query<{ slug: string }>(
+			'select slug from public.events where id = $1',
+			[eventId]
+		);
+		slug = rows[0].slug;
 	});
 	test.afterAll(async () => {
 		await db?.close();
@@ -69,6 +98,53 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		await capture?.close();
 		await database?.drop();
 	});
+
+	/** The session as @supabase/ssr writes it for the project's URL (which the app reads) as a Cookie header. */
+	async function passwordCookie(email: string): Promise<string> {
+		const jar = new Map<string, string>();
+		const client = createServerClient(project.API_URL, project.PUBLISHABLE_KEY, {
+			realtime: { transport: WebSocket as never },
+			cookies: {
+				getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+				setAll: (cookies) => cookies.forEach((c) => jar.set(c.name, c.value))
+			}
+		});
+		const signedIn = await client.auth.signInWithPassword({ email, password: PASSWORD });
+		expect(signedIn.error).toBeNull();
+		return [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
+	}
+
+	const get = (path: string, cookie = '') =>
+		request(`${app.url}${path}`, { headers: { host: 'localhost:3000', cookie } });
+
+	/** A form posted as a browser without JavaScript posts it. */
+	const post = (path: string, form: URLSearchParams, cookie = '') =>
+		request(`${app.url}${path}`, {
+			method: 'POST',
+			headers: {
+				host: 'localhost:3000',
+				cookie,
+				origin: ORIGIN,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: form.toString()
+		});
+
+	/** The project's access token for `email` (the REST API as the family's browser calls it). */
+	async function accessToken(email: string): Promise<string> {
+		const answer = await request(`${project.API_URL}/auth/v1/token?grant_type=password`, {
+			method: 'POST',
+			headers: {
+				host: new URL(project.API_URL).host,
+				apikey: project.PUBLISHABLE_KEY,
+				'content-type': 'application/json'
+			},
+			body: JSON.stringify({ email, password: PASSWORD })
+		});
+		expect(answer.status).toBe(200);
+		return answer.json<{ access_token: string }>().access_token;
+	}
 
 	test('the CLI recorded every migration and supabase:local applied none of its own', async () => {
 		const { rows } = await db.query<{ n: string }>(
@@ -80,66 +156,116 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		expect(Number(rows[0].n)).toBe(files.length);
 	});
 
-	test('a family signed in with the project registers through the event page’s form; the confirmation is emailed once', async () => {
-		test.setTimeout(120_000);
-		const domain = ownerOnly(db);
-		const world = await createWorld(domain);
-		const eventId = await insertEvent(domain, world, { capacity: 5, minAge: null, maxAge: null });
-		const [family] = await insertFamilies(domain, 1);
-		await db.query(
-			`update auth.users set encrypted_password = extensions.crypt($1, extensions.gen_salt('bf', 4)) where id = $2`,
-			[PASSWORD, family.user.id]
-		);
-		const { rows } = await db.query<{ slug: string }>(
-			'select slug from public.events where id = $1',
-			[eventId]
-		);
-		const slug = rows[0].slug;
-		// The session as @supabase/ssr writes it for the project's URL, which the app reads.
-		const jar = new Map<string, string>();
-		const client = createServerClient(project.API_URL, project.PUBLISHABLE_KEY, {
-			realtime: { transport: WebSocket as never },
-			cookies: {
-				getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-				setAll: (cookies) => cookies.forEach((c) => jar.set(c.name, c.value))
-			}
-		});
-		const signedIn = await client.auth.signInWithPassword({
-			email: family.user.email,
-			password: PASSWORD
-		});
-		expect(signedIn.error).toBeNull();
-		const cookie = [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
-		const headers = { host: 'localhost:3000', cookie };
+	test('a parent signs in on the app’s page with the code the project emailed, and reaches the family page', async () => {
+		const email = families[2].user.email;
+		// Nobody signed in: the family page sends to sign-in.
+		const before = await get('/family');
+		expect(before.status).toBe(303);
+		expect(before.headers.location).toContain('/auth/sign-in');
 
-		const family_ = await request(`${app.url}/family`, { headers });
-		expect(family_.status).toBe(200);
-		const page = await request(`${app.url}/events/${slug}`, { headers });
+		const requested = await post('/auth/sign-in?/request', new URLSearchParams({ email }));
+		expect(requested.status).toBe(200);
+		const sent = new RegExp(
+			`\\[auth email\\] \\w+ to ${email.replace(/[.]/g, '\\.')}: code (\\d+)`
+		);
+		await expect.poll(() => sent.test(authMail), { timeout: 15_000 }).toBe(true);
+		const code = sent.exec(authMail)![1];
+
+		// A wrong code: refused with the page's message, no session.
+		const wrongCode = code === '000000' ? '111111' : '000000';
+		const wrong = await post(
+			'/auth/sign-in?/verify',
+			new URLSearchParams({ email, code: wrongCode })
+		);
+		expect(wrong.status).toBe(400);
+		expect(String(wrong.headers['set-cookie'] ?? '')).not.toContain('-auth-token=');
+
+		const verified = await post('/auth/sign-in?/verify', new URLSearchParams({ email, code }));
+		expect(verified.status).toBe(303);
+		const setCookies = (verified.headers['set-cookie'] ?? []) as string[];
+		const cookie = setCookies
+			.map((c) => c.split(';')[0])
+			.filter((c) => !c.endsWith('='))
+			.join('; ');
+		expect(cookie).toContain('-auth-token');
+		const family = await get('/family', cookie);
+		expect(family.status).toBe(200);
+	});
+
+	test('a family signed in with the project registers through the event page’s form; the confirmation is emailed once, and only it sees the registration', async () => {
+		test.setTimeout(120_000);
+		const [family, other] = families;
+		const cookie = await passwordCookie(family.user.email);
+
+		expect((await get('/family', cookie)).status).toBe(200);
+		const page = await get(`/events/${slug}`, cookie);
 		expect(page.status).toBe(200);
 		expect(page.text).toContain('name="member"');
 
 		const form = new URLSearchParams({ event_id: eventId });
 		form.append('member', family.childId);
 		form.append('member', family.parentId);
-		const posted = await request(`${app.url}/events/${slug}?/register`, {
-			method: 'POST',
-			headers: {
-				...headers,
-				origin: 'http://localhost:3000',
-				accept: 'text/html',
-				'content-type': 'application/x-www-form-urlencoded'
-			},
-			body: form.toString()
-		});
+		const posted = await post(`/events/${slug}?/register`, form, cookie);
 		expect(posted.status).toBe(303);
 		expect(posted.headers.location).toContain('done=confirmed');
 		await expect.poll(() => capture.emails.length, { timeout: 30_000 }).toBe(1);
 		expect(capture.emails[0].to).toEqual([family.user.email]);
+		// Its page of registrations lists it.
+		const mine = await get('/family/registrations', cookie);
+		expect(mine.status).toBe(200);
+		expect(mine.text).toContain('测试活动');
 
-		// Another family's session does not see this registration.
-		const anon = await request(`${project.API_URL}/rest/v1/registrations?select=id`, {
-			headers: { apikey: project.PUBLISHABLE_KEY, host: new URL(project.API_URL).host }
-		});
-		expect(anon.json()).toEqual([]);
+		// Another member of the other family posting that family's members is refused.
+		const foreign = new URLSearchParams({ event_id: eventId });
+		foreign.append('member', family.childId);
+		const otherCookie = await passwordCookie(other.user.email);
+		const refused = await post(`/events/${slug}?/register`, foreign, otherCookie);
+		expect(refused.status).not.toBe(303);
+		const { rows } = await db.query<{ n: string }>(
+			`select count(*)::text as n from public.registrations where event_id = $1`,
+			[eventId]
+		);
+		expect(rows[0].n).toBe('1');
+
+		// Through the project's REST API: the family sees its registration, the other family none,
+		// nobody signed in is refused the table.
+		const rest = (token: string | null) =>
+			request(`${project.API_URL}/rest/v1/registrations?select=id&event_id=eq.${eventId}`, {
+				headers: {
+					host: new URL(project.API_URL).host,
+					apikey: project.PUBLISHABLE_KEY,
+					...(token ? { authorization: `Bearer ${token}` } : {})
+				}
+			});
+		expect((await rest(await accessToken(family.user.email))).json()).toHaveLength(1);
+		expect((await rest(await accessToken(other.user.email))).json()).toEqual([]);
+		const anon = await rest(null);
+		expect(anon.status).toBeGreaterThanOrEqual(401);
+		expect(anon.json<{ code: string }>().code).toBe('42501');
+		// The email names the event and not the other family.
+		expect(JSON.stringify(capture.emails)).not.toContain(other.user.email);
+	});
+
+	test('the staff calendar shows the organisation’s event to its staff, and not to another organisation’s or to nobody', async () => {
+		const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+			new Date()
+		);
+		const until = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+			new Date(Date.now() + 14 * 86_400_000)
+		);
+		const feed = `/staff/calendar/feed?from=${today}&to=${until}`;
+		const own = await get(feed, await passwordCookie(world.users.staffA.email));
+		expect(own.status).toBe(200);
+		const entries = own.json<{ entries: { title?: string; text?: string }[] }>().entries;
+		expect(JSON.stringify(entries)).toContain('测试活动');
+		const page = await get('/staff/calendar', await passwordCookie(world.users.staffA.email));
+		expect(page.status).toBe(200);
+
+		const foreign = await get(feed, await passwordCookie(world.users.staffB.email));
+		expect(foreign.status).toBe(200);
+		expect(foreign.text).not.toContain('测试活动');
+		const family = await get(feed, await passwordCookie(families[1].user.email));
+		expect(family.status).toBe(403);
+		expect((await get(feed)).status).not.toBe(200);
 	});
 });

@@ -24,7 +24,13 @@ test.describe('two app servers through PgBouncer behind a round-robin proxy', ()
 			poolerPort: process.env.GONGYU_PGBOUNCER_PORT
 				? Number(process.env.GONGYU_PGBOUNCER_PORT)
 				: undefined,
-			env: { GONGYU_REGISTRATION_LIMIT: '4' }
+			env: {
+				GONGYU_REGISTRATION_LIMIT: '4',
+				// Three code requests per client address in all; the embedded Auth's own limit on
+				// emails sent is lifted, so what refuses is the sign-in form's.
+				GONGYU_CODE_LIMIT_PER_IP: '3',
+				GONGYU_AUTH_RATE_EMAIL_SENT: '100000'
+			}
 		});
 	});
 	test.afterAll(async () => cluster?.stop());
@@ -84,6 +90,25 @@ test.describe('two app servers through PgBouncer behind a round-robin proxy', ()
 		expect(
 			(await postRegistration(cluster, otherCookie, slug, eventId, other.memberIds)).status
 		).toBe(303);
+	});
+
+	test('the sign-in form’s code limit per client address counts the requests on both servers together', async () => {
+		const { families } = await seedRush(cluster, 4, 5);
+		const answers = [];
+		// The round-robin proxy sends them to each server in turn: two each.
+		for (const f of families)
+			answers.push(
+				await send(cluster, '/auth/sign-in?/request', {
+					method: 'POST',
+					form: new URLSearchParams({ email: f.email })
+				})
+			);
+		expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+		expect(answers[3].text).toContain('请求过于频繁');
+		const { rows } = await cluster.db.query<{ attempts: string }>(
+			`select attempts from private.client_attempts where kind = 'code_request_ip'`
+		);
+		expect(rows.map((r) => r.attempts)).toEqual(['3']);
 	});
 
 	test('nobody signed in is sent to sign in and nothing is registered', async () => {

@@ -3,6 +3,7 @@
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
  *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other]
  *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
+ *   [--send-email-hook URI]
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
  * the flags override them.
  */
@@ -13,6 +14,10 @@ import { parseArgs } from 'node:util';
 import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
 import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/settings';
+import {
+	hookMailer,
+	sendEmailHookFromConfig
+} from '../src/lib/server/embedded-supabase/auth/send-email-hook';
 import { readSupabaseConfig, schemasFromConfig } from '../src/lib/server/embedded-supabase/config';
 import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
@@ -33,13 +38,14 @@ const { values: args } = parseArgs({
 		signup: { type: 'string' },
 		'auto-confirm': { type: 'string' },
 		anonymous: { type: 'string' },
+		'send-email-hook': { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--send-email-hook URI]'
 	);
 	process.exit(0);
 }
@@ -100,6 +106,24 @@ await migrate(db, { dir, seed: !args['no-seed'], log });
 
 const apiUrl = `http://${args.host === '0.0.0.0' ? '127.0.0.1' : args.host}:${args.port}`;
 const emails: AuthEmail[] = [];
+// [auth.hook.send_email] of config.toml, or --send-email-hook URI with SEND_EMAIL_HOOK_SECRET.
+const sendEmailHook = args['send-email-hook']
+	? { uri: args['send-email-hook'], secret: process.env.SEND_EMAIL_HOOK_SECRET ?? '' }
+	: sendEmailHookFromConfig(config);
+if (sendEmailHook && !sendEmailHook.secret.includes('whsec_')) {
+	console.error('--send-email-hook needs SEND_EMAIL_HOOK_SECRET=v1,whsec_…');
+	process.exit(2);
+}
+const localMailer = {
+	async send(email: AuthEmail) {
+		emails.push(email);
+		// Always on stderr (also with --json, whose status line is stdout's): the local
+		// stand-in for a project's mail, as Inbucket is for `supabase start`.
+		console.error(
+			`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`
+		);
+	}
+};
 const embedded = await createEmbeddedSupabase({
 	db,
 	apiUrl,
@@ -116,16 +140,7 @@ const embedded = await createEmbeddedSupabase({
 	},
 	restSchemas: schemas,
 	limits,
-	mailer: {
-		async send(email) {
-			emails.push(email);
-			// Always on stderr (also with --json, whose status line is stdout's): the local
-			// stand-in for a project's mail, as Inbucket is for `supabase start`.
-			console.error(
-				`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`
-			);
-		}
-	}
+	mailer: sendEmailHook ? hookMailer(sendEmailHook) : localMailer
 });
 
 async function toRequest(req: IncomingMessage): Promise<Request | 'too_large'> {

@@ -7,6 +7,8 @@
  * code, the family's page, the registration form and its email, the staff calendar.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import { expect, test } from '@playwright/test';
 import { createServerClient } from '@supabase/ssr';
@@ -18,6 +20,8 @@ import { startResendCapture, type ResendCapture } from '../support/resend-captur
 import { freePort, freshDatabase, startApp, request, type App } from './support';
 
 const PASSWORD = 'supabase-mode-2026';
+/** The Send Email Hook's secret, as Supabase shows it; the project and the app both have it. */
+const HOOK_SECRET = `v1,whsec_${randomBytes(32).toString('base64')}`;
 const ORIGIN = 'http://localhost:3000';
 
 type Family = Awaited<ReturnType<typeof insertFamilies>>[number];
@@ -34,6 +38,9 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 	let eventId: string;
 	let slug: string;
 	let families: Family[];
+	/** Where the project posts its auth emails: forwarded to the app once it runs. */
+	let hook: Server;
+	let hookUrl: string;
 
 	test.beforeAll(async () => {
 		test.setTimeout(240_000);
@@ -47,10 +54,42 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		);
 		expect(pushed).toContain('Finished supabase db push');
 		const port = await freePort();
+		const hookPort = await freePort();
+		hook = createServer(async (req, res) => {
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			const answer = await fetch(`${app.url}/api/auth/send-email`, {
+				method: 'POST',
+				headers: Object.fromEntries(
+					['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [
+						h,
+						String(req.headers[h] ?? '')
+					])
+				),
+				body: Buffer.concat(chunks)
+			});
+			res.writeHead(answer.status, { 'content-type': 'application/json' });
+			res.end(await answer.text());
+		});
+		await new Promise<void>((done) => hook.listen(hookPort, '127.0.0.1', done));
+		hookUrl = `http://127.0.0.1:${hookPort}/`;
 		supabase = spawn(
 			tsx[0],
-			[tsx[1], '--db-url', database.url, '--no-seed', '--json', '--port', String(port)],
-			{ stdio: ['ignore', 'pipe', 'pipe'] }
+			[
+				tsx[1],
+				'--db-url',
+				database.url,
+				'--no-seed',
+				'--json',
+				'--port',
+				String(port),
+				'--send-email-hook',
+				hookUrl
+			],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+				env: { ...process.env, SEND_EMAIL_HOOK_SECRET: HOOK_SECRET }
+			}
 		);
 		supabase.stderr!.on('data', (chunk) => (authMail += chunk));
 		project = await new Promise((done, fail) => {
@@ -65,6 +104,7 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 			PUBLIC_SUPABASE_URL: project.API_URL,
 			PUBLIC_SUPABASE_PUBLISHABLE_KEY: project.PUBLISHABLE_KEY,
 			SUPABASE_SECRET_KEY: project.SECRET_KEY,
+			SEND_EMAIL_HOOK_SECRET: HOOK_SECRET,
 			RESEND_API_KEY: 're_test_supabase_mode',
 			RESEND_BASE_URL: capture.url,
 			EMAIL_FROM: 'Gongyu <noreply@gongyu.example.cn>'
@@ -96,6 +136,7 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		await app?.stop();
 		supabase?.kill('SIGTERM');
 		await capture?.close();
+		await new Promise((done) => hook?.close(done));
 		await database?.drop();
 	});
 
@@ -156,7 +197,7 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		expect(Number(rows[0].n)).toBe(files.length);
 	});
 
-	test('a parent signs in on the app’s page with the code the project emailed, and reaches the family page', async () => {
+	test('a parent signs in on the app’s page with the code the project emailed through the app’s hook and templates, and reaches the family page', async () => {
 		const email = families[2].user.email;
 		// Nobody signed in: the family page sends to sign-in.
 		const before = await get('/family');
@@ -165,11 +206,14 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 
 		const requested = await post('/auth/sign-in?/request', new URLSearchParams({ email }));
 		expect(requested.status).toBe(200);
-		const sent = new RegExp(
-			`\\[auth email\\] \\w+ to ${email.replace(/[.]/g, '\\.')}: code (\\d+)`
-		);
-		await expect.poll(() => sent.test(authMail), { timeout: 15_000 }).toBe(true);
-		const code = sent.exec(authMail)![1];
+		// The project handed the email to the app's Send Email Hook: the app's own template, in
+		// Chinese, through Resend; the project sent nothing itself.
+		const mailTo = () => capture.emails.filter((e) => e.to.includes(email));
+		await expect.poll(() => mailTo().length, { timeout: 15_000 }).toBe(1);
+		const mail = mailTo()[0];
+		expect(mail.subject).toContain('共育');
+		const code = /\b(\d{6})\b/.exec(mail.text ?? mail.html ?? '')![1];
+		expect(authMail).not.toContain(`to ${email}`);
 
 		// A wrong code: refused with the page's message, no session.
 		const wrongCode = code === '000000' ? '111111' : '000000';
@@ -208,8 +252,8 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		const posted = await post(`/events/${slug}?/register`, form, cookie);
 		expect(posted.status).toBe(303);
 		expect(posted.headers.location).toContain('done=confirmed');
-		await expect.poll(() => capture.emails.length, { timeout: 30_000 }).toBe(1);
-		expect(capture.emails[0].to).toEqual([family.user.email]);
+		const mailTo = (to: string) => capture.emails.filter((e) => e.to.includes(to));
+		await expect.poll(() => mailTo(family.user.email).length, { timeout: 30_000 }).toBe(1);
 		// Its page of registrations lists it.
 		const mine = await get('/family/registrations', cookie);
 		expect(mine.status).toBe(200);
@@ -243,7 +287,7 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		expect(anon.status).toBeGreaterThanOrEqual(401);
 		expect(anon.json<{ code: string }>().code).toBe('42501');
 		// The email names the event and not the other family.
-		expect(JSON.stringify(capture.emails)).not.toContain(other.user.email);
+		expect(JSON.stringify(mailTo(family.user.email))).not.toContain(other.user.email);
 	});
 
 	test('the staff calendar shows the organisation’s event to its staff, and not to another organisation’s or to nobody', async () => {
@@ -267,5 +311,57 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		const family = await get(feed, await passwordCookie(families[1].user.email));
 		expect(family.status).toBe(403);
 		expect((await get(feed)).status).not.toBe(200);
+	});
+
+	test('the Send Email Hook refuses what the project did not sign, and sends nothing for it', async () => {
+		const before = capture.emails.length;
+		const body = JSON.stringify({
+			user: { email: 'stranger@example.cn', user_metadata: {} },
+			email_data: {
+				token: '123456',
+				token_hash: 'abc',
+				redirect_to: '',
+				email_action_type: 'magiclink',
+				site_url: ORIGIN
+			}
+		});
+		const id = 'msg_test';
+		const now = Math.floor(Date.now() / 1000);
+		const { Webhook } = await import('standardwebhooks');
+		const signWith = (secret: string, at: number) =>
+			new Webhook(secret.replace(/^v1,/, '')).sign(id, new Date(at * 1000), body);
+		const postHook = (headers: Record<string, string>) =>
+			request(`${app.url}/api/auth/send-email`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...headers },
+				body
+			});
+		// Unsigned.
+		expect((await postHook({})).status).toBe(401);
+		// Signed with another secret.
+		const other = `v1,whsec_${randomBytes(32).toString('base64')}`;
+		const wrong = await postHook({
+			'webhook-id': id,
+			'webhook-timestamp': String(now),
+			'webhook-signature': signWith(other, now)
+		});
+		expect(wrong.status).toBe(401);
+		expect(wrong.json<{ error: { http_code: number } }>().error.http_code).toBe(401);
+		// Signed rightly, but ten minutes old.
+		const stale = await postHook({
+			'webhook-id': id,
+			'webhook-timestamp': String(now - 600),
+			'webhook-signature': signWith(HOOK_SECRET, now - 600)
+		});
+		expect(stale.status).toBe(401);
+		// The same, signed now: accepted (so the refusals above are about the signature).
+		const right = await postHook({
+			'webhook-id': id,
+			'webhook-timestamp': String(now),
+			'webhook-signature': signWith(HOOK_SECRET, now)
+		});
+		expect(right.status).toBe(200);
+		await expect.poll(() => capture.emails.length, { timeout: 15_000 }).toBe(before + 1);
+		expect(capture.emails.at(-1)!.to).toEqual(['stranger@example.cn']);
 	});
 });

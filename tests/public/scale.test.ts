@@ -111,6 +111,15 @@ test.describe('two app servers through PgBouncer behind a round-robin proxy', ()
 		expect(rows.map((r) => r.attempts)).toEqual(['3']);
 	});
 
+	test('without SEND_EMAIL_HOOK_SECRET the Send Email Hook is not there, signed or not', async () => {
+		const answer = await send(cluster, '/api/auth/send-email', {
+			method: 'POST',
+			form: new URLSearchParams({ email: 'x@example.cn' })
+		});
+		expect(answer.status).toBe(404);
+		expect(cluster.capture.emails.filter((e) => e.to.includes('x@example.cn'))).toEqual([]);
+	});
+
 	test('nobody signed in is sent to sign in and nothing is registered', async () => {
 		const { eventId, slug, families } = await seedRush(cluster, 1, 5);
 		const answer = await postRegistration(cluster, '', slug, eventId, families[0].memberIds);

@@ -8,6 +8,7 @@ import viteConfig from './vite.config.ts';
  */
 const singleBackendDbTests = [
 	'tests/db/bookings.test.ts',
+	'tests/db/code-limits.test.ts',
 	'tests/db/counselling.test.ts',
 	'tests/db/counselling-diary.test.ts',
 	'tests/db/counselling-slots.test.ts',

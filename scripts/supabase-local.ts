@@ -1,9 +1,10 @@
 /**
  * The embedded Supabase alone, over HTTP, for any `supabase/` folder — a `supabase start` without
  * Docker. Usage: npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1]
- *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other]
+ *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other]
  *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
  *   [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]
+ *   [--send-email-hook URI]
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
  * the flags override them. `--jwt-alg ES256` signs access tokens with the key of `[auth]
  * signing_keys_path` (or `--signing-keys`), or a new key pair for this run when none is named.
@@ -23,6 +24,10 @@ import {
 	schemasFromConfig,
 	signingKeyFromConfig
 } from '../src/lib/server/embedded-supabase/config';
+import {
+	hookMailer,
+	sendEmailHookFromConfig
+} from '../src/lib/server/embedded-supabase/auth/send-email-hook';
 import { newSigningKey } from '../src/lib/server/embedded-supabase/jwt';
 import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
@@ -37,6 +42,7 @@ const { values: args } = parseArgs({
 		'data-dir': { type: 'string' },
 		'db-url': { type: 'string' },
 		'no-seed': { type: 'boolean', default: false },
+		'init-only': { type: 'boolean', default: false },
 		json: { type: 'boolean', default: false },
 		schemas: { type: 'string' },
 		'max-rows': { type: 'string' },
@@ -45,13 +51,14 @@ const { values: args } = parseArgs({
 		anonymous: { type: 'string' },
 		'jwt-alg': { type: 'string' },
 		'signing-keys': { type: 'string' },
+		'send-email-hook': { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE] [--send-email-hook URI]'
 	);
 	process.exit(0);
 }
@@ -124,10 +131,35 @@ if (dbUrl) {
 	db = await openPglite({ dataDir });
 }
 await applyBootstrap(db);
+if (args['init-only']) {
+	// What a new Supabase project has before its first `supabase db push`: roles, the auth schema,
+	// auth.uid() and the default grants; the migrations are then the CLI's to apply.
+	await db.close();
+	log('roles and the auth schema are in place; apply the migrations with supabase db push');
+	process.exit(0);
+}
 await migrate(db, { dir, seed: !args['no-seed'], log });
 
 const apiUrl = `http://${args.host === '0.0.0.0' ? '127.0.0.1' : args.host}:${args.port}`;
 const emails: AuthEmail[] = [];
+// [auth.hook.send_email] of config.toml, or --send-email-hook URI with SEND_EMAIL_HOOK_SECRET.
+const sendEmailHook = args['send-email-hook']
+	? { uri: args['send-email-hook'], secret: process.env.SEND_EMAIL_HOOK_SECRET ?? '' }
+	: sendEmailHookFromConfig(config);
+if (sendEmailHook && !sendEmailHook.secret.includes('whsec_')) {
+	console.error('--send-email-hook needs SEND_EMAIL_HOOK_SECRET=v1,whsec_…');
+	process.exit(2);
+}
+const localMailer = {
+	async send(email: AuthEmail) {
+		emails.push(email);
+		// Always on stderr (also with --json, whose status line is stdout's): the local
+		// stand-in for a project's mail, as Inbucket is for `supabase start`.
+		console.error(
+			`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`
+		);
+	}
+};
 const embedded = await createEmbeddedSupabase({
 	db,
 	apiUrl,
@@ -146,14 +178,7 @@ const embedded = await createEmbeddedSupabase({
 	restSchemas: schemas,
 	limits,
 	storage: { dir: storageDir, fileSizeLimit: fileSizeLimitFromConfig(config) },
-	mailer: {
-		async send(email) {
-			emails.push(email);
-			log(
-				`[auth email] ${email.type} to ${email.email}: code ${email.token}, link ${email.actionLink}`
-			);
-		}
-	}
+	mailer: sendEmailHook ? hookMailer(sendEmailHook) : localMailer
 });
 
 /** The request as a fetch Request whose body streams (each API part enforces its own limits). */

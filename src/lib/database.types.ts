@@ -2732,6 +2732,10 @@ export type Database = {
         }
         Returns: Json
       }
+      forget_client_attempts: {
+        Args: { p_client: string; p_kind: string; p_window_seconds: number }
+        Returns: undefined
+      }
       give_consent: { Args: { p_version: string }; Returns: Json }
       held_place_for_me: { Args: { p_event_id: string }; Returns: Json }
       held_places_open_at: { Args: { p_event_id: string }; Returns: string }
@@ -3062,6 +3066,15 @@ export type Database = {
           p_token: string
         }
         Returns: Json
+      }
+      take_client_attempts: {
+        Args: {
+          p_clients: string[]
+          p_kinds: string[]
+          p_limits: number[]
+          p_window_seconds: number
+        }
+        Returns: number
       }
       undo_check_in: { Args: { p_registration_id: string }; Returns: Json }
       unsubscribe_feedback_requests: {

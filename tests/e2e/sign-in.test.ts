@@ -131,7 +131,8 @@ test('asking for codes too often is refused with a clear message', async ({ page
 	await expect(page.getByRole('status')).toContainText(email);
 	await readLatestMail(context, email, STRICT_ORIGIN);
 	await page.getByRole('button', { name: '重新发送验证码' }).click();
-	await expect(page.getByRole('alert')).toHaveText(/请求过于频繁，请 15 分钟后再试/);
+	// The limit's window is a fixed quarter hour (kept in the database): the wait is what is left of it.
+	await expect(page.getByRole('alert')).toHaveText(/请求过于频繁，请 (1[0-5]|[1-9]) 分钟后再试/);
 });
 
 test("asking again within a minute is refused by auth's own send interval, in the parent's words", async ({

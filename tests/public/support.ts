@@ -145,8 +145,15 @@ export async function startApp(env: Env): Promise<App> {
  * `X-Forwarded-For $proxy_add_x_forwarded_for`, `X-Forwarded-Proto $scheme`), TLS left out. The
  * visitor's address is the socket's, or the one a test names in `x-test-client`.
  */
-export async function startProxy(target: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startProxy(
+	target: number | number[]
+): Promise<{ url: string; close(): Promise<void> }> {
+	// Several targets: round robin, one request to each in turn (nginx's default for an upstream).
+	const targets = Array.isArray(target) ? target : [target];
+	let turn = 0;
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 	const server = http.createServer((req, res) => {
+		const port = targets[turn++ % targets.length];
 		const headers = { ...req.headers };
 		// Tests play visitors from several addresses: the proxy reports the one they name.
 		const named = headers['x-test-client'];
@@ -156,7 +163,7 @@ export async function startProxy(target: number): Promise<{ url: string; close()
 		headers['x-forwarded-for'] = before ? `${before}, ${client}` : client;
 		headers['x-forwarded-proto'] = 'https';
 		const upstream = http.request(
-			{ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers },
+			{ host: '127.0.0.1', port, method: req.method, path: req.url, headers, agent },
 			(answer) => {
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
 				answer.pipe(res);
@@ -175,6 +182,7 @@ export async function startProxy(target: number): Promise<{ url: string; close()
 		close: () =>
 			new Promise<void>((done) => {
 				server.closeAllConnections();
+				agent.destroy();
 				server.close(() => done());
 			})
 	};

@@ -11,7 +11,9 @@ export const ATTEMPT_LIMITS = {
 	/** Notice links (通知回执) that were unknown, spent or refused. */
 	notice_link: { limit: 20, windowSeconds: 600 },
 	/** Feedback links that were unknown, spent or refused. */
-	feedback_link: { limit: 20, windowSeconds: 600 }
+	feedback_link: { limit: 20, windowSeconds: 600 },
+	/** Registrations, changes, cancellations and bookings, per signed-in user (`user:<id>`). */
+	registration: { limit: 30, windowSeconds: 600 }
 } as const;
 
 export type AttemptKind = keyof typeof ATTEMPT_LIMITS;

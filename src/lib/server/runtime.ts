@@ -115,16 +115,32 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	const missing = migrationsProblem(supabaseDir);
 	if (missing) throw missing;
 	let db: Database;
-	let result: Awaited<ReturnType<typeof migrate>>;
+	let result: Awaited<ReturnType<typeof migrate>> | undefined;
 	// Storage's bytes: beside PGlite's directory, or under .data for a PostgreSQL server.
 	let storageDir = resolve(env.GONGYU_STORAGE_DIR ?? '.data/storage-server');
 	if (env.DATABASE_URL) {
+		const direct = env.DATABASE_DIRECT_URL || undefined;
+		if (direct) {
+			// Through a transaction-mode pooler: the bootstrap and migrations go to the server
+			// directly, before the pool opens, so every pooled connection starts on the final schema.
+			const migrator = await openPostgres({ connectionString: direct, max: 1 });
+			try {
+				result = await prepare(migrator, supabaseDir, seed, log);
+			} finally {
+				await migrator.close();
+			}
+		}
 		db = await openPostgres({
 			connectionString: env.DATABASE_URL,
+			directConnectionString: direct,
 			max: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined
 		});
-		log('database: PostgreSQL server (DATABASE_URL)');
-		result = await prepare(db, supabaseDir, seed, log);
+		log(
+			direct
+				? 'database: PostgreSQL server through a pooler (DATABASE_URL; DATABASE_DIRECT_URL for LISTEN and migrations)'
+				: 'database: PostgreSQL server (DATABASE_URL)'
+		);
+		result ??= await prepare(db, supabaseDir, seed, log);
 	} else {
 		const dataDir = resolve(env.GONGYU_DATA_DIR ?? '.data/pglite');
 		storageDir = resolve(env.GONGYU_STORAGE_DIR ?? join(dataDir, '..', 'storage'));
@@ -142,7 +158,7 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 			throw dataDirProblem(error, dataDir) ?? error;
 		}
 	}
-	if (result.seeded) log('demo data loaded');
+	if (result?.seeded) log('demo data loaded');
 	if (!isLocalOrigin(origin)) {
 		// The demo password is printed in the README: on a public origin the demo accounts (loaded
 		// now or on an earlier local run of this database) sign in by email code only.

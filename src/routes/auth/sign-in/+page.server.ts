@@ -59,7 +59,7 @@ export const actions = {
 		}
 		// "Send a new code" on the code step: a refusal keeps the parent on that step.
 		const resend = form.get('resend') === '1';
-		const allowed = codeLimits().request(email, getClientAddress());
+		const allowed = await codeLimits().request(email, getClientAddress());
 		if (!allowed.allowed) {
 			const wait = allowed.retryAfterMs;
 			return fail(429, {
@@ -110,7 +110,7 @@ export const actions = {
 		const token = normaliseCode(form.get('code'));
 		if (!token) return fail(400, { step: 'code', next, email, message: m.error_code_format() });
 
-		const attempt = codeLimits().attempt(email, getClientAddress());
+		const attempt = await codeLimits().attempt(email, getClientAddress());
 		if (!attempt.allowed) {
 			return fail(429, {
 				step: 'code',
@@ -137,7 +137,7 @@ export const actions = {
 				message
 			});
 		}
-		codeLimits().succeeded(email, getClientAddress());
+		await codeLimits().succeeded(email, getClientAddress());
 		redirect(303, await signedIn(cookies, locals.supabase, data.user, next));
 	},
 

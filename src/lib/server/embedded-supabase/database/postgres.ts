@@ -9,7 +9,15 @@ import {
 } from './types';
 
 export interface PostgresOptions {
+	/** Where requests go: the server itself, or a transaction-mode pooler in front of it. */
 	connectionString: string;
+	/**
+	 * The server itself, for the one thing that needs a session of its own (`LISTEN`), when
+	 * `connectionString` is a transaction-mode pooler (PgBouncer, Supavisor on port 6543): a pooler
+	 * hands each transaction whichever server connection is free, so nothing may outlive one.
+	 * Migrations go to the server directly too (the caller opens a Database on this URL for them).
+	 */
+	directConnectionString?: string;
 	/** Connections in the pool (default: twice the cores, see defaultPoolSize). */
 	max?: number;
 }
@@ -103,19 +111,24 @@ async function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
 export async function openPostgres(
 	options: PostgresOptions
 ): Promise<Database & { pool: pg.Pool }> {
+	const pooled = Boolean(options.directConnectionString);
 	const pool = new pg.Pool({
 		connectionString: options.connectionString,
 		max: options.max ?? defaultPoolSize(),
 		types: textTypes,
 		pipeline: true,
-		// Supabase's search path, so extensions installed in `extensions` resolve unqualified.
-		options: '-c search_path="$user",public,extensions'
+		// Supabase's search path, so extensions installed in `extensions` resolve unqualified. A
+		// pooler refuses startup options (PgBouncer: "unsupported startup parameter"); the database's
+		// own setting, made by the bootstrap, gives every connection the same path there.
+		...(pooled ? {} : { options: '-c search_path="$user",public,extensions' })
 	});
 	// A client that errors (server restart) must not crash the process: idle ones through the
 	// pool's 'error' event, checked-out ones through their own (their queries reject).
 	pool.on('error', () => {});
 	pool.on('connect', (client) => client.on('error', () => {}));
 	await pool.query('select 1');
+
+	const listenUrl = options.directConnectionString ?? options.connectionString;
 
 	const toResult = <R>(result: pg.QueryResult): QueryResult<R> => ({
 		rows: result.rows as R[],
@@ -217,7 +230,7 @@ export async function openPostgres(
 			let delay = RECONNECT_FIRST_MS;
 
 			const connect = async (): Promise<pg.Client> => {
-				const next = new pg.Client({ connectionString: options.connectionString });
+				const next = new pg.Client({ connectionString: listenUrl });
 				// Without a listener, an error on this idle connection would crash the process.
 				next.on('error', () => dropped(next));
 				next.on('end', () => dropped(next));

@@ -3,7 +3,7 @@ import { idSchema } from '$lib/schemas/counselling';
 import { cancelAppointment, listCentres, myAppointments } from '$lib/server/counselling';
 import { counsellingFailure } from '$lib/server/counselling/messages';
 import { getFamily } from '$lib/server/families';
-import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationAllowed } from '$lib/server/registrations/limits';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The family's counselling appointments: state, change the time, cancel (until the cut-off). */
@@ -43,7 +43,7 @@ export const actions = {
 		const user = locals.user!;
 		const parsed = idSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { message: counsellingFailure('not_found'), id: null });
-		if (!registrationLimiter().hit(user.id).allowed) {
+		if (!(await registrationAllowed(user.id))) {
 			return fail(429, { message: counsellingFailure('rate_limited'), id: parsed.data.id });
 		}
 		const outcome = await cancelAppointment(locals.supabase, parsed.data.id);

@@ -8,7 +8,7 @@ import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { materialsByEvent } from '$lib/server/pictures/uploads';
 import { cancel, myRegistrations } from '$lib/server/registrations';
-import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationAllowed } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -89,7 +89,7 @@ export const actions = {
 		if (!parsed.success) {
 			return fail(400, { message: registrationFailure('registration_not_found'), id: null });
 		}
-		if (!registrationLimiter().hit(locals.user.id).allowed) {
+		if (!(await registrationAllowed(locals.user.id))) {
 			return fail(429, {
 				message: registrationFailure('rate_limited'),
 				id: parsed.data.registration_id

@@ -15,7 +15,7 @@ import {
 	text
 } from '$lib/server/courses';
 import { getFamily, listMembers } from '$lib/server/families';
-import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationAllowed } from '$lib/server/registrations/limits';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
@@ -143,7 +143,7 @@ export const actions = {
 			fail(status, { action: 'enrol', code, message: courseFailure(code, course), selected });
 		if (String(form.get('course_id') ?? '') !== course.id) return failed(400, 'course_not_found');
 		if (selected.length === 0) return failed(400, 'no_attendees');
-		if (!registrationLimiter().hit(locals.user.id).allowed) return failed(429, 'rate_limited');
+		if (!(await registrationAllowed(locals.user.id))) return failed(429, 'rate_limited');
 		const source = parseSource(String(form.get('src') ?? '')) ?? null;
 		const outcome = await enrol(locals.supabase, course.id, selected, source);
 		if (!outcome.ok) return failed(outcome.code === 'generic' ? 500 : 400, outcome.code);
@@ -153,7 +153,7 @@ export const actions = {
 	cancel: async ({ locals, params, request, url }) => {
 		if (!locals.user) redirect(303, signIn(url));
 		const form = await request.formData();
-		if (!registrationLimiter().hit(locals.user.id).allowed)
+		if (!(await registrationAllowed(locals.user.id)))
 			return fail(429, {
 				action: 'cancel',
 				code: 'rate_limited',

@@ -32,7 +32,7 @@ import { listMaterials } from '$lib/server/pictures/uploads';
 import { questionLabel, type Question } from '$lib/questions';
 import { listQuestions, readAnswers } from '$lib/server/questions';
 import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
-import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationAllowed } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
 import { declineHeldInvitation, heldPlaceForMe, heldPlacesOpenAt } from '$lib/server/referrals';
 import { referralFailure } from '$lib/server/referrals/messages';
@@ -364,7 +364,7 @@ export const actions = {
 			const code = selected.length === 0 ? 'no_attendees' : 'invalid_input';
 			return fail(400, { action: 'register', code, message: registrationFailure(code), selected });
 		}
-		if (!registrationLimiter().hit(locals.user.id).allowed) {
+		if (!(await registrationAllowed(locals.user.id))) {
 			return fail(429, {
 				action: 'register',
 				code: 'rate_limited',
@@ -432,7 +432,7 @@ export const actions = {
 		};
 		const event = await getEvent(locals.supabase, params.slug);
 		if (!event) error(404, { message: 'not_found' });
-		if (!registrationLimiter().hit(locals.user.id).allowed) return failed(429, 'rate_limited');
+		if (!(await registrationAllowed(locals.user.id))) return failed(429, 'rate_limited');
 		const questions = await listQuestions(locals.supabase, event.id);
 		const family = await getFamily(locals.supabase, locals.user.id);
 		const coming = (family ? await listMembers(locals.supabase, family.id) : []).filter((member) =>
@@ -461,7 +461,7 @@ export const actions = {
 				selected: []
 			});
 		}
-		if (!registrationLimiter().hit(locals.user.id).allowed) {
+		if (!(await registrationAllowed(locals.user.id))) {
 			return fail(429, {
 				action: 'cancel',
 				code: 'rate_limited',

@@ -5,7 +5,7 @@ import { book, centreById, getCounsellor, listCounsellors } from '$lib/server/co
 import { counsellingFailure } from '$lib/server/counselling/messages';
 import { weekOfSlots } from '$lib/server/counselling/week';
 import { getFamily, listMembers } from '$lib/server/families';
-import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationAllowed } from '$lib/server/registrations/limits';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,7 +71,7 @@ export const actions = {
 		if (!parsed.success) {
 			return fail(400, { message: counsellingFailure('invalid'), values, fresh: null });
 		}
-		if (!registrationLimiter().hit(user.id).allowed) {
+		if (!(await registrationAllowed(user.id))) {
 			return fail(429, { message: counsellingFailure('rate_limited'), values, fresh: null });
 		}
 		const d = parsed.data;

@@ -4,7 +4,7 @@ import { centreById, listCounsellors, myAppointments, reschedule } from '$lib/se
 import { counsellingFailure } from '$lib/server/counselling/messages';
 import { chosenWeek, weekOfSlots } from '$lib/server/counselling/week';
 import { getFamily } from '$lib/server/families';
-import { registrationLimiter } from '$lib/server/registrations/limits';
+import { registrationAllowed } from '$lib/server/registrations/limits';
 import type { Actions, PageServerLoad } from './$types';
 
 async function mine(locals: App.Locals, id: string) {
@@ -36,7 +36,7 @@ export const actions = {
 	default: async ({ locals, params, request }) => {
 		const parsed = rescheduleSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { message: counsellingFailure('invalid') });
-		if (!registrationLimiter().hit(locals.user!.id).allowed) {
+		if (!(await registrationAllowed(locals.user!.id))) {
 			return fail(429, { message: counsellingFailure('rate_limited') });
 		}
 		const [counsellorId, startsAt, mode] = parsed.data.slot;

@@ -1,0 +1,172 @@
+/**
+ * The 8 pm rush over HTTP: a popular study trip opens and N distinct families (default 2,000),
+ * each already signed in, open the event page and post the registration form, within a minute,
+ * against two app servers (then one) on the PostgreSQL server through PgBouncer in transaction
+ * mode, behind a round-robin proxy. Printed: registrations/s and p50/p95/p99 of the form post;
+ * beside it the SQL function register_family called directly on the same database in the same run
+ * (the same families, a second event, over a pool as large as the app servers' pools together);
+ * the ratio; overbooked places; emails queued against registrations.
+ *
+ * Families are signed in during setup by the password grant (cookies written by @supabase/ssr),
+ * not by 2,000 browser sign-ins; that time is not measured.
+ *
+ *   npm run build && npx tsx bench/rush.ts [--families 2000] [--capacity 300] [--concurrency 64]
+ *     [--servers 2,1] [--pgbouncer-port 6543]
+ */
+import { parseArgs } from 'node:util';
+import { loadavg, uptime } from 'node:os';
+import pg from 'pg';
+import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
+import { insertEvent } from '../tests/support/personas';
+import {
+	postRegistration,
+	rushOutcome,
+	seedRush,
+	send,
+	signInCookie,
+	startCluster,
+	type Cluster
+} from '../tests/public/cluster';
+
+const { values } = parseArgs({
+	options: {
+		families: { type: 'string', default: '2000' },
+		capacity: { type: 'string', default: '300' },
+		concurrency: { type: 'string', default: '64' },
+		servers: { type: 'string', default: '2,1' },
+		'pgbouncer-port': { type: 'string' }
+	}
+});
+const families = Number(values.families);
+const capacity = Number(values.capacity);
+const concurrency = Number(values.concurrency);
+
+const percentile = (sorted: number[], p: number) =>
+	sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** Runs `work` for every index with at most `limit` in flight; answers each one's latency. */
+async function inFlight(count: number, limit: number, work: (i: number) => Promise<void>) {
+	const latencies: number[] = new Array(count);
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: Math.min(limit, count) }, async () => {
+			while (next < count) {
+				const i = next++;
+				const t0 = performance.now();
+				await work(i);
+				latencies[i] = performance.now() - t0;
+			}
+		})
+	);
+	return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function run(servers: number) {
+	const cluster: Cluster = await startCluster({
+		apps: servers,
+		poolerPort: values['pgbouncer-port'] ? Number(values['pgbouncer-port']) : undefined,
+		env: { GONGYU_REGISTRATION_LIMIT: '1000', EMAIL_WORKER_INTERVAL_MS: '1000' }
+	});
+	try {
+		const setup = performance.now();
+		const { eventId, slug, families: fams } = await seedRush(cluster, families, capacity);
+		const cookies: string[] = new Array(fams.length);
+		await inFlight(fams.length, 16, async (i) => {
+			cookies[i] = await signInCookie(cluster, fams[i].email);
+		});
+		console.log(
+			`  setup: ${fams.length} families signed in in ${((performance.now() - setup) / 1000).toFixed(1)} s`
+		);
+
+		// The rush: each family opens the event page, then posts the form.
+		const posts: number[] = new Array(fams.length);
+		let refused = 0;
+		const rush = await inFlight(fams.length, concurrency, async (i) => {
+			const page = await send(cluster, `/events/${slug}`, { cookie: cookies[i] });
+			if (page.status !== 200) refused++;
+			const t0 = performance.now();
+			const answer = await postRegistration(cluster, cookies[i], slug, eventId, fams[i].memberIds);
+			posts[i] = performance.now() - t0;
+			if (answer.status !== 303 || !/done=(confirmed|waitlisted)/.test(answer.location ?? ''))
+				refused++;
+		});
+		const outcome = await rushOutcome(cluster, eventId);
+		const sorted = [...posts].sort((a, b) => a - b);
+		const httpRate = outcome.registrations / rush.seconds;
+
+		// The same families, a second event, register_family called directly on the same database.
+		const world = await cluster.db.query<{ org_id: string }>(
+			'select org_id::text from public.events where id = $1',
+			[eventId]
+		);
+		const directEvent = await insertEvent(
+			{ db: cluster.db } as unknown as Domain,
+			{
+				orgA: world.rows[0].org_id
+			} as never,
+			{ capacity, maxSeats: 2, minAge: null, maxAge: null, waitlist: true }
+		);
+		const users = await cluster.db.query<{ id: string; email: string }>(
+			`select id::text, email from auth.users where email like 'family-%@test.gongyu.local'`
+		);
+		const userOf = new Map(users.rows.map((u) => [u.email, u.id]));
+		const pool = new pg.Pool({
+			connectionString: cluster.databaseUrl,
+			max: servers * defaultPoolSize()
+		});
+		pool.on('error', () => {});
+		const direct = await inFlight(fams.length, concurrency, async (i) => {
+			const client = await pool.connect();
+			try {
+				await client.query('begin');
+				await client.query(
+					`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`,
+					[JSON.stringify({ sub: userOf.get(fams[i].email), role: 'authenticated' })]
+				);
+				await client.query('select public.register_family($1::uuid, $2::uuid[])', [
+					directEvent,
+					fams[i].memberIds
+				]);
+				await client.query('commit');
+			} catch (error) {
+				await client.query('rollback').catch(() => {});
+				throw error;
+			} finally {
+				client.release();
+			}
+		});
+		await pool.end();
+		const directOutcome = await rushOutcome(cluster, directEvent);
+		const directRate = directOutcome.registrations / direct.seconds;
+		const dsorted = [...direct.latencies].sort((a, b) => a - b);
+
+		console.log(
+			`  HTTP (page + form post): ${outcome.registrations} registrations in ${rush.seconds.toFixed(1)} s = ${httpRate.toFixed(0)}/s; form post p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms; refused ${refused}`
+		);
+		console.log(
+			`  SQL register_family directly: ${directOutcome.registrations} in ${direct.seconds.toFixed(1)} s = ${directRate.toFixed(0)}/s; p50 ${percentile(dsorted, 50).toFixed(0)} ms, p95 ${percentile(dsorted, 95).toFixed(0)} ms`
+		);
+		console.log(
+			`  ratio HTTP / SQL: ${(httpRate / directRate).toFixed(2)} (target >= 0.5); within 60 s: ${rush.seconds <= 60 ? 'yes' : 'no'}`
+		);
+		console.log(
+			`  seats ${outcome.seats} of ${outcome.capacity}, overbooked ${outcome.overbooked}; emails queued ${outcome.emails} for ${outcome.registrations} registrations${outcome.emails === outcome.registrations ? ' (equal)' : ' (NOT EQUAL)'}`
+		);
+	} finally {
+		await cluster.stop();
+	}
+}
+
+console.log(
+	`8 pm rush: ${families} families, ${capacity} places (2 per family), ${concurrency} in flight; load average ${loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ')}, up ${Math.round(uptime() / 60)} min`
+);
+for (const servers of values.servers.split(',').map(Number)) {
+	console.log(
+		`${servers} app server${servers === 1 ? '' : 's'} through PgBouncer (transaction mode):`
+	);
+	await run(servers);
+}
+process.exit(0);

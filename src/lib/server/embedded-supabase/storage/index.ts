@@ -67,6 +67,8 @@ export interface StorageHandler {
 	readonly dir: string;
 	/** Removes the directory when it was a temporary one of this handler's own. */
 	close(): Promise<void>;
+	/** Removes what a crash left behind (see BlobStore.sweep); runs once at start too. */
+	sweep(graceMs?: number): Promise<number>;
 }
 
 export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
@@ -662,8 +664,23 @@ export function createStorageHandler(
 	const blobs = new BlobStore(dir);
 	const fileSizeLimit = options.fileSizeLimit ?? DEFAULT_FILE_SIZE_LIMIT;
 
+	const sweep = (graceMs?: number) =>
+		blobs.sweep(async (versions) => {
+			const { rows } = await env.db.query<{ version: string }>(
+				`select version from storage.objects
+				where version = any(array(select jsonb_array_elements_text($1::jsonb)))`,
+				[JSON.stringify(versions)]
+			);
+			return new Set(rows.map((r) => r.version));
+		}, graceMs);
+	if (options.dir) {
+		// In the background: a start is not held up, and a failure here costs only disk space.
+		setTimeout(() => void sweep().catch(() => {}), 5000).unref();
+	}
+
 	return {
 		dir,
+		sweep,
 		async close() {
 			if (!options.dir) await rm(dir, { recursive: true, force: true });
 		},

@@ -73,6 +73,20 @@ export interface StorageHandler {
 
 export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
 
+/**
+ * The directory name for a PostgreSQL server database's bytes (`storage-<database>`): one
+ * directory per database, since the start-up sweep removes files its own database does not name.
+ */
+export function storageDirName(databaseUrl: string): string {
+	let name = 'postgres';
+	try {
+		name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || name;
+	} catch {
+		// a connection string that is not a URL: the default name
+	}
+	return `storage-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 /** `[storage] file_size_limit` of config.toml (`"50MiB"`), as the Supabase CLI reads it. */
 export function fileSizeLimitFromConfig(config: TomlTable): number | undefined {
 	const value = configTable(config, 'storage').file_size_limit;

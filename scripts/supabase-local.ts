@@ -31,7 +31,10 @@ import {
 import { newSigningKey } from '../src/lib/server/embedded-supabase/jwt';
 import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
-import { fileSizeLimitFromConfig } from '../src/lib/server/embedded-supabase/storage';
+import {
+	fileSizeLimitFromConfig,
+	storageDirName
+} from '../src/lib/server/embedded-supabase/storage';
 
 const { values: args } = parseArgs({
 	options: {
@@ -116,11 +119,13 @@ const log = (line: string) => {
 };
 
 let db;
-// Storage's bytes: a temporary directory with --memory, else under the folder's .temp.
+// Storage's bytes: a temporary directory with --memory, else under the folder's .temp (one
+// directory per database).
 let storageDir = resolve(dir, '.temp', 'storage');
 let removeStorageDir = false;
 if (dbUrl) {
 	db = await openPostgres({ connectionString: dbUrl });
+	storageDir = resolve(dir, '.temp', storageDirName(dbUrl));
 } else if (args.memory) {
 	db = await openPglite();
 	storageDir = await mkdtemp(join(tmpdir(), 'supabase-local-storage-'));

@@ -411,6 +411,41 @@ describe.each(backends)('storage limits on %s', (backend) => {
 		}
 	});
 
+	it('sweeps what a crash leaves: old temporary files and versions no row names', async () => {
+		const { mkdir, writeFile, utimes } = await import('node:fs/promises');
+		const { randomUUID } = await import('node:crypto');
+		const dir = sb.embedded.storageDir;
+		const path = `${aliceId}/kept.txt`;
+		await alice.storage.from('homework').upload(path, new Blob(['kept'], { type: 'text/plain' }));
+		const orphan = randomUUID();
+		const fresh = randomUUID();
+		await mkdir(join(dir, orphan.slice(0, 2)), { recursive: true });
+		await mkdir(join(dir, fresh.slice(0, 2)), { recursive: true });
+		await mkdir(join(dir, '.tmp'), { recursive: true });
+		await writeFile(join(dir, orphan.slice(0, 2), orphan), 'never committed');
+		await writeFile(join(dir, fresh.slice(0, 2), fresh), 'a write in progress');
+		await writeFile(join(dir, '.tmp', 'cut-short'), 'half an upload');
+		const hourAgo = new Date(Date.now() - 2 * 3600 * 1000);
+		await utimes(join(dir, orphan.slice(0, 2), orphan), hourAgo, hourAgo);
+		await utimes(join(dir, '.tmp', 'cut-short'), hourAgo, hourAgo);
+		// Every committed version is old enough too: the sweep must keep them.
+		for (const file of await filesIn(dir)) await utimes(file, hourAgo, hourAgo);
+		await utimes(join(dir, fresh.slice(0, 2), fresh), new Date(), new Date());
+		const before = await filesIn(dir);
+		expect(await sb.embedded.sweepStorage()).toBe(2);
+		const after = await filesIn(dir);
+		expect(
+			before
+				.filter((f) => !after.includes(f))
+				.map((f) => f.split('/').pop())
+				.sort()
+		).toEqual(['cut-short', orphan].sort());
+		expect(after.some((f) => f.endsWith(fresh))).toBe(true);
+		expect(await (await alice.storage.from('homework').download(path)).data!.text()).toBe('kept');
+		await alice.storage.from('homework').remove([path]);
+		await sb.embedded.sweepStorage(0);
+	});
+
 	/** Every file on disk belongs to a row, and no temporary file is left. */
 	async function expectNoOrphans() {
 		const { rows } = await sb.db.query<{ version: string }>('select version from storage.objects');

@@ -14,7 +14,10 @@ import {
 } from '../../src/lib/server/embedded-supabase/storage/names';
 import { mimeAllowed } from '../../src/lib/server/embedded-supabase/storage/objects';
 import { parseRange } from '../../src/lib/server/embedded-supabase/storage/serve';
-import { fileSizeLimitFromConfig } from '../../src/lib/server/embedded-supabase/storage';
+import {
+	fileSizeLimitFromConfig,
+	storageDirName
+} from '../../src/lib/server/embedded-supabase/storage';
 import { parseTransform } from '../../src/lib/server/embedded-supabase/storage/transform';
 
 describe('object keys and bucket names', () => {
@@ -107,6 +110,16 @@ describe('bucket limits', () => {
 		expect(parseMimeTypes(['image/*', 'application/pdf'])).toEqual(['image/*', 'application/pdf']);
 		expect(() => parseMimeTypes(['*'])).toThrow();
 		expect(() => parseMimeTypes('image/*')).toThrow();
+	});
+});
+
+describe('where a server database keeps its bytes', () => {
+	it('is one directory per database, named safely', () => {
+		expect(storageDirName('postgresql://postgres@127.0.0.1:5432/gongyu')).toBe('storage-gongyu');
+		expect(storageDirName('postgresql://u:p@db/my%20db?sslmode=require')).toBe('storage-my_db');
+		expect(storageDirName('postgresql://db/../../etc')).toBe('storage-etc');
+		expect(storageDirName('postgresql://db')).toBe('storage-postgres');
+		expect(storageDirName('host=db dbname=x')).toBe('storage-postgres');
 	});
 });
 

@@ -4,7 +4,7 @@
  * - Postgres server: DATABASE_URL is set; the embedded Supabase answers over that server.
  * - Embedded (default): PGlite in GONGYU_DATA_DIR (default `.data/pglite`).
  * Storage keeps object bytes in GONGYU_STORAGE_DIR (default: `storage` beside PGlite's directory,
- * `.data/storage-server` with a PostgreSQL server).
+ * `.data/storage-<database>` with a PostgreSQL server).
  * App code asks this module for a URL, keys and a fetch, and never knows which mode it is in.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import {
 	signingKeyFromConfig
 } from './embedded-supabase/config';
 import { applyBootstrap, migrate } from './embedded-supabase/migrate';
-import { fileSizeLimitFromConfig } from './embedded-supabase/storage';
+import { fileSizeLimitFromConfig, storageDirName } from './embedded-supabase/storage';
 import { createDevMailbox, type DevMailbox } from './email/dev-mailbox';
 import { authMailerFromEnv } from './email/auth-mailer';
 import {
@@ -117,8 +117,9 @@ async function embeddedRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 	let db: Database;
 	let result: Awaited<ReturnType<typeof migrate>> | undefined;
 	// Storage's bytes: beside PGlite's directory, or under .data for a PostgreSQL server.
-	let storageDir = resolve(env.GONGYU_STORAGE_DIR ?? '.data/storage-server');
+	let storageDir: string;
 	if (env.DATABASE_URL) {
+		storageDir = resolve(env.GONGYU_STORAGE_DIR ?? join('.data', storageDirName(env.DATABASE_URL)));
 		const direct = env.DATABASE_DIRECT_URL || undefined;
 		if (direct) {
 			// Through a transaction-mode pooler: the bootstrap and migrations go to the server

@@ -80,6 +80,8 @@ export interface EmbeddedSupabase {
 	keys: ApiKeys;
 	/** The directory holding Storage's object bytes. */
 	storageDir: string;
+	/** Removes files a crash left in it (temporary, or versions no row names) older than graceMs. */
+	sweepStorage(graceMs?: number): Promise<number>;
 	reloadSchema(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -218,6 +220,7 @@ export async function createEmbeddedSupabase(
 		env,
 		keys,
 		storageDir: storage.dir,
+		sweepStorage: (graceMs) => storage.sweep(graceMs),
 		reloadSchema: () => rest.reloadSchema(),
 		async close() {
 			await rest.close();

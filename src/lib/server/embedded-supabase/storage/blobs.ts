@@ -12,9 +12,11 @@ import {
 	copyFile,
 	mkdir,
 	open,
+	readdir,
 	readFile,
 	rename,
 	rm,
+	stat,
 	unlink,
 	writeFile,
 	type FileHandle
@@ -70,6 +72,44 @@ export class BlobStore {
 			throw storageErrors.invalidRequest('The upload was cut short');
 		}
 		return { tmp, size, etag: `"${hash.digest('hex')}"` };
+	}
+
+	/**
+	 * What a crash can leave: temporary files, and versions placed whose row never committed. Both
+	 * are removed once older than `graceMs` (no write takes that long); `live` says which of a batch
+	 * of versions rows still point to.
+	 */
+	async sweep(
+		live: (versions: string[]) => Promise<Set<string>>,
+		graceMs = 60 * 60 * 1000
+	): Promise<number> {
+		const before = Date.now() - graceMs;
+		const old = async (path: string) => (await stat(path).catch(() => null))?.mtimeMs ?? Infinity;
+		let removed = 0;
+		for (const name of await readdir(this.tmpDir()).catch(() => [] as string[])) {
+			const path = join(this.tmpDir(), name);
+			if ((await old(path)) < before) {
+				await rm(path, { force: true });
+				removed++;
+			}
+		}
+		const candidates: string[] = [];
+		for (const shard of await readdir(this.root).catch(() => [] as string[])) {
+			if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+			for (const version of await readdir(join(this.root, shard)).catch(() => [] as string[])) {
+				if (VERSION.test(version) && (await old(this.pathOf(version))) < before) {
+					candidates.push(version);
+				}
+			}
+		}
+		for (let i = 0; i < candidates.length; i += 500) {
+			const batch = candidates.slice(i, i + 500);
+			const kept = await live(batch);
+			const gone = batch.filter((v) => !kept.has(v));
+			await this.remove(gone);
+			removed += gone.length;
+		}
+		return removed;
 	}
 
 	/** A copy of a stored version as a new temporary file (for `copy`). */

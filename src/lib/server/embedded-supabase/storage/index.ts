@@ -67,9 +67,25 @@ export interface StorageHandler {
 	readonly dir: string;
 	/** Removes the directory when it was a temporary one of this handler's own. */
 	close(): Promise<void>;
+	/** Removes what a crash left behind (see BlobStore.sweep); runs once at start too. */
+	sweep(graceMs?: number): Promise<number>;
 }
 
 export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
+
+/**
+ * The directory name for a PostgreSQL server database's bytes (`storage-<database>`): one
+ * directory per database, since the start-up sweep removes files its own database does not name.
+ */
+export function storageDirName(databaseUrl: string): string {
+	let name = 'postgres';
+	try {
+		name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || name;
+	} catch {
+		// a connection string that is not a URL: the default name
+	}
+	return `storage-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
 
 /** `[storage] file_size_limit` of config.toml (`"50MiB"`), as the Supabase CLI reads it. */
 export function fileSizeLimitFromConfig(config: TomlTable): number | undefined {
@@ -662,8 +678,23 @@ export function createStorageHandler(
 	const blobs = new BlobStore(dir);
 	const fileSizeLimit = options.fileSizeLimit ?? DEFAULT_FILE_SIZE_LIMIT;
 
+	const sweep = (graceMs?: number) =>
+		blobs.sweep(async (versions) => {
+			const { rows } = await env.db.query<{ version: string }>(
+				`select version from storage.objects
+				where version = any(array(select jsonb_array_elements_text($1::jsonb)))`,
+				[JSON.stringify(versions)]
+			);
+			return new Set(rows.map((r) => r.version));
+		}, graceMs);
+	if (options.dir) {
+		// In the background: a start is not held up, and a failure here costs only disk space.
+		setTimeout(() => void sweep().catch(() => {}), 5000).unref();
+	}
+
 	return {
 		dir,
+		sweep,
 		async close() {
 			if (!options.dir) await rm(dir, { recursive: true, force: true });
 		},

@@ -44,7 +44,10 @@ const env = {
 	HOST: process.env.HOST || '127.0.0.1',
 	// Storage uploads stream through the app's origin: room for its 50 MiB cap (config.toml) and
 	// the multipart framing around it; adapter-node's default is 512 KB.
-	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT || '51M'
+	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT || '51M',
+	// Node closes an idle connection after 5 s; a reverse proxy keeping one for 60 s (nginx) may
+	// send a request on it just as it closes, and the visitor gets a 502.
+	KEEP_ALIVE_TIMEOUT: process.env.KEEP_ALIVE_TIMEOUT || '65'
 };
 console.log(`[gongyu] starting on ${env.ORIGIN}`);
 const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env });

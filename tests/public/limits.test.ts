@@ -112,6 +112,30 @@ test.describe('limits through the proxy, on two app servers sharing one database
 		});
 	});
 
+	test.describe('connections', () => {
+		test('the app keeps an idle connection open longer than the proxy does (65 s against 60 s)', async () => {
+			const direct = await request(`http://127.0.0.1:${a.port}/healthz`);
+			expect(direct.status).toBe(200);
+			expect(direct.headers['keep-alive']).toBe('timeout=65');
+		});
+
+		test('a body over the limit sent straight to the app is answered 413, not cut off mid-upload', async () => {
+			for (const size of [2, 6]) {
+				const big = await request(`http://127.0.0.1:${a.port}/rest/v1/l1`, {
+					method: 'POST',
+					headers: {
+						apikey: secrets.SUPABASE_PUBLISHABLE_KEY,
+						'content-type': 'application/json',
+						'x-forwarded-for': '192.0.2.60' // as the proxy would add
+					},
+					body: JSON.stringify({ id: 2, filler: 'x'.repeat(size * 1024 * 1024) })
+				});
+				expect(big.status, `${size} MiB`).toBe(413);
+				expect(big.json<{ code: string }>().code).toBe('PGRST413');
+			}
+		});
+	});
+
 	test.describe('Auth hardening', () => {
 		test('sign-up with a password is refused (422 signup_disabled) and creates nobody', async () => {
 			const email = 'password-signup@example.cn';

@@ -56,7 +56,10 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
 	};
 }
 
-/** What every started server gets: a clean environment, so nothing leaks in from the test run. */
+/**
+ * What every started server gets: a clean environment, so nothing leaks in from the test run, and
+ * what the README's `/etc/gongyu.env` sets besides the secrets.
+ */
 function baseEnv(port: number): Env {
 	return {
 		PATH: process.env.PATH ?? '',
@@ -66,6 +69,8 @@ function baseEnv(port: number): Env {
 		ORIGIN: PUBLIC_ORIGIN,
 		ADDRESS_HEADER: 'x-forwarded-for',
 		XFF_DEPTH: '1',
+		BODY_SIZE_LIMIT: '51M',
+		KEEP_ALIVE_TIMEOUT: '65',
 		EMAIL_WORKER_INTERVAL_MS: '500'
 	};
 }
@@ -151,7 +156,8 @@ export async function startProxy(
 	// Several targets: round robin, one request to each in turn (nginx's default for an upstream).
 	const targets = Array.isArray(target) ? target : [target];
 	let turn = 0;
-	const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+	// nginx's `keepalive` upstream: idle connections reused, and closed after 60 s idle.
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
 	const server = http.createServer((req, res) => {
 		const port = targets[turn++ % targets.length];
 		const headers = { ...req.headers };

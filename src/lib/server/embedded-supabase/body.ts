@@ -23,6 +23,13 @@ export interface BodyLimits {
 	maxJsonDepth: number;
 }
 
+/**
+ * How much of a refused body is read and dropped so that its refusal reaches the client: a
+ * client still sending when the connection closes gets a reset, not the 413 (nginx's lingering
+ * close does the same). Past this, the connection is closed at once.
+ */
+const DISCARD_BYTES = 8 * 1024 * 1024;
+
 /** The body as text (undefined when there is none); throws `BodyLimitError`. */
 export async function readLimitedBody(
 	request: Request,
@@ -30,12 +37,12 @@ export async function readLimitedBody(
 ): Promise<string | undefined> {
 	const limit = limits.maxBodyBytes;
 	const declared = Number(request.headers.get('content-length') ?? NaN);
+	const reader = request.body?.getReader();
 	if (Number.isFinite(declared) && declared > limit) {
-		await request.body?.cancel().catch(() => {});
+		if (reader) await discardRest(reader, declared > DISCARD_BYTES ? DISCARD_BYTES + 1 : 0);
 		throw new BodyLimitError('too_large', limit);
 	}
-	if (!request.body) return undefined;
-	const reader = request.body.getReader();
+	if (!reader) return undefined;
 	const chunks: Uint8Array[] = [];
 	let size = 0;
 	for (;;) {
@@ -43,7 +50,7 @@ export async function readLimitedBody(
 		if (done) break;
 		size += value.byteLength;
 		if (size > limit) {
-			await reader.cancel().catch(() => {});
+			await discardRest(reader, size);
 			throw new BodyLimitError('too_large', limit);
 		}
 		chunks.push(value);
@@ -53,6 +60,20 @@ export async function readLimitedBody(
 		throw new BodyLimitError('too_deep', limits.maxJsonDepth);
 	}
 	return text;
+}
+
+/** Reads the rest of a refused body without keeping it, up to `DISCARD_BYTES` in all. */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, seen: number) {
+	try {
+		while (seen <= DISCARD_BYTES) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			seen += value.byteLength;
+		}
+		await reader.cancel();
+	} catch {
+		// The client went away, or the stream was cut at the server's own body limit.
+	}
 }
 
 /** Whether brackets outside strings nest deeper than `max`: one pass, no parsing. */

@@ -130,8 +130,10 @@ revoke all on function
 	public.save_family_member(public.member_kind, text, date, text, text, uuid),
 	public.unsubscribe_reminders(uuid)
 	from public, anon, authenticated;
-grant execute on function public.current_privacy_version(), public.unsubscribe_reminders(uuid)
-	to anon, authenticated;
+grant execute on function public.current_privacy_version() to anon, authenticated;
+-- The link's token is the key: only the app calls it, after counting the unknown links tried from
+-- the visitor's address (client_attempts, kind unsubscribe_link).
+grant execute on function public.unsubscribe_reminders(uuid) to service_role;
 grant execute on function
 	public.give_consent(text),
 	public.save_family_member(public.member_kind, text, date, text, text, uuid)

@@ -595,8 +595,11 @@ revoke all on function
 	public.mark_notice_read(uuid),
 	public.notice_receipts(uuid)
 	from public, anon, authenticated;
+-- A link's token is the key: only the app calls these (the service role), after its page has
+-- counted the unknown links tried from the visitor's address (client_attempts, kind notice_link).
+-- Open to anon they could be tried through /rest/v1 past that limit.
 grant execute on function public.notice_by_token(text), public.answer_notice_by_token(text, text)
-	to anon, authenticated;
+	to service_role;
 grant execute on function
 	public.send_notice(text, text, public.receipt_kind, text[], text, uuid, uuid, date, date),
 	public.remind_notice(uuid),

@@ -436,12 +436,14 @@ revoke all on function
 	public.unsubscribe_feedback_requests(uuid)
 	from public, anon, authenticated;
 grant execute on function public.enqueue_feedback_requests(timestamptz) to service_role;
+grant execute on function public.organisation_feedback(uuid) to anon, authenticated;
+-- A link's token is the key: only the app calls these, after its page has counted the unknown
+-- links tried from the visitor's address (client_attempts: feedback_link, unsubscribe_link).
 grant execute on function
 	public.feedback_form_by_token(text),
 	public.submit_feedback_by_token(text, integer, text, text, boolean),
-	public.organisation_feedback(uuid),
 	public.unsubscribe_feedback_requests(uuid)
-	to anon, authenticated;
+	to service_role;
 grant execute on function
 	public.submit_feedback(uuid, integer, text, text, boolean),
 	public.reply_to_feedback(uuid, text, boolean),

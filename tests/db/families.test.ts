@@ -173,10 +173,10 @@ describe('reminders', () => {
 			'select unsubscribe_token::text from public.families where id = $1::uuid',
 			[f.familyId]
 		);
-		expect((await w.client.anon.rpc('unsubscribe_reminders', { p_token: token })).data).toBe(true);
-		expect((await w.client.anon.rpc('unsubscribe_reminders', { p_token: randomUUID() })).data).toBe(
-			false
-		);
+		expect((await domain.admin().rpc('unsubscribe_reminders', { p_token: token })).data).toBe(true);
+		expect(
+			(await domain.admin().rpc('unsubscribe_reminders', { p_token: randomUUID() })).data
+		).toBe(false);
 		const fam = await row(
 			domain,
 			'select reminders_enabled::text from public.families where id = $1::uuid',

@@ -128,7 +128,7 @@ describe('notices with receipts', () => {
 			p_question: '周六能来吗？'
 		});
 		const token = (await noticeTokens(sent.notice_id)).get(w.users.guardianA.email)!;
-		const shown = await w.client.anon.rpc('notice_by_token', { p_token: token });
+		const shown = await domain.admin().rpc('notice_by_token', { p_token: token });
 		expect(shown.error).toBeNull();
 		expect(shown.data).toMatchObject({
 			state: 'open',
@@ -144,10 +144,10 @@ describe('notices with receipts', () => {
 
 		expect(
 			codeOf(
-				await w.client.anon.rpc('answer_notice_by_token', { p_token: token, p_answer: '也许' })
+				await domain.admin().rpc('answer_notice_by_token', { p_token: token, p_answer: '也许' })
 			)
 		).toBe('invalid_answer');
-		const answered = await w.client.anon.rpc('answer_notice_by_token', {
+		const answered = await domain.admin().rpc('answer_notice_by_token', {
 			p_token: token,
 			p_answer: '不参加'
 		});
@@ -156,7 +156,7 @@ describe('notices with receipts', () => {
 
 		expect(
 			codeOf(
-				await w.client.anon.rpc('answer_notice_by_token', { p_token: token, p_answer: '参加' })
+				await domain.admin().rpc('answer_notice_by_token', { p_token: token, p_answer: '参加' })
 			)
 		).toBe('link_used');
 		expect(
@@ -177,10 +177,45 @@ describe('notices with receipts', () => {
 			via: 'email'
 		});
 		expect(after.find((r) => r.family_id === w.familyB)?.answer).toBeNull();
-		expect((await w.client.anon.rpc('notice_by_token', { p_token: token })).data).toMatchObject({
+		expect((await domain.admin().rpc('notice_by_token', { p_token: token })).data).toMatchObject({
 			state: 'answered',
 			answer: '不参加'
 		});
+	});
+
+	it('the links’ functions are the app’s alone: anon and signed-in clients are refused, even with a good link', async () => {
+		const sent = await sendOk({ p_event_id: eventId, p_receipt_kind: 'received' });
+		const token = (await noticeTokens(sent.notice_id)).get(w.users.guardianA.email)!;
+		const unsubscribe = (
+			await row<{ t: string }>(
+				domain,
+				`select unsubscribe_token::text as t from public.families where id = $1::uuid`,
+				[w.familyA]
+			)
+		).t;
+		const calls: [string, Record<string, unknown>][] = [
+			['notice_by_token', { p_token: token }],
+			['answer_notice_by_token', { p_token: token, p_answer: 'received' }],
+			['feedback_form_by_token', { p_token: token }],
+			['submit_feedback_by_token', { p_token: token, p_rating: 5 }],
+			['unsubscribe_reminders', { p_token: unsubscribe }],
+			['unsubscribe_feedback_requests', { p_token: unsubscribe }]
+		];
+		for (const client of [w.client.anon, w.client.guardianA, w.client.staffA]) {
+			for (const [fn, args] of calls) {
+				const { error } = await client.rpc(fn, args);
+				expect(error?.code, fn).toBe('42501');
+			}
+		}
+		const state = await row<{ answered: string; reminders: string; feedback: string }>(
+			domain,
+			`select (select (answered_at is not null)::text from public.notice_recipients
+			          where notice_id = $1::uuid and family_id = $2::uuid) as answered,
+			        f.reminders_enabled::text as reminders, f.feedback_requests_enabled::text as feedback
+			 from public.families f where f.id = $2::uuid`,
+			[sent.notice_id, w.familyA]
+		);
+		expect(state).toEqual({ answered: 'false', reminders: 'true', feedback: 'true' });
 	});
 
 	it("a link answers only its own family's receipt of its own notice", async () => {
@@ -188,8 +223,11 @@ describe('notices with receipts', () => {
 		const second = await sendOk({ p_event_id: eventId, p_receipt_kind: 'received' });
 		const tokenA = (await noticeTokens(first.notice_id)).get(w.users.guardianA.email)!;
 		expect(
-			(await w.client.anon.rpc('answer_notice_by_token', { p_token: tokenA, p_answer: 'received' }))
-				.data
+			(
+				await domain
+					.admin()
+					.rpc('answer_notice_by_token', { p_token: tokenA, p_answer: 'received' })
+			).data
 		).toMatchObject({ notice_id: first.notice_id });
 		const answered = await rows<{ notice_id: string; family_id: string }>(
 			domain,
@@ -203,10 +241,10 @@ describe('notices with receipts', () => {
 		for (const bad of [altered, randomUUID(), '', 'x'.repeat(43)]) {
 			expect(
 				codeOf(
-					await w.client.anon.rpc('answer_notice_by_token', { p_token: bad, p_answer: 'received' })
+					await domain.admin().rpc('answer_notice_by_token', { p_token: bad, p_answer: 'received' })
 				)
 			).toBe('invalid_link');
-			expect((await w.client.anon.rpc('notice_by_token', { p_token: bad })).data).toBeNull();
+			expect((await domain.admin().rpc('notice_by_token', { p_token: bad })).data).toBeNull();
 		}
 		// A signed-in family can answer only notices sent to it.
 		const other = await sendOk({ p_event_id: eventId, p_receipt_kind: 'received' });
@@ -225,7 +263,7 @@ describe('notices with receipts', () => {
 		const token = (await noticeTokens(sent.notice_id)).get(w.users.guardianB.email)!;
 		const results = await Promise.all([
 			...Array.from({ length: 6 }, () =>
-				w.client.anon.rpc('answer_notice_by_token', { p_token: token, p_answer: 'received' })
+				domain.admin().rpc('answer_notice_by_token', { p_token: token, p_answer: 'received' })
 			),
 			...Array.from({ length: 6 }, () =>
 				w.client.guardianB.rpc('answer_notice', {
@@ -253,7 +291,7 @@ describe('notices with receipts', () => {
 	it('staff remind only the families that have not answered, once per round', async () => {
 		const sent = await sendOk({ p_event_id: eventId, p_receipt_kind: 'received' });
 		const tokenA = (await noticeTokens(sent.notice_id)).get(w.users.guardianA.email)!;
-		await w.client.anon.rpc('answer_notice_by_token', { p_token: tokenA, p_answer: 'received' });
+		await domain.admin().rpc('answer_notice_by_token', { p_token: tokenA, p_answer: 'received' });
 
 		expect(
 			codeOf(await w.client.staffB.rpc('remind_notice', { p_notice_id: sent.notice_id }))
@@ -274,13 +312,18 @@ describe('notices with receipts', () => {
 		// The reminder's new link works, and so would the first one until either is used.
 		const tokenB = reminders.get(w.users.guardianB.email)!;
 		expect(
-			(await w.client.anon.rpc('answer_notice_by_token', { p_token: tokenB, p_answer: 'received' }))
-				.error
+			(
+				await domain
+					.admin()
+					.rpc('answer_notice_by_token', { p_token: tokenB, p_answer: 'received' })
+			).error
 		).toBeNull();
 		const firstB = (await noticeTokens(sent.notice_id)).get(w.users.guardianB.email)!;
 		expect(
 			codeOf(
-				await w.client.anon.rpc('answer_notice_by_token', { p_token: firstB, p_answer: 'received' })
+				await domain
+					.admin()
+					.rpc('answer_notice_by_token', { p_token: firstB, p_answer: 'received' })
 			)
 		).toBe('link_used');
 		await domain.db.query(
@@ -429,7 +472,7 @@ describe('notices with receipts', () => {
 		).toBe(true);
 		const token = (await noticeTokens(sent.notice_id)).get(w.users.guardianB.email)!;
 		expect(
-			(await w.client.anon.rpc('answer_notice_by_token', { p_token: token, p_answer: 'read' }))
+			(await domain.admin().rpc('answer_notice_by_token', { p_token: token, p_answer: 'read' }))
 				.error
 		).toBeNull();
 		const receipts = (await w.client.staffA.rpc('notice_receipts', { p_notice_id: sent.notice_id }))
@@ -503,17 +546,17 @@ describe('feedback after events', () => {
 		await domain.admin().rpc('enqueue_feedback_requests', {});
 		const token = await feedbackToken(attendedA);
 		expect(
-			(await w.client.anon.rpc('feedback_form_by_token', { p_token: token })).data
+			(await domain.admin().rpc('feedback_form_by_token', { p_token: token })).data
 		).toMatchObject({ state: 'open', event: { id: eventId } });
 		expect(
 			codeOf(
-				await w.client.anon.rpc('answer_notice_by_token', { p_token: token, p_answer: 'received' })
+				await domain.admin().rpc('answer_notice_by_token', { p_token: token, p_answer: 'received' })
 			)
 		).toBe('invalid_link');
 		expect(
-			codeOf(await w.client.anon.rpc('submit_feedback_by_token', { p_token: token, p_rating: 6 }))
+			codeOf(await domain.admin().rpc('submit_feedback_by_token', { p_token: token, p_rating: 6 }))
 		).toBe('invalid_feedback');
-		const given = await w.client.anon.rpc('submit_feedback_by_token', {
+		const given = await domain.admin().rpc('submit_feedback_by_token', {
 			p_token: token,
 			p_rating: 5,
 			p_enjoyed: '孩子很喜欢绘本',
@@ -522,7 +565,7 @@ describe('feedback after events', () => {
 		});
 		expect(given.error).toBeNull();
 		expect(
-			codeOf(await w.client.anon.rpc('submit_feedback_by_token', { p_token: token, p_rating: 1 }))
+			codeOf(await domain.admin().rpc('submit_feedback_by_token', { p_token: token, p_rating: 1 }))
 		).toBe('link_used');
 		expect(
 			codeOf(
@@ -533,7 +576,7 @@ describe('feedback after events', () => {
 			)
 		).toBe('feedback_already_given');
 		expect(
-			(await w.client.anon.rpc('feedback_form_by_token', { p_token: token })).data
+			(await domain.admin().rpc('feedback_form_by_token', { p_token: token })).data
 		).toMatchObject({ state: 'given' });
 	});
 

@@ -409,7 +409,7 @@ describe('dispatcher', () => {
 			.eq('id', inApp.familyId);
 		expect(off.error).toBeNull();
 		const unsubscribed = await t
-			.anon()
+			.admin()
 			.rpc('unsubscribe_reminders', { p_token: byLink.unsubscribeToken });
 		expect(unsubscribed).toMatchObject({ error: null, data: true });
 		await dispatcher().drain(10_000);

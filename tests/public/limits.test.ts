@@ -2,9 +2,10 @@
  * The REST and Auth limits of a public install, proven through the reverse proxy against two app
  * servers on one PostgreSQL database, as a district with two machines would run them.
  */
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
-import { api, onFreshDatabase, ownSecrets, request, type App } from './support';
+import { api, onFreshDatabase, ownSecrets, PUBLIC_ORIGIN, request, type App } from './support';
 
 const schema = `
 create table public.l1 (id int primary key);
@@ -220,5 +221,39 @@ test.describe('limits through the proxy, on two app servers sharing one database
 				expect(other.text).not.toContain(tooMany);
 			});
 		}
+
+		test('unknown unsubscribe links (reminders, feedback requests): twenty are refused, then the address is held off on both servers; another address is not', async () => {
+			const unsubscribe = (app: App, path: string, client: string) =>
+				request(`${app.url}${path}`, {
+					method: 'POST',
+					headers: {
+						'x-test-client': client,
+						origin: PUBLIC_ORIGIN,
+						accept: 'text/html',
+						'content-type': 'application/x-www-form-urlencoded'
+					},
+					body: `token=${randomUUID()}`
+				});
+			const paths = ['/email/preferences', '/email/feedback'];
+			const unknown = '这个退订链接无效';
+			const held = '尝试了太多无效的退订链接';
+			const client = '198.51.100.23';
+			for (let i = 0; i < 20; i++) {
+				const answer = await unsubscribe(i % 2 ? b : a, paths[i % 2], client);
+				expect(answer.status).toBe(404);
+				expect(answer.text).toContain(unknown);
+			}
+			for (const [app, path] of [
+				[a, paths[0]],
+				[b, paths[1]]
+			] as const) {
+				const refused = await unsubscribe(app, path, client);
+				expect(refused.status).toBe(429);
+				expect(refused.text).toContain(held);
+			}
+			const other = await unsubscribe(a, paths[0], '198.51.100.98');
+			expect(other.status).toBe(404);
+			expect(other.text).toContain(unknown);
+		});
 	});
 });

@@ -12,6 +12,8 @@ export const ATTEMPT_LIMITS = {
 	notice_link: { limit: 20, windowSeconds: 600 },
 	/** Feedback links that were unknown, spent or refused. */
 	feedback_link: { limit: 20, windowSeconds: 600 },
+	/** Unsubscribe links (reminders, feedback requests) that were unknown. */
+	unsubscribe_link: { limit: 20, windowSeconds: 600 },
 	/** Registrations, changes, cancellations and bookings, per signed-in user (`user:<id>`). */
 	registration: { limit: 30, windowSeconds: 600 }
 } as const;

@@ -8,12 +8,12 @@
  * which can do nothing but turn that family's reminders off.
  */
 
-const token = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { tokenFromQuery } from './unsubscribe';
 
 export function isOneClickUnsubscribe(request: Request, url: URL): boolean {
 	return (
 		request.method === 'POST' &&
 		url.pathname === '/email/preferences' &&
-		token.test(url.searchParams.get('token') ?? '')
+		tokenFromQuery(url) !== null
 	);
 }

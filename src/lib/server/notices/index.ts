@@ -5,6 +5,7 @@
  * 5 ratings) lives there. Failures come back as their stable code for noticeFailure().
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { createAdminClient } from '$lib/server/supabase-admin';
 
 export type ReceiptKind = 'none' | 'received' | 'choice';
 
@@ -196,20 +197,27 @@ export function tokenFrom(value: unknown): string | null {
 	return typeof value === 'string' && TOKEN.test(value) ? value : null;
 }
 
-export async function noticeByToken(
-	supabase: SupabaseClient,
-	token: string
-): Promise<TokenNotice | null> {
-	const { data, error } = await supabase.rpc('notice_by_token', { p_token: token });
+/*
+ * A one-time link's token is its key: the SQL behind these is the app's alone (the service role),
+ * called after the page has counted the unknown links tried from the visitor's address
+ * (client-attempts.ts), so nobody tries links through the API past that limit.
+ */
+
+export async function noticeByToken(token: string): Promise<TokenNotice | null> {
+	const { data, error } = await createAdminClient().rpc('notice_by_token', { p_token: token });
 	if (error) throw new Error(`notice_by_token: ${error.code}`);
 	return (data as TokenNotice | null) ?? null;
 }
 
-export function answerNoticeByToken(supabase: SupabaseClient, token: string, answer: string) {
-	return call<{ notice_id: string; answer: string | null }>(supabase, 'answer_notice_by_token', {
-		p_token: token,
-		p_answer: answer
-	});
+export function answerNoticeByToken(token: string, answer: string) {
+	return call<{ notice_id: string; answer: string | null }>(
+		createAdminClient(),
+		'answer_notice_by_token',
+		{
+			p_token: token,
+			p_answer: answer
+		}
+	);
 }
 
 export function answerNotice(supabase: SupabaseClient, noticeId: string, answer: string) {
@@ -283,11 +291,11 @@ export interface TokenFeedback {
 	event: EventInfo;
 }
 
-export async function feedbackFormByToken(
-	supabase: SupabaseClient,
-	token: string
-): Promise<TokenFeedback | null> {
-	const { data, error } = await supabase.rpc('feedback_form_by_token', { p_token: token });
+/** The feedback form behind a link (the app's alone, as noticeByToken). */
+export async function feedbackFormByToken(token: string): Promise<TokenFeedback | null> {
+	const { data, error } = await createAdminClient().rpc('feedback_form_by_token', {
+		p_token: token
+	});
 	if (error) throw new Error(`feedback_form_by_token: ${error.code}`);
 	return (data as TokenFeedback | null) ?? null;
 }
@@ -319,12 +327,8 @@ function feedbackArgs(draft: FeedbackDraft) {
 	};
 }
 
-export function submitFeedbackByToken(
-	supabase: SupabaseClient,
-	token: string,
-	draft: FeedbackDraft
-) {
-	return call<{ feedback_id: string }>(supabase, 'submit_feedback_by_token', {
+export function submitFeedbackByToken(token: string, draft: FeedbackDraft) {
+	return call<{ feedback_id: string }>(createAdminClient(), 'submit_feedback_by_token', {
 		p_token: token,
 		...feedbackArgs(draft)
 	});
@@ -419,8 +423,14 @@ export async function organisationFeedback(
 	return (data as OrganisationFeedback | null) ?? { rating: null, replies: [] };
 }
 
-export function unsubscribeFeedbackRequests(supabase: SupabaseClient, token: string) {
-	return call<boolean>(supabase, 'unsubscribe_feedback_requests', { p_token: token });
+/** Feedback requests off, from the link in one (the app's alone, as noticeByToken). */
+export function unsubscribeFeedbackRequests(token: string) {
+	return call<boolean>(createAdminClient(), 'unsubscribe_feedback_requests', { p_token: token });
+}
+
+/** Reminders off, from the link in a reminder email (the app's alone, as noticeByToken). */
+export function unsubscribeReminders(token: string) {
+	return call<boolean>(createAdminClient(), 'unsubscribe_reminders', { p_token: token });
 }
 
 // ---- the district's counts ------------------------------------------------------------------

@@ -5,32 +5,15 @@
  * `List-Unsubscribe=One-Click` to the same URL (token in the query), which lands in the same action.
  * Confirmations, changes and cancellations keep coming: they are not optional.
  */
-import { fail } from '@sveltejs/kit';
+import { tokenFromQuery, unsubscribeAction } from '$lib/server/email/unsubscribe';
+import { unsubscribeReminders } from '$lib/server/notices';
 import type { Actions, PageServerLoad } from './$types';
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function tokenFrom(value: FormDataEntryValue | string | null | undefined): string | null {
-	return typeof value === 'string' && uuid.test(value.trim()) ? value.trim().toLowerCase() : null;
-}
 
 export const load = (async ({ url, setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
-	const token = tokenFrom(url.searchParams.get('token'));
-	return { token };
+	return { token: tokenFromQuery(url) };
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ request, url, locals }) => {
-		const form = await request.formData().catch(() => null);
-		const token = tokenFrom(form?.get('token')) ?? tokenFrom(url.searchParams.get('token'));
-		if (!token) return fail(400, { invalid: true });
-		const { data, error } = await locals.supabase.rpc('unsubscribe_reminders', { p_token: token });
-		if (error) {
-			console.error('unsubscribe_reminders failed:', error.code);
-			return fail(503, { failed: true });
-		}
-		if (data !== true) return fail(404, { invalid: true });
-		return { done: true };
-	}
+	default: unsubscribeAction(unsubscribeReminders)
 } satisfies Actions;

@@ -16,14 +16,14 @@ import { noticeFailure } from '$lib/server/notices/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
-	const { params, url, locals, setHeaders } = event;
+	const { params, url, setHeaders } = event;
 	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
 	// Unknown links tried from one address are limited (kept in the database): no walking the links.
 	const client = clientOf(event);
 	if (!(await attemptAllowed('feedback_link', client)))
 		return { found: null, rating: null, limited: noticeFailure('too_many_attempts') };
 	const token = tokenFrom(params.token);
-	const found = token ? await feedbackFormByToken(locals.supabase, token) : null;
+	const found = token ? await feedbackFormByToken(token) : null;
 	if (!found) await countAttempt('feedback_link', client);
 	const rating = Number(url.searchParams.get('rating'));
 	return {
@@ -35,7 +35,7 @@ export const load = (async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const { params, request, locals } = event;
+		const { params, request } = event;
 		const client = clientOf(event);
 		if (!(await attemptAllowed('feedback_link', client)))
 			return fail(429, {
@@ -53,7 +53,7 @@ export const actions = {
 		const draft = readFeedbackForm(form);
 		if (draft.rating === null)
 			return fail(400, { message: noticeFailure('invalid_feedback'), values: formValues(form) });
-		const result = await submitFeedbackByToken(locals.supabase, token, draft);
+		const result = await submitFeedbackByToken(token, draft);
 		if (!result.ok && result.code !== 'invalid_feedback')
 			await countAttempt('feedback_link', client);
 		if (!result.ok)

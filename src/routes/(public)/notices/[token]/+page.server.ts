@@ -11,7 +11,7 @@ import { noticeFailure } from '$lib/server/notices/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
-	const { params, url, locals, setHeaders } = event;
+	const { params, url, setHeaders } = event;
 	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
 	// Unknown links tried from one address are limited (kept in the database): no walking the links.
 	const client = clientOf(event);
@@ -23,7 +23,7 @@ export const load = (async (event) => {
 			limited: noticeFailure('too_many_attempts')
 		};
 	const token = tokenFrom(params.token);
-	const found = token ? await noticeByToken(locals.supabase, token) : null;
+	const found = token ? await noticeByToken(token) : null;
 	if (!found) await countAttempt('notice_link', client);
 	const answer = url.searchParams.get('answer');
 	return { token, found, preselected: answer ? answer.slice(0, 40) : null, limited: null };
@@ -31,7 +31,7 @@ export const load = (async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const { params, request, locals } = event;
+		const { params, request } = event;
 		const client = clientOf(event);
 		if (!(await attemptAllowed('notice_link', client)))
 			return fail(429, { message: noticeFailure('too_many_attempts') });
@@ -43,7 +43,7 @@ export const actions = {
 		const form = await request.formData().catch(() => null);
 		const answer = String(form?.get('answer') ?? '').trim();
 		if (!answer) return fail(400, { message: noticeFailure('invalid_answer') });
-		const result = await answerNoticeByToken(locals.supabase, token, answer);
+		const result = await answerNoticeByToken(token, answer);
 		if (!result.ok && result.code !== 'invalid_answer') await countAttempt('notice_link', client);
 		if (!result.ok)
 			return fail(result.code === 'invalid_link' ? 404 : 409, {

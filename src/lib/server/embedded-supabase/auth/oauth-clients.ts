@@ -83,8 +83,15 @@ function checkUri(value: string | undefined, key: string): void {
 	}
 }
 
-function checkName(value: string | undefined): void {
-	if (value && value.length > 1024) throw invalid('client_name cannot exceed 1024 characters');
+/** The fields that describe a client to the user (each optional), checked as GoTrue does. */
+function describing(body: Json) {
+	const name = text(body, 'client_name');
+	const clientUri = text(body, 'client_uri');
+	const logoUri = text(body, 'logo_uri');
+	if (name && name.length > 1024) throw invalid('client_name cannot exceed 1024 characters');
+	checkUri(clientUri, 'client_uri');
+	checkUri(logoUri, 'logo_uri');
+	return { name, clientUri, logoUri };
 }
 
 const typeOfMethod = (method: string) => (method === 'none' ? 'public' : 'confidential');
@@ -155,12 +162,7 @@ export async function createClient(ctx: Ctx): Promise<Response> {
 		body.grant_types === undefined || (Array.isArray(body.grant_types) && !body.grant_types.length)
 			? GRANT_TYPES
 			: checkGrantTypes(body.grant_types);
-	const name = text(body, 'client_name');
-	const clientUri = text(body, 'client_uri');
-	const logoUri = text(body, 'logo_uri');
-	checkName(name);
-	checkUri(clientUri, 'client_uri');
-	checkUri(logoUri, 'logo_uri');
+	const { name, clientUri, logoUri } = describing(body);
 	const explicitType = text(body, 'client_type');
 	const explicitMethod = text(body, 'token_endpoint_auth_method');
 	if (explicitType && explicitType !== 'public' && explicitType !== 'confidential') {
@@ -246,13 +248,8 @@ export async function updateClient(ctx: Ctx, id: string): Promise<Response> {
 	const redirectUris =
 		body.redirect_uris == null ? undefined : checkRedirectUris(body.redirect_uris, false);
 	const grantTypes = body.grant_types == null ? undefined : checkGrantTypes(body.grant_types);
-	const name = text(body, 'client_name');
-	const clientUri = text(body, 'client_uri');
-	const logoUri = text(body, 'logo_uri');
+	const { name, clientUri, logoUri } = describing(body);
 	const method = text(body, 'token_endpoint_auth_method');
-	checkName(name);
-	checkUri(clientUri, 'client_uri');
-	checkUri(logoUri, 'logo_uri');
 	if (method !== undefined && !AUTH_METHODS.includes(method)) {
 		throw invalid(`invalid token_endpoint_auth_method: must be one of [${AUTH_METHODS.join(' ')}]`);
 	}

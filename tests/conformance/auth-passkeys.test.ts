@@ -209,6 +209,16 @@ describe.each(backends)('passkeys, WebAuthn factors and OAuth clients (%s)', (ba
 			await registerPasskey(owner.token, new SoftwareAuthenticator(RP_ID, ORIGIN));
 			const anon = await call('POST', '/passkeys/registration/options');
 			expect(anon.status).toBe(403);
+			t.embedded.env.auth.anonymousSignIns = true;
+			try {
+				const guest = await call('POST', '/signup', { body: {} });
+				const refused = await call('POST', '/passkeys/registration/options', {
+					token: guest.body.access_token
+				});
+				expect([refused.status, refused.body.code]).toEqual([403, 'no_authorization']);
+			} finally {
+				t.embedded.env.auth.anonymousSignIns = false;
+			}
 			expect((await call('GET', '/passkeys')).status).toBe(403);
 			const path = `/admin/users/${owner.id}/passkeys`;
 			const asUser = await call('GET', path, { token: owner.token });

@@ -79,7 +79,8 @@ async function passkeysOf(tx: Queryable, userId: string): Promise<Json[]> {
 /** GoTrue's `requireNotAnonymous`, then its rule that an MFA user manages passkeys at aal2. */
 async function managingUser(tx: Queryable, auth: Authenticated): Promise<AuthUser> {
 	const user = await loadAuthenticatedUser(tx, auth);
-	if (user.isAnonymous) throw forbidden('no_authorization', 'Anonymous user not allowed');
+	if (user.isAnonymous)
+		throw forbidden('no_authorization', 'Anonymous user not allowed to perform these actions');
 	if ((await hasVerifiedFactor(tx, user.id)) && aalOf(auth.claims) !== 'aal2') {
 		throw forbidden(
 			'insufficient_aal',

@@ -275,6 +275,20 @@ describe.each(backends)('passkeys, WebAuthn factors and OAuth clients (%s)', (ba
 		});
 	});
 
+	it('the API roles cannot read passkeys, ceremonies or client secrets', async () => {
+		for (const role of ['anon', 'authenticated'] as const) {
+			for (const table of ['webauthn_credentials', 'webauthn_challenges', 'oauth_clients']) {
+				await expect(
+					t.db.transaction({ role }, (tx) => tx.query(`select 1 from auth.${table}`))
+				).rejects.toThrow(/permission denied/);
+			}
+		}
+		const { rows } = await t.db.transaction({ role: 'owner' }, (tx) =>
+			tx.query('select 1 from auth.webauthn_credentials limit 1')
+		);
+		expect(rows).toBeDefined();
+	});
+
 	describe('WebAuthn factors', () => {
 		async function enrolWebauthn(token: string, key: SoftwareAuthenticator) {
 			const enrolled = await call('POST', '/factors', {

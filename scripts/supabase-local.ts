@@ -175,6 +175,9 @@ const embedded = await createEmbeddedSupabase({
 	// GONGYU_PASSWORD_SIGNUP=off (a local tool, unlike the app on a public origin).
 	auth: {
 		passwordSignup: true,
+		// As GoTrue: `/otp` with `create_user: false` tells an unknown address apart (the app,
+		// on a public origin, answers both alike).
+		otpUnknownAddressError: true,
 		...authOptionsFromConfig(config),
 		...(signup === undefined ? {} : { disableSignup: !signup }),
 		...(autoConfirm === undefined ? {} : { autoConfirm }),

@@ -159,6 +159,30 @@ describe.each(backends)('auth one-time codes and links on %s', (backend) => {
 		expect(t.mail.filter((m) => m.email === email)).toHaveLength(0);
 	});
 
+	it("answers GoTrue's 422 otp_disabled for an unknown address when told to, still creating and sending nothing", async () => {
+		const email = unique('nocreate-gotrue');
+		t.embedded.env.auth.otpUnknownAddressError = true;
+		try {
+			const { error } = await t
+				.anon()
+				.auth.signInWithOtp({ email, options: { shouldCreateUser: false } });
+			expect([error?.status, error?.code]).toEqual([422, 'otp_disabled']);
+			const { rows } = await t.db.query('select 1 from auth.users where email = $1', [email]);
+			expect(rows).toHaveLength(0);
+			expect(t.mail.filter((m) => m.email === email)).toHaveLength(0);
+			// A known address is sent its code as before.
+			const known = unique('known-gotrue');
+			await t.admin().auth.admin.createUser({ email: known, email_confirm: true });
+			const sent = await t
+				.anon()
+				.auth.signInWithOtp({ email: known, options: { shouldCreateUser: false } });
+			expect(sent.error).toBeNull();
+			expect(t.mail.filter((m) => m.email === known)).toHaveLength(1);
+		} finally {
+			t.embedded.env.auth.otpUnknownAddressError = false;
+		}
+	});
+
 	it('follows a magic link to the allowed redirect with the session in the fragment', async () => {
 		const email = unique('link');
 		await t.anon().auth.signInWithOtp({ email, options: { emailRedirectTo: `${APP}/welcome` } });

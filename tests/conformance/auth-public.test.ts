@@ -84,6 +84,28 @@ describe('auth settings from supabase/config.toml', () => {
 			rateLimits: { emailSent: 30, tokenRefresh: 150, signInSignUps: 30, tokenVerifications: 30 }
 		});
 		expect(options.passwordSignup).toBeUndefined();
+		// The app answers `/otp` with `create_user: false` alike for known and unknown addresses,
+		// and offers no passkeys, WebAuthn factors or OAuth clients unless the file turns them on.
+		expect(options.otpUnknownAddressError).toBeUndefined();
+		expect(options.passkeys).toBeUndefined();
+		expect(options.oauthServer).toBeUndefined();
+	});
+
+	it('reads passkeys, WebAuthn and the OAuth server under the keys the Supabase CLI uses', () => {
+		const config = parseToml(
+			'[auth.mfa.web_authn]\nenroll_enabled = true\nverify_enabled = false\n' +
+				'[auth.passkey]\nenabled = true\n[auth.webauthn]\nrp_display_name = "Tests"\n' +
+				'rp_id = "localhost"\nrp_origins = ["http://localhost:5173"]\n' +
+				'[auth.oauth_server]\nenabled = true\n'
+		);
+		expect(authOptionsFromConfig(config, { GONGYU_AUTH_RATE_PASSKEYS: '5' })).toMatchObject({
+			passkeys: true,
+			webauthnMfaEnroll: true,
+			webauthnMfaVerify: false,
+			webauthn: { rpId: 'localhost', rpDisplayName: 'Tests', rpOrigins: ['http://localhost:5173'] },
+			oauthServer: true,
+			rateLimits: { passkeys: 5 }
+		});
 	});
 
 	it('reads comments, quoted # signs and arrays over several lines as the Supabase CLI does', () => {

@@ -176,6 +176,67 @@ create table if not exists auth.mfa_challenges (
 );
 create index if not exists mfa_challenge_created_at_idx on auth.mfa_challenges (created_at desc);
 
+-- Passkeys (GoTrue's webauthn_credentials): a discoverable credential a user signs in with, no
+-- password or email needed. WebAuthn factors keep theirs on auth.mfa_factors instead.
+create table if not exists auth.webauthn_credentials (
+	id uuid not null default gen_random_uuid() primary key,
+	user_id uuid not null references auth.users (id) on delete cascade,
+	credential_id bytea not null,
+	public_key bytea not null,
+	attestation_type text not null default '',
+	aaguid uuid,
+	sign_count bigint not null default 0,
+	transports jsonb not null default '[]'::jsonb,
+	backup_eligible boolean not null default false,
+	backed_up boolean not null default false,
+	friendly_name text not null default '',
+	created_at timestamptz not null default now(),
+	updated_at timestamptz not null default now(),
+	last_used_at timestamptz
+);
+create unique index if not exists webauthn_credentials_credential_id_key
+	on auth.webauthn_credentials (credential_id);
+create index if not exists webauthn_credentials_user_id_idx on auth.webauthn_credentials (user_id);
+-- A registration or sign-in ceremony in progress: the challenge the authenticator must sign,
+-- used once (deleted when answered) and swept once expired.
+create table if not exists auth.webauthn_challenges (
+	id uuid not null default gen_random_uuid() primary key,
+	user_id uuid references auth.users (id) on delete cascade,
+	challenge_type text not null check (challenge_type in ('signup', 'registration', 'authentication')),
+	session_data jsonb not null,
+	created_at timestamptz not null default now(),
+	expires_at timestamptz not null
+);
+create index if not exists webauthn_challenges_user_id_idx on auth.webauthn_challenges (user_id);
+create index if not exists webauthn_challenges_expires_at_idx on auth.webauthn_challenges (expires_at);
+
+-- The OAuth 2.1 server's registered clients (GoTrue's oauth_clients): apps that may ask a user to
+-- let them act for her. Only a hash of a confidential client's secret is kept; deletion is soft.
+do $$ begin
+	create type auth.oauth_registration_type as enum ('dynamic', 'manual');
+exception when duplicate_object then null;
+end $$;
+do $$ begin
+	create type auth.oauth_client_type as enum ('public', 'confidential');
+exception when duplicate_object then null;
+end $$;
+create table if not exists auth.oauth_clients (
+	id uuid not null primary key,
+	client_secret_hash text,
+	registration_type auth.oauth_registration_type not null,
+	redirect_uris text not null,
+	grant_types text not null,
+	client_name text check (char_length(client_name) <= 1024),
+	client_uri text check (char_length(client_uri) <= 2048),
+	logo_uri text check (char_length(logo_uri) <= 2048),
+	created_at timestamptz not null default now(),
+	updated_at timestamptz not null default now(),
+	deleted_at timestamptz,
+	client_type auth.oauth_client_type not null default 'confidential',
+	token_endpoint_auth_method text not null
+);
+create index if not exists oauth_clients_deleted_at_idx on auth.oauth_clients (deleted_at);
+
 do $$ begin
 	create type auth.one_time_token_type as enum (
 		'confirmation_token', 'reauthentication_token', 'recovery_token',

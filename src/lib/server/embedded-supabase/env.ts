@@ -69,6 +69,24 @@ export interface EmbeddedEnv {
 		securePasswordChange?: boolean;
 		/** `[auth.email] double_confirm_changes`: both addresses confirm an email change. */
 		secureEmailChange?: boolean;
+		/**
+		 * `/otp` with `create_user: false` for an unknown address answers GoTrue's 422 `otp_disabled`
+		 * (which tells the caller the address has no account). Off by default: the answer is then the
+		 * same as for a known address and nothing is sent. `supabase:local` turns it on, as GoTrue.
+		 */
+		otpUnknownAddressError?: boolean;
+		/** `[auth.passkey] enabled`: sign-in with passkeys (`/passkeys/*`); default false. */
+		passkeys?: boolean;
+		/** `[auth.mfa.web_authn] enroll_enabled` / `verify_enabled`: WebAuthn factors; default false. */
+		webauthnMfaEnroll?: boolean;
+		webauthnMfaVerify?: boolean;
+		/**
+		 * `[auth.webauthn]`: the relying party passkeys and WebAuthn factors are bound to. Without
+		 * it, the site URL's host and origin.
+		 */
+		webauthn?: { rpId?: string; rpDisplayName?: string; rpOrigins?: string[] };
+		/** `[auth.oauth_server] enabled`: the OAuth 2.1 server's client administration; default false. */
+		oauthServer?: boolean;
 		rateLimits?: Partial<RateLimits>;
 	};
 }
@@ -89,6 +107,8 @@ export interface RateLimits {
 	tokenRefresh: number;
 	/** MFA codes tried per 5 minutes, per client address and per factor (not doubled). */
 	mfaVerifications: number;
+	/** Passkey ceremonies begun per 5 minutes (GoTrue's RATE_LIMIT_PASSKEY, 30). */
+	passkeys: number;
 }
 
 /** The keys that verify this server's tokens. */

@@ -136,7 +136,8 @@ export async function createUser(ctx: Ctx): Promise<Response> {
 	return json(user.json);
 }
 
-export async function listUsersRoute(ctx: Ctx): Promise<Response> {
+/** `page` and `per_page` of an admin listing, as GoTrue reads them (50 a page, at most 1000). */
+export function pagination(ctx: Ctx): { page: number; perPage: number } {
 	const params = ctx.url.searchParams;
 	const parse = (name: string, fallback: number) => {
 		const raw = params.get(name);
@@ -146,18 +147,35 @@ export async function listUsersRoute(ctx: Ctx): Promise<Response> {
 		}
 		return Number(raw);
 	};
-	const page = Math.max(1, parse('page', 1));
-	const perPage = Math.min(1000, Math.max(1, parse('per_page', 50)));
-	const { users, total } = await inTx(ctx, (tx) => listUsers(tx, page, perPage));
+	return {
+		page: Math.max(1, parse('page', 1)),
+		perPage: Math.min(1000, Math.max(1, parse('per_page', 50)))
+	};
+}
+
+/** GoTrue's `Link` (next and last pages) and `X-Total-Count` headers of an admin listing. */
+export function paginationHeaders(
+	path: string,
+	page: number,
+	perPage: number,
+	total: number
+): Record<string, string> {
 	const totalPages = Math.ceil(total / perPage);
-	const link = (p: number) => `</auth/v1/admin/users?page=${p}&per_page=${perPage}>`;
+	const link = (p: number) => `<${path}?page=${p}&per_page=${perPage}>`;
 	let header = '';
 	if (totalPages > page) header += `${link(page + 1)}; rel="next", `;
 	header += `${link(totalPages)}; rel="last"`;
-	return json({ users: users.map((u) => u.json), aud: 'authenticated' }, 200, {
-		link: header,
-		'x-total-count': String(total)
-	});
+	return { link: header, 'x-total-count': String(total) };
+}
+
+export async function listUsersRoute(ctx: Ctx): Promise<Response> {
+	const { page, perPage } = pagination(ctx);
+	const { users, total } = await inTx(ctx, (tx) => listUsers(tx, page, perPage));
+	return json(
+		{ users: users.map((u) => u.json), aud: 'authenticated' },
+		200,
+		paginationHeaders('/auth/v1/admin/users', page, perPage, total)
+	);
 }
 
 function userIdFrom(path: string): string {

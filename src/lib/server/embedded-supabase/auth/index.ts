@@ -19,6 +19,25 @@ import {
 } from './admin';
 import { inTx, makeCtx, type Ctx } from './context';
 import { adminDeleteFactor, adminListFactors, challenge, enroll, unenroll, verify } from './mfa';
+import {
+	createClient,
+	deleteClient,
+	getClient,
+	listClients,
+	regenerateSecret,
+	updateClient
+} from './oauth-clients';
+import {
+	adminDeletePasskey,
+	adminListPasskeys,
+	authenticationOptions,
+	authenticationVerify,
+	deletePasskey,
+	listPasskeys,
+	registrationOptions,
+	registrationVerify,
+	updatePasskey
+} from './passkeys';
 import { json } from './http';
 import {
 	AuthError,
@@ -79,6 +98,23 @@ const adminFactors = (one: boolean) => (path: string) => {
 	return m !== null && Boolean(m[2]) === one;
 };
 
+/** The path's parts after a prefix, decoded: `/admin/oauth/clients/<id>/…` → `[id, …]`. */
+const partsAfter = (prefix: string, path: string) =>
+	path.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+const under = (prefix: string, count: number, last?: string) => (path: string) => {
+	if (!path.startsWith(prefix)) return false;
+	const parts = path.slice(prefix.length).split('/').filter(Boolean);
+	return parts.length === count && (last === undefined || parts[count - 1] === last);
+};
+const adminPasskeys = /^\/admin\/users\/([^/]+)\/passkeys(?:\/([^/]+))?$/;
+const adminPasskeysMatch = (one: boolean) => (path: string) => {
+	const m = adminPasskeys.exec(path);
+	return m !== null && Boolean(m[2]) === one;
+};
+const adminPasskeyIds = (path: string) =>
+	(adminPasskeys.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ''));
+const clients = '/admin/oauth/clients';
+
 const routes: Route[] = [
 	{ method: 'GET', match: exact('/health'), handler: () => healthRoute() },
 	{ method: 'GET', match: exact('/settings'), handler: (ctx) => settingsRoute(ctx) },
@@ -121,6 +157,70 @@ const routes: Route[] = [
 			const [, userId, id] = adminFactorPath.exec(p) ?? [];
 			return json(await inTx(ctx, (tx) => adminDeleteFactor(tx, userId, id)));
 		}
+	},
+	{ method: 'POST', match: exact('/passkeys/registration/options'), handler: registrationOptions },
+	{ method: 'POST', match: exact('/passkeys/registration/verify'), handler: registrationVerify },
+	{
+		method: 'POST',
+		match: exact('/passkeys/authentication/options'),
+		handler: authenticationOptions
+	},
+	{
+		method: 'POST',
+		match: exact('/passkeys/authentication/verify'),
+		handler: authenticationVerify
+	},
+	{ method: 'GET', match: exact('/passkeys'), handler: listPasskeys },
+	{
+		method: 'PATCH',
+		match: under('/passkeys/', 1),
+		handler: (ctx, p) => updatePasskey(ctx, partsAfter('/passkeys/', p)[0])
+	},
+	{
+		method: 'DELETE',
+		match: under('/passkeys/', 1),
+		handler: (ctx, p) => deletePasskey(ctx, partsAfter('/passkeys/', p)[0])
+	},
+	{
+		method: 'GET',
+		match: adminPasskeysMatch(false),
+		admin: true,
+		handler: (ctx, p) => adminListPasskeys(ctx, adminPasskeyIds(p)[0])
+	},
+	{
+		method: 'DELETE',
+		match: adminPasskeysMatch(true),
+		admin: true,
+		handler: (ctx, p) => {
+			const [userId, passkeyId] = adminPasskeyIds(p);
+			return adminDeletePasskey(ctx, userId, passkeyId);
+		}
+	},
+	{ method: 'GET', match: exact(clients), admin: true, handler: listClients },
+	{ method: 'POST', match: exact(clients), admin: true, handler: createClient },
+	{
+		method: 'GET',
+		match: under(`${clients}/`, 1),
+		admin: true,
+		handler: (ctx, p) => getClient(ctx, partsAfter(`${clients}/`, p)[0])
+	},
+	{
+		method: 'PUT',
+		match: under(`${clients}/`, 1),
+		admin: true,
+		handler: (ctx, p) => updateClient(ctx, partsAfter(`${clients}/`, p)[0])
+	},
+	{
+		method: 'DELETE',
+		match: under(`${clients}/`, 1),
+		admin: true,
+		handler: (ctx, p) => deleteClient(ctx, partsAfter(`${clients}/`, p)[0])
+	},
+	{
+		method: 'POST',
+		match: under(`${clients}/`, 2, 'regenerate_secret'),
+		admin: true,
+		handler: (ctx, p) => regenerateSecret(ctx, partsAfter(`${clients}/`, p)[0])
 	},
 	{ method: 'POST', match: exact('/invite'), admin: true, handler: invite },
 	{ method: 'GET', match: exact('/admin/users'), admin: true, handler: listUsersRoute },

@@ -13,14 +13,20 @@ import { AuthError } from './errors';
 import type { AuthSettings } from './settings';
 
 export type Rule =
-	'email_sent' | 'sign_in_sign_ups' | 'token_verifications' | 'token_refresh' | 'mfa_verifications';
+	| 'email_sent'
+	| 'sign_in_sign_ups'
+	| 'token_verifications'
+	| 'token_refresh'
+	| 'mfa_verifications'
+	| 'passkeys';
 
 const windows: Record<Rule, number> = {
 	email_sent: 3600,
 	sign_in_sign_ups: 300,
 	token_verifications: 300,
 	token_refresh: 300,
-	mfa_verifications: 300
+	mfa_verifications: 300,
+	passkeys: 300
 };
 
 function limitOf(settings: AuthSettings, rule: Rule): number {
@@ -36,6 +42,8 @@ function limitOf(settings: AuthSettings, rule: Rule): number {
 			return l.tokenRefresh;
 		case 'mfa_verifications':
 			return l.mfaVerifications;
+		case 'passkeys':
+			return l.passkeys;
 	}
 }
 

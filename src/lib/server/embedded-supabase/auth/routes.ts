@@ -326,8 +326,12 @@ export async function otp(ctx: Ctx): Promise<Response> {
 	const mail = await inTx(ctx, async (tx): Promise<AuthEmail | null> => {
 		let user = await findUserByEmail(tx, email, true);
 		if (!user) {
-			// GoTrue answers 422 here, which tells a stranger the address has no account: the same
-			// empty answer as for a known address is given instead, and nothing is sent.
+			if (!createUser && settings.otpUnknownAddressError) {
+				throw unprocessable('otp_disabled', 'Signups not allowed for otp');
+			}
+			// GoTrue answers 422 here, which tells a stranger the address has no account: unless
+			// told to answer as GoTrue, the same empty answer as for a known address is given
+			// instead, and nothing is sent.
 			if (!createUser || settings.disableSignup || !settings.emailSignup) {
 				await checkUnsentFrequency(tx, email, settings.emailMaxFrequency);
 				return null;
@@ -973,7 +977,7 @@ export function settingsRoute(ctx: Ctx): Response {
 		sms_provider: '',
 		saml_enabled: false,
 		saml_private_key_next_configured: false,
-		passkeys_enabled: false
+		passkeys_enabled: ctx.settings.passkeys
 	});
 }
 

@@ -33,6 +33,13 @@ export interface AuthSettings {
 	securePasswordChange: boolean;
 	/** An email change is confirmed from the current address as well as the new one. */
 	secureEmailChange: boolean;
+	otpUnknownAddressError: boolean;
+	passkeys: boolean;
+	webauthnMfaEnroll: boolean;
+	webauthnMfaVerify: boolean;
+	/** The relying party of passkeys and WebAuthn factors. */
+	webauthn: { rpId: string; rpDisplayName: string; rpOrigins: string[] };
+	oauthServer: boolean;
 	rateLimits: RateLimits;
 }
 
@@ -42,7 +49,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 	signInSignUps: 30,
 	tokenVerifications: 30,
 	tokenRefresh: 150,
-	mfaVerifications: 10
+	mfaVerifications: 10,
+	passkeys: 30
 };
 
 const num = (value: unknown, fallback: number) =>
@@ -66,13 +74,31 @@ export function authSettings(env: EmbeddedEnv): AuthSettings {
 		otpMaxAttempts: Math.max(1, num(a.otpMaxAttempts, 5)),
 		securePasswordChange: a.securePasswordChange === true,
 		secureEmailChange: a.secureEmailChange === true,
+		otpUnknownAddressError: a.otpUnknownAddressError === true,
+		passkeys: a.passkeys === true,
+		webauthnMfaEnroll: a.webauthnMfaEnroll === true,
+		webauthnMfaVerify: a.webauthnMfaVerify === true,
+		webauthn: relyingParty(env),
+		oauthServer: a.oauthServer === true,
 		rateLimits: {
 			emailSent: num(limits.emailSent, DEFAULT_RATE_LIMITS.emailSent),
 			signInSignUps: num(limits.signInSignUps, DEFAULT_RATE_LIMITS.signInSignUps),
 			tokenVerifications: num(limits.tokenVerifications, DEFAULT_RATE_LIMITS.tokenVerifications),
 			tokenRefresh: num(limits.tokenRefresh, DEFAULT_RATE_LIMITS.tokenRefresh),
-			mfaVerifications: num(limits.mfaVerifications, DEFAULT_RATE_LIMITS.mfaVerifications)
+			mfaVerifications: num(limits.mfaVerifications, DEFAULT_RATE_LIMITS.mfaVerifications),
+			passkeys: num(limits.passkeys, DEFAULT_RATE_LIMITS.passkeys)
 		}
+	};
+}
+
+/** `[auth.webauthn]`, or the site URL's host and origin (as a passkey is bound to one site). */
+function relyingParty(env: EmbeddedEnv): AuthSettings['webauthn'] {
+	const given = env.auth.webauthn ?? {};
+	const site = new URL(env.siteUrl);
+	return {
+		rpId: given.rpId || site.hostname,
+		rpDisplayName: given.rpDisplayName || site.hostname,
+		rpOrigins: given.rpOrigins?.length ? given.rpOrigins : [site.origin]
 	};
 }
 
@@ -95,6 +121,8 @@ function count(name: string, value: string | undefined): number | undefined {
 
 const tomlBool = (table: TomlTable, key: string) =>
 	typeof table[key] === 'boolean' ? (table[key] as boolean) : undefined;
+const tomlString = (table: TomlTable, key: string) =>
+	typeof table[key] === 'string' && table[key] !== '' ? (table[key] as string) : undefined;
 const tomlNumber = (table: TomlTable, key: string) =>
 	typeof table[key] === 'number' ? (table[key] as number) : undefined;
 
@@ -115,6 +143,8 @@ export function authOptionsFromConfig(
 	const auth = configTable(config, 'auth');
 	const email = configTable(config, 'auth.email');
 	const limits = configTable(config, 'auth.rate_limit');
+	const webauthn = configTable(config, 'auth.webauthn');
+	const mfaWebauthn = configTable(config, 'auth.mfa.web_authn');
 	const signup = tomlBool(auth, 'enable_signup');
 	const confirmations = tomlBool(email, 'enable_confirmations');
 	const rateLimits = defined<RateLimits>({
@@ -133,7 +163,16 @@ export function authOptionsFromConfig(
 		mfaVerifications: count(
 			'GONGYU_AUTH_RATE_MFA_VERIFICATIONS',
 			vars.GONGYU_AUTH_RATE_MFA_VERIFICATIONS
-		)
+		),
+		passkeys: count('GONGYU_AUTH_RATE_PASSKEYS', vars.GONGYU_AUTH_RATE_PASSKEYS)
+	});
+	const origins = Array.isArray(webauthn.rp_origins)
+		? webauthn.rp_origins.filter((o): o is string => typeof o === 'string')
+		: undefined;
+	const relyingParty = defined({
+		rpId: tomlString(webauthn, 'rp_id'),
+		rpDisplayName: tomlString(webauthn, 'rp_display_name'),
+		rpOrigins: origins
 	});
 	return defined({
 		disableSignup: signup === undefined ? undefined : !signup,
@@ -149,6 +188,11 @@ export function authOptionsFromConfig(
 		securePasswordChange: tomlBool(email, 'secure_password_change'),
 		secureEmailChange: tomlBool(email, 'double_confirm_changes'),
 		otpMaxAttempts: count('GONGYU_OTP_MAX_ATTEMPTS', vars.GONGYU_OTP_MAX_ATTEMPTS),
+		passkeys: tomlBool(configTable(config, 'auth.passkey'), 'enabled'),
+		webauthnMfaEnroll: tomlBool(mfaWebauthn, 'enroll_enabled'),
+		webauthnMfaVerify: tomlBool(mfaWebauthn, 'verify_enabled'),
+		webauthn: Object.keys(relyingParty).length ? relyingParty : undefined,
+		oauthServer: tomlBool(configTable(config, 'auth.oauth_server'), 'enabled'),
 		rateLimits: Object.keys(rateLimits).length ? rateLimits : undefined
 	});
 }

@@ -18,7 +18,8 @@ export type AuthMethod =
 	| 'invite'
 	| 'email/signup'
 	| 'email_change'
-	| 'anonymous';
+	| 'anonymous'
+	| 'passkey';
 
 export interface SessionResponse {
 	access_token: string;

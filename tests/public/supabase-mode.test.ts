@@ -182,13 +182,33 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 		await database?.drop();
 	});
 
-	/** A browser window on the app, in Chinese and Beijing time. */
+	/** What went wrong in the test's pages: uncaught errors and errors logged to the console. */
+	let pageErrors: string[] = [];
+	test.beforeEach(() => {
+		pageErrors = [];
+	});
+	test.afterEach(() => {
+		expect(pageErrors, 'errors in the pages').toEqual([]);
+	});
+
+	/** A refusal the test asked for: the console's line about its status is no error of the page. */
+	function expectedRefusal(path: string, status: number) {
+		const line = `${ORIGIN}${path}: Failed to load resource: the server responded with a status of ${status} `;
+		pageErrors = pageErrors.filter((e) => !e.startsWith(line));
+	}
+
+	/** A browser window on the app, in Chinese and Beijing time; its pages' errors are kept. */
 	async function open(browser: Browser, options: BrowserContextOptions = {}) {
 		const context = await browser.newContext({
 			baseURL: ORIGIN,
 			locale: 'zh-CN',
 			timezoneId: 'Asia/Shanghai',
 			...options
+		});
+		context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
+		context.on('console', (message) => {
+			if (message.type() === 'error')
+				pageErrors.push(`${message.page()?.url()}: ${message.text()}`);
 		});
 		return { context, page: await context.newPage() };
 	}
@@ -357,6 +377,7 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 		await expect(page.getByTestId('my-status')).toHaveCount(0);
 		// Nor the staff calendar.
 		expect((await page.goto('/staff/calendar'))?.status()).toBe(403);
+		expectedRefusal('/staff/calendar', 403);
 
 		// What its browser could send by hand: the first family's child, with its own session.
 		const { rows } = await db.query<{ id: string }>(
@@ -409,6 +430,7 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 		await expect(page).toHaveURL(/#register-form$/);
 		await expect(page.getByTestId('form-error')).toHaveText('请至少勾选一位参加的家庭成员。');
 		await expect(page.getByTestId('form-error')).toBeInViewport();
+		expectedRefusal(`/events/${slug}?/register#register-form`, 400);
 		expect(await registrationsOf(family)).toBe(0);
 
 		await form.getByRole('checkbox', { name: /孩子/ }).check();

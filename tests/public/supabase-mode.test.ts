@@ -187,7 +187,13 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 	test.beforeEach(() => {
 		pageErrors = [];
 	});
-	test.afterEach(() => {
+	test.afterEach(async () => {
+		const testInfo = test.info();
+		// A failure shows what the app and the project logged, not only what the browser saw.
+		if (testInfo.status !== testInfo.expectedStatus || pageErrors.length) {
+			await testInfo.attach('app output', { body: app.output(), contentType: 'text/plain' });
+			await testInfo.attach('supabase:local output', { body: authMail, contentType: 'text/plain' });
+		}
 		expect(pageErrors, 'errors in the pages').toEqual([]);
 	});
 

@@ -122,7 +122,10 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 				'--port',
 				String(port),
 				'--send-email-hook',
-				hookUrl
+				hookUrl,
+				// The app server calls it for every visitor: each is counted by their own address.
+				'--trusted-proxy',
+				'127.0.0.1'
 			],
 			{
 				stdio: ['ignore', 'pipe', 'pipe'],
@@ -182,6 +185,7 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 		await database?.drop();
 	});
 
+	let visitors = 0;
 	/** What went wrong in the test's pages: uncaught errors and errors logged to the console. */
 	let pageErrors: string[] = [];
 	test.beforeEach(() => {
@@ -209,6 +213,8 @@ test.describe('Supabase mode in Chromium: migrations by supabase db push, a sepa
 			baseURL: ORIGIN,
 			locale: 'zh-CN',
 			timezoneId: 'Asia/Shanghai',
+			// Each window a visitor of its own address (the proxy puts it in X-Forwarded-For).
+			extraHTTPHeaders: { 'x-test-client': `10.23.0.${++visitors}` },
 			...options
 		});
 		context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));

@@ -70,7 +70,8 @@ export default defineConfig({
 	projects: [
 		{ name: 'chromium' },
 		// The build started by the tests themselves as a district runs it (tests/public/support.ts):
-		// its own origin and secrets, behind a reverse proxy; plain HTTP, no browser.
+		// its own origin and secrets, behind a reverse proxy; plain HTTP, and Chromium for the
+		// journeys in Supabase mode (supabase-mode.test.ts opens its own contexts on that origin).
 		{ name: 'public', testDir: 'tests/public', timeout: 120_000 }
 	],
 	webServer: [

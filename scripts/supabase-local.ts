@@ -4,7 +4,11 @@
  *   [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other]
  *   [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off]
  *   [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE]
- *   [--send-email-hook URI]
+ *   [--send-email-hook URI] [--trusted-proxy ADDRESS[,ADDRESS]]
+ * `--trusted-proxy` names the app servers that call it on their visitors' behalf (Supabase mode):
+ * their requests count as the app's own do in embedded mode, Auth's limits by the visitor's address
+ * (the last of X-Forwarded-For) and no /rest/v1 database-time budget, instead of the whole app
+ * being one client over its budget. X-Forwarded-For from anyone else is ignored.
  * `[api] schemas` and `max_rows` and the `[auth]` settings of the folder's config.toml apply;
  * the flags override them. `--jwt-alg ES256` signs access tokens with the key of `[auth]
  * signing_keys_path` (or `--signing-keys`), or a new key pair for this run when none is named.
@@ -16,7 +20,11 @@ import { resolve, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
-import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
+import {
+	createEmbeddedSupabase,
+	type AuthEmail,
+	type HandleOptions
+} from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
 import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/settings';
 import {
@@ -55,13 +63,14 @@ const { values: args } = parseArgs({
 		'jwt-alg': { type: 'string' },
 		'signing-keys': { type: 'string' },
 		'send-email-hook': { type: 'string' },
+		'trusted-proxy': { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (args.help) {
 	console.log(
-		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE] [--send-email-hook URI]'
+		'npm run supabase:local -- [--dir supabase] [--port 54321] [--host 127.0.0.1] [--memory | --data-dir DIR | --db-url URL] [--no-seed] [--init-only] [--json] [--schemas public,other] [--max-rows N] [--signup on|off] [--auto-confirm on|off] [--anonymous on|off] [--jwt-alg HS256|ES256|RS256] [--signing-keys FILE] [--send-email-hook URI] [--trusted-proxy ADDRESS[,ADDRESS]]'
 	);
 	process.exit(0);
 }
@@ -221,12 +230,32 @@ async function send(res: ServerResponse, response: Response) {
 	});
 }
 
+/** Addresses of the app servers whose X-Forwarded-For names the client (--trusted-proxy). */
+const trustedProxies = new Set(
+	(args['trusted-proxy'] ?? '')
+		.split(',')
+		.map((a) => a.trim())
+		.filter(Boolean)
+		.flatMap((a) => [a, `::ffff:${a}`])
+);
+
+/**
+ * Who the request counts for: the socket's address; or, from a trusted app server, its visitor's
+ * (the last X-Forwarded-For address, none for the server's own jobs) as the app's own calls are
+ * counted in embedded mode.
+ */
+function callerOf(req: IncomingMessage): HandleOptions {
+	const socket = req.socket.remoteAddress ?? null;
+	if (!socket || !trustedProxies.has(socket)) return { clientAddress: socket };
+	const forwarded = req.headers['x-forwarded-for'];
+	const visitor = typeof forwarded === 'string' ? forwarded.split(',').at(-1)!.trim() : '';
+	return { clientAddress: visitor || null, appServer: true };
+}
+
 const server = createServer(async (req, res) => {
 	try {
 		const request = toRequest(req);
-		const response = await embedded.handle(request, {
-			clientAddress: req.socket.remoteAddress ?? null
-		});
+		const response = await embedded.handle(request, callerOf(req));
 		await send(
 			res,
 			response ?? Response.json({ message: 'no Route matched with those values' }, { status: 404 })

@@ -1,9 +1,9 @@
 /**
  * The database-time budget of `/rest/v1` requests over HTTP, per client address: ordinary reads
  * never meet it, a loop of heavy reads is refused 429 with Retry-After while another address is
- * served, the app's own in-process calls and service_role are never counted, two processes on one
- * PostgreSQL database count together, and a block the database decided is answered from memory
- * (no query) until it ends — the Auth rate limits' blocks too.
+ * served, the app's own calls (in-process, or from a trusted app server) and service_role are
+ * never counted, two processes on one PostgreSQL database count together, and a block the database
+ * decided is answered from memory (no query) until it ends — the Auth rate limits' blocks too.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -207,13 +207,20 @@ describe.each(backends)('database-time budget per client address (%s)', (backend
 		expect(await neighbour.json()).toBe(300000);
 	});
 
-	it("the app's own in-process calls and service_role are never counted", async () => {
+	it("the app's own calls (in-process, or over HTTP from a trusted app server) and service_role are never counted", async () => {
 		const address = '192.0.2.40';
 		const headers = { apikey: small.keys.publishable };
 		for (let i = 0; i < 5; i++) {
 			const onBehalf = await small.fetchFor(address)(`${API_URL}${HEAVY}`, { headers });
 			expect(onBehalf.status).toBe(200);
 			await onBehalf.arrayBuffer();
+			// Supabase mode against `supabase:local --trusted-proxy`: the app server's request.
+			const viaApp = await small.handle(new Request(`${API_URL}${HEAVY}`, { headers }), {
+				clientAddress: address,
+				appServer: true
+			});
+			expect(viaApp!.status).toBe(200);
+			await viaApp!.arrayBuffer();
 			const own = await small.fetch(`${API_URL}${HEAVY}`, { headers });
 			expect(own.status).toBe(200);
 			await own.arrayBuffer();

@@ -16,7 +16,15 @@ import {
 	type TestInfo
 } from '@playwright/test';
 import ICAL from 'ical.js';
-import { ORIGIN, enterCode, readLatestMail, requestCode, uniqueEmail } from './support';
+import {
+	ORIGIN,
+	addChild,
+	createFamily,
+	enterCode,
+	readLatestMail,
+	requestCode,
+	uniqueEmail
+} from './support';
 
 const SECRET = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
 const tag = Date.now().toString(36);
@@ -159,23 +167,6 @@ async function newParent(browser: Browser, options: { javaScriptEnabled?: boolea
 		...options
 	});
 	return { context, page: await context.newPage() };
-}
-
-async function createFamily(page: Page, name: string) {
-	await page.goto('/family');
-	await page.getByLabel('监护人称呼').fill(name);
-	await page.getByLabel('手机号码（选填）').fill('13900001234');
-	await page.getByRole('button', { name: '保存，下一步' }).click();
-	await expect(page.getByRole('heading', { name: '家庭成员' })).toBeVisible();
-}
-
-async function addChild(page: Page, nickname: string, year: number, month: number) {
-	const form = page.getByTestId('add-child');
-	await form.getByLabel('孩子的昵称或小名').fill(nickname);
-	await form.getByLabel('出生年份').selectOption(String(year));
-	await form.getByLabel('出生月份').selectOption(String(month));
-	await form.getByRole('button', { name: '添加这个孩子' }).click();
-	await expect(page.getByTestId('member').filter({ hasText: nickname })).toBeVisible();
 }
 
 async function axe(page: Page) {

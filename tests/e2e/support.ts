@@ -100,6 +100,25 @@ export async function signIn(page: Page, email: string) {
 	await expect(page).not.toHaveURL(/\/auth\/sign-in/);
 }
 
+/** A new family's first step on /family: the guardian's name and phone. */
+export async function createFamily(page: Page, name: string) {
+	await page.goto('/family');
+	await page.getByLabel('监护人称呼').fill(name);
+	await page.getByLabel('手机号码（选填）').fill('13900001234');
+	await page.getByRole('button', { name: '保存，下一步' }).click();
+	await expect(page.getByRole('heading', { name: '家庭成员' })).toBeVisible();
+}
+
+/** Adds a child on /family (the guardian's consent already given). */
+export async function addChild(page: Page, nickname: string, year: number, month: number) {
+	const form = page.getByTestId('add-child');
+	await form.getByLabel('孩子的昵称或小名').fill(nickname);
+	await form.getByLabel('出生年份').selectOption(String(year));
+	await form.getByLabel('出生月份').selectOption(String(month));
+	await form.getByRole('button', { name: '添加这个孩子' }).click();
+	await expect(page.getByTestId('member').filter({ hasText: nickname })).toBeVisible();
+}
+
 /**
  * Words of the elements matching `selector` that a line break cuts in two (a Chinese run without
  * spaces counts as one word): headings and narrow cells must break between words only.

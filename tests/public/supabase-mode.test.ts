@@ -2,42 +2,80 @@
  * The app in Supabase mode, as the README deploys it: a fresh PostgreSQL database given the roles
  * and auth schema a project has (`supabase:local --init-only`), the migrations applied by the
  * Supabase CLI (`supabase db push --db-url`), `npm run supabase:local` over it standing in for the
- * hosted project, and the build started with PUBLIC_SUPABASE_URL and the project's keys. The
- * journeys go through the app's pages as a browser without JavaScript does: sign-in by emailed
- * code, the family's page, the registration form and its email, the staff calendar.
+ * hosted project, and the build started with PUBLIC_SUPABASE_URL and the project's keys, behind a
+ * reverse proxy. The journeys run in headless Chromium as a family and as staff: sign-in on the
+ * sign-in page with the code the project emailed through the app's Send Email Hook, the family page
+ * (a child added), the event page's registration form and its one confirmation email, "my
+ * registrations", another family that sees none of it, the form on a 360 px phone without
+ * JavaScript, and the staff calendar (FullCalendar) of each organisation. What a browser cannot do
+ * is checked over HTTP: forged form posts, the project's REST API, the hook's signatures.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
-import { expect, test } from '@playwright/test';
-import { createServerClient } from '@supabase/ssr';
-import WebSocket from 'ws';
+import {
+	expect,
+	test,
+	type Browser,
+	type BrowserContext,
+	type BrowserContextOptions,
+	type Page
+} from '@playwright/test';
 import { openPostgres, type Database } from '../../src/lib/server/embedded-supabase/database';
-import { createWorld, insertEvent, insertFamilies, type World } from '../support/personas';
+import {
+	addChild,
+	createFamily,
+	enterCode,
+	expectSignedInAs,
+	otherCode,
+	requestCode,
+	uniqueEmail
+} from '../e2e/support';
+import {
+	createWorld,
+	insertEvent,
+	insertFamilies,
+	shanghaiAt,
+	type World
+} from '../support/personas';
 import { ownerOnly } from './cluster';
-import { startResendCapture, type ResendCapture } from '../support/resend-capture';
+import {
+	startResendCapture,
+	type CapturedEmail,
+	type ResendCapture
+} from '../support/resend-capture';
 import { freePort, freshDatabase, startApp, request, type App } from './support';
 
 const PASSWORD = 'supabase-mode-2026';
 /** The Send Email Hook's secret, as Supabase shows it; the project and the app both have it. */
 const HOOK_SECRET = `v1,whsec_${randomBytes(32).toString('base64')}`;
-const ORIGIN = 'http://localhost:3000';
+/** The event families register for (organisation A's), and organisation B's own. */
+const EVENT_TITLE = '星空绘本共读会';
+const OTHER_ORG_TITLE = '乙校家长开放日';
+const EVENT_STARTS = shanghaiAt(10, '10:00');
+const EVENT_DAY = EVENT_STARTS.slice(0, 10);
+const DAY_AFTER = shanghaiAt(11, '10:00').slice(0, 10);
 
 type Family = Awaited<ReturnType<typeof insertFamilies>>[number];
 
-test.describe('Supabase mode: migrations by supabase db push, a separate Supabase process', () => {
+test.describe('Supabase mode in Chromium: migrations by supabase db push, a separate Supabase process', () => {
+	test.describe.configure({ mode: 'serial' });
 	let database: Awaited<ReturnType<typeof freshDatabase>>;
 	let supabase: ChildProcess;
 	let authMail = '';
 	let project: { API_URL: string; PUBLISHABLE_KEY: string; SECRET_KEY: string };
 	let app: App;
+	/** The app's public origin: the reverse proxy's port on localhost, as the browser sees it. */
+	let ORIGIN: string;
 	let db: Database;
 	let capture: ResendCapture;
 	let world: World;
 	let eventId: string;
 	let slug: string;
 	let families: Family[];
+	/** The parent who signs up in the browser (no family yet) and registers a child. */
+	const PARENT = uniqueEmail('supabase-parent');
 	/** Where the project posts its auth emails: forwarded to the app once it runs. */
 	let hook: Server;
 	let hookUrl: string;
@@ -84,7 +122,10 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 				'--port',
 				String(port),
 				'--send-email-hook',
-				hookUrl
+				hookUrl,
+				// The app server calls it for every visitor: each is counted by their own address.
+				'--trusted-proxy',
+				'127.0.0.1'
 			],
 			{
 				stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,32 +140,36 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 			});
 		});
 		capture = await startResendCapture({ apiKey: 're_test_supabase_mode' });
-		app = await startApp({
-			ORIGIN,
-			PUBLIC_SUPABASE_URL: project.API_URL,
-			PUBLIC_SUPABASE_PUBLISHABLE_KEY: project.PUBLISHABLE_KEY,
-			SUPABASE_SECRET_KEY: project.SECRET_KEY,
-			SEND_EMAIL_HOOK_SECRET: HOOK_SECRET,
-			RESEND_API_KEY: 're_test_supabase_mode',
-			RESEND_BASE_URL: capture.url,
-			EMAIL_FROM: 'Gongyu <noreply@gongyu.example.cn>'
-		});
+		// The browser opens the proxy by the name the app's ORIGIN gives (form posts must match it).
+		const proxyPort = await freePort();
+		ORIGIN = `http://localhost:${proxyPort}`;
+		app = await startApp(
+			{
+				ORIGIN,
+				PUBLIC_SUPABASE_URL: project.API_URL,
+				PUBLIC_SUPABASE_PUBLISHABLE_KEY: project.PUBLISHABLE_KEY,
+				SUPABASE_SECRET_KEY: project.SECRET_KEY,
+				SEND_EMAIL_HOOK_SECRET: HOOK_SECRET,
+				RESEND_API_KEY: 're_test_supabase_mode',
+				RESEND_BASE_URL: capture.url,
+				EMAIL_FROM: 'Gongyu <noreply@gongyu.example.cn>'
+			},
+			proxyPort
+		);
 		db = await openPostgres({ connectionString: database.url, max: 2 });
 
 		const domain = ownerOnly(db);
 		world = await createWorld(domain);
-		eventId = await insertEvent(domain, world, { capacity: 5, minAge: null, maxAge: null });
-		families = await insertFamilies(domain, 3);
-		const withPassword = [
-			...families.map((f) => f.user.id),
-			world.users.staffA.id,
-			world.users.staffB.id
-		];
-		await db.query(
-			`update auth.users set encrypted_password = extensions.crypt($1, extensions.gen_salt('bf', 4))
-			 where id = any($2::uuid[])`,
-			[PASSWORD, withPassword]
-		);
+		const at = { startsAt: EVENT_STARTS, endsAt: EVENT_STARTS.replace('T10:00', 'T12:00') };
+		const event = { capacity: 5, minAge: null, maxAge: null, ...at };
+		eventId = await insertEvent(domain, world, event);
+		const otherOrgEvent = await insertEvent(domain, world, { ...event, org: world.orgB });
+		await db.query(`update public.events set title_zh = $1 where id = $2`, [EVENT_TITLE, eventId]);
+		await db.query(`update public.events set title_zh = $1 where id = $2`, [
+			OTHER_ORG_TITLE,
+			otherOrgEvent
+		]);
+		families = await insertFamilies(domain, 2);
 		const { rows } = await db.query<{ slug: string }>(
 			'select slug from public.events where id = $1',
 			[eventId]
@@ -140,30 +185,77 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		await database?.drop();
 	});
 
-	/** The session as @supabase/ssr writes it for the project's URL (which the app reads) as a Cookie header. */
-	async function passwordCookie(email: string): Promise<string> {
-		const jar = new Map<string, string>();
-		const client = createServerClient(project.API_URL, project.PUBLISHABLE_KEY, {
-			realtime: { transport: WebSocket as never },
-			cookies: {
-				getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-				setAll: (cookies) => cookies.forEach((c) => jar.set(c.name, c.value))
-			}
-		});
-		const signedIn = await client.auth.signInWithPassword({ email, password: PASSWORD });
-		expect(signedIn.error).toBeNull();
-		return [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
+	let visitors = 0;
+	/** What went wrong in the test's pages: uncaught errors and errors logged to the console. */
+	let pageErrors: string[] = [];
+	test.beforeEach(() => {
+		pageErrors = [];
+	});
+	test.afterEach(async () => {
+		const testInfo = test.info();
+		// A failure shows what the app and the project logged, not only what the browser saw.
+		if (testInfo.status !== testInfo.expectedStatus || pageErrors.length) {
+			await testInfo.attach('app output', { body: app.output(), contentType: 'text/plain' });
+			await testInfo.attach('supabase:local output', { body: authMail, contentType: 'text/plain' });
+		}
+		expect(pageErrors, 'errors in the pages').toEqual([]);
+	});
+
+	/** A refusal the test asked for: the console's line about its status is no error of the page. */
+	function expectedRefusal(path: string, status: number) {
+		const line = `${ORIGIN}${path}: Failed to load resource: the server responded with a status of ${status} `;
+		pageErrors = pageErrors.filter((e) => !e.startsWith(line));
 	}
 
+	/** A browser window on the app, in Chinese and Beijing time; its pages' errors are kept. */
+	async function open(browser: Browser, options: BrowserContextOptions = {}) {
+		const context = await browser.newContext({
+			baseURL: ORIGIN,
+			locale: 'zh-CN',
+			timezoneId: 'Asia/Shanghai',
+			// Each window a visitor of its own address (the proxy puts it in X-Forwarded-For).
+			extraHTTPHeaders: { 'x-test-client': `10.23.0.${++visitors}` },
+			...options
+		});
+		context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
+		context.on('console', (message) => {
+			if (message.type() === 'error')
+				pageErrors.push(`${message.page()?.url()}: ${message.text()}`);
+		});
+		return { context, page: await context.newPage() };
+	}
+
+	/** The sign-in emails the app sent for the project (through the hook) to `email`. */
+	const signInMails = (email: string) =>
+		capture.emails.filter((e) => e.to.includes(email) && e.subject.startsWith('共育登录验证码'));
+	const codeIn = (mail: CapturedEmail) => /\b(\d{6})\b/.exec(mail.text ?? mail.html ?? '')![1];
+	/** The registration confirmations sent to `email`. */
+	const confirmations = (email: string) =>
+		capture.emails.filter((e) => e.to.includes(email) && e.subject.startsWith('报名成功'));
+
+	/** Signs in on the sign-in page with the newest code the project emailed to `email`. */
+	async function signInByCode(page: Page, email: string) {
+		const before = signInMails(email).length;
+		await requestCode(page, email, ORIGIN);
+		await expect(page.getByLabel('6 位验证码')).toBeVisible();
+		await expect.poll(() => signInMails(email).length, { timeout: 15_000 }).toBe(before + 1);
+		await enterCode(page, codeIn(signInMails(email).at(-1)!));
+		await expect(page).not.toHaveURL(/\/auth\/sign-in/);
+	}
+
+	/** The browser's cookies as a Cookie header, for what the test sends past its forms. */
+	const cookieOf = async (context: BrowserContext) =>
+		(await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
 	const get = (path: string, cookie = '') =>
-		request(`${app.url}${path}`, { headers: { host: 'localhost:3000', cookie } });
+		request(`${app.url}${path}`, { headers: { host: new URL(ORIGIN).host, cookie } });
 
 	/** A form posted as a browser without JavaScript posts it. */
 	const post = (path: string, form: URLSearchParams, cookie = '') =>
 		request(`${app.url}${path}`, {
 			method: 'POST',
 			headers: {
-				host: 'localhost:3000',
+				host: new URL(ORIGIN).host,
 				cookie,
 				origin: ORIGIN,
 				accept: 'text/html',
@@ -172,8 +264,13 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 			body: form.toString()
 		});
 
-	/** The project's access token for `email` (the REST API as the family's browser calls it). */
+	/** The project's access token for `email` (the REST API as a family's own client calls it). */
 	async function accessToken(email: string): Promise<string> {
+		await db.query(
+			`update auth.users set encrypted_password = extensions.crypt($1, extensions.gen_salt('bf', 4))
+			 where email = $2`,
+			[PASSWORD, email]
+		);
 		const answer = await request(`${project.API_URL}/auth/v1/token?grant_type=password`, {
 			method: 'POST',
 			headers: {
@@ -187,6 +284,17 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		return answer.json<{ access_token: string }>().access_token;
 	}
 
+	/** Registrations of the event by the family whose guardian signs in as `email`. */
+	async function registrationsOf(email: string): Promise<number> {
+		const { rows } = await db.query<{ n: string }>(
+			`select count(*)::text as n from public.registrations r
+			 join public.families f on f.id = r.family_id
+			 where r.event_id = $1 and f.email = $2`,
+			[eventId, email]
+		);
+		return Number(rows[0].n);
+	}
+
 	test('the CLI recorded every migration and supabase:local applied none of its own', async () => {
 		const { rows } = await db.query<{ n: string }>(
 			'select count(*)::text as n from supabase_migrations.schema_migrations'
@@ -197,79 +305,104 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 		expect(Number(rows[0].n)).toBe(files.length);
 	});
 
-	test('a parent signs in on the app’s page with the code the project emailed through the app’s hook and templates, and reaches the family page', async () => {
-		const email = families[2].user.email;
+	test('a new parent signs in with the emailed code, adds a child on the family page, registers on the event page and finds it in “my registrations”; the confirmation arrives once', async ({
+		browser
+	}) => {
+		test.setTimeout(120_000);
+		const { context, page } = await open(browser);
 		// Nobody signed in: the family page sends to sign-in.
-		const before = await get('/family');
-		expect(before.status).toBe(303);
-		expect(before.headers.location).toContain('/auth/sign-in');
-
-		const requested = await post('/auth/sign-in?/request', new URLSearchParams({ email }));
-		expect(requested.status).toBe(200);
+		await page.goto('/family');
+		await expect(page).toHaveURL(/\/auth\/sign-in\?next=%2Ffamily/);
+		await requestCode(page, PARENT, ORIGIN);
+		await expect(page.getByRole('status')).toContainText(PARENT);
 		// The project handed the email to the app's Send Email Hook: the app's own template, in
 		// Chinese, through Resend; the project sent nothing itself.
-		const mailTo = () => capture.emails.filter((e) => e.to.includes(email));
-		await expect.poll(() => mailTo().length, { timeout: 15_000 }).toBe(1);
-		const mail = mailTo()[0];
-		expect(mail.subject).toContain('共育');
-		const code = /\b(\d{6})\b/.exec(mail.text ?? mail.html ?? '')![1];
-		expect(authMail).not.toContain(`to ${email}`);
+		await expect.poll(() => signInMails(PARENT).length, { timeout: 15_000 }).toBe(1);
+		const code = codeIn(signInMails(PARENT)[0]);
+		expect(authMail).not.toContain(`to ${PARENT}`);
+		// A wrong code: the page's message, and no session.
+		await enterCode(page, otherCode(code));
+		await expect(page.getByRole('alert')).toHaveText(/验证码不正确或已过期/);
+		const session = (await context.cookies()).filter((c) => /-auth-token(\.\d+)?$/.test(c.name));
+		expect(session).toEqual([]);
+		await enterCode(page, code);
+		await expect(page).not.toHaveURL(/\/auth\/sign-in/);
+		await expectSignedInAs(page, PARENT);
 
-		// A wrong code: refused with the page's message, no session.
-		const wrongCode = code === '000000' ? '111111' : '000000';
-		const wrong = await post(
-			'/auth/sign-in?/verify',
-			new URLSearchParams({ email, code: wrongCode })
-		);
-		expect(wrong.status).toBe(400);
-		expect(String(wrong.headers['set-cookie'] ?? '')).not.toContain('-auth-token=');
+		// The family page: the guardian, the consent for children, a child of seven.
+		await createFamily(page, '星星妈妈');
+		await page
+			.getByTestId('add-child')
+			.getByRole('button', { name: '我是孩子的监护人，我同意' })
+			.click();
+		await addChild(page, '小星', Number(EVENT_DAY.slice(0, 4)) - 7, 3);
+		await expect(page.getByTestId('member')).toHaveCount(1);
 
-		const verified = await post('/auth/sign-in?/verify', new URLSearchParams({ email, code }));
-		expect(verified.status).toBe(303);
-		const setCookies = (verified.headers['set-cookie'] ?? []) as string[];
-		const cookie = setCookies
-			.map((c) => c.split(';')[0])
-			.filter((c) => !c.endsWith('='))
-			.join('; ');
-		expect(cookie).toContain('-auth-token');
-		const family = await get('/family', cookie);
-		expect(family.status).toBe(200);
+		// The event page's form (with JavaScript: it counts as the box is ticked).
+		await page.goto(`/events/${slug}`);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(EVENT_TITLE);
+		const form = page.getByTestId('register-form');
+		await form.getByRole('checkbox', { name: /小星/ }).check();
+		await expect(page.getByTestId('register-summary')).toContainText('已选 1 人');
+		await form.getByRole('button', { name: '提交报名' }).click();
+		await expect(page.getByTestId('done')).toContainText('报名成功');
+		await expect(page.getByTestId('my-status')).toContainText('报名成功');
+
+		await page.goto('/family/registrations');
+		const card = page.getByTestId('registration-card').filter({ hasText: EVENT_TITLE });
+		await expect(card.getByTestId('registration-status')).toHaveText('报名成功');
+		await expect(card).toContainText('小星');
+
+		// Once: the outbox row is sent, and the Resend server holds one confirmation for it.
+		await expect
+			.poll(
+				async () =>
+					(
+						await db.query<{ status: string }>(
+							`select status::text from public.email_outbox
+							 where to_email = $1 and kind = 'registration_confirmed'`,
+							[PARENT]
+						)
+					).rows.map((r) => r.status),
+				{ timeout: 30_000 }
+			)
+			.toEqual(['sent']);
+		expect(confirmations(PARENT)).toHaveLength(1);
+		expect(confirmations(PARENT)[0].subject).toContain(EVENT_TITLE);
+		await context.close();
 	});
 
-	test('a family signed in with the project registers through the event page’s form; the confirmation is emailed once, and only it sees the registration', async () => {
-		test.setTimeout(120_000);
-		const [family, other] = families;
-		const cookie = await passwordCookie(family.user.email);
+	test('another family sees neither that registration nor that child, and cannot register the child by a forged post', async ({
+		browser
+	}) => {
+		const other = families[0].user.email;
+		const { context, page } = await open(browser);
+		await signInByCode(page, other);
+		await page.goto('/family/registrations');
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await expect(page.getByTestId('registration-card')).toHaveCount(0);
+		await expect(page.locator('main')).not.toContainText(EVENT_TITLE);
+		await page.goto(`/events/${slug}`);
+		const form = page.getByTestId('register-form');
+		await expect(form.getByRole('checkbox')).toHaveCount(2);
+		await expect(form).not.toContainText('小星');
+		await expect(page.getByTestId('my-status')).toHaveCount(0);
+		// Nor the staff calendar.
+		expect((await page.goto('/staff/calendar'))?.status()).toBe(403);
+		expectedRefusal('/staff/calendar', 403);
 
-		expect((await get('/family', cookie)).status).toBe(200);
-		const page = await get(`/events/${slug}`, cookie);
-		expect(page.status).toBe(200);
-		expect(page.text).toContain('name="member"');
-
-		const form = new URLSearchParams({ event_id: eventId });
-		form.append('member', family.childId);
-		form.append('member', family.parentId);
-		const posted = await post(`/events/${slug}?/register`, form, cookie);
-		expect(posted.status).toBe(303);
-		expect(posted.headers.location).toContain('done=confirmed');
-		const mailTo = (to: string) => capture.emails.filter((e) => e.to.includes(to));
-		await expect.poll(() => mailTo(family.user.email).length, { timeout: 30_000 }).toBe(1);
-		// Its page of registrations lists it.
-		const mine = await get('/family/registrations', cookie);
-		expect(mine.status).toBe(200);
-		expect(mine.text).toContain('测试活动');
-
-		// Another member of the other family posting that family's members is refused.
-		const foreign = new URLSearchParams({ event_id: eventId });
-		foreign.append('member', family.childId);
-		const otherCookie = await passwordCookie(other.user.email);
-		const refused = await post(`/events/${slug}?/register`, foreign, otherCookie);
-		expect(refused.status).not.toBe(303);
-		const { rows } = await db.query<{ n: string }>(
-			`select count(*)::text as n from public.registrations where event_id = $1`,
-			[eventId]
+		// What its browser could send by hand: the first family's child, with its own session.
+		const { rows } = await db.query<{ id: string }>(
+			`select m.id from public.family_members m join public.families f on f.id = m.family_id
+			 where f.email = $1 and m.nickname = '小星'`,
+			[PARENT]
 		);
-		expect(rows[0].n).toBe('1');
+		const forged = new URLSearchParams({ event_id: eventId, member: rows[0].id });
+		const refused = await post(`/events/${slug}?/register`, forged, await cookieOf(context));
+		expect(refused.status).not.toBe(303);
+		expect(await registrationsOf(other)).toBe(0);
+		expect(await registrationsOf(PARENT)).toBe(1);
+		await context.close();
 
 		// Through the project's REST API: the family sees its registration, the other family none,
 		// nobody signed in is refused the table.
@@ -281,35 +414,79 @@ test.describe('Supabase mode: migrations by supabase db push, a separate Supabas
 					...(token ? { authorization: `Bearer ${token}` } : {})
 				}
 			});
-		expect((await rest(await accessToken(family.user.email))).json()).toHaveLength(1);
-		expect((await rest(await accessToken(other.user.email))).json()).toEqual([]);
+		expect((await rest(await accessToken(PARENT))).json()).toHaveLength(1);
+		expect((await rest(await accessToken(other))).json()).toEqual([]);
 		const anon = await rest(null);
 		expect(anon.status).toBeGreaterThanOrEqual(401);
 		expect(anon.json<{ code: string }>().code).toBe('42501');
-		// The email names the event and not the other family.
-		expect(JSON.stringify(mailTo(family.user.email))).not.toContain(other.user.email);
+		// The first family's email names nobody of the other.
+		expect(JSON.stringify(confirmations(PARENT))).not.toContain(other);
+		expect(confirmations(other)).toEqual([]);
 	});
 
-	test('the staff calendar shows the organisation’s event to its staff, and not to another organisation’s or to nobody', async () => {
-		const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
-			new Date()
-		);
-		const until = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
-			new Date(Date.now() + 14 * 86_400_000)
-		);
-		const feed = `/staff/calendar/feed?from=${today}&to=${until}`;
-		const own = await get(feed, await passwordCookie(world.users.staffA.email));
-		expect(own.status).toBe(200);
-		const entries = own.json<{ entries: { title?: string; text?: string }[] }>().entries;
-		expect(JSON.stringify(entries)).toContain('测试活动');
-		const page = await get('/staff/calendar', await passwordCookie(world.users.staffA.email));
-		expect(page.status).toBe(200);
+	test('on a 360 px phone without JavaScript a family registers through the form; sent empty, it says why where the family can see it', async ({
+		browser
+	}, testInfo) => {
+		const family = families[1].user.email;
+		const { context, page } = await open(browser, {
+			javaScriptEnabled: false,
+			viewport: { width: 360, height: 740 },
+			deviceScaleFactor: 2,
+			isMobile: true,
+			hasTouch: true
+		});
+		await signInByCode(page, family);
+		await page.goto(`/events/${slug}`);
+		const form = page.getByTestId('register-form');
+		await form.getByRole('button', { name: '提交报名' }).click();
+		await expect(page).toHaveURL(/#register-form$/);
+		await expect(page.getByTestId('form-error')).toHaveText('请至少勾选一位参加的家庭成员。');
+		await expect(page.getByTestId('form-error')).toBeInViewport();
+		expectedRefusal(`/events/${slug}?/register#register-form`, 400);
+		expect(await registrationsOf(family)).toBe(0);
 
-		const foreign = await get(feed, await passwordCookie(world.users.staffB.email));
-		expect(foreign.status).toBe(200);
-		expect(foreign.text).not.toContain('测试活动');
-		const family = await get(feed, await passwordCookie(families[1].user.email));
-		expect(family.status).toBe(403);
+		await form.getByRole('checkbox', { name: /孩子/ }).check();
+		await form.getByRole('button', { name: '提交报名' }).click();
+		await expect(page).toHaveURL(/done=confirmed/);
+		await expect(page.getByTestId('my-status')).toContainText('报名成功');
+		const overflow = await page.evaluate(
+			() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+		);
+		expect(overflow, 'the event page scrolls sideways at 360 px').toBeLessThanOrEqual(0);
+		const shot = await page.screenshot({
+			fullPage: true,
+			path: testInfo.outputPath('supabase-mode-registered-360.png')
+		});
+		await testInfo.attach('supabase-mode-registered-360', { body: shot, contentType: 'image/png' });
+		await expect.poll(() => confirmations(family).length, { timeout: 30_000 }).toBe(1);
+		expect(await registrationsOf(family)).toBe(1);
+		await context.close();
+	});
+
+	test('staff sign in and see their organisation’s event on the staff calendar, not another organisation’s', async ({
+		browser
+	}) => {
+		test.setTimeout(120_000);
+		const staff = [
+			[world.users.staffA.email, EVENT_TITLE, OTHER_ORG_TITLE],
+			[world.users.staffB.email, OTHER_ORG_TITLE, EVENT_TITLE]
+		] as const;
+		for (const [email, own, foreign] of staff) {
+			const { context, page } = await open(browser, { viewport: { width: 1280, height: 1000 } });
+			await signInByCode(page, email);
+			// Signed in from nowhere in particular, staff land at their workbench.
+			await expect(page).toHaveURL(/\/staff$/);
+			await page.goto(`/staff/calendar?date=${EVENT_DAY}`);
+			const calendar = page.locator('[data-testid="staff-calendar"][data-loaded="true"]');
+			await expect(calendar).toBeVisible();
+			await expect(calendar.locator('.fc-timegrid')).toBeVisible();
+			// An event at an address of its own: "外出活动 · <title>", in the week's grid.
+			await expect(calendar.locator('.fc-event', { hasText: own }), email).toBeVisible();
+			await expect(calendar.locator('.fc-event', { hasText: foreign }), email).toHaveCount(0);
+			await context.close();
+		}
+		// The feed behind it: nobody signed in is refused.
+		const feed = `/staff/calendar/feed?from=${EVENT_DAY}&to=${DAY_AFTER}`;
 		expect((await get(feed)).status).not.toBe(200);
 	});
 

@@ -107,8 +107,11 @@ export interface App {
 	stop(): Promise<void>;
 }
 
-/** Starts the build with `env` behind a reverse proxy, and waits until /healthz answers 200. */
-export async function startApp(env: Env): Promise<App> {
+/**
+ * Starts the build with `env` behind a reverse proxy, and waits until /healthz answers 200. The
+ * proxy listens on `proxyPort` when given (so ORIGIN can name it, for a browser), else on any port.
+ */
+export async function startApp(env: Env, proxyPort = 0): Promise<App> {
 	const port = await freePort();
 	const child = spawn(process.execPath, [BUILD_DIR], { env: { ...baseEnv(port), ...env } });
 	const output = collect(child);
@@ -127,7 +130,7 @@ export async function startApp(env: Env): Promise<App> {
 		if (ok) break;
 		await new Promise((r) => setTimeout(r, 250));
 	}
-	const proxy = await startProxy(port);
+	const proxy = await startProxy(port, proxyPort);
 	return {
 		url: proxy.url,
 		port,
@@ -151,7 +154,8 @@ export async function startApp(env: Env): Promise<App> {
  * visitor's address is the socket's, or the one a test names in `x-test-client`.
  */
 export async function startProxy(
-	target: number | number[]
+	target: number | number[],
+	listenPort = 0
 ): Promise<{ url: string; close(): Promise<void> }> {
 	// Several targets: round robin, one request to each in turn (nginx's default for an upstream).
 	const targets = Array.isArray(target) ? target : [target];
@@ -181,7 +185,7 @@ export async function startProxy(
 		});
 		req.pipe(upstream);
 	});
-	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+	await new Promise<void>((done) => server.listen(listenPort, '127.0.0.1', done));
 	const { port } = server.address() as { port: number };
 	return {
 		url: `http://127.0.0.1:${port}`,

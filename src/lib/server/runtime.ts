@@ -92,7 +92,18 @@ async function supabaseRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 		publishableKey,
 		secretKey,
 		fetch: globalThis.fetch,
-		fetchFor: () => globalThis.fetch,
+		// The visitor's address, for a project that counts its limits per client and trusts the
+		// app server to name it (`supabase:local --trusted-proxy`).
+		fetchFor: (clientAddress) =>
+			clientAddress
+				? (input, init) => {
+						const headers = new Headers(
+							init?.headers ?? (input instanceof Request ? input.headers : undefined)
+						);
+						headers.set('x-forwarded-for', clientAddress);
+						return globalThis.fetch(input, { ...init, headers });
+					}
+				: globalThis.fetch,
 		handleApi: async () => null,
 		async ping() {
 			const response = await fetch(`${url}/auth/v1/health`, {

@@ -58,6 +58,12 @@ export interface EmbeddedSupabaseOptions {
 
 export interface HandleOptions {
 	clientAddress?: string | null;
+	/**
+	 * The request comes from a trusted app server on a visitor's behalf (Supabase mode against
+	 * `supabase:local --trusted-proxy`): counted as `fetchFor`'s calls are, the Auth rate limits by
+	 * the visitor's address and no database-time budget.
+	 */
+	appServer?: boolean;
 }
 
 export interface EmbeddedSupabase {
@@ -203,7 +209,7 @@ export async function createEmbeddedSupabase(
 	}
 
 	const handle = (request: Request, options: HandleOptions = {}) =>
-		serve(request, options.clientAddress ?? null, true);
+		serve(request, options.clientAddress ?? null, !options.appServer);
 
 	const fetchFor =
 		(clientAddress: string | null): typeof fetch =>

@@ -2903,6 +2903,7 @@ export type Database = {
           title_zh: string
         }[]
       }
+      refresh_dashboard_rollups: { Args: { p_limit?: number }; Returns: number }
       register_family: {
         Args: {
           p_answers?: Json

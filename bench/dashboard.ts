@@ -209,16 +209,24 @@ async function main() {
 
 		const time = async (path: string, runs: number) => {
 			const took: number[] = [];
+			// The loader's calls, from its Server-Timing header: name -> durations.
+			const calls = new Map<string, number[]>();
 			let size = 0;
 			for (let i = 0; i < runs + 3; i++) {
 				const start = performance.now();
 				const response = await context.request.get(path);
 				const body = await response.body();
 				if (!response.ok()) throw new Error(`${path}: ${response.status()}`);
-				if (i >= 3) took.push(performance.now() - start);
+				if (i >= 3) {
+					took.push(performance.now() - start);
+					for (const part of (response.headers()['server-timing'] ?? '').split(',')) {
+						const [name, dur] = part.trim().split(';dur=');
+						if (dur) calls.set(name, [...(calls.get(name) ?? []), Number(dur)]);
+					}
+				}
 				size = body.length;
 			}
-			return { took, size };
+			return { took, size, calls };
 		};
 		for (const [label, path] of [
 			['the district, a year by month', `/admin?from=${yearAgo}&to=${today}&grain=month`],
@@ -230,6 +238,10 @@ async function main() {
 				`/admin, ${label}: p50 ${ms(pct(r.took, 0.5))}, p95 ${ms(pct(r.took, 0.95))} over ${RUNS} requests, ` +
 					`${kb(r.size)} HTML (target p95 ≤ 300 ms)`
 			);
+			const calls = [...r.calls].map(
+				([name, took]) => `${name} p50 ${ms(pct(took, 0.5))} p95 ${ms(pct(took, 0.95))}`
+			);
+			if (calls.length) console.log(`  the loader's calls: ${calls.join(', ')}`);
 		}
 
 		// The page's weight as a browser loads it.

@@ -1,4 +1,7 @@
-/** Starts `node build` on a data directory and waits until a path answers 200. For benchmarks. */
+/**
+ * Starts `node build` on a data directory (or on the database in `env.DATABASE_URL`) and waits
+ * until a path answers 200. For benchmarks.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -12,21 +15,28 @@ export interface Started {
 
 export async function startBuild(options: {
 	port: number;
-	dataDir: string;
+	/** The embedded PGlite's data directory; none when `env` has a DATABASE_URL. */
+	dataDir?: string;
 	path?: string;
 	env?: Record<string, string>;
 	timeoutMs?: number;
+	/** The build's folder (default `build`). */
+	buildDir?: string;
+	/** Drop the server's own output. */
+	quiet?: boolean;
 }): Promise<Started> {
-	if (!existsSync('build/index.js')) throw new Error('No build/ — run `npm run build` first.');
+	const buildDir = options.buildDir ?? 'build';
+	if (!existsSync(`${buildDir}/index.js`))
+		throw new Error(`No ${buildDir}/ — run \`npm run build\` first.`);
 	const origin = `http://localhost:${options.port}`;
 	const started = performance.now();
-	const child = spawn(process.execPath, ['build'], {
-		stdio: ['ignore', 'ignore', 'inherit'],
+	const child = spawn(process.execPath, [buildDir], {
+		stdio: ['ignore', 'ignore', options.quiet ? 'ignore' : 'inherit'],
 		env: {
 			...process.env,
 			PORT: String(options.port),
 			ORIGIN: origin,
-			GONGYU_DATA_DIR: options.dataDir,
+			...(options.dataDir ? { GONGYU_DATA_DIR: options.dataDir } : {}),
 			...options.env
 		}
 	});

@@ -2610,6 +2610,7 @@ export type Database = {
         Returns: boolean
       }
       delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
+      district_access: { Args: Record<PropertyKey, never>; Returns: boolean }
       district_course_figures: {
         Args: { p_from: string; p_to: string }
         Returns: {
@@ -2903,6 +2904,7 @@ export type Database = {
           title_zh: string
         }[]
       }
+      refresh_dashboard_rollups: { Args: { p_limit?: number }; Returns: number }
       register_family: {
         Args: {
           p_answers?: Json

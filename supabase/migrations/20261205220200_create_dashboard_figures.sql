@@ -30,17 +30,18 @@ language plpgsql
 stable
 security definer
 set search_path = ''
--- Whole-period aggregates: hash joins over the period's rows. The planner's row estimates for the
--- materialised steps are far too low, and nested loops over them cost seconds for a year; JIT
--- compiling a query this size costs seconds more than it saves.
-set enable_nestloop = off
+-- JIT compiling a query this size costs more than it saves; the planner's estimates of the
+-- grouped bitmaps are far too high, and with the default work_mem it sorts them instead of hashing.
 set jit = off
+set work_mem = '32MB'
 as $$
 declare
 	v_from timestamptz := (p_from::timestamp at time zone 'Asia/Shanghai');
 	v_to timestamptz := ((p_to + 1)::timestamp at time zone 'Asia/Shanghai');
 	v_result jsonb;
 begin
+	-- Per-event counts and family bitmaps from the roll-up (20261205220150_create_dashboard_rollups.sql)
+	-- for clean events, computed live for dirty ones: exact, in this statement's snapshot.
 	with ev as materialized (
 		select e.id, e.org_id, e.category, e.status, e.capacity, e.starts_at, e.title_zh, e.title_en,
 			date_trunc(p_grain, e.starts_at at time zone 'Asia/Shanghai')::date as bucket
@@ -49,61 +50,105 @@ begin
 			and e.starts_at >= v_from and e.starts_at < v_to
 			and (p_org is null or e.org_id = p_org)
 	),
-	reg as materialized (
-		select r.id, r.event_id, r.family_id, r.status, r.seats, ev.org_id, ev.category, ev.bucket,
-			ev.starts_at
-		from ev
-		join public.registrations r on r.event_id = ev.id
-		where ev.status = 'published' and r.status in ('confirmed', 'attended', 'no_show', 'waitlisted')
+	-- Published events of the scope before the period, for returning families.
+	earlier as materialized (
+		select e.id from public.events e
+		where e.status = 'published' and e.starts_at < v_from and (p_org is null or e.org_id = p_org)
 	),
-	part as materialized (
-		select * from reg where reg.status <> 'waitlisted'
+	dirty as materialized (
+		select d.event_id as id from private.dashboard_dirty_events d
+		where d.event_id in (select ev.id from ev union all select earlier.id from earlier)
 	),
-	members as materialized (
-		-- The age at the event, written out: private.age_at (SET search_path) is never inlined, and
-		-- a call per attendee costs seconds over a year of a district.
-		select part.family_id, m.kind,
-			extract(year from age((part.starts_at at time zone 'Asia/Shanghai')::date,
-				m.birth_year_month))::integer as age
-		from part
-		join public.registration_attendees a on a.registration_id = part.id
-		join public.family_members m on m.id = a.member_id
-		where m.kind in ('child', 'grandparent')
+	ro as materialized (
+		select r.* from ev join private.dashboard_event_rollups r on r.event_id = ev.id
+		where ev.id not in (select dirty.id from dirty)
+		union all
+		select c.* from private.dashboard_computed_rollups(array(
+			select dirty.id from dirty where dirty.id in (select ev.id from ev))) c
 	),
-	fam as (
-		select distinct part.family_id from part
+	earlier_bits as (
+		select b.chunk, bit_or(b.families) as families
+		from (
+			select b.chunk, b.families from earlier
+			join private.dashboard_event_families b on b.event_id = earlier.id
+			where earlier.id not in (select dirty.id from dirty)
+			union all
+			select c.chunk, c.families from private.dashboard_computed_families(array(
+				select dirty.id from dirty where dirty.id in (select earlier.id from earlier))) c
+		) b
+		group by b.chunk
 	),
-	returning_families as (
-		select count(*)::integer as n from fam
-		where exists (
-			select 1 from public.registrations r
-			join public.events e on e.id = r.event_id
-			where r.family_id = fam.family_id
-				and r.status in ('confirmed', 'attended', 'no_show')
-				and e.status = 'published' and e.starts_at < v_from
-				and (p_org is null or e.org_id = p_org)
-		)
+	-- Published events with their counts.
+	pev as materialized (
+		select ev.id, ev.org_id, ev.category, ev.bucket, ev.capacity,
+			coalesce(ro.participations, 0) as participations, coalesce(ro.people, 0) as people,
+			coalesce(ro.attended, 0) as attended, coalesce(ro.no_show, 0) as no_show,
+			coalesce(ro.waitlisted, 0) as waitlisted
+		from ev left join ro on ro.event_id = ev.id
+		where ev.status = 'published'
+	),
+	org_town as (
+		select o.id, coalesce(o.town, '') as town from public.organisations o
+		where p_org is null or o.id = p_org
+	),
+	-- The family bitmaps of the period's published events OR-ed in one pass: over the whole
+	-- period, and by bucket, organisation, category and town; chunk by chunk.
+	family_sets as materialized (
+		select
+			case when grouping(ev.bucket) = 0 then 'bucket' when grouping(ev.org_id) = 0 then 'org'
+				when grouping(ev.category) = 0 then 'category' when grouping(ot.town) = 0 then 'town'
+				else 'all' end as kind,
+			coalesce(ev.bucket::text, ev.org_id::text, ev.category::text, ot.town) as key,
+			b.chunk, bit_or(b.families) as families,
+			bit_or(b.grandparent_families) as grandparent_families
+		from (
+			select f.* from private.dashboard_event_families f
+			where f.event_id in (select ev.id from ev where ev.status = 'published')
+				and f.event_id not in (select dirty.id from dirty)
+			union all
+			select c.* from private.dashboard_computed_families(array(
+				select dirty.id from dirty where dirty.id in (
+					select ev.id from ev where ev.status = 'published'))) c
+		) b
+		join ev on ev.id = b.event_id
+		join org_town ot on ot.id = ev.org_id
+		group by grouping sets ((b.chunk), (ev.bucket, b.chunk), (ev.org_id, b.chunk),
+			(ev.category, b.chunk), (ot.town, b.chunk))
+	),
+	family_counts_by as (
+		select fs.kind, fs.key, sum(bit_count(fs.families))::integer as families
+		from family_sets fs where fs.kind <> 'all'
+		group by fs.kind, fs.key
+	),
+	family_counts as (
+		select coalesce(sum(bit_count(p.families)), 0)::integer as families,
+			coalesce(sum(bit_count(p.grandparent_families)), 0)::integer as grandparent_families,
+			coalesce(sum(bit_count(p.families & e.families)), 0)::integer as returning_families
+		from family_sets p left join earlier_bits e on e.chunk = p.chunk
+		where p.kind = 'all'
 	),
 	totals as (
 		select
 			(select count(*) from ev where ev.status = 'published')::integer as events,
 			(select count(*) from ev where ev.status = 'cancelled')::integer as events_cancelled,
-			(select coalesce(sum(ev.capacity), 0) from ev where ev.status = 'published')::integer as places,
-			count(distinct part.family_id)::integer as families,
-			count(*)::integer as participations,
-			coalesce(sum(part.seats), 0)::integer as people,
-			coalesce(sum(part.seats) filter (where part.status = 'attended'), 0)::integer as attended,
-			coalesce(sum(part.seats) filter (where part.status = 'no_show'), 0)::integer as no_show
-		from part
+			coalesce(sum(pev.capacity), 0)::integer as places,
+			coalesce(sum(pev.participations), 0)::integer as participations,
+			coalesce(sum(pev.people), 0)::integer as people,
+			coalesce(sum(pev.attended), 0)::integer as attended,
+			coalesce(sum(pev.no_show), 0)::integer as no_show,
+			(count(*) filter (where pev.waitlisted > 0))::integer as events_turning_away,
+			coalesce(sum(pev.waitlisted), 0)::integer as families_turned_away
+		from pev
 	),
-	waiting as (
-		select count(distinct reg.event_id)::integer as events,
-			count(*)::integer as families
-		from reg where reg.status = 'waitlisted'
-	),
-	grandparents as (
-		select count(*)::integer as people, count(distinct members.family_id)::integer as families
-		from members where members.kind = 'grandparent'
+	members as (
+		select coalesce(sum(ro.grandparents), 0)::integer as grandparents,
+			coalesce(sum(ro.children_0_2), 0)::integer as c0,
+			coalesce(sum(ro.children_3_5), 0)::integer as c1,
+			coalesce(sum(ro.children_6_8), 0)::integer as c2,
+			coalesce(sum(ro.children_9_11), 0)::integer as c3,
+			coalesce(sum(ro.children_12_14), 0)::integer as c4,
+			coalesce(sum(ro.children_15_up), 0)::integer as c5
+		from ro join pev on pev.id = ro.event_id
 	),
 	receipts as (
 		select count(r.id)::integer as asked, count(r.answered_at)::integer as answered
@@ -113,19 +158,22 @@ begin
 			and (p_org is null or n.org_id = p_org)
 	),
 	feedback as (
-		select count(q.registration_id)::integer as asked,
-			count(f.id)::integer as given,
-			case when count(f.id) >= 5 then round(avg(f.rating), 2) end as rating
-		from ev
-		join public.feedback_requests q on q.event_id = ev.id
-		left join public.event_feedback f on f.registration_id = q.registration_id
+		-- Every event of the period, cancelled ones included, as before the roll-up.
+		select coalesce(sum(ro.feedback_asked), 0)::integer as asked,
+			coalesce(sum(ro.feedback_given), 0)::integer as given,
+			case when sum(ro.feedback_given) >= 5
+				then round(sum(ro.rating_sum)::numeric / sum(ro.feedback_given), 2) end as rating
+		from ro
 	),
 	referred as (
 		select count(*)::integer as n
-		from part
-		where part.status in ('confirmed', 'attended')
-			and part.family_id in (select r.family_id from public.referrals r
-				where r.family_id is not null and r.starts_on <= p_to and r.ends_on >= p_from)
+		from (
+			select distinct r.family_id from public.referrals r
+			where r.family_id is not null and r.starts_on <= p_to and r.ends_on >= p_from
+		) rf
+		join public.registrations g on g.family_id = rf.family_id
+		join pev on pev.id = g.event_id
+		where g.status in ('confirmed', 'attended')
 	),
 	buckets as (
 		select b::date as bucket
@@ -133,124 +181,87 @@ begin
 			('1 ' || p_grain)::interval) b
 	),
 	bucket_events as (
-		select ev.bucket, count(*)::integer as events
-		from ev where ev.status = 'published' group by ev.bucket
-	),
-	bucket_part as (
-		select part.bucket, count(distinct part.family_id)::integer as families,
-			coalesce(sum(part.seats), 0)::integer as people,
-			coalesce(sum(part.seats) filter (where part.status = 'attended'), 0)::integer as attended
-		from part group by part.bucket
+		select pev.bucket, count(*)::integer as events,
+			coalesce(sum(pev.people), 0)::integer as people,
+			coalesce(sum(pev.attended), 0)::integer as attended
+		from pev group by pev.bucket
 	),
 	over_time as (
-		select b.bucket, coalesce(be.events, 0) as events, coalesce(bp.families, 0) as families,
-			coalesce(bp.people, 0) as people, coalesce(bp.attended, 0) as attended
+		select b.bucket, coalesce(be.events, 0) as events, coalesce(bf.families, 0) as families,
+			coalesce(be.people, 0) as people, coalesce(be.attended, 0) as attended
 		from buckets b
 		left join bucket_events be on be.bucket = b.bucket
-		left join bucket_part bp on bp.bucket = b.bucket
+		left join family_counts_by bf on bf.kind = 'bucket' and bf.key = b.bucket::text
 	),
 	org_events as (
-		select ev.org_id,
-			count(*) filter (where ev.status = 'published')::integer as events,
-			coalesce(sum(ev.capacity) filter (where ev.status = 'published'), 0)::integer as places
-		from ev group by ev.org_id
-	),
-	org_regs as (
-		select reg.org_id,
-			count(distinct reg.family_id) filter (where reg.status <> 'waitlisted')::integer as families,
-			coalesce(sum(reg.seats) filter (where reg.status <> 'waitlisted'), 0)::integer as people,
-			coalesce(sum(reg.seats) filter (where reg.status = 'attended'), 0)::integer as attended,
-			coalesce(sum(reg.seats) filter (where reg.status = 'no_show'), 0)::integer as no_show,
-			count(*) filter (where reg.status = 'waitlisted')::integer as waitlisted
-		from reg group by reg.org_id
+		select pev.org_id, count(*)::integer as events,
+			coalesce(sum(pev.capacity), 0)::integer as places,
+			coalesce(sum(pev.people), 0)::integer as people,
+			coalesce(sum(pev.attended), 0)::integer as attended,
+			coalesce(sum(pev.no_show), 0)::integer as no_show,
+			coalesce(sum(pev.waitlisted), 0)::integer as waitlisted
+		from pev group by pev.org_id
 	),
 	by_org as (
 		select o.id as org_id, o.name_zh, o.name_en, o.kind, o.town,
 			coalesce(oe.events, 0) as events, coalesce(oe.places, 0) as places,
-			coalesce(r.families, 0) as families, coalesce(r.people, 0) as people,
-			coalesce(r.attended, 0) as attended, coalesce(r.no_show, 0) as no_show,
-			coalesce(r.waitlisted, 0) as waitlisted,
-			case when oe.places > 0 then round(coalesce(r.people, 0)::numeric / oe.places, 3) end
+			coalesce(f.families, 0) as families, coalesce(oe.people, 0) as people,
+			coalesce(oe.attended, 0) as attended, coalesce(oe.no_show, 0) as no_show,
+			coalesce(oe.waitlisted, 0) as waitlisted,
+			case when oe.places > 0 then round(coalesce(oe.people, 0)::numeric / oe.places, 3) end
 				as utilisation
 		from public.organisations o
 		left join org_events oe on oe.org_id = o.id
-		left join org_regs r on r.org_id = o.id
+		left join family_counts_by f on f.kind = 'org' and f.key = o.id::text
 		where p_org is null or o.id = p_org
-	),
-	category_part as (
-		select part.category, count(distinct part.family_id)::integer as families,
-			coalesce(sum(part.seats), 0)::integer as people
-		from part group by part.category
 	),
 	by_category as (
-		select ev.category,
-			count(*) filter (where ev.status = 'published')::integer as events,
-			coalesce(min(cp.families), 0) as families, coalesce(min(cp.people), 0) as people
-		from ev left join category_part cp on cp.category = ev.category
-		group by ev.category
-	),
-	org_town as (
-		select o.id, coalesce(o.town, '') as town from public.organisations o
-		where p_org is null or o.id = p_org
-	),
-	town_part as (
-		select ot.town, count(distinct part.family_id)::integer as families,
-			coalesce(sum(part.seats), 0)::integer as people
-		from part join org_town ot on ot.id = part.org_id
-		group by ot.town
+		select c.category,
+			(select count(*) from pev where pev.category = c.category)::integer as events,
+			coalesce((select cf.families from family_counts_by cf
+				where cf.kind = 'category' and cf.key = c.category::text), 0)
+				as families,
+			(select coalesce(sum(pev.people), 0) from pev where pev.category = c.category)::integer
+				as people
+		from (select distinct ev.category from ev) c
 	),
 	by_town as (
 		select ot.town, count(*)::integer as orgs, coalesce(sum(oe.events), 0)::integer as events,
-			coalesce(min(tp.families), 0) as families, coalesce(min(tp.people), 0) as people
+			coalesce(min(tf.families), 0) as families, coalesce(sum(oe.people), 0)::integer as people
 		from org_town ot
 		left join org_events oe on oe.org_id = ot.id
-		left join town_part tp on tp.town = ot.town
+		left join family_counts_by tf on tf.kind = 'town' and tf.key = ot.town
 		group by ot.town
 	),
-	bands (band, low, high, ord) as (
-		values ('0-2', 0, 2, 1), ('3-5', 3, 5, 2), ('6-8', 6, 8, 3), ('9-11', 9, 11, 4),
-			('12-14', 12, 14, 5), ('15+', 15, 200, 6)
-	),
-	ages as (
-		select least(members.age / 3, 5) as ord0, count(*)::integer as children
-		from members where members.kind = 'child' and members.age >= 0
-		group by 1
-	),
 	by_age_band as (
-		select bands.band, bands.ord, coalesce(ages.children, 0) as children
-		from bands left join ages on ages.ord0 = bands.ord - 1
-	),
-	event_regs as (
-		select reg.event_id,
-			count(distinct reg.family_id) filter (where reg.status <> 'waitlisted')::integer as families,
-			coalesce(sum(reg.seats) filter (where reg.status <> 'waitlisted'), 0)::integer as people,
-			coalesce(sum(reg.seats) filter (where reg.status = 'attended'), 0)::integer as attended,
-			coalesce(sum(reg.seats) filter (where reg.status = 'no_show'), 0)::integer as no_show,
-			count(*) filter (where reg.status = 'waitlisted')::integer as waitlisted
-		from reg where p_org is not null group by reg.event_id
+		select x.band, x.ord, x.children
+		from members m,
+			lateral (values ('0-2', 1, m.c0), ('3-5', 2, m.c1), ('6-8', 3, m.c2), ('9-11', 4, m.c3),
+				('12-14', 5, m.c4), ('15+', 6, m.c5)) x (band, ord, children)
 	)
 	select jsonb_build_object(
 		'from', p_from, 'to', p_to, 'org', p_org, 'grain', p_grain,
 		'totals', (
 			select jsonb_build_object(
 				'events', t.events, 'events_cancelled', t.events_cancelled, 'places', t.places,
-				'families', t.families, 'participations', t.participations, 'people', t.people,
+				'families', fc.families, 'participations', t.participations, 'people', t.people,
 				'attended', t.attended, 'no_show', t.no_show,
 				'no_show_rate', case when t.attended + t.no_show > 0
 					then round(t.no_show::numeric / (t.attended + t.no_show), 3) end,
 				'utilisation', case when t.places > 0 then round(t.people::numeric / t.places, 3) end,
-				'new_families', t.families - rf.n, 'returning_families', rf.n,
-				'events_turning_away', w.events, 'families_turned_away', w.families,
-				'grandparents', private.small_count(g.people),
-				'grandparent_families', private.small_count(g.families),
+				'new_families', fc.families - fc.returning_families,
+				'returning_families', fc.returning_families,
+				'events_turning_away', t.events_turning_away,
+				'families_turned_away', t.families_turned_away,
+				'grandparents', private.small_count(m.grandparents),
+				'grandparent_families', private.small_count(fc.grandparent_families),
 				'receipts_asked', rc.asked, 'receipts_answered', rc.answered,
 				'receipt_rate', case when rc.asked > 0 then round(rc.answered::numeric / rc.asked, 3) end,
 				'feedback_asked', fb.asked, 'feedback_given', fb.given,
 				'feedback_rate', case when fb.asked > 0 then round(fb.given::numeric / fb.asked, 3) end,
 				'rating', fb.rating,
 				'referred_participations', private.small_count(rf2.n))
-			from totals t, returning_families rf, waiting w, grandparents g, receipts rc, feedback fb,
-				referred rf2
+			from totals t, family_counts fc, members m, receipts rc, feedback fb, referred rf2
 		),
 		'over_time', (
 			select coalesce(jsonb_agg(to_jsonb(x) order by x.bucket), '[]'::jsonb) from over_time x
@@ -277,10 +288,10 @@ begin
 			select coalesce(jsonb_agg(jsonb_build_object(
 				'id', ev.id, 'title_zh', ev.title_zh, 'title_en', ev.title_en, 'starts_at', ev.starts_at,
 				'category', ev.category, 'status', ev.status, 'capacity', ev.capacity,
-				'families', coalesce(er.families, 0), 'people', coalesce(er.people, 0),
-				'attended', coalesce(er.attended, 0), 'no_show', coalesce(er.no_show, 0),
-				'waitlisted', coalesce(er.waitlisted, 0)) order by ev.starts_at, ev.id), '[]'::jsonb)
-			from ev left join event_regs er on er.event_id = ev.id
+				'families', coalesce(ro.families, 0), 'people', coalesce(ro.people, 0),
+				'attended', coalesce(ro.attended, 0), 'no_show', coalesce(ro.no_show, 0),
+				'waitlisted', coalesce(ro.waitlisted, 0)) order by ev.starts_at, ev.id), '[]'::jsonb)
+			from ev left join ro on ro.event_id = ev.id and ev.status = 'published'
 			where p_org is not null
 		)
 	) into v_result;

@@ -1,8 +1,9 @@
 /*
  * Scheduled work without the app's process: where the pg_cron extension is available (a Supabase
  * project has it; enable it under Database → Extensions, or it is created here), held places are
- * released and due reminders and feedback requests queued every minute by the database itself,
- * the same functions the email worker's tick and POST /api/cron/tick call. They are idempotent,
+ * released, due reminders and feedback requests queued and the dashboard's roll-up refreshed every
+ * minute by the database itself, the same functions the email worker's tick and POST
+ * /api/cron/tick call. They are idempotent (the refresh takes only the marks no other run holds),
  * so the app's worker or an external cron calling the route as well does no harm. Delivery of the
  * queued emails still needs the app (its worker, or the cron route). Where pg_cron is absent (the
  * embedded PGlite, a plain PostgreSQL server) this migration does nothing and does not fail.
@@ -27,5 +28,7 @@ begin
 		'select public.enqueue_due_reminders(); select public.enqueue_due_counselling_reminders()');
 	perform cron.schedule('gongyu-enqueue-feedback-requests', '*/5 * * * *',
 		'select public.enqueue_feedback_requests()');
+	perform cron.schedule('gongyu-refresh-dashboard-rollups', '* * * * *',
+		'select public.refresh_dashboard_rollups(1000)');
 end
 $do$;

@@ -212,6 +212,24 @@ describe('sensitive reads where the organisation requires a second factor', () =
 		expect((await export_(w.client.admin)).error).toBeNull();
 	});
 
+	it("district_access: /admin's check for one organisation refuses exactly as the export does", async () => {
+		const access = (client: SupabaseClient) => client.rpc('district_access');
+		expect(await access(w.client.admin)).toMatchObject({ data: true, error: null });
+		// Nobody else: anon, a family, an organisation's staff (at either level).
+		expect(codeOf(await access(w.client.anon))).not.toBeNull();
+		expect(codeOf(await access(w.client.guardianA))).toBe('not_authorised');
+		expect(codeOf(await access(w.client.staffA))).toBe('not_authorised');
+		expect(codeOf(await access(aal2.staffB))).toBe('not_authorised');
+		expect((await setRule(aal2.admin, null, true)).error).toBeNull();
+		expect(codeOf(await access(w.client.admin))).toBe('second_factor_required');
+		expect(
+			codeOf(await w.client.admin.rpc('district_participation', { p_from: null, p_to: null }))
+		).toBe('second_factor_required');
+		expect(await access(aal2.admin)).toMatchObject({ data: true, error: null });
+		expect((await setRule(aal2.admin, null, false)).error).toBeNull();
+		expect(await access(w.client.admin)).toMatchObject({ data: true, error: null });
+	});
+
 	it('turning the requirement off needs aal2 too, and then aal1 reads again', async () => {
 		expect(codeOf(await setRule(w.client.staffA, w.orgA, false))).toBe('second_factor_required');
 		expect((await setRule(aal2.staffA, w.orgA, false)).error).toBeNull();

@@ -112,6 +112,9 @@ test('an administrator filters a quarter, drills down to an event and downloads 
 	await expect(page).toHaveURL(new RegExp(`org=${YOUTH}`));
 	await expect(page.getByTestId('dashboard-scope')).toContainText('吴兴区青少年活动中心');
 	await expect(page.getByTestId('filter-org')).toHaveValue(YOUTH);
+	// The district's tables below the dashboard are neither drawn nor computed for one organisation.
+	await expect(page.getByTestId('download-csv')).toHaveCount(0);
+	await expect(page.getByTestId('channels')).toHaveCount(0);
 	const events = page.getByTestId('table-events');
 	await expect(events).toBeVisible();
 	// …and from the organisation to one of its events.

@@ -98,6 +98,17 @@ function percent(people: number, places: number): number | null {
 
 const num = (value: unknown) => Number(value ?? 0) || 0;
 
+/**
+ * The refusals of district_participation (not a district administrator; a second factor the
+ * district requires is missing) without its tables: data null when the caller may read.
+ */
+export async function districtAccess(
+	supabase: SupabaseClient
+): Promise<{ data: null } | { code: string }> {
+	const { error } = await supabase.rpc('district_access');
+	return error ? { code: errorCode(error) } : { data: null };
+}
+
 export async function loadParticipation(
 	supabase: SupabaseClient,
 	period: Period,

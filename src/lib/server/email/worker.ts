@@ -1,8 +1,8 @@
 /**
  * Where the dispatcher runs: a loop in the server process (`startEmailWorker`, called from the
  * `init` hook) and/or `POST /api/cron/tick` (`runEmailTick`), for hosts that prefer an external
- * scheduler. Both queue due reminders and feedback requests and run a dispatcher pass; any number
- * of processes may do so at once. Configuration comes from the environment only:
+ * scheduler. Both queue due reminders and feedback requests, refresh the dashboard's roll-up and
+ * run a dispatcher pass; any number of processes may do so at once. Configuration comes from the environment only:
  *   RESEND_API_KEY, RESEND_BASE_URL  send through Resend (or a Resend-compatible host); without
  *                                    either, emails land in the dev mailbox (/dev/mailbox)
  *   EMAIL_FROM                       sender, e.g. `共育 Gongyu <noreply@example.org>`
@@ -17,6 +17,7 @@ import { createDispatcher, type Dispatcher, type PassResult } from './dispatcher
 import { sharedProviderLimiter, type RateLimiter } from './rate-limit';
 import { createTransport, emailSettings, type EmailSettings } from './settings';
 import { releaseHeldPlaces, type ReleaseResult } from '../referrals/release';
+import { refreshDashboardRollups } from '../dashboard/rollups';
 
 /** One dispatcher and one rate limiter per process: the cron route and the loop share them. */
 let shared: {
@@ -96,11 +97,13 @@ export interface TickResult extends PassResult {
 	heldPlaces: ReleaseResult;
 	feedbackRequests: number;
 	monthlyReports: number;
+	/** Events whose dashboard roll-up was computed again. */
+	dashboardEvents: number;
 }
 
 /**
  * One tick: release due held places, queue due reminders, feedback requests and (on the 1st) the
- * monthly reports, then one dispatcher pass.
+ * monthly reports, refresh the dashboard's roll-up, then one dispatcher pass.
  */
 export async function runEmailTick(
 	options: { log?: (line: string) => void } = {}
@@ -114,8 +117,9 @@ export async function runEmailTick(
 	const reminders = await enqueueDueReminders(s.client);
 	const feedbackRequests = await enqueueFeedbackRequests(s.client);
 	const monthlyReports = await enqueueMonthlyReports(s.client);
+	const dashboardEvents = await refreshDashboardRollups(s.client);
 	const pass = await s.dispatcher.runOnce();
-	return { reminders, heldPlaces, feedbackRequests, monthlyReports, ...pass };
+	return { reminders, heldPlaces, feedbackRequests, monthlyReports, dashboardEvents, ...pass };
 }
 
 let wake: (() => void) | null = null;
@@ -140,7 +144,7 @@ export function notifyEmailWorker(): void {
 
 /**
  * Starts the loop: a dispatcher pass every EMAIL_WORKER_INTERVAL_MS (or when notified), and
- * enqueue_due_reminders and enqueue_feedback_requests every minute. Returns a function that stops it and waits for the current
+ * enqueue_due_reminders, enqueue_feedback_requests and the dashboard's refresh every minute. Returns a function that stops it and waits for the current
  * pass. Errors are logged, never thrown: a database hiccup must not take the server down.
  */
 export function startEmailWorker(
@@ -183,6 +187,7 @@ export function startEmailWorker(
 				if (asked) log(`queued ${asked} feedback requests`);
 				const reports = await enqueueMonthlyReports(s.client);
 				if (reports) log(`queued ${reports} monthly reports`);
+				await refreshDashboardRollups(s.client);
 			}
 			const pass = await s.dispatcher.runOnce();
 			if (pass.requests)

@@ -4,6 +4,8 @@
  * private.booking_payload() write them.
  */
 import ICAL from 'ical.js';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { contextFromRow, type OutboxEmail } from '../../src/lib/server/email/context';
 import { buildIcs, foldLine } from '../../src/lib/server/email/ics';
@@ -319,6 +321,19 @@ describe('email templates', () => {
 		expect(Buffer.from(qr.content, 'base64').subarray(0, 8)).toEqual(
 			Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])
 		);
+		// The picture is the check-in code's QR: every module's centre dark or light as the code says.
+		const png = PNG.sync.read(Buffer.from(qr.content, 'base64'));
+		const modules = QRCode.create('K7Q2MX', { errorCorrectionLevel: 'M' }).modules;
+		const scale = png.width / (modules.size + 4);
+		let wrong = 0;
+		for (let row = 0; row < modules.size; row++)
+			for (let col = 0; col < modules.size; col++) {
+				const x = Math.floor((col + 2.5) * scale);
+				const y = Math.floor((row + 2.5) * scale);
+				const dark = png.data[(y * png.width + x) * 4] < 128;
+				if (dark !== Boolean(modules.get(row, col))) wrong++;
+			}
+		expect([png.width, png.height, wrong]).toEqual([240, 240, 0]);
 
 		const calendar = new ICAL.Component(ICAL.parse(decode(ics.content)));
 		expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');

@@ -101,6 +101,28 @@ export async function signAccessToken(
 		.sign(keys.signing.privateKey);
 }
 
+/**
+ * Tokens whose signature has been checked, by their exact text: a page load makes a dozen API
+ * calls with the same access token, and an HMAC through WebCrypto costs more than the rest of the
+ * call's own work. Only good signatures are kept, with the keys that checked them; expiry and
+ * not-before are checked again on every use. Whether the session still exists is not a property
+ * of the token and is never kept: Auth's /user asks the database each time.
+ */
+interface Verified {
+	secret: string;
+	signing: SigningKey | null;
+	claims: Record<string, unknown>;
+	exp: number | null;
+	nbf: number | null;
+}
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, Verified>();
+
+function remember(token: string, entry: Verified) {
+	if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+	verified.set(token, entry);
+}
+
 export type VerifyResult =
 	{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: 'expired' | 'invalid' };
 
@@ -111,6 +133,14 @@ export type VerifyResult =
  */
 export async function verifyJwt(token: string, keys: string | JwtKeys): Promise<VerifyResult> {
 	const { secret, signing } = typeof keys === 'string' ? { secret: keys, signing: null } : keys;
+	const known = verified.get(token);
+	if (known && known.secret === secret && known.signing === signing) {
+		// The signature was checked; the time is checked on every use, as jose does.
+		const now = Math.floor(Date.now() / 1000);
+		if (known.exp !== null && known.exp <= now) return { ok: false, reason: 'expired' };
+		if (known.nbf !== null && known.nbf > now) return { ok: false, reason: 'invalid' };
+		return { ok: true, claims: { ...known.claims } };
+	}
 	try {
 		let alg: unknown;
 		let kid: unknown;
@@ -129,6 +159,13 @@ export async function verifyJwt(token: string, keys: string | JwtKeys): Promise<
 		if (payload.role === 'authenticated' && payload.aud !== 'authenticated') {
 			return { ok: false, reason: 'invalid' };
 		}
+		remember(token, {
+			secret,
+			signing,
+			claims: { ...payload },
+			exp: typeof payload.exp === 'number' ? payload.exp : null,
+			nbf: typeof payload.nbf === 'number' ? payload.nbf : null
+		});
 		return { ok: true, claims: payload as Record<string, unknown> };
 	} catch (error) {
 		if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };

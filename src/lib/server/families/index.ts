@@ -44,14 +44,28 @@ export interface ConsentState {
 	agreedAt: string | null;
 }
 
-export async function getFamily(supabase: SupabaseClient, userId: string): Promise<Family | null> {
-	const { data, error } = await supabase
-		.from('families')
-		.select('id, guardian_name, phone, email, locale, reminders_enabled')
-		.eq('guardian_id', userId)
-		.maybeSingle();
-	if (error) throw new Error(`families: ${error.code} ${error.message}`);
-	if (!data) return null;
+const familyColumns = 'id, guardian_name, phone, email, locale, reminders_enabled';
+const memberColumns = 'id, kind, nickname, birth_year_month, grade, notes, created_at';
+
+interface FamilyRow {
+	id: string;
+	guardian_name: string;
+	phone: string | null;
+	email: string;
+	locale: string;
+	reminders_enabled: boolean;
+}
+
+interface MemberRow {
+	id: string;
+	kind: string;
+	nickname: string;
+	birth_year_month: string | null;
+	grade: string | null;
+	notes: string | null;
+}
+
+function toFamily(data: FamilyRow): Family {
 	return {
 		id: data.id,
 		guardianName: data.guardian_name,
@@ -62,18 +76,10 @@ export async function getFamily(supabase: SupabaseClient, userId: string): Promi
 	};
 }
 
-export async function listMembers(
-	supabase: SupabaseClient,
-	familyId: string
-): Promise<FamilyMember[]> {
-	const { data, error } = await supabase
-		.from('family_members')
-		.select('id, kind, nickname, birth_year_month, grade, notes, created_at')
-		.eq('family_id', familyId)
-		.order('created_at');
-	if (error) throw new Error(`family_members: ${error.code} ${error.message}`);
+/** Children first, then parents, then grandparents; in the order they were added within each. */
+function toMembers(rows: MemberRow[]): FamilyMember[] {
 	const order: Record<MemberKind, number> = { child: 0, parent: 1, grandparent: 2 };
-	return (data ?? [])
+	return rows
 		.map((row) => ({
 			id: row.id,
 			kind: row.kind as MemberKind,
@@ -83,6 +89,49 @@ export async function listMembers(
 			notes: row.notes
 		}))
 		.sort((a, b) => order[a.kind] - order[b.kind]);
+}
+
+export async function getFamily(supabase: SupabaseClient, userId: string): Promise<Family | null> {
+	const { data, error } = await supabase
+		.from('families')
+		.select(familyColumns)
+		.eq('guardian_id', userId)
+		.maybeSingle();
+	if (error) throw new Error(`families: ${error.code} ${error.message}`);
+	return data ? toFamily(data) : null;
+}
+
+export async function listMembers(
+	supabase: SupabaseClient,
+	familyId: string
+): Promise<FamilyMember[]> {
+	const { data, error } = await supabase
+		.from('family_members')
+		.select(memberColumns)
+		.eq('family_id', familyId)
+		.order('created_at');
+	if (error) throw new Error(`family_members: ${error.code} ${error.message}`);
+	return toMembers(data ?? []);
+}
+
+/**
+ * The guardian's family with its members, in one request (an event page and its registration
+ * form need both on every load): null when the guardian has no family yet.
+ */
+export async function getFamilyWithMembers(
+	supabase: SupabaseClient,
+	userId: string
+): Promise<{ family: Family; members: FamilyMember[] } | null> {
+	const { data, error } = await supabase
+		.from('families')
+		.select(`${familyColumns}, family_members(${memberColumns})`)
+		.eq('guardian_id', userId)
+		.order('created_at', { referencedTable: 'family_members' })
+		.maybeSingle();
+	if (error) throw new Error(`families: ${error.code} ${error.message}`);
+	if (!data) return null;
+	const row = data as unknown as FamilyRow & { family_members: MemberRow[] };
+	return { family: toFamily(row), members: toMembers(row.family_members ?? []) };
 }
 
 /** Creates the family (first visit) or updates its contact details. */

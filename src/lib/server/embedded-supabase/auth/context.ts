@@ -7,7 +7,7 @@ import { hitRateLimit, type Rule } from './rate-limits';
 import { resolveRedirect } from './redirect';
 import { authSettings, type AuthSettings } from './settings';
 import { sessionExists } from './tokens';
-import { findUserById, isUuid, type AuthUser } from './users';
+import { findUserById, findUserWithSession, isUuid, type AuthUser } from './users';
 
 export interface Ctx {
 	env: EmbeddedEnv;
@@ -111,6 +111,25 @@ export async function authenticate(ctx: Ctx): Promise<Authenticated> {
 			? sid
 			: null;
 	return { userId: claims.sub, sessionId, claims };
+}
+
+/**
+ * The same checks as loadAuthenticatedUser for a request that only reads (GET /user): one
+ * statement, committed by the database as it ends, no lock on the user's row.
+ */
+export async function readAuthenticatedUser(ctx: Ctx, auth: Authenticated): Promise<AuthUser> {
+	const db = ctx.env.db;
+	const { user, sessionExists: alive } = await findUserWithSession(
+		{ query: (text, params) => db.statement({ role: 'owner' }, text, params) },
+		auth.userId,
+		auth.sessionId
+	);
+	if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
+	if (!alive) {
+		throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
+	}
+	if (user.banned) throw forbidden('user_banned', 'User is banned');
+	return user;
 }
 
 /** The rest of `requireAuthentication`, inside the request's transaction. */

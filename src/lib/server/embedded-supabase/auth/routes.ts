@@ -10,6 +10,7 @@ import {
 	authenticate,
 	inTx,
 	loadAuthenticatedUser,
+	readAuthenticatedUser,
 	rateLimit,
 	redirectTarget,
 	sendMail,
@@ -768,7 +769,7 @@ export async function getUser(ctx: Ctx): Promise<Response> {
 	if (aud !== 'authenticated' && !(Array.isArray(aud) && aud[0] === 'authenticated')) {
 		throw badRequest('validation_failed', "Token audience doesn't match request audience");
 	}
-	const user = await inTx(ctx, (tx) => loadAuthenticatedUser(tx, auth));
+	const user = await readAuthenticatedUser(ctx, auth);
 	return json(user.json);
 }
 

@@ -178,6 +178,30 @@ export async function findUserById(
 	return rows[0] ? toUser(rows[0]) : null;
 }
 
+/**
+ * The user and whether the token's session still exists, in one read without a row lock: what
+ * GET /user needs on every page a signed-in visitor opens. `session` is null when the token names
+ * none (then the second column is true).
+ */
+export async function findUserWithSession(
+	q: Queryable,
+	id: string,
+	sessionId: string | null
+): Promise<{ user: AuthUser | null; sessionExists: boolean }> {
+	if (!isUuid(id)) return { user: null, sessionExists: false };
+	const { rows } = await q.query<UserRow & { session_exists: string }>(
+		`select ${userColumns},
+			($2::uuid is null or exists (select 1 from auth.sessions s where s.id = $2::uuid))::text
+				as session_exists
+		from auth.users u where u.id = $1::uuid`,
+		[id, sessionId]
+	);
+	const row = rows[0];
+	return row
+		? { user: toUser(row), sessionExists: row.session_exists === 'true' }
+		: { user: null, sessionExists: false };
+}
+
 export async function findUserByEmail(
 	tx: Queryable,
 	email: string,

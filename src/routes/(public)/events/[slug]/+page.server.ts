@@ -24,7 +24,7 @@ import { registrationCalendarLinks } from '$lib/server/events/calendar';
 import { parseDescription } from '$lib/server/events/description';
 import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
-import { getFamily, listMembers } from '$lib/server/families';
+import { getFamilyWithMembers } from '$lib/server/families';
 import { sessionCourse } from '$lib/server/courses';
 import { eventCardKey, eventPictureSources } from '$lib/server/pictures/cards';
 import { coverView, defaultCover } from '$lib/server/pictures/store';
@@ -55,8 +55,8 @@ export const load = (async ({ locals, params, request, url }) => {
 	// A place this family may take although the ordinary places are gone (never why).
 	let held: { seats: number; until: string | null } | null = null;
 	if (locals.user) {
-		const found = await getFamily(locals.supabase, locals.user.id);
-		const members = found ? await listMembers(locals.supabase, found.id) : [];
+		const found = await getFamilyWithMembers(locals.supabase, locals.user.id);
+		const members = found?.members ?? [];
 		family = {
 			hasFamily: Boolean(found),
 			members: members.map((member) => {
@@ -348,6 +348,16 @@ function answerFailure(code: string, question: string): string {
 		: m.questions_error_answer_invalid({ question });
 }
 
+/**
+ * The chosen members of the family, for the questions asked of each member; none are needed (and
+ * none are read) when every question is asked once per family, or there are none.
+ */
+async function membersAsked(locals: App.Locals, questions: Question[], chosen: string[]) {
+	if (!locals.user || questions.every((q) => q.scope === 'family')) return [];
+	const found = await getFamilyWithMembers(locals.supabase, locals.user.id);
+	return (found?.members ?? []).filter((member) => chosen.includes(member.id));
+}
+
 function signInPath(url: URL) {
 	return `/auth/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`;
 }
@@ -373,10 +383,7 @@ export const actions = {
 			});
 		}
 		const questions = await listQuestions(locals.supabase, event.id);
-		const family = await getFamily(locals.supabase, locals.user.id);
-		const coming = (family ? await listMembers(locals.supabase, family.id) : []).filter((member) =>
-			parsed.data.member_ids.includes(member.id)
-		);
+		const coming = await membersAsked(locals, questions, parsed.data.member_ids);
 		const outcome = await register(locals.supabase, {
 			eventId: event.id,
 			memberIds: parsed.data.member_ids,
@@ -434,10 +441,7 @@ export const actions = {
 		if (!event) error(404, { message: 'not_found' });
 		if (!(await registrationAllowed(locals.user.id))) return failed(429, 'rate_limited');
 		const questions = await listQuestions(locals.supabase, event.id);
-		const family = await getFamily(locals.supabase, locals.user.id);
-		const coming = (family ? await listMembers(locals.supabase, family.id) : []).filter((member) =>
-			memberIds.includes(member.id)
-		);
+		const coming = await membersAsked(locals, questions, memberIds);
 		const outcome = await changeMembers(locals.supabase, {
 			registrationId,
 			memberIds,

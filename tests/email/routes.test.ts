@@ -3,7 +3,7 @@
  * Supabase: the cron tick's secret, one-click unsubscribe (a form post and RFC 8058's
  * `List-Unsubscribe=One-Click`), and the staff page that lists failed emails and retries them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmbeddedSupabase } from '../../src/lib/server/embedded-supabase';
 import { createAuthMailer } from '../../src/lib/server/email/auth-mailer';
 import { handleCronTick } from '../../src/lib/server/email/cron';
@@ -22,8 +22,14 @@ import { createEvent, createGuardian, createStaff, register, reminderDayEn } fro
 let t: TestSupabase;
 let capture: ResendCapture;
 
+// The app's secret-key client (the unsubscribe links' SQL is the service role's alone, and the
+// limits are counted with it) is the test's own embedded Supabase, not a runtime of its own.
+const app = vi.hoisted(() => ({ admin: (): unknown => null }));
+vi.mock('$lib/server/supabase-admin', () => ({ createAdminClient: () => app.admin() }));
+
 beforeAll(async () => {
 	t = await startEmbedded({ backend: 'pglite', dir: 'supabase' });
+	app.admin = () => t.admin();
 	capture = await startResendCapture();
 });
 

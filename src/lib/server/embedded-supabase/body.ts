@@ -24,9 +24,10 @@ export interface BodyLimits {
 }
 
 /**
- * How much of a refused body is read and dropped so that its refusal reaches the client: a
- * client still sending when the connection closes gets a reset, not the 413 (nginx's lingering
- * close does the same). Past this, the connection is closed at once.
+ * How much of a refused body whose length was declared is read and dropped so that its refusal
+ * reaches the client: a client still sending when the connection closes gets a reset, not the 413
+ * (nginx's lingering close does the same). A longer one, or a chunked body past the limit, has its
+ * connection closed at once.
  */
 const DISCARD_BYTES = 8 * 1024 * 1024;
 
@@ -50,7 +51,8 @@ export async function readLimitedBody(
 		if (done) break;
 		size += value.byteLength;
 		if (size > limit) {
-			await discardRest(reader, size);
+			// A chunked body has no end it announced: stop reading at once.
+			await reader.cancel().catch(() => {});
 			throw new BodyLimitError('too_large', limit);
 		}
 		chunks.push(value);

@@ -199,6 +199,33 @@ begin
 end;
 $$;
 
+/*
+ * Whether the caller may read the district's figures now: true for a district administrator,
+ * unless the district requires a second factor and this session has none. The one place these two
+ * refusals are made for the district's tables (district_participation calls it); /admin asks it
+ * alone when it shows a single organisation and computes none of those tables.
+ * Fails: not_authorised, second_factor_required.
+ */
+create function public.district_access()
+returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+	if not coalesce(private.is_district_admin(), false) then
+		perform private.fail('not_authorised');
+	end if;
+	if private.second_factor_missing() then
+		perform private.fail('second_factor_required');
+	end if;
+	return true;
+end;
+$$;
+revoke all on function public.district_access() from public, anon, authenticated;
+grant execute on function public.district_access() to authenticated;
+
 create or replace function public.district_participation(p_from timestamptz, p_to timestamptz)
 returns table (
 	org_id uuid,
@@ -226,12 +253,7 @@ security definer
 set search_path = ''
 as $$
 begin
-	if not coalesce(private.is_district_admin(), false) then
-		perform private.fail('not_authorised');
-	end if;
-	if private.second_factor_missing() then
-		perform private.fail('second_factor_required');
-	end if;
+	perform public.district_access();
 	if p_from is not null and p_to is not null and p_to <= p_from then
 		perform private.fail('invalid_period');
 	end if;

@@ -235,10 +235,22 @@ as $$
 $$;
 
 /*
- * The statement-level trigger behind the roll-up: marks the events the statement's rows belong to
- * (one upsert per statement). The upsert also locks a mark a refresh is computing, so the change
+ * Marks p_events dirty: one upsert, in event order (two statements marking the same events lock
+ * them in the same order). The upsert also locks a mark a refresh is computing, so the change
  * waits for that run and marks its event again.
  */
+create function private.mark_dashboard_dirty(p_events uuid[])
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+	insert into private.dashboard_dirty_events as d (event_id)
+	select distinct e from unnest(p_events) e where e is not null order by 1
+	on conflict (event_id) do update set marked_at = d.marked_at
+$$;
+
+/* The statement-level trigger behind the roll-up: marks the events the statement's rows belong to. */
 create function private.mark_dashboard_events()
 returns trigger
 language plpgsql
@@ -248,37 +260,28 @@ as $$
 begin
 	if tg_table_name in ('registrations', 'feedback_requests', 'event_feedback') then
 		if tg_op = 'DELETE' then
-			insert into private.dashboard_dirty_events as d (event_id)
-			select distinct o.event_id from old_rows o order by 1
-			on conflict (event_id) do update set marked_at = d.marked_at;
+			perform private.mark_dashboard_dirty(array(select o.event_id from old_rows o));
 		else
-			insert into private.dashboard_dirty_events as d (event_id)
-			select distinct n.event_id from new_rows n order by 1
-			on conflict (event_id) do update set marked_at = d.marked_at;
+			perform private.mark_dashboard_dirty(array(select n.event_id from new_rows n));
 		end if;
 	elsif tg_table_name = 'registration_attendees' then
 		if tg_op = 'DELETE' then
-			insert into private.dashboard_dirty_events as d (event_id)
-			select distinct r.event_id from old_rows o
-			join public.registrations r on r.id = o.registration_id order by 1
-			on conflict (event_id) do update set marked_at = d.marked_at;
+			perform private.mark_dashboard_dirty(array(
+				select r.event_id from old_rows o join public.registrations r on r.id = o.registration_id));
 		else
-			insert into private.dashboard_dirty_events as d (event_id)
-			select distinct r.event_id from new_rows n
-			join public.registrations r on r.id = n.registration_id order by 1
-			on conflict (event_id) do update set marked_at = d.marked_at;
+			perform private.mark_dashboard_dirty(array(
+				select r.event_id from new_rows n join public.registrations r on r.id = n.registration_id));
 		end if;
 	elsif tg_table_name = 'family_members' then
 		-- A child's birth month or a member's kind changes the age bands and grandparents.
-		insert into private.dashboard_dirty_events as d (event_id)
-		select distinct r.event_id
-		from new_rows n
-		join old_rows o on o.id = n.id
-		join public.registration_attendees a on a.member_id = n.id
-		join public.registrations r on r.id = a.registration_id
-		where n.kind is distinct from o.kind or n.birth_year_month is distinct from o.birth_year_month
-		order by 1
-		on conflict (event_id) do update set marked_at = d.marked_at;
+		perform private.mark_dashboard_dirty(array(
+			select r.event_id
+			from new_rows n
+			join old_rows o on o.id = n.id
+			join public.registration_attendees a on a.member_id = n.id
+			join public.registrations r on r.id = a.registration_id
+			where n.kind is distinct from o.kind
+				or n.birth_year_month is distinct from o.birth_year_month));
 	elsif tg_table_name = 'families' then
 		insert into private.dashboard_family_numbers (family_id)
 		select n.id from new_rows n order by 1
@@ -332,8 +335,7 @@ security definer
 set search_path = ''
 as $$
 begin
-	insert into private.dashboard_dirty_events as d (event_id) values (new.id)
-	on conflict (event_id) do update set marked_at = d.marked_at;
+	perform private.mark_dashboard_dirty(array[new.id]);
 	return null;
 end;
 $$;
@@ -350,7 +352,8 @@ select private.mark_all_dashboard_events();
 
 revoke all on function private.dashboard_computed_rollups(uuid[]),
 	private.dashboard_computed_families(uuid[]), private.mark_all_dashboard_events(),
-	private.mark_dashboard_events(), private.mark_dashboard_event()
+	private.mark_dashboard_dirty(uuid[]), private.mark_dashboard_events(),
+	private.mark_dashboard_event()
 	from public, anon, authenticated;
 revoke all on function public.refresh_dashboard_rollups(integer) from public, anon, authenticated;
 grant execute on function public.refresh_dashboard_rollups(integer) to service_role;

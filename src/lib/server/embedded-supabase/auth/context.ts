@@ -124,8 +124,13 @@ export async function readAuthenticatedUser(ctx: Ctx, auth: Authenticated): Prom
 		auth.userId,
 		auth.sessionId
 	);
+	return usableUser(user, alive);
+}
+
+/** GoTrue's refusals of a token whose user is gone or banned, or whose session has ended. */
+function usableUser(user: AuthUser | null, sessionAlive: boolean): AuthUser {
 	if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
-	if (!alive) {
+	if (!sessionAlive) {
 		throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
 	}
 	if (user.banned) throw forbidden('user_banned', 'User is banned');
@@ -135,10 +140,6 @@ export async function readAuthenticatedUser(ctx: Ctx, auth: Authenticated): Prom
 /** The rest of `requireAuthentication`, inside the request's transaction. */
 export async function loadAuthenticatedUser(tx: Queryable, auth: Authenticated): Promise<AuthUser> {
 	const user = await findUserById(tx, auth.userId, true);
-	if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
-	if (auth.sessionId && !(await sessionExists(tx, auth.sessionId))) {
-		throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
-	}
-	if (user.banned) throw forbidden('user_banned', 'User is banned');
-	return user;
+	const alive = !user || !auth.sessionId || (await sessionExists(tx, auth.sessionId));
+	return usableUser(user, alive);
 }

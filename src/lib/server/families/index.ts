@@ -101,22 +101,9 @@ export async function getFamily(supabase: SupabaseClient, userId: string): Promi
 	return data ? toFamily(data) : null;
 }
 
-export async function listMembers(
-	supabase: SupabaseClient,
-	familyId: string
-): Promise<FamilyMember[]> {
-	const { data, error } = await supabase
-		.from('family_members')
-		.select(memberColumns)
-		.eq('family_id', familyId)
-		.order('created_at');
-	if (error) throw new Error(`family_members: ${error.code} ${error.message}`);
-	return toMembers(data ?? []);
-}
-
 /**
- * The guardian's family with its members, in one request (an event page and its registration
- * form need both on every load): null when the guardian has no family yet.
+ * The guardian's family with its members, in one request (every page that shows or offers the
+ * members: the family page, event and course pages, counselling): null when there is none yet.
  */
 export async function getFamilyWithMembers(
 	supabase: SupabaseClient,

@@ -4,9 +4,8 @@ import { safeRedirectPath } from '$lib/server/auth/redirect';
 import {
 	consentState,
 	deleteAccount,
-	getFamily,
+	getFamilyWithMembers,
 	giveConsent,
-	listMembers,
 	removeMember,
 	saveMember,
 	saveProfile
@@ -29,9 +28,10 @@ function requireUser(locals: App.Locals) {
 
 export const load = (async ({ locals, url }) => {
 	const user = requireUser(locals);
-	const family = await getFamily(locals.supabase, user.id);
-	const [members, consent, registrations, held] = await Promise.all([
-		family ? listMembers(locals.supabase, family.id) : [],
+	const found = await getFamilyWithMembers(locals.supabase, user.id);
+	const family = found?.family ?? null;
+	const members = found?.members ?? [];
+	const [consent, registrations, held] = await Promise.all([
 		consentState(locals.supabase, family?.id ?? null),
 		family ? myRegistrations(locals.supabase) : [],
 		family ? myHeldPlaces(locals.supabase) : []

@@ -14,7 +14,7 @@ import {
 	sessionWhen,
 	text
 } from '$lib/server/courses';
-import { getFamily, listMembers } from '$lib/server/families';
+import { getFamilyWithMembers } from '$lib/server/families';
 import { registrationAllowed } from '$lib/server/registrations/limits';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,9 +25,9 @@ export const load = (async ({ locals, params, url }) => {
 	let members: { id: string; label: string }[] | null = null;
 	let hasFamily = false;
 	if (locals.user) {
-		const family = await getFamily(locals.supabase, locals.user.id);
-		hasFamily = Boolean(family);
-		members = (family ? await listMembers(locals.supabase, family.id) : []).map((member) => ({
+		const found = await getFamilyWithMembers(locals.supabase, locals.user.id);
+		hasFamily = Boolean(found);
+		members = (found?.members ?? []).map((member) => ({
 			id: member.id,
 			label: `${member.nickname}（${memberKindLabel(member.kind)}）`
 		}));

@@ -4,7 +4,7 @@ import { bookSchema } from '$lib/schemas/counselling';
 import { book, centreById, getCounsellor, listCounsellors } from '$lib/server/counselling';
 import { counsellingFailure } from '$lib/server/counselling/messages';
 import { weekOfSlots } from '$lib/server/counselling/week';
-import { getFamily, listMembers } from '$lib/server/families';
+import { getFamilyWithMembers } from '$lib/server/families';
 import { registrationAllowed } from '$lib/server/registrations/limits';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -36,8 +36,9 @@ async function freshSlots(locals: App.Locals, orgId: string, startsAt: string) {
 export const load = (async ({ locals, url }) => {
 	const user = locals.user!;
 	const slot = await chosen(locals, url);
-	const family = await getFamily(locals.supabase, user.id);
-	const members = family ? await listMembers(locals.supabase, family.id) : [];
+	const found = await getFamilyWithMembers(locals.supabase, user.id);
+	const family = found?.family ?? null;
+	const members = found?.members ?? [];
 	return {
 		...slot,
 		hasFamily: !!family,

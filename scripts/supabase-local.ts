@@ -20,11 +20,7 @@ import { resolve, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
-import {
-	createEmbeddedSupabase,
-	type AuthEmail,
-	type HandleOptions
-} from '../src/lib/server/embedded-supabase';
+import { createEmbeddedSupabase, type AuthEmail } from '../src/lib/server/embedded-supabase';
 import { openPglite, openPostgres } from '../src/lib/server/embedded-supabase/database';
 import { authOptionsFromConfig } from '../src/lib/server/embedded-supabase/auth/settings';
 import {
@@ -39,6 +35,7 @@ import {
 import { newSigningKey } from '../src/lib/server/embedded-supabase/jwt';
 import { configuredLimits } from '../src/lib/server/embedded-supabase/limits';
 import { applyBootstrap, migrate } from '../src/lib/server/embedded-supabase/migrate';
+import { callerOf, trustedProxies } from '../src/lib/server/embedded-supabase/trusted-proxy';
 import {
 	fileSizeLimitFromConfig,
 	storageDirName
@@ -230,32 +227,16 @@ async function send(res: ServerResponse, response: Response) {
 	});
 }
 
-/** Addresses of the app servers whose X-Forwarded-For names the client (--trusted-proxy). */
-const trustedProxies = new Set(
-	(args['trusted-proxy'] ?? '')
-		.split(',')
-		.map((a) => a.trim())
-		.filter(Boolean)
-		.flatMap((a) => [a, `::ffff:${a}`])
-);
-
-/**
- * Who the request counts for: the socket's address; or, from a trusted app server, its visitor's
- * (the last X-Forwarded-For address, none for the server's own jobs) as the app's own calls are
- * counted in embedded mode.
- */
-function callerOf(req: IncomingMessage): HandleOptions {
-	const socket = req.socket.remoteAddress ?? null;
-	if (!socket || !trustedProxies.has(socket)) return { clientAddress: socket };
-	const forwarded = req.headers['x-forwarded-for'];
-	const visitor = typeof forwarded === 'string' ? forwarded.split(',').at(-1)!.trim() : '';
-	return { clientAddress: visitor || null, appServer: true };
-}
+/** The app servers whose X-Forwarded-For names the visitor (--trusted-proxy). */
+const trusted = trustedProxies(args['trusted-proxy']);
 
 const server = createServer(async (req, res) => {
 	try {
 		const request = toRequest(req);
-		const response = await embedded.handle(request, callerOf(req));
+		const response = await embedded.handle(
+			request,
+			callerOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted)
+		);
 		await send(
 			res,
 			response ?? Response.json({ message: 'no Route matched with those values' }, { status: 404 })

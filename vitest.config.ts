@@ -13,6 +13,7 @@ const singleBackendDbTests = [
 	'tests/db/counselling-diary.test.ts',
 	'tests/db/counselling-slots.test.ts',
 	'tests/db/courses.test.ts',
+	'tests/db/event-page.test.ts',
 	'tests/db/event-questions.test.ts',
 	'tests/db/events.test.ts',
 	'tests/db/families.test.ts',

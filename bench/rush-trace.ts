@@ -2,8 +2,9 @@
  * One family's journey of the rush (event page, then the registration form) on one app server
  * through PgBouncer, with every SQL statement of the run's database logged by the server
  * (log_statement = all for that database only), and, with --profile-dir, the app's CPU profiled: what a
- * GET and a POST cost. Then `--families` more GETs, then as many POSTs, with the app's CPU time for
- * each phase (from /proc; the profile, when asked, covers the whole run).
+ * GET and a POST cost. Then `--families` more GETs, then as many POSTs, with the CPU time of the
+ * app and of the database's server backends for each phase (from /proc; the profile, when asked,
+ * covers the whole run).
  *
  *   npm run build && npx tsx bench/rush-trace.ts [--families 300] [--pgbouncer-port 6543]
  *     [--profile-dir dir] [--log <the PostgreSQL server's log file>]
@@ -15,6 +16,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
 	postRegistration,
+	registerDirectly,
 	seedRush,
 	send,
 	signInCookie,
@@ -122,27 +124,67 @@ try {
 		`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
 		[name]
 	);
-	const appCpu = async () => {
-		const text = await readFile(`/proc/${cluster.apps[0].process.pid}/stat`, 'utf8');
+	/** CPU time of a process in ms (utime + stime from /proc), 0 once it is gone. */
+	const cpuOf = async (pid: number) => {
+		const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+		if (!text) return 0;
 		const [utime, stime] = text.split(') ')[1].split(' ').slice(11, 13).map(Number);
 		return (utime + stime) * 10;
 	};
-	/** Runs `step` for every family but the traced two, 16 at a time: the app's CPU per step. */
-	const phase = async (label: string, step: (i: number) => Promise<unknown>) => {
+	const appCpu = () => cpuOf(cluster.apps[0].process.pid!);
+	/** The PostgreSQL server's CPU for this database: its backends' (PgBouncer keeps them open). */
+	const backends = async () =>
+		(
+			await cluster.db.query<{ pid: number }>(
+				'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+				[name]
+			)
+		).rows.map((r) => Number(r.pid));
+	const serverCpu = async (pids: number[]) =>
+		(await Promise.all(pids.map(cpuOf))).reduce((a, b) => a + b, 0);
+	/**
+	 * The CPU of the app and of the database's backends while `work` runs `n` steps (backends that
+	 * open meanwhile count from zero; `work` calls `finished` before it closes any connection).
+	 */
+	const measured = async (
+		label: string,
+		n: number,
+		work: (finished: () => Promise<void>) => Promise<unknown>
+	) => {
+		const before = new Map<number, number>();
+		for (const pid of await backends()) before.set(pid, await cpuOf(pid));
 		const cpu = await appCpu();
 		const t0 = performance.now();
-		for (let i = 2; i < fams.length; i += 16)
-			await Promise.all(fams.slice(i, i + 16).map((_, j) => step(i + j)));
-		const seconds = (performance.now() - t0) / 1000;
-		const ms = (await appCpu()) - cpu;
-		const n = fams.length - 2;
+		let db = 0;
+		let app = 0;
+		let seconds = 0;
+		const finished = async () => {
+			seconds = (performance.now() - t0) / 1000;
+			app = (await appCpu()) - cpu;
+			const pids = [...new Set([...before.keys(), ...(await backends())])];
+			db = (await serverCpu(pids)) - [...before.values()].reduce((a, b) => a + b, 0);
+		};
+		await work(finished);
+		const each = (ms: number) => `${(ms / 1000).toFixed(1)} s = ${(ms / n).toFixed(1)} ms each`;
 		console.log(
-			`${label}: ${n} in ${seconds.toFixed(1)} s; app CPU ${(ms / 1000).toFixed(1)} s = ${(ms / n).toFixed(1)} ms each`
+			`${label}: ${n} in ${seconds.toFixed(1)} s; app CPU ${each(app)}; PostgreSQL CPU ${each(db)}`
 		);
 	};
+	/** Runs `step` for every family but the traced two, 16 at a time. */
+	const phase = (label: string, step: (i: number) => Promise<unknown>) =>
+		measured(label, fams.length - 2, async (finished) => {
+			for (let i = 2; i < fams.length; i += 16)
+				await Promise.all(fams.slice(i, i + 16).map((_, j) => step(i + j)));
+			await finished();
+		});
 	await phase('GET event page', (i) => send(cluster, `/events/${slug}`, { cookie: cookies[i] }));
 	await phase('POST registration form (and the email worker meanwhile)', (i) =>
 		postRegistration(cluster, cookies[i], slug, eventId, fams[i].memberIds)
+	);
+	// The same families through register_family straight on the server, 16 at a time: what the
+	// SQL alone costs the database (bench/rush.ts compares the two rates).
+	await measured('register_family directly', fams.length, (finished) =>
+		registerDirectly(cluster, eventId, fams, { concurrency: 16, poolSize: 8, finished })
 	);
 } finally {
 	await cluster.stop();

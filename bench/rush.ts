@@ -15,11 +15,11 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg, uptime } from 'node:os';
-import pg from 'pg';
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
-import { insertEvent } from '../tests/support/personas';
 import {
+	inFlight,
 	postRegistration,
+	registerDirectly,
 	rushOutcome,
 	seedRush,
 	send,
@@ -43,24 +43,6 @@ const concurrency = Number(values.concurrency);
 
 const percentile = (sorted: number[], p: number) =>
 	sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-/** Runs `work` for every index with at most `limit` in flight; answers each one's latency. */
-async function inFlight(count: number, limit: number, work: (i: number) => Promise<void>) {
-	const latencies: number[] = new Array(count);
-	let next = 0;
-	const started = performance.now();
-	await Promise.all(
-		Array.from({ length: Math.min(limit, count) }, async () => {
-			while (next < count) {
-				const i = next++;
-				const t0 = performance.now();
-				await work(i);
-				latencies[i] = performance.now() - t0;
-			}
-		})
-	);
-	return { seconds: (performance.now() - started) / 1000, latencies };
-}
 
 async function run(servers: number) {
 	const cluster: Cluster = await startCluster({
@@ -96,47 +78,11 @@ async function run(servers: number) {
 		const httpRate = outcome.registrations / rush.seconds;
 
 		// The same families, a second event, register_family called directly on the same database.
-		const world = await cluster.db.query<{ org_id: string }>(
-			'select org_id::text from public.events where id = $1',
-			[eventId]
-		);
-		const directEvent = await insertEvent(
-			{ db: cluster.db } as unknown as Domain,
-			{
-				orgA: world.rows[0].org_id
-			} as never,
-			{ capacity, maxSeats: 2, minAge: null, maxAge: null, waitlist: true }
-		);
-		const users = await cluster.db.query<{ id: string; email: string }>(
-			`select id::text, email from auth.users where email like 'family-%@test.gongyu.local'`
-		);
-		const userOf = new Map(users.rows.map((u) => [u.email, u.id]));
-		const pool = new pg.Pool({
-			connectionString: cluster.databaseUrl,
-			max: servers * defaultPoolSize()
+		const direct = await registerDirectly(cluster, eventId, fams, {
+			concurrency,
+			poolSize: servers * defaultPoolSize()
 		});
-		pool.on('error', () => {});
-		const direct = await inFlight(fams.length, concurrency, async (i) => {
-			const client = await pool.connect();
-			try {
-				await client.query('begin');
-				await client.query(
-					`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`,
-					[JSON.stringify({ sub: userOf.get(fams[i].email), role: 'authenticated' })]
-				);
-				await client.query('select public.register_family($1::uuid, $2::uuid[])', [
-					directEvent,
-					fams[i].memberIds
-				]);
-				await client.query('commit');
-			} catch (error) {
-				await client.query('rollback').catch(() => {});
-				throw error;
-			} finally {
-				client.release();
-			}
-		});
-		await pool.end();
+		const directEvent = direct.eventId;
 		const directOutcome = await rushOutcome(cluster, directEvent);
 		const directRate = directOutcome.registrations / direct.seconds;
 		const dsorted = [...direct.latencies].sort((a, b) => a - b);

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import { createServerClient } from '@supabase/ssr';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { openPostgres } from '../../src/lib/server/embedded-supabase/database';
 import type { Database } from '../../src/lib/server/embedded-supabase/database';
@@ -248,4 +249,83 @@ export async function rushOutcome(cluster: Cluster, eventId: string) {
 		registrations: Number(r.registrations),
 		emails: Number(r.emails)
 	};
+}
+
+/** Runs `work` for every index with at most `limit` in flight; answers each one's latency. */
+export async function inFlight(count: number, limit: number, work: (i: number) => Promise<void>) {
+	const latencies: number[] = new Array(count);
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: Math.min(limit, count) }, async () => {
+			while (next < count) {
+				const i = next++;
+				const t0 = performance.now();
+				await work(i);
+				latencies[i] = performance.now() - t0;
+			}
+		})
+	);
+	return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+/**
+ * The rush without the web: a second event like the first (same organisation, places), and
+ * register_family called for each family straight on the server, as that family (its JWT claims,
+ * role authenticated), `concurrency` at a time over a pool of `poolSize` connections.
+ */
+export async function registerDirectly(
+	cluster: Cluster,
+	like: string,
+	families: RushFamily[],
+	options: {
+		concurrency: number;
+		poolSize: number;
+		/** Called when every call has answered, while the pool's connections are still open. */
+		finished?: () => Promise<void>;
+	}
+) {
+	const { rows } = await cluster.db.query<{ org_id: string; capacity: number }>(
+		'select org_id::text, capacity from public.events where id = $1',
+		[like]
+	);
+	const eventId = await insertEvent(ownerOnly(cluster.db), { orgA: rows[0].org_id } as never, {
+		capacity: Number(rows[0].capacity),
+		maxSeats: 2,
+		minAge: null,
+		maxAge: null,
+		waitlist: true
+	});
+	const users = await cluster.db.query<{ id: string; email: string }>(
+		`select id::text, email from auth.users where email like 'family-%@test.gongyu.local'`
+	);
+	const userOf = new Map(users.rows.map((u) => [u.email, u.id]));
+	const pool = new pg.Pool({ connectionString: cluster.databaseUrl, max: options.poolSize });
+	pool.on('error', () => {});
+	try {
+		const run = await inFlight(families.length, options.concurrency, async (i) => {
+			const client = await pool.connect();
+			try {
+				await client.query('begin');
+				await client.query(
+					`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`,
+					[JSON.stringify({ sub: userOf.get(families[i].email), role: 'authenticated' })]
+				);
+				await client.query('select public.register_family($1::uuid, $2::uuid[])', [
+					eventId,
+					families[i].memberIds
+				]);
+				await client.query('commit');
+			} catch (error) {
+				await client.query('rollback').catch(() => {});
+				throw error;
+			} finally {
+				client.release();
+			}
+		});
+		await options.finished?.();
+		return { eventId, ...run };
+	} finally {
+		await pool.end();
+	}
 }

@@ -280,11 +280,17 @@ export async function orgCourseLinks(
 		.order('created_at', { ascending: false })
 		.limit(20);
 	if (error) throw new Error(`courses: ${error.code} ${error.message}`);
-	return (data ?? []).map((c) => ({
-		slug: c.slug,
-		title: text(c.title_zh, c.title_en),
-		kind: c.kind
-	}));
+	return (data ?? []).map(courseLink);
+}
+
+/** A course's link from its row (slug, title_zh, title_en, kind). */
+export function courseLink(c: {
+	slug: string;
+	title_zh: string;
+	title_en: string;
+	kind: string;
+}): CourseLink {
+	return { slug: c.slug, title: text(c.title_zh, c.title_en), kind: c.kind };
 }
 
 /** The published course an event is a session of, if any (for a link from the event's page). */
@@ -304,5 +310,5 @@ export async function sessionCourse(
 			courses: { slug: string; title_zh: string; title_en: string; kind: string };
 		} | null
 	)?.courses;
-	return c ? { slug: c.slug, title: text(c.title_zh, c.title_en), kind: c.kind } : null;
+	return c ? courseLink(c) : null;
 }

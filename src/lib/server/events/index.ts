@@ -185,11 +185,16 @@ export async function findCalendarEvents(
 	};
 }
 
+/** Whether `slug` could be an event's (anything else is answered 404 without asking). */
+export function isSlug(slug: string): boolean {
+	return /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) && slug.length <= 80;
+}
+
 export async function getEvent(
 	supabase: SupabaseClient,
 	slug: string
 ): Promise<EventDetails | null> {
-	if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 80) return null;
+	if (!isSlug(slug)) return null;
 	const { data, error } = await supabase.rpc('event_details', { p_slug: slug });
 	if (error) throw new Error(`event_details: ${error.code} ${error.message}`);
 	return data ? toEventDetails(data as Json) : null;

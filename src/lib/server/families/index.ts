@@ -116,8 +116,16 @@ export async function getFamilyWithMembers(
 		.order('created_at', { referencedTable: 'family_members' })
 		.maybeSingle();
 	if (error) throw new Error(`families: ${error.code} ${error.message}`);
-	if (!data) return null;
-	const row = data as unknown as FamilyRow & { family_members: MemberRow[] };
+	return data ? familyWithMembers(data as unknown as FamilyWithMembersRow) : null;
+}
+
+export type FamilyWithMembersRow = FamilyRow & { family_members: MemberRow[] | null };
+
+/** A family row with its family_members (as PostgREST embeds them, or event_page returns them). */
+export function familyWithMembers(row: FamilyWithMembersRow): {
+	family: Family;
+	members: FamilyMember[];
+} {
 	return { family: toFamily(row), members: toMembers(row.family_members ?? []) };
 }
 

@@ -68,13 +68,19 @@ export async function myRegistrations(
 	return ((data ?? []) as Json[]).map(toRegistration);
 }
 
+/** The registration still on (not cancelled) among my_registrations' rows for one event. */
+export function activeOf(rows: unknown[]): MyRegistration | null {
+	return (rows as Json[]).map(toRegistration).find((r) => r.status !== 'cancelled') ?? null;
+}
+
 /** The family's registration for one event that is still on (confirmed, waitlisted, attended …). */
 export async function activeRegistration(
 	supabase: SupabaseClient,
 	eventId: string
 ): Promise<MyRegistration | null> {
-	const all = await myRegistrations(supabase, eventId);
-	return all.find((r) => r.status !== 'cancelled') ?? null;
+	const { data, error } = await supabase.rpc('my_registrations', { p_event_id: eventId });
+	if (error) throw new Error(`my_registrations: ${error.code} ${error.message}`);
+	return activeOf((data ?? []) as unknown[]);
 }
 
 export interface Registered {

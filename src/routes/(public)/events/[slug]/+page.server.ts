@@ -19,34 +19,31 @@ import {
 } from '$lib/schemas/registration';
 import { getLocale } from '$lib/paraglide/runtime';
 import { getEvent, registrationWindow, seatsLeft, type EventDetails } from '$lib/server/events';
+import { readEventPage, type EventPage } from '$lib/server/events/page';
 import { isWeChat } from '$lib/server/calendar/links';
 import { registrationCalendarLinks } from '$lib/server/events/calendar';
 import { parseDescription } from '$lib/server/events/description';
 import { eventMoments, keepUntil } from '$lib/server/page-cache';
 import { fillView } from '$lib/server/events/display';
-import { getFamilyWithMembers } from '$lib/server/families';
-import { sessionCourse } from '$lib/server/courses';
-import { eventCardKey, eventPictureSources } from '$lib/server/pictures/cards';
+import { eventCardKey, type EventPictureSources } from '$lib/server/pictures/cards';
 import { coverView, defaultCover } from '$lib/server/pictures/store';
-import { listMaterials } from '$lib/server/pictures/uploads';
 import { questionLabel, type Question } from '$lib/questions';
-import { listQuestions, readAnswers } from '$lib/server/questions';
-import { activeRegistration, cancel, changeMembers, register } from '$lib/server/registrations';
+import { readAnswers } from '$lib/server/questions';
+import { cancel, changeMembers, register } from '$lib/server/registrations';
 import { registrationAllowed } from '$lib/server/registrations/limits';
 import { registrationFailure } from '$lib/server/registrations/messages';
-import { declineHeldInvitation, heldPlaceForMe, heldPlacesOpenAt } from '$lib/server/referrals';
+import { declineHeldInvitation } from '$lib/server/referrals';
 import { referralFailure } from '$lib/server/referrals/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, request, url }) => {
-	const event = await getEvent(locals.supabase, params.slug);
-	if (!event) error(404, { message: 'not_found' });
+	// Every read of the page in one request (the event, pictures, materials, course, questions, and
+	// the signed-in family's registration and kept place).
+	const page = await readEventPage(locals.supabase, params.slug);
+	if (!page) error(404, { message: 'not_found' });
+	const { event, pictures, materials } = page;
 	keepUntil(locals, eventMoments(event));
 	const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
-	const [pictures, materials] = await Promise.all([
-		eventPictureSources(locals.supabase, event),
-		listMaterials(locals.supabase, event.id)
-	]);
 	const description =
 		locale === 'en' && event.description.en.trim() ? event.description.en : event.description.zh;
 
@@ -55,7 +52,7 @@ export const load = (async ({ locals, params, request, url }) => {
 	// A place this family may take although the ordinary places are gone (never why).
 	let held: { seats: number; until: string | null } | null = null;
 	if (locals.user) {
-		const found = await getFamilyWithMembers(locals.supabase, locals.user.id);
+		const found = page.family;
 		const members = found?.members ?? [];
 		family = {
 			hasFamily: Boolean(found),
@@ -74,9 +71,9 @@ export const load = (async ({ locals, params, request, url }) => {
 				};
 			})
 		};
-		registration = found ? await activeRegistration(locals.supabase, event.id) : null;
+		registration = found ? page.registration : null;
 		if (found && !registration) {
-			const place = await heldPlaceForMe(locals.supabase, event.id);
+			const place = page.held;
 			if (place.available)
 				held = {
 					seats: place.seats ?? 1,
@@ -87,18 +84,15 @@ export const load = (async ({ locals, params, request, url }) => {
 
 	const ended = new Date(event.endsAt) <= new Date();
 	const title = pick(event.title, locale);
-	const [course, heldOpenAt] = await Promise.all([
-		sessionCourse(locals.supabase, event.id),
-		ended || event.status !== 'published' ? null : heldPlacesOpenAt(locals.supabase, event.id)
-	]);
+	const course = page.course;
+	const heldOpenAt = ended || event.status !== 'published' ? null : page.heldOpenAt;
 	const changeable =
 		registration &&
 		(registration.status === 'confirmed' || registration.status === 'waitlisted') &&
 		new Date(event.startsAt) > new Date() &&
 		event.status === 'published';
 	return {
-		questions:
-			family && (!registration || changeable) ? await listQuestions(locals.supabase, event.id) : [],
+		questions: family && (!registration || changeable) ? page.questions : [],
 		change:
 			changeable && family
 				? family.members.map((member) => ({
@@ -280,7 +274,7 @@ function gateOf(
 /** The share card's address, with the key of what it shows: a change makes a new URL. */
 function cardUrl(
 	event: EventDetails,
-	pictures: Awaited<ReturnType<typeof eventPictureSources>>,
+	pictures: EventPictureSources,
 	locale: 'zh-CN' | 'en',
 	origin: string
 ): string {
@@ -348,14 +342,10 @@ function answerFailure(code: string, question: string): string {
 		: m.questions_error_answer_invalid({ question });
 }
 
-/**
- * The chosen members of the family, for the questions asked of each member; none are needed (and
- * none are read) when every question is asked once per family, or there are none.
- */
-async function membersAsked(locals: App.Locals, questions: Question[], chosen: string[]) {
-	if (!locals.user || questions.every((q) => q.scope === 'family')) return [];
-	const found = await getFamilyWithMembers(locals.supabase, locals.user.id);
-	return (found?.members ?? []).filter((member) => chosen.includes(member.id));
+/** The chosen members of the family, for the questions asked of each member. */
+function membersAsked(page: EventPage, chosen: string[]) {
+	if (page.questions.every((q) => q.scope === 'family')) return [];
+	return (page.family?.members ?? []).filter((member) => chosen.includes(member.id));
 }
 
 function signInPath(url: URL) {
@@ -368,8 +358,9 @@ export const actions = {
 		const form = await request.formData();
 		const parsed = readRegisterForm(form);
 		const selected = form.getAll('member').map(String);
-		const event = await getEvent(locals.supabase, params.slug);
-		if (!event) error(404, { message: 'not_found' });
+		const page = await readEventPage(locals.supabase, params.slug);
+		if (!page) error(404, { message: 'not_found' });
+		const { event, questions } = page;
 		if (!parsed.success || parsed.data.event_id !== event.id) {
 			const code = selected.length === 0 ? 'no_attendees' : 'invalid_input';
 			return fail(400, { action: 'register', code, message: registrationFailure(code), selected });
@@ -382,8 +373,7 @@ export const actions = {
 				selected
 			});
 		}
-		const questions = await listQuestions(locals.supabase, event.id);
-		const coming = await membersAsked(locals, questions, parsed.data.member_ids);
+		const coming = membersAsked(page, parsed.data.member_ids);
 		const outcome = await register(locals.supabase, {
 			eventId: event.id,
 			memberIds: parsed.data.member_ids,
@@ -437,11 +427,11 @@ export const actions = {
 				note: ''
 			});
 		};
-		const event = await getEvent(locals.supabase, params.slug);
-		if (!event) error(404, { message: 'not_found' });
+		const page = await readEventPage(locals.supabase, params.slug);
+		if (!page) error(404, { message: 'not_found' });
 		if (!(await registrationAllowed(locals.user.id))) return failed(429, 'rate_limited');
-		const questions = await listQuestions(locals.supabase, event.id);
-		const coming = await membersAsked(locals, questions, memberIds);
+		const { questions } = page;
+		const coming = membersAsked(page, memberIds);
 		const outcome = await changeMembers(locals.supabase, {
 			registrationId,
 			memberIds,

@@ -2704,7 +2704,7 @@ export type Database = {
       event_details: { Args: { p_slug: string }; Returns: Json }
       event_feedback_summary: { Args: { p_event_id: string }; Returns: Json }
       event_message_progress: { Args: { p_event_id: string }; Returns: Json }
-      event_page: { Args: { p_slug: string }; Returns: Json }
+      event_page: { Args: { p_form?: boolean; p_slug: string }; Returns: Json }
       events_with_held_places: {
         Args: Record<PropertyKey, never>
         Returns: {

@@ -10,7 +10,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCourse } from '../../src/lib/server/courses';
 import { getEvent } from '../../src/lib/server/events';
-import { readEventPage } from '../../src/lib/server/events/page';
+import { readEventForm, readEventPage } from '../../src/lib/server/events/page';
 import { getFamilyWithMembers } from '../../src/lib/server/families';
 import { eventPictureSources } from '../../src/lib/server/pictures/cards';
 import { listMaterials } from '../../src/lib/server/pictures/uploads';
@@ -118,8 +118,11 @@ describe(`event_page (${backendUnderTest})`, () => {
 		for (const who of personas) {
 			const client = w.client[who];
 			for (const s of [slug, draftSlug]) {
-				expect(await readEventPage(client, s), `${who} ${s}`).toEqual(
-					await separately(client, who, s)
+				const page = await readEventPage(client, s);
+				expect(page, `${who} ${s}`).toEqual(await separately(client, who, s));
+				// The form post's lighter read: the same event, questions and family.
+				expect(await readEventForm(client, s), `${who} ${s} form`).toEqual(
+					page && { event: page.event, questions: page.questions, family: page.family }
 				);
 			}
 		}

@@ -6,6 +6,7 @@
 import ICAL from 'ical.js';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
+import { decodeQR } from 'qr/decode.js';
 import { describe, expect, it } from 'vitest';
 import { contextFromRow, type OutboxEmail } from '../../src/lib/server/email/context';
 import { buildIcs, foldLine } from '../../src/lib/server/email/ics';
@@ -334,6 +335,13 @@ describe('email templates', () => {
 				if (dark !== Boolean(modules.get(row, col))) wrong++;
 			}
 		expect([png.width, png.height, wrong]).toEqual([240, 240, 0]);
+		// And a QR reader finds the code in it.
+		expect(
+			decodeQR(
+				{ width: png.width, height: png.height, data: new Uint8Array(png.data) },
+				{ format: 'RGBA' }
+			)
+		).toBe('K7Q2MX');
 
 		const calendar = new ICAL.Component(ICAL.parse(decode(ics.content)));
 		expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');

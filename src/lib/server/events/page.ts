@@ -1,6 +1,6 @@
 /**
  * The event page's reads in one request (public.event_page, migration
- * 20261206000200_create_event_page.sql): the event, the sources of its pictures, materials, the
+ * 20261206000300_create_event_page.sql): the event, the sources of its pictures, materials, the
  * course it is a session of, when held places open to all, its questions, and for a signed-in
  * guardian the family with its members, its registration for the event and a place kept for it.
  * Read as the visitor, so RLS decides each part as it did for the separate reads; each part is
@@ -45,16 +45,37 @@ interface EventPageRow {
 	held: HeldPlace;
 }
 
+/** What the registration form's post needs: the event, its questions, the visitor's family. */
+export type EventForm = Pick<EventPage, 'event' | 'questions' | 'family'>;
+
+async function call(supabase: SupabaseClient, slug: string, form: boolean) {
+	if (!isSlug(slug)) return null;
+	const { data, error } = await supabase.rpc('event_page', { p_slug: slug, p_form: form });
+	if (error) throw new Error(`event_page: ${error.code} ${error.message}`);
+	return (data as unknown as EventPageRow | null) ?? null;
+}
+
+/** The form post's reads for `slug` (event_page's p_form), or null as readEventPage. */
+export async function readEventForm(
+	supabase: SupabaseClient,
+	slug: string
+): Promise<EventForm | null> {
+	const row = await call(supabase, slug, true);
+	if (!row) return null;
+	return {
+		event: toEventDetails(row.event),
+		questions: row.questions,
+		family: row.family && familyWithMembers(row.family)
+	};
+}
+
 /** The event page's data for `slug`, or null when there is no such event the visitor may see. */
 export async function readEventPage(
 	supabase: SupabaseClient,
 	slug: string
 ): Promise<EventPage | null> {
-	if (!isSlug(slug)) return null;
-	const { data, error } = await supabase.rpc('event_page', { p_slug: slug });
-	if (error) throw new Error(`event_page: ${error.code} ${error.message}`);
-	if (!data) return null;
-	const row = data as unknown as EventPageRow;
+	const row = await call(supabase, slug, false);
+	if (!row) return null;
 	return {
 		event: toEventDetails(row.event),
 		pictures: { cover: row.cover, logoPath: row.logo_path },

@@ -19,7 +19,7 @@ import {
 } from '$lib/schemas/registration';
 import { getLocale } from '$lib/paraglide/runtime';
 import { getEvent, registrationWindow, seatsLeft, type EventDetails } from '$lib/server/events';
-import { readEventPage, type EventPage } from '$lib/server/events/page';
+import { readEventForm, readEventPage, type EventForm } from '$lib/server/events/page';
 import { isWeChat } from '$lib/server/calendar/links';
 import { registrationCalendarLinks } from '$lib/server/events/calendar';
 import { parseDescription } from '$lib/server/events/description';
@@ -343,7 +343,7 @@ function answerFailure(code: string, question: string): string {
 }
 
 /** The chosen members of the family, for the questions asked of each member. */
-function membersAsked(page: EventPage, chosen: string[]) {
+function membersAsked(page: EventForm, chosen: string[]) {
 	if (page.questions.every((q) => q.scope === 'family')) return [];
 	return (page.family?.members ?? []).filter((member) => chosen.includes(member.id));
 }
@@ -358,7 +358,7 @@ export const actions = {
 		const form = await request.formData();
 		const parsed = readRegisterForm(form);
 		const selected = form.getAll('member').map(String);
-		const page = await readEventPage(locals.supabase, params.slug);
+		const page = await readEventForm(locals.supabase, params.slug);
 		if (!page) error(404, { message: 'not_found' });
 		const { event, questions } = page;
 		if (!parsed.success || parsed.data.event_id !== event.id) {
@@ -427,7 +427,7 @@ export const actions = {
 				note: ''
 			});
 		};
-		const page = await readEventPage(locals.supabase, params.slug);
+		const page = await readEventForm(locals.supabase, params.slug);
 		if (!page) error(404, { message: 'not_found' });
 		if (!(await registrationAllowed(locals.user.id))) return failed(429, 'rate_limited');
 		const { questions } = page;

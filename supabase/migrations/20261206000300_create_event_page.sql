@@ -5,6 +5,62 @@
 -- trip through the API and the pooler; the answers are the same as the separate reads.
 
 /*
+ * One registration as my_registrations and event_page answer it, with `p_event` as its event
+ * (event_page has the event already, so it is not read again for each registration).
+ */
+create function private.registration_json(p_registration public.registrations, p_event jsonb)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+	select jsonb_build_object(
+		'id', p_registration.id,
+		'status', p_registration.status,
+		'seats', p_registration.seats,
+		'waitlist_position', p_registration.waitlist_position,
+		'waitlist_joined_at', p_registration.waitlist_joined_at,
+		'check_in_code', p_registration.check_in_code,
+		'created_at', p_registration.created_at,
+		'confirmed_at', p_registration.confirmed_at,
+		'cancelled_at', p_registration.cancelled_at,
+		'checked_in_at', p_registration.checked_in_at,
+		'event', p_event,
+		'attendees', coalesce((
+			select jsonb_agg(jsonb_build_object('id', m.id, 'kind', m.kind, 'nickname', m.nickname)
+				order by m.kind, m.nickname)
+			from public.registration_attendees a
+			join public.family_members m on m.id = a.member_id
+			where a.registration_id = p_registration.id
+		), '[]'::jsonb)
+	)
+$$;
+revoke all on function private.registration_json(public.registrations, jsonb)
+	from public, anon, authenticated;
+grant execute on function private.registration_json(public.registrations, jsonb)
+	to authenticated, service_role;
+
+/*
+ * The caller's family's registrations (all statuses), soonest event first, each with its event
+ * card and who comes; only the one for p_event_id when given. (As before; each one is now built by
+ * private.registration_json, which event_page shares.)
+ */
+create or replace function public.my_registrations(p_event_id uuid default null)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+	select coalesce(jsonb_agg(private.registration_json(r, private.event_card(e) || jsonb_build_object(
+			'sequence', e.sequence, 'updated_at', e.updated_at, 'cancelled_reason', e.cancelled_reason))
+		order by e.starts_at, r.created_at), '[]'::jsonb)
+	from public.registrations r
+	join public.events e on e.id = r.event_id
+	where r.family_id = (select private.my_family_id())
+		and (p_event_id is null or r.event_id = p_event_id)
+$$;
+
+/*
  * Everything the event page reads for p_slug, as the caller: security invoker, so each part is
  * read under the same policies as the separate requests were (anon sees a published event and
  * its public materials; a guardian also their own family; staff what their organisation may).
@@ -21,8 +77,9 @@
  *                  reminders_enabled) with family_members (oldest first), or null
  *   registrations  signed in: my_registrations(event); anon: []
  *   held           signed in: held_place_for_me(event); anon: {available: false}
+ * With p_form (the registration form's post): only event, questions and family, what it needs.
  */
-create function public.event_page(p_slug text)
+create function public.event_page(p_slug text, p_form boolean default false)
 returns jsonb
 language plpgsql
 stable
@@ -32,6 +89,7 @@ declare
 	v_event jsonb := public.event_details(p_slug);
 	v_id uuid;
 	v_family jsonb;
+	v_questions jsonb;
 	v_registrations jsonb := '[]'::jsonb;
 	v_held jsonb := jsonb_build_object('available', false);
 begin
@@ -53,7 +111,20 @@ begin
 			), '[]'::jsonb))
 		into v_family
 		from public.families f where f.guardian_id = auth.uid();
-		v_registrations := public.my_registrations(v_id);
+	end if;
+	select coalesce(jsonb_agg(to_jsonb(q) order by q.position, q.created_at), '[]'::jsonb)
+	into v_questions
+	from public.event_questions q where q.event_id = v_id;
+	if p_form then
+		return jsonb_build_object('event', v_event, 'family', v_family, 'questions', v_questions);
+	end if;
+	if v_family is not null then
+		-- my_registrations(v_id), with the event read above (the same keys but the description).
+		select coalesce(jsonb_agg(private.registration_json(r,
+				v_event - 'description_zh' - 'description_en') order by r.created_at), '[]'::jsonb)
+		into v_registrations
+		from public.registrations r
+		where r.family_id = (v_family ->> 'id')::uuid and r.event_id = v_id;
 		v_held := public.held_place_for_me(v_id);
 	end if;
 	return jsonb_build_object(
@@ -82,10 +153,7 @@ begin
 			where s.event_id = v_id and c.status = 'published'
 		),
 		'held_open_at', public.held_places_open_at(v_id),
-		'questions', coalesce((
-			select jsonb_agg(to_jsonb(q) order by q.position, q.created_at)
-			from public.event_questions q where q.event_id = v_id
-		), '[]'::jsonb),
+		'questions', v_questions,
 		'family', v_family,
 		'registrations', v_registrations,
 		'held', v_held
@@ -93,5 +161,5 @@ begin
 end;
 $$;
 
-revoke all on function public.event_page(text) from public, anon, authenticated;
-grant execute on function public.event_page(text) to anon, authenticated, service_role;
+revoke all on function public.event_page(text, boolean) from public, anon, authenticated;
+grant execute on function public.event_page(text, boolean) to anon, authenticated, service_role;

@@ -5,7 +5,9 @@
  * row (tests/db/fixtures/district-tables-reference.sql, the functions as they were), for every
  * caller and period, with every event and notice dirty, some of them, and none; they refuse whom
  * they refused; registering, checking in, feedback, cancelling and a notice read or answered show
- * at once, before any refresh; nobody reads the notices' roll-up.
+ * at once, before any refresh; nobody reads the notices' roll-up. dashboard_figures, whose receipts
+ * now come from the notices' roll-up (20261206000200_read_dashboard_receipts_from_rollups.sql), is
+ * compared with tests/db/fixtures/dashboard-figures-reference.sql on the same notices.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -22,12 +24,14 @@ import {
 
 const backends: Backend[] = ['pglite', 'postgres'];
 const serverUp = await serverAvailable();
-const referenceSql = readFileSync(
-	join(import.meta.dirname, 'fixtures/district-tables-reference.sql'),
-	'utf8'
-);
+const referenceSql = ['district-tables-reference.sql', 'dashboard-figures-reference.sql']
+	.map((file) => readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8'))
+	.join('\n;\n');
 
 const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+/** A day in Asia/Shanghai, for dashboard_figures. */
+const day = (offset: number) =>
+	new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** A small deterministic generator, so that a failure can be replayed. */
 function generator(seed: number) {
@@ -111,8 +115,30 @@ describe.each(backends)('the district tables from the roll-up on %s', (backend) 
 		return a.rows as R[];
 	};
 
+	/** The dashboard's figures (its receipts from the notices' roll-up) against every row's. */
+	const expectDashboardExact = async () => {
+		for (const [from, to, org, grain] of [
+			[day(-365), day(30), null, 'month'],
+			[day(-91), day(0), w.orgA, 'week'],
+			[day(-200), day(-20), w.orgB, 'month']
+		]) {
+			const figures = async (fn: string) =>
+				JSON.parse(
+					(
+						await domain.db.query<{ figures: string }>(
+							`select private.${fn}($1::date, $2::date, $3::uuid, $4)::text as figures`,
+							[from, to, org, grain]
+						)
+					).rows[0].figures
+				);
+			expect(await figures('dashboard_figures'), `dashboard from ${from} for ${org}`).toEqual(
+				await figures('dashboard_figures_reference')
+			);
+		}
+	};
 	/** Every caller's answer for every period equals the one computed from every row. */
 	const expectExact = async (callers: Caller[] = ['admin', 'staffA', 'staffB', 'guardianA']) => {
+		await expectDashboardExact();
 		for (const table of ['district_participation', 'closed_loop_counts'] as const) {
 			for (const who of callers) {
 				for (const [from, to] of periods) {
@@ -288,6 +314,14 @@ describe.each(backends)('the district tables from the roll-up on %s', (backend) 
 			expect(loop.some((r) => r.feedback_given > 0 && r.ratings_average !== null)).toBe(true);
 			expect(loop.some((r) => r.category === null && r.notices > 0)).toBe(true);
 			expect(loop.some((r) => r.receipts_answered > 0)).toBe(true);
+			const dashboard = await domain.db.query<{ asked: string; answered: string }>(
+				`select f -> 'totals' ->> 'receipts_asked' as asked,
+					f -> 'totals' ->> 'receipts_answered' as answered
+				from private.dashboard_figures($1::date, $2::date, null, 'month') f`,
+				[day(-365), day(30)]
+			);
+			expect(Number(dashboard.rows[0].asked)).toBeGreaterThan(Number(dashboard.rows[0].answered));
+			expect(Number(dashboard.rows[0].answered)).toBeGreaterThan(0);
 			const asked = loop.reduce((sum, r) => sum + r.feedback_requested, 0);
 			const given = loop.reduce((sum, r) => sum + r.feedback_given, 0);
 			expect(given).toBeGreaterThan(0);

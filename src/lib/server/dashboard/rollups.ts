@@ -2,10 +2,11 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 
 /**
  * The scheduled refresh of the dashboard's roll-up (refresh_dashboard_rollups): computes the
- * events whose registrations, attendees or feedback changed, a batch at a time, until none is
- * left or `maxBatches` ran. The dashboard is exact without it (it computes dirty events live);
- * this keeps that live part small. Safe to run from several servers at once; needs the
- * service-role client. Returns how many events it computed.
+ * events whose registrations, attendees or feedback changed and the notices whose recipients
+ * changed, a batch at a time, until none is left or `maxBatches` ran. The dashboard and the
+ * district's tables are exact without it (they compute dirty events and notices live); this keeps
+ * that live part small. Safe to run from several servers at once; needs the service-role client.
+ * Returns how many events and notices it computed.
  */
 export async function refreshDashboardRollups(
 	client: SupabaseClient,

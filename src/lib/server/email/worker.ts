@@ -97,7 +97,7 @@ export interface TickResult extends PassResult {
 	heldPlaces: ReleaseResult;
 	feedbackRequests: number;
 	monthlyReports: number;
-	/** Events whose dashboard roll-up was computed again. */
+	/** Events and notices whose dashboard roll-up was computed again. */
 	dashboardEvents: number;
 }
 

@@ -90,6 +90,9 @@ try {
 		`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
 		[name]
 	);
+	// The app's LISTEN connection was among them: it reconnects (back-off from 200 ms) and reloads
+	// its schema cache, which is not the journey's; let that pass before tracing.
+	await new Promise((r) => setTimeout(r, 2000));
 	const logFile = values.log ?? (await serverLogFile());
 	const statements = async (label: string, step: () => Promise<unknown>) => {
 		const from = (await stat(logFile)).size;

@@ -326,6 +326,71 @@ describe.skipIf(!server)('on the PostgreSQL server', () => {
 		expect(approved).toHaveLength(1);
 	});
 
+	it('a transaction holding one room while asking for an overlapping one waits its turn instead of deadlocking', async () => {
+		// r1 and r3 do not overlap; r2 overlaps both. A approves r1 and keeps its transaction open;
+		// B approves r2 (it must wait for A); A then approves r3. Entered before checked, B's r2 made
+		// A wait for B while B waited for A: deadlock. In turn, A gets r1 and r3, B hears conflict.
+		const d = 42;
+		const ask = async (from: string, to: string) => {
+			const { data, error } = await w.client.staffB.rpc('request_venue_booking', {
+				p_venue_id: w.venueA,
+				p_starts_at: shanghaiAt(d, from),
+				p_ends_at: shanghaiAt(d, to),
+				p_purpose: `${from}-${to}`,
+				p_org_id: w.orgB
+			});
+			if (error) throw new Error(error.message);
+			return data.booking_id as string;
+		};
+		const [r1, r2, r3] = [
+			await ask('09:00', '10:00'),
+			await ask('09:30', '11:00'),
+			await ask('10:30', '11:30')
+		];
+		const staffA = {
+			role: 'authenticated' as const,
+			claims: { sub: w.users.staffA.id, role: 'authenticated' }
+		};
+		const decide = (q: { query: (t: string, p?: unknown[]) => Promise<unknown> }, id: string) =>
+			q.query('select public.decide_venue_booking($1::uuid, true)', [id]);
+		let bStarted!: () => void;
+		const bAsked = new Promise<void>((r) => (bStarted = r));
+		const waitingFor = async (text: string) => {
+			for (let i = 0; i < 100; i++) {
+				const { rows: waiting } = await domain.db.query<{ n: string }>(
+					`select count(*)::text as n from pg_stat_activity
+					 where wait_event_type in ('Lock') and query like $1`,
+					[`%${text}%`]
+				);
+				if (Number(waiting[0].n) > 0) return;
+				await new Promise((r) => setTimeout(r, 50));
+			}
+			throw new Error('B never waited');
+		};
+		const a = domain.db.transaction(staffA, async (q) => {
+			await decide(q, r1);
+			bStarted();
+			await waitingFor(r2);
+			await decide(q, r3);
+		});
+		const b = (async () => {
+			await bAsked;
+			return domain.db.transaction(staffA, (q) =>
+				q.query(`select public.decide_venue_booking('${r2}'::uuid, true)`)
+			);
+		})();
+		const [resultA, resultB] = await Promise.allSettled([a, b]);
+		expect(resultA.status).toBe('fulfilled');
+		expect(resultB.status).toBe('rejected');
+		expect(String((resultB as PromiseRejectedResult).reason?.message)).toContain('venue_conflict');
+		const held = await rows<{ id: string }>(
+			domain,
+			`select id::text from public.venue_bookings where id = any($1::uuid[]) and status = 'approved' order by starts_at`,
+			[`{${r1},${r2},${r3}}`]
+		);
+		expect(held.map((h) => h.id)).toEqual([r1, r3]);
+	});
+
 	it('approvals racing blocks of the same room: a block and an approval never both hold it', async () => {
 		const d = 41;
 		const requests = await Promise.all(

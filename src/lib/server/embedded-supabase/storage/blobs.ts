@@ -7,6 +7,7 @@
  * commit that let it go. Readers open the version their row names: an overwrite never mixes bytes.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import {
 	copyFile,
@@ -62,10 +63,14 @@ export class BlobStore {
 				done(null, chunk);
 			}
 		});
+		const file = createWriteStream(tmp, { flags: 'wx' });
 		try {
-			await pipeline(body, count, createWriteStream(tmp, { flags: 'wx' }));
+			await pipeline(body, count, file);
 		} catch (error) {
 			body.destroy();
+			// A body that fails at once fails before the file has opened: wait until it is closed,
+			// or the file would appear after the removal below and stay behind.
+			if (!file.closed) await once(file, 'close').catch(() => {});
 			await rm(tmp, { force: true });
 			// The disk's own failures are the server's; anything else is the body's (cut short).
 			if (error instanceof StorageError || (error as NodeJS.ErrnoException).syscall) throw error;

@@ -3,9 +3,8 @@
  * `cid:` image, which mail apps show where `data:` URLs are blocked), the calendar attachment and
  * the reminders' one-click unsubscribe.
  */
-import { PNG } from 'pngjs';
-import QRCode from 'qrcode';
 import type { EmailLocale } from './auth';
+import { qrPng } from '../../promotion/qr';
 import { buildIcs } from '../ics';
 import {
 	escapeHtml,
@@ -35,38 +34,8 @@ export function requireEvent(context: EmailContext): EventInfo {
 
 export const QR_CONTENT_ID = 'checkin-qr';
 
-/**
- * A QR code as a black-on-white PNG `width` pixels square with a quiet zone of `margin` modules,
- * placed as qrcode's own PNG renderer places them. Every confirmation email carries one, so it is
- * drawn straight into 8-bit grey rows (qrcode's renderer paints RGBA and converts it) and each row
- * is filtered against the one above (a module's repeated rows become zeros) instead of pngjs
- * trying every filter on every row: in a registration rush this was a fifth of an app server's CPU.
- */
-export function qrPng(text: string, width = 240, margin = 2): Buffer {
-	const modules = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
-	const scale = width / (modules.size + 2 * margin);
-	const module = (pixel: number) => Math.floor(pixel / scale) - margin;
-	const png = new PNG({ width, height: width, colorType: 0, inputColorType: 0, bitDepth: 8 });
-	const data = Buffer.alloc(width * width, 255);
-	for (let y = 0; y < width; y++) {
-		const row = module(y);
-		if (row < 0 || row >= modules.size) continue;
-		for (let x = 0; x < width; x++) {
-			const col = module(x);
-			if (col >= 0 && col < modules.size && modules.get(row, col)) data[y * width + x] = 0;
-		}
-	}
-	png.data = data;
-	return PNG.sync.write(png, {
-		colorType: 0,
-		inputColorType: 0,
-		bitDepth: 8,
-		filterType: 2
-	});
-}
-
 export async function qrAttachment(code: string): Promise<EmailAttachment> {
-	const png = qrPng(code);
+	const png = await qrPng(code, 240);
 	return {
 		filename: 'checkin-qr.png',
 		content: png.toString('base64'),

@@ -18,12 +18,10 @@ async function holdScripts(page: Page): Promise<() => void> {
 	return release;
 }
 
-/** Lets the held scripts through and waits until they have run (the page has hydrated). */
-async function hydrate(page: Page, release: () => void) {
+/** Lets the held scripts through and waits until they have loaded. */
+async function letScriptsThrough(page: Page, release: () => void) {
 	release();
 	await page.waitForLoadState('networkidle');
-	// Hydration runs once the modules are in; give it the rest of the task queue.
-	await page.waitForTimeout(500);
 }
 
 test('an email typed before the sign-in page hydrates stays, and the code is sent to it', async ({
@@ -33,9 +31,15 @@ test('an email typed before the sign-in page hydrates stays, and the code is sen
 	const release = await holdScripts(page);
 	await page.goto('/auth/sign-in', { waitUntil: 'domcontentloaded' });
 	await page.getByLabel('邮箱地址').fill(email);
-	await hydrate(page, release);
+	await letScriptsThrough(page, release);
 	await expect(page.getByLabel('邮箱地址')).toHaveValue(email);
+	// The form goes out through SvelteKit's enhance (only a hydrated page sends this header): so
+	// the page had hydrated, and what was typed was still there when it did.
+	const enhanced = page.waitForRequest(
+		(r) => r.method() === 'POST' && r.headers()['x-sveltekit-action'] === 'true'
+	);
 	await page.getByRole('button', { name: '发送验证码' }).click();
+	await enhanced;
 	await expect(page.getByLabel('6 位验证码')).toBeVisible();
 	expect((await readLatestMail(page.context(), email)).code).toMatch(/^\d{6}$/);
 });

@@ -3,8 +3,8 @@
  * through PgBouncer, with every SQL statement of the run's database logged by the server
  * (log_statement = all for that database only), and, with --profile-dir, the app's CPU profiled: what a
  * GET and a POST cost. Then `--families` more GETs, then as many POSTs, with the CPU time of the
- * app and of the database's server backends for each phase (from /proc; the profile, when asked,
- * covers the whole run).
+ * app and of the database's server backends for each phase (from /proc; with --profile-dir, the
+ * app's CPU profile of each phase, app-<pid>-1 for the GETs, -2 the POSTs, -3 the direct calls).
  *
  *   npm run build && npx tsx bench/rush-trace.ts [--families 300] [--pgbouncer-port 6543]
  *     [--profile-dir dir] [--log <the PostgreSQL server's log file>]
@@ -35,20 +35,29 @@ const families = Number(values.families);
 const profileDir = values['profile-dir'];
 
 /**
- * Node refuses --cpu-prof in NODE_OPTIONS, but takes --require: this preload profiles the app
- * server through the inspector and writes `app-<pid>.cpuprofile` (Chrome DevTools) as it exits.
+ * Node refuses --cpu-prof in NODE_OPTIONS, but takes --require: this preload lets the bench profile
+ * the app server through the inspector, one phase at a time: the first SIGUSR2 starts the profiler,
+ * the next writes `app-<pid>-<n>.cpuprofile` (Chrome DevTools) and stops it.
  */
 const preload = `const inspector = require('node:inspector');
 const session = new inspector.Session();
 session.connect();
 session.post('Profiler.enable');
-session.post('Profiler.setSamplingInterval', { interval: 500 });
-session.post('Profiler.start');
-process.on('exit', () => session.post('Profiler.stop', (error, result) => {
-	if (!error) require('node:fs').writeFileSync(
-		require('node:path').join(process.env.PROFILE_DIR, 'app-' + process.pid + '.cpuprofile'),
-		JSON.stringify(result.profile));
-}));
+session.post('Profiler.setSamplingInterval', { interval: 250 });
+let running = false;
+let n = 0;
+process.on('SIGUSR2', () => {
+	if (!running) {
+		running = true;
+		return session.post('Profiler.start');
+	}
+	running = false;
+	session.post('Profiler.stop', (error, result) => {
+		if (!error) require('node:fs').writeFileSync(
+			require('node:path').join(process.env.PROFILE_DIR, 'app-' + process.pid + '-' + ++n + '.cpuprofile'),
+			JSON.stringify(result.profile));
+	});
+});
 `;
 if (profileDir) {
 	await mkdir(profileDir, { recursive: true });
@@ -135,6 +144,10 @@ try {
 		return (utime + stime) * 10;
 	};
 	const appCpu = () => cpuOf(cluster.apps[0].process.pid!);
+	/** With --profile-dir: starts the app's profiler, or writes its profile of the phase. */
+	const profile = () => {
+		if (profileDir) cluster.apps[0].process.kill('SIGUSR2');
+	};
 	/** The PostgreSQL server's CPU for this database: its backends' (PgBouncer keeps them open). */
 	const backends = async () =>
 		(
@@ -157,12 +170,14 @@ try {
 		const before = new Map<number, number>();
 		for (const pid of await backends()) before.set(pid, await cpuOf(pid));
 		const cpu = await appCpu();
+		profile();
 		const t0 = performance.now();
 		let db = 0;
 		let app = 0;
 		let seconds = 0;
 		const finished = async () => {
 			seconds = (performance.now() - t0) / 1000;
+			profile();
 			app = (await appCpu()) - cpu;
 			const pids = [...new Set([...before.keys(), ...(await backends())])];
 			db = (await serverCpu(pids)) - [...before.values()].reduce((a, b) => a + b, 0);

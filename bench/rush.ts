@@ -5,7 +5,9 @@
  * mode, behind a round-robin proxy. Printed: registrations/s and p50/p95/p99 of the form post;
  * beside it the SQL function register_family called directly on the same database in the same run
  * (the same families, a second event, over a pool as large as the app servers' pools together);
- * the ratio; overbooked places; emails queued against registrations.
+ * the ratio; overbooked places; emails queued against registrations; and for both, the machine's
+ * CPU per registration by process (app servers, PostgreSQL, PgBouncer, this bench), since on one
+ * machine they all share the same cores.
  *
  * Families are signed in during setup by the password grant (cookies written by @supabase/ssr),
  * not by 2,000 browser sign-ins; that time is not measured.
@@ -15,6 +17,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg, uptime } from 'node:os';
+import { describe, snapshot, split } from './cpu-split';
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
 import {
 	inFlight,
@@ -64,6 +67,11 @@ async function run(servers: number) {
 		// The rush: each family opens the event page, then posts the form.
 		const posts: number[] = new Array(fams.length);
 		let refused = 0;
+		const named = {
+			'app servers': cluster.apps.map((a) => a.process.pid!),
+			'this bench (browsers, proxy)': [process.pid]
+		};
+		const cpuBefore = await snapshot();
 		const rush = await inFlight(fams.length, concurrency, async (i) => {
 			const page = await send(cluster, `/events/${slug}`, { cookie: cookies[i] });
 			if (page.status !== 200) refused++;
@@ -73,14 +81,19 @@ async function run(servers: number) {
 			if (answer.status !== 303 || !/done=(confirmed|waitlisted)/.test(answer.location ?? ''))
 				refused++;
 		});
+		const rushCpu = split(cpuBefore, await snapshot(), named);
 		const outcome = await rushOutcome(cluster, eventId);
 		const sorted = [...posts].sort((a, b) => a - b);
 		const httpRate = outcome.registrations / rush.seconds;
 
 		// The same families, a second event, register_family called directly on the same database.
+		const directBefore = await snapshot();
+		let directCpu = new Map<string, number>();
 		const direct = await registerDirectly(cluster, eventId, fams, {
 			concurrency,
-			poolSize: servers * defaultPoolSize()
+			poolSize: servers * defaultPoolSize(),
+			// Before the pool closes: its server backends' time goes with them.
+			finished: async () => void (directCpu = split(directBefore, await snapshot(), named))
 		});
 		const directEvent = direct.eventId;
 		const directOutcome = await rushOutcome(cluster, directEvent);
@@ -92,6 +105,10 @@ async function run(servers: number) {
 		);
 		console.log(
 			`  SQL register_family directly: ${directOutcome.registrations} in ${direct.seconds.toFixed(1)} s = ${directRate.toFixed(0)}/s; p50 ${percentile(dsorted, 50).toFixed(0)} ms, p95 ${percentile(dsorted, 95).toFixed(0)} ms`
+		);
+		console.log(`  CPU per registration, HTTP: ${describe(rushCpu, outcome.registrations)}`);
+		console.log(
+			`  CPU per registration, SQL directly: ${describe(directCpu, directOutcome.registrations)}`
 		);
 		console.log(
 			`  ratio HTTP / SQL: ${(httpRate / directRate).toFixed(2)} (target >= 0.5); within 60 s: ${rush.seconds <= 60 ? 'yes' : 'no'}`

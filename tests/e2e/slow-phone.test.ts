@@ -1,11 +1,11 @@
 /**
  * A slow phone shows the page well before its script arrives, and a parent starts typing at once.
  * When the script arrives the page hydrates: what was typed must still be there, and the form must
- * still send it. (Svelte writes an input's `value={…}` when it hydrates, so a field drawn from a
- * value is wiped; the family's forms draw theirs as `defaultValue`.)
+ * still send it. (Svelte writes an input's `value={…}` and `checked={…}` when it hydrates, which
+ * would wipe them: src/lib/keep-typed.ts notes what was changed before and gives it back after.)
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readLatestMail, uniqueEmail } from './support';
+import { createFamily, readLatestMail, signIn, uniqueEmail } from './support';
 
 /** Holds the page's JavaScript until `release` is called, as a slow connection would. */
 async function holdScripts(page: Page): Promise<() => void> {
@@ -42,4 +42,35 @@ test('an email typed before the sign-in page hydrates stays, and the code is sen
 	await enhanced;
 	await expect(page.getByLabel('6 位验证码')).toBeVisible();
 	expect((await readLatestMail(page.context(), email)).code).toMatch(/^\d{6}$/);
+});
+
+test('a child typed into /family before it hydrates stays, notes too, and is saved', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await signIn(page, uniqueEmail('slow-child'));
+	await createFamily(page, '慢网家长');
+	const card = page.getByTestId('add-child');
+	await card.getByRole('button', { name: '我是孩子的监护人，我同意' }).click();
+	await expect(card.getByLabel('孩子的昵称或小名')).toBeVisible();
+
+	const release = await holdScripts(page);
+	await page.reload({ waitUntil: 'domcontentloaded' });
+	await card.getByLabel('孩子的昵称或小名').fill('小慢');
+	await card.getByLabel('出生年份').selectOption('2018');
+	await card.getByLabel('出生月份').selectOption('3');
+	await card.getByLabel('年级（选填）').fill('二年级');
+	// The notes are drawn from value={…}: hydrating writes it back to "" unless it is kept.
+	await card.getByLabel('备注（选填）').fill('对花生过敏');
+	await letScriptsThrough(page, release);
+	const enhanced = page.waitForRequest(
+		(r) => r.method() === 'POST' && r.headers()['x-sveltekit-action'] === 'true'
+	);
+	await card.getByRole('button', { name: '添加这个孩子' }).click();
+	// Only a hydrated page sends this; what it sends is what was on the page after hydrating.
+	const sent = new URLSearchParams((await enhanced).postData() ?? '');
+	expect(sent.get('nickname')).toBe('小慢');
+	expect(sent.get('grade')).toBe('二年级');
+	expect(sent.get('notes')).toBe('对花生过敏');
+	await expect(page.getByTestId('member').filter({ hasText: '小慢' })).toContainText('对花生过敏');
 });

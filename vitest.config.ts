@@ -21,6 +21,7 @@ const singleBackendDbTests = [
 	'tests/db/notices-feedback.test.ts',
 	'tests/db/parents-sql.test.ts',
 	'tests/db/referrals.test.ts',
+	'tests/db/register-on-page.test.ts',
 	'tests/db/public-page-versions.test.ts',
 	'tests/db/registrations.test.ts',
 	'tests/db/rls.test.ts',

@@ -71,10 +71,11 @@ const supabase: Handle = async ({ event, resolve }) => {
 				data: { session }
 			} = await event.locals.supabase.auth.getSession();
 			if (!session) return { session: null, user: null };
+			// The token just read, so the cookie is not read (and decoded) a second time.
 			const {
 				data: { user },
 				error: userError
-			} = await event.locals.supabase.auth.getUser();
+			} = await event.locals.supabase.auth.getUser(session.access_token);
 			if (userError || !user) return { session: null, user: null };
 			return { session, user };
 		})();

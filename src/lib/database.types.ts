@@ -2916,6 +2916,17 @@ export type Database = {
         }
         Returns: Json
       }
+      register_on_page: {
+        Args: {
+          p_answers?: Json
+          p_event_id: string
+          p_member_ids: string[]
+          p_note?: string
+          p_slug: string
+          p_source?: string
+        }
+        Returns: Json
+      }
       register_walk_in: {
         Args: {
           p_consent?: boolean

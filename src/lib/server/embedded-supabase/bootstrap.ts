@@ -1,3 +1,4 @@
+import { userWithSessionSql } from './auth/users';
 import { storageSchemaSql } from './storage/schema';
 
 /**
@@ -324,7 +325,7 @@ create or replace function auth.jwt() returns jsonb language sql stable as $fn$
 $fn$;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
 	to anon, authenticated, service_role;
-
+${userWithSessionSql}
 create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (
 	version text primary key,

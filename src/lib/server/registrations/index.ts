@@ -91,6 +91,10 @@ export interface Registered {
 	repeated: boolean;
 }
 
+/**
+ * Registers the family from the form on the page of `slug` (register_on_page, which calls
+ * register_family): refused with event_not_found unless `eventId` is that page's event.
+ */
 export async function register(
 	supabase: SupabaseClient,
 	input: {
@@ -99,9 +103,11 @@ export async function register(
 		source: string | null;
 		answers?: AnswerInput[];
 		note?: string | null;
+		slug: string;
 	}
 ): Promise<Outcome<Registered>> {
-	const { data, error } = await supabase.rpc('register_family', {
+	const { data, error } = await supabase.rpc('register_on_page', {
+		p_slug: input.slug,
 		p_event_id: input.eventId,
 		p_member_ids: input.memberIds,
 		p_source: input.source,
@@ -110,7 +116,7 @@ export async function register(
 	});
 	if (error) {
 		const code = failureCode(error);
-		if (code === 'generic') console.error('register_family failed:', error.code);
+		if (code === 'generic') console.error('register_on_page failed:', error.code);
 		// A double submit: the first one went through. Answer as it did, not with an error.
 		if (code === 'already_registered') {
 			const existing = await activeRegistration(supabase, input.eventId);

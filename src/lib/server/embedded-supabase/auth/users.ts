@@ -183,20 +183,40 @@ export async function findUserById(
  * GET /user needs on every page a signed-in visitor opens. `session` is null when the token names
  * none (then the second column is true).
  */
+/**
+ * Every request a signed-in visitor makes asks for their user and whether their session still
+ * stands (GET /user); the query is long, and planning it was most of its cost. As a PL/pgSQL
+ * function (created by the bootstrap) its plan is kept for the connection's life. One JSON row with
+ * the same columns as the query, or null. Only the owner may call it.
+ */
+export const userWithSessionSql = `
+create or replace function auth.user_with_session(p_id uuid, p_session uuid) returns json
+language plpgsql stable as $fn$
+begin
+	return (select row_to_json(x) from (
+		select ${userColumns},
+			(p_session is null or exists (select 1 from auth.sessions s where s.id = p_session))::text
+				as session_exists
+		from auth.users u where u.id = p_id
+	) x);
+end
+$fn$;
+revoke all on function auth.user_with_session(uuid, uuid) from public;
+`;
+
 export async function findUserWithSession(
 	q: Queryable,
 	id: string,
 	sessionId: string | null
 ): Promise<{ user: AuthUser | null; sessionExists: boolean }> {
 	if (!isUuid(id)) return { user: null, sessionExists: false };
-	const { rows } = await q.query<UserRow & { session_exists: string }>(
-		`select ${userColumns},
-			($2::uuid is null or exists (select 1 from auth.sessions s where s.id = $2::uuid))::text
-				as session_exists
-		from auth.users u where u.id = $1::uuid`,
+	const { rows } = await q.query<{ row: string | null }>(
+		'select auth.user_with_session($1::uuid, $2::uuid)::text as row',
 		[id, sessionId]
 	);
-	const row = rows[0];
+	const row = rows[0]?.row
+		? (JSON.parse(rows[0].row) as UserRow & { session_exists: string })
+		: null;
 	return row
 		? { user: toUser(row), sessionExists: row.session_exists === 'true' }
 		: { user: null, sessionExists: false };

@@ -353,18 +353,21 @@ function signInPath(url: URL) {
 }
 
 export const actions = {
+	/**
+	 * The form's post. The event is not read first: register_on_page refuses an event_id that is
+	 * not this page's event. Its questions and the family are read only when the form carries
+	 * answers (to know which is which), or to word a refusal.
+	 */
 	register: async ({ locals, params, request, url }) => {
 		if (!locals.user) redirect(303, signInPath(url));
 		const form = await request.formData();
 		const parsed = readRegisterForm(form);
 		const selected = form.getAll('member').map(String);
-		const page = await readEventForm(locals.supabase, params.slug);
-		if (!page) error(404, { message: 'not_found' });
-		const { event, questions } = page;
-		if (!parsed.success || parsed.data.event_id !== event.id) {
+		const invalid = () => {
 			const code = selected.length === 0 ? 'no_attendees' : 'invalid_input';
 			return fail(400, { action: 'register', code, message: registrationFailure(code), selected });
-		}
+		};
+		if (!parsed.success) return invalid();
 		if (!(await registrationAllowed(locals.user.id))) {
 			return fail(429, {
 				action: 'register',
@@ -373,29 +376,38 @@ export const actions = {
 				selected
 			});
 		}
-		const coming = membersAsked(page, parsed.data.member_ids);
+		const answered = [...form.keys()].some((name) => name.startsWith('q_'));
+		let page = answered ? await readEventForm(locals.supabase, params.slug) : null;
+		if (answered && !page) error(404, { message: 'not_found' });
+		if (page && page.event.id !== parsed.data.event_id) return invalid();
 		const outcome = await register(locals.supabase, {
-			eventId: event.id,
+			slug: params.slug,
+			eventId: parsed.data.event_id,
 			memberIds: parsed.data.member_ids,
 			source: parsed.data.src,
-			answers: readAnswers(form, questions, coming),
+			answers: page
+				? readAnswers(form, page.questions, membersAsked(page, parsed.data.member_ids))
+				: [],
 			note: String(form.get('note') ?? '')
 		});
 		if (!outcome.ok) {
-			const asked = questions.find((q) => q.id === outcome.hint);
+			page ??= await readEventForm(locals.supabase, params.slug);
+			if (!page) error(404, { message: 'not_found' });
+			if (page.event.id !== parsed.data.event_id) return invalid();
+			const asked = page.questions.find((q) => q.id === outcome.hint);
 			return fail(outcome.code === 'generic' ? 500 : 400, {
 				action: 'register',
 				code: outcome.code,
 				message: asked
 					? answerFailure(outcome.code, questionLabel(asked, getLocale()))
-					: registrationFailure(outcome.code, event, parsed.data.member_ids.length),
+					: registrationFailure(outcome.code, page.event, parsed.data.member_ids.length),
 				selected,
 				answers: sentAnswers(form),
 				note: String(form.get('note') ?? '')
 			});
 		}
 		const done = outcome.value.repeated ? 'repeated' : outcome.value.status;
-		redirect(303, `/events/${event.slug}?done=${done}`);
+		redirect(303, `/events/${params.slug}?done=${done}`);
 	},
 
 	/** The family gives back the place kept for it (its invitation), without registering. */

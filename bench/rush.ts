@@ -7,7 +7,9 @@
  * (the same families, a second event, over a pool as large as the app servers' pools together);
  * the ratio; overbooked places; emails queued against registrations; and for both, the machine's
  * CPU per registration by process (app servers, PostgreSQL, PgBouncer, this bench), since on one
- * machine they all share the same cores.
+ * machine they all share the same cores. Last, the journey's own database calls (session check,
+ * staff check and event_page; session check, attempt count and register_on_page) made directly
+ * for a third event: what the database alone carries of the rush, without the app servers' CPU.
  *
  * Families are signed in during setup by the password grant (cookies written by @supabase/ssr),
  * not by 2,000 browser sign-ins; that time is not measured.
@@ -21,6 +23,7 @@ import { describe, snapshot, split } from './cpu-split';
 import { defaultPoolSize } from '../src/lib/server/embedded-supabase/database/postgres';
 import {
 	inFlight,
+	journeyDirectly,
 	postRegistration,
 	registerDirectly,
 	rushOutcome,
@@ -86,19 +89,28 @@ async function run(servers: number) {
 		const sorted = [...posts].sort((a, b) => a - b);
 		const httpRate = outcome.registrations / rush.seconds;
 
-		// The same families, a second event, register_family called directly on the same database.
-		const directBefore = await snapshot();
-		let directCpu = new Map<string, number>();
-		const direct = await registerDirectly(cluster, eventId, fams, {
-			concurrency,
-			poolSize: servers * defaultPoolSize(),
-			// Before the pool closes: its server backends' time goes with them.
-			finished: async () => void (directCpu = split(directBefore, await snapshot(), named))
-		});
-		const directEvent = direct.eventId;
-		const directOutcome = await rushOutcome(cluster, directEvent);
-		const directRate = directOutcome.registrations / direct.seconds;
-		const dsorted = [...direct.latencies].sort((a, b) => a - b);
+		/** A run straight on the database (no app servers): its rate, latencies and CPU split. */
+		const withoutWeb = async (call: typeof registerDirectly) => {
+			const before = await snapshot();
+			let cpu = new Map<string, number>();
+			const run = await call(cluster, eventId, fams, {
+				concurrency,
+				poolSize: servers * defaultPoolSize(),
+				// Before the pool closes: its server backends' time goes with them.
+				finished: async () => void (cpu = split(before, await snapshot(), named))
+			});
+			const done = await rushOutcome(cluster, run.eventId);
+			const sorted = [...run.latencies].sort((a, b) => a - b);
+			return { ...run, done, rate: done.registrations / run.seconds, sorted, cpu };
+		};
+		// The same families, a second event, register_family called directly on the same database;
+		// then a third, with the journey's six database calls made directly.
+		const direct = await withoutWeb(registerDirectly);
+		const journey = await withoutWeb(journeyDirectly);
+		const directOutcome = direct.done;
+		const directRate = direct.rate;
+		const dsorted = direct.sorted;
+		const directCpu = direct.cpu;
 
 		console.log(
 			`  HTTP (page + form post): ${outcome.registrations} registrations in ${rush.seconds.toFixed(1)} s = ${httpRate.toFixed(0)}/s; form post p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms; refused ${refused}`
@@ -112,6 +124,9 @@ async function run(servers: number) {
 		);
 		console.log(
 			`  ratio HTTP / SQL: ${(httpRate / directRate).toFixed(2)} (target >= 0.5); within 60 s: ${rush.seconds <= 60 ? 'yes' : 'no'}`
+		);
+		console.log(
+			`  the journey's six database calls directly, no app server: ${journey.done.registrations} in ${journey.seconds.toFixed(1)} s = ${journey.rate.toFixed(0)}/s (ratio to SQL ${(journey.rate / directRate).toFixed(2)}); CPU per registration: ${describe(journey.cpu, journey.done.registrations)}`
 		);
 		console.log(
 			`  seats ${outcome.seats} of ${outcome.capacity}, overbooked ${outcome.overbooked}; emails queued ${outcome.emails} for ${outcome.registrations} registrations${outcome.emails === outcome.registrations ? ' (equal)' : ' (NOT EQUAL)'}`

@@ -293,6 +293,26 @@ describe.each(backends)('auth sessions on %s', (backend) => {
 		expect((await other.auth.getUser()).error).toBeNull();
 	});
 
+	it('the current user is read by the auth server alone: no API role may call its function', async () => {
+		const { client } = await signedIn();
+		const user = (await client.auth.getUser()).data.user!;
+		for (const role of ['anon', 'authenticated', 'service_role'] as const) {
+			await expect(
+				t.db.statement(
+					{ role, claims: { sub: user.id, role } },
+					'select auth.user_with_session($1, null)',
+					[user.id]
+				)
+			).rejects.toThrow(/permission denied for function user_with_session/);
+		}
+		// The auth server's own read answers the same user as GET /user.
+		const { rows } = await t.db.query<{ row: string }>(
+			'select auth.user_with_session($1, null)::text as row',
+			[user.id]
+		);
+		expect(JSON.parse(rows[0].row)).toMatchObject({ id: user.id, email: user.email });
+	});
+
 	it('signs out others: only the current session survives', async () => {
 		const { client, email } = await signedIn();
 		const other = t.anon();

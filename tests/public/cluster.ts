@@ -14,6 +14,7 @@ import type { Database } from '../../src/lib/server/embedded-supabase/database';
 import { startPgbouncer, type Pooler } from '../support/pgbouncer';
 import { createWorld, insertEvent, insertFamilies, type Domain } from '../support/personas';
 import { startResendCapture, type ResendCapture } from '../support/resend-capture';
+import { SESSION_COOKIE_ENCODING } from '../../src/lib/server/cookies';
 import { SERVER_URL } from '../support/server';
 import {
 	PUBLIC_ORIGIN,
@@ -147,6 +148,7 @@ export async function seedRush(
 export async function signInCookie(cluster: Cluster, email: string): Promise<string> {
 	const jar = new Map<string, string>();
 	const supabase = createServerClient(PUBLIC_ORIGIN, cluster.keys.SUPABASE_PUBLISHABLE_KEY, {
+		cookieEncoding: SESSION_COOKIE_ENCODING,
 		realtime: { transport: WebSocket as never },
 		cookies: {
 			getAll: () => [...jar].map(([name, value]) => ({ name, value })),
@@ -162,7 +164,8 @@ export async function signInCookie(cluster: Cluster, email: string): Promise<str
 	});
 	const { error } = await supabase.auth.signInWithPassword({ email, password: FAMILY_PASSWORD });
 	if (error) throw new Error(`sign-in of ${email}: ${error.status} ${error.message}`);
-	return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+	// As the browser sends them back: URL-encoded, as the app's Set-Cookie wrote them.
+	return [...jar].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
@@ -269,22 +272,8 @@ export async function inFlight(count: number, limit: number, work: (i: number) =
 	return { seconds: (performance.now() - started) / 1000, latencies };
 }
 
-/**
- * The rush without the web: a second event like the first (same organisation, places), and
- * register_family called for each family straight on the server, as that family (its JWT claims,
- * role authenticated), `concurrency` at a time over a pool of `poolSize` connections.
- */
-export async function registerDirectly(
-	cluster: Cluster,
-	like: string,
-	families: RushFamily[],
-	options: {
-		concurrency: number;
-		poolSize: number;
-		/** Called when every call has answered, while the pool's connections are still open. */
-		finished?: () => Promise<void>;
-	}
-) {
+/** A second event like `like` (same organisation, places) for a rush without the web. */
+async function eventLike(cluster: Cluster, like: string) {
 	const { rows } = await cluster.db.query<{ org_id: string; capacity: number }>(
 		'select org_id::text, capacity from public.events where id = $1',
 		[like]
@@ -296,26 +285,44 @@ export async function registerDirectly(
 		maxAge: null,
 		waitlist: true
 	});
-	const users = await cluster.db.query<{ id: string; email: string }>(
-		`select id::text, email from auth.users where email like 'family-%@test.gongyu.local'`
+	const { rows: made } = await cluster.db.query<{ slug: string }>(
+		'select slug from public.events where id = $1',
+		[eventId]
 	);
-	const userOf = new Map(users.rows.map((u) => [u.email, u.id]));
+	return { eventId, slug: made[0].slug };
+}
+
+/** The rush families' user ids (and, when `sessions`, each one's session), by email. */
+async function rushUsers(cluster: Cluster) {
+	const { rows } = await cluster.db.query<{ id: string; email: string; session: string | null }>(
+		`select u.id::text, u.email,
+			(select s.id::text from auth.sessions s where s.user_id = u.id limit 1) as session
+		 from auth.users u where u.email like 'family-%@test.gongyu.local'`
+	);
+	return new Map(rows.map((u) => [u.email, u]));
+}
+
+interface DirectOptions {
+	concurrency: number;
+	poolSize: number;
+	/** Called when every call has answered, while the pool's connections are still open. */
+	finished?: () => Promise<void>;
+}
+
+/** Runs `step(client, i)` for every family over a pool straight to the server. */
+async function overPool(
+	cluster: Cluster,
+	families: RushFamily[],
+	options: DirectOptions,
+	step: (client: pg.PoolClient, i: number) => Promise<void>
+) {
 	const pool = new pg.Pool({ connectionString: cluster.databaseUrl, max: options.poolSize });
 	pool.on('error', () => {});
 	try {
 		const run = await inFlight(families.length, options.concurrency, async (i) => {
 			const client = await pool.connect();
 			try {
-				await client.query('begin');
-				await client.query(
-					`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`,
-					[JSON.stringify({ sub: userOf.get(families[i].email), role: 'authenticated' })]
-				);
-				await client.query('select public.register_family($1::uuid, $2::uuid[])', [
-					eventId,
-					families[i].memberIds
-				]);
-				await client.query('commit');
+				await step(client, i);
 			} catch (error) {
 				await client.query('rollback').catch(() => {});
 				throw error;
@@ -324,8 +331,79 @@ export async function registerDirectly(
 			}
 		});
 		await options.finished?.();
-		return { eventId, ...run };
+		return run;
 	} finally {
 		await pool.end();
 	}
+}
+
+/**
+ * The rush without the web: a second event like the first (same organisation, places), and
+ * register_family called for each family straight on the server, as that family (its JWT claims,
+ * role authenticated), `concurrency` at a time over a pool of `poolSize` connections.
+ */
+export async function registerDirectly(
+	cluster: Cluster,
+	like: string,
+	families: RushFamily[],
+	options: DirectOptions
+) {
+	const { eventId } = await eventLike(cluster, like);
+	const users = await rushUsers(cluster);
+	const run = await overPool(cluster, families, options, async (client, i) => {
+		await client.query('begin');
+		await client.query(
+			`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`,
+			[JSON.stringify({ sub: users.get(families[i].email)!.id, role: 'authenticated' })]
+		);
+		await client.query('select public.register_family($1::uuid, $2::uuid[])', [
+			eventId,
+			families[i].memberIds
+		]);
+		await client.query('commit');
+	});
+	return { eventId, ...run };
+}
+
+/**
+ * The journey's database work without the app servers: for each family, in a second event like
+ * the first, the six calls the event page and the form's post make, each in its own transaction
+ * as the app makes them (the scope and the call in one round trip): GET — the session check
+ * (auth.user_with_session), the menu's staff check, event_page; POST — the session check, the
+ * attempt count (as the service role), register_on_page. What the database alone can carry of the
+ * HTTP rush, on the same pool as registerDirectly.
+ */
+export async function journeyDirectly(
+	cluster: Cluster,
+	like: string,
+	families: RushFamily[],
+	options: DirectOptions
+) {
+	const { eventId, slug } = await eventLike(cluster, like);
+	const users = await rushUsers(cluster);
+	const literal = (value: string) => pg.escapeLiteral(value);
+	const run = await overPool(cluster, families, options, async (client, i) => {
+		const user = users.get(families[i].email)!;
+		const as = (role: string, claims: object) =>
+			`select set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true), ` +
+			`set_config('role', ${literal(role)}, true);`;
+		const family = as('authenticated', { sub: user.id, role: 'authenticated' });
+		const session = `select auth.user_with_session(${literal(user.id)}::uuid, ${
+			user.session ? `${literal(user.session)}::uuid` : 'null'
+		})::text;`;
+		const steps = [
+			session,
+			`${family} select org_id from public.org_members where user_id = ${literal(user.id)} limit 1;`,
+			`${family} select public.event_page(${literal(slug)});`,
+			session,
+			`${as('service_role', { role: 'service_role' })} select public.count_client_attempt('registration', ${literal(`user:${user.id}`)}, 600);`,
+			`${family} select public.register_on_page(${literal(slug)}, ${literal(eventId)}::uuid, array[${families[
+				i
+			].memberIds
+				.map((m) => `${literal(m)}::uuid`)
+				.join(', ')}]);`
+		];
+		for (const step of steps) await client.query(`begin; ${step} commit;`);
+	});
+	return { eventId, ...run };
 }

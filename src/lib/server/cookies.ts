@@ -7,3 +7,11 @@
 export function secureCookies(url: URL): boolean {
 	return url.protocol === 'https:';
 }
+
+/**
+ * The session cookie holds the session as JSON (URL-encoded in the header), not base64url: only
+ * this server reads it (it is httpOnly), and decoding base64url in JavaScript on every request
+ * cost more than the rest of the session check. Cookies written as base64url still read
+ * (@supabase/ssr tells them by their prefix).
+ */
+export const SESSION_COOKIE_ENCODING = 'raw';

@@ -7,7 +7,7 @@ import { createServerClient } from '@supabase/ssr';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
 import WebSocket from 'ws';
-import { secureCookies } from './cookies';
+import { SESSION_COOKIE_ENCODING, secureCookies } from './cookies';
 import { getRuntime } from './runtime';
 
 export function createRequestClient(
@@ -15,6 +15,7 @@ export function createRequestClient(
 ): SupabaseClient {
 	const runtime = getRuntime();
 	return createServerClient(runtime.supabaseUrl(event.url.origin), runtime.publishableKey, {
+		cookieEncoding: SESSION_COOKIE_ENCODING,
 		cookies: {
 			getAll: () => event.cookies.getAll(),
 			setAll: (cookies) => {

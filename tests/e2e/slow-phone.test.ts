@@ -60,7 +60,7 @@ test('a child typed into /family before it hydrates stays, notes too, and is sav
 	await card.getByLabel('出生年份').selectOption('2018');
 	await card.getByLabel('出生月份').selectOption('3');
 	await card.getByLabel('年级（选填）').fill('二年级');
-	// The notes are drawn from value={…}: hydrating writes it back to "" unless it is kept.
+	// Every field here is drawn from value={…}: hydrating writes each back unless it is kept.
 	await card.getByLabel('备注（选填）').fill('对花生过敏');
 	await letScriptsThrough(page, release);
 	const enhanced = page.waitForRequest(

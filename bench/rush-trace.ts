@@ -3,7 +3,7 @@
  * through PgBouncer, with every SQL statement of the run's database logged by the server
  * (log_statement = all for that database only), and, with --profile-dir, the app's CPU profiled: what a
  * GET and a POST cost. Then `--families` more GETs, then as many POSTs, with the CPU time of the
- * app and of the database's server backends for each phase (from /proc; with --profile-dir, the
+ * app and of PostgreSQL for each phase (bench/cpu-split.ts; with --profile-dir, the
  * app's CPU profile of each phase, app-<pid>-1 for the GETs, -2 the POSTs, -3 the direct calls).
  *
  *   npm run build && npx tsx bench/rush-trace.ts [--families 300] [--pgbouncer-port 6543]
@@ -14,6 +14,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { snapshot, split } from './cpu-split';
 import {
 	postRegistration,
 	registerDirectly,
@@ -136,56 +137,38 @@ try {
 		`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
 		[name]
 	);
-	/** CPU time of a process in ms (utime + stime from /proc), 0 once it is gone. */
-	const cpuOf = async (pid: number) => {
-		const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-		if (!text) return 0;
-		const [utime, stime] = text.split(') ')[1].split(' ').slice(11, 13).map(Number);
-		return (utime + stime) * 10;
-	};
-	const appCpu = () => cpuOf(cluster.apps[0].process.pid!);
 	/** With --profile-dir: starts the app's profiler, or writes its profile of the phase. */
 	const profile = () => {
 		if (profileDir) cluster.apps[0].process.kill('SIGUSR2');
 	};
-	/** The PostgreSQL server's CPU for this database: its backends' (PgBouncer keeps them open). */
-	const backends = async () =>
-		(
-			await cluster.db.query<{ pid: number }>(
-				'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-				[name]
-			)
-		).rows.map((r) => Number(r.pid));
-	const serverCpu = async (pids: number[]) =>
-		(await Promise.all(pids.map(cpuOf))).reduce((a, b) => a + b, 0);
+	const named = { app: [cluster.apps[0].process.pid!] };
 	/**
-	 * The CPU of the app and of the database's backends while `work` runs `n` steps (backends that
-	 * open meanwhile count from zero; `work` calls `finished` before it closes any connection).
+	 * The CPU of the app and of PostgreSQL (all its processes, from /proc) while `work` runs `n`
+	 * steps (`work` calls `finished` before it closes any connection: a backend that has gone takes
+	 * its time with it).
 	 */
 	const measured = async (
 		label: string,
 		n: number,
 		work: (finished: () => Promise<void>) => Promise<unknown>
 	) => {
-		const before = new Map<number, number>();
-		for (const pid of await backends()) before.set(pid, await cpuOf(pid));
-		const cpu = await appCpu();
+		const before = await snapshot();
 		profile();
 		const t0 = performance.now();
-		let db = 0;
-		let app = 0;
 		let seconds = 0;
+		let spent = new Map<string, number>();
 		const finished = async () => {
 			seconds = (performance.now() - t0) / 1000;
 			profile();
-			app = (await appCpu()) - cpu;
-			const pids = [...new Set([...before.keys(), ...(await backends())])];
-			db = (await serverCpu(pids)) - [...before.values()].reduce((a, b) => a + b, 0);
+			spent = split(before, await snapshot(), named);
 		};
 		await work(finished);
-		const each = (ms: number) => `${(ms / 1000).toFixed(1)} s = ${(ms / n).toFixed(1)} ms each`;
+		const each = (group: string) => {
+			const ms = spent.get(group) ?? 0;
+			return `${(ms / 1000).toFixed(1)} s = ${(ms / n).toFixed(1)} ms each`;
+		};
 		console.log(
-			`${label}: ${n} in ${seconds.toFixed(1)} s; app CPU ${each(app)}; PostgreSQL CPU ${each(db)}`
+			`${label}: ${n} in ${seconds.toFixed(1)} s; app CPU ${each('app')}; PostgreSQL CPU ${each('PostgreSQL')}`
 		);
 	};
 	/** Runs `step` for every family but the traced two, 16 at a time. */

@@ -107,26 +107,22 @@ async function run(servers: number) {
 		// then a third, with the journey's six database calls made directly.
 		const direct = await withoutWeb(registerDirectly);
 		const journey = await withoutWeb(journeyDirectly);
-		const directOutcome = direct.done;
-		const directRate = direct.rate;
-		const dsorted = direct.sorted;
-		const directCpu = direct.cpu;
 
 		console.log(
 			`  HTTP (page + form post): ${outcome.registrations} registrations in ${rush.seconds.toFixed(1)} s = ${httpRate.toFixed(0)}/s; form post p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms; refused ${refused}`
 		);
 		console.log(
-			`  SQL register_family directly: ${directOutcome.registrations} in ${direct.seconds.toFixed(1)} s = ${directRate.toFixed(0)}/s; p50 ${percentile(dsorted, 50).toFixed(0)} ms, p95 ${percentile(dsorted, 95).toFixed(0)} ms`
+			`  SQL register_family directly: ${direct.done.registrations} in ${direct.seconds.toFixed(1)} s = ${direct.rate.toFixed(0)}/s; p50 ${percentile(direct.sorted, 50).toFixed(0)} ms, p95 ${percentile(direct.sorted, 95).toFixed(0)} ms`
 		);
 		console.log(`  CPU per registration, HTTP: ${describe(rushCpu, outcome.registrations)}`);
 		console.log(
-			`  CPU per registration, SQL directly: ${describe(directCpu, directOutcome.registrations)}`
+			`  CPU per registration, SQL directly: ${describe(direct.cpu, direct.done.registrations)}`
 		);
 		console.log(
-			`  ratio HTTP / SQL: ${(httpRate / directRate).toFixed(2)} (target >= 0.5); within 60 s: ${rush.seconds <= 60 ? 'yes' : 'no'}`
+			`  ratio HTTP / SQL: ${(httpRate / direct.rate).toFixed(2)} (target >= 0.5); within 60 s: ${rush.seconds <= 60 ? 'yes' : 'no'}`
 		);
 		console.log(
-			`  the journey's six database calls directly, no app server: ${journey.done.registrations} in ${journey.seconds.toFixed(1)} s = ${journey.rate.toFixed(0)}/s (ratio to SQL ${(journey.rate / directRate).toFixed(2)}); CPU per registration: ${describe(journey.cpu, journey.done.registrations)}`
+			`  the journey's six database calls directly, no app server: ${journey.done.registrations} in ${journey.seconds.toFixed(1)} s = ${journey.rate.toFixed(0)}/s (ratio to SQL ${(journey.rate / direct.rate).toFixed(2)}), overbooked ${journey.done.overbooked}; CPU per registration: ${describe(journey.cpu, journey.done.registrations)}`
 		);
 		console.log(
 			`  seats ${outcome.seats} of ${outcome.capacity}, overbooked ${outcome.overbooked}; emails queued ${outcome.emails} for ${outcome.registrations} registrations${outcome.emails === outcome.registrations ? ' (equal)' : ' (NOT EQUAL)'}`

@@ -23,6 +23,7 @@ set search_path = ''
 as $$
 begin
 	if not exists (select 1 from public.events e where e.id = p_event_id and e.slug = p_slug) then
+		-- As private.fail raises it; that helper is not the caller's to execute (security invoker).
 		raise exception using errcode = 'P0001', message = 'event_not_found',
 			hint = 'event_not_found';
 	end if;

@@ -2,7 +2,8 @@
  * register_on_page: the registration form's post in one call. The family registers when the form's
  * event is the event of the page's slug, exactly as register_family would; anything else is
  * event_not_found with nothing written: another event's slug, an unknown one, a draft's (a family
- * cannot see it), and anon may not call it at all. Another family's members stay refused.
+ * cannot see it, nor can another organisation's staff), and anon may not call it at all. Another
+ * family's members stay refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -68,6 +69,16 @@ describe(`register_on_page (${backendUnderTest})`, () => {
 			expect(error?.message).toBe('event_not_found');
 		}
 		expect(await written(eventId)).toEqual({ registrations: 0, emails: 0 });
+		expect(await written(draftId)).toEqual({ registrations: 0, emails: 0 });
+	});
+
+	it('another organisation’s staff find nothing in a draft that is not theirs', async () => {
+		const { error } = await w.client.staffB.rpc('register_on_page', {
+			p_slug: draftSlug,
+			p_event_id: draftId,
+			p_member_ids: [w.childA]
+		});
+		expect(error?.message).toBe('event_not_found');
 		expect(await written(draftId)).toEqual({ registrations: 0, emails: 0 });
 	});
 

@@ -9,12 +9,12 @@ import http from 'node:http';
 import { createServerClient } from '@supabase/ssr';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { SESSION_COOKIE_ENCODING } from '../../src/lib/server/cookies';
 import { openPostgres } from '../../src/lib/server/embedded-supabase/database';
 import type { Database } from '../../src/lib/server/embedded-supabase/database';
 import { startPgbouncer, type Pooler } from '../support/pgbouncer';
 import { createWorld, insertEvent, insertFamilies, type Domain } from '../support/personas';
 import { startResendCapture, type ResendCapture } from '../support/resend-capture';
-import { SESSION_COOKIE_ENCODING } from '../../src/lib/server/cookies';
 import { SERVER_URL } from '../support/server';
 import {
 	PUBLIC_ORIGIN,
@@ -292,7 +292,7 @@ async function eventLike(cluster: Cluster, like: string) {
 	return { eventId, slug: made[0].slug };
 }
 
-/** The rush families' user ids (and, when `sessions`, each one's session), by email. */
+/** The rush families' user ids and a session of each (the one its sign-in made), by email. */
 async function rushUsers(cluster: Cluster) {
 	const { rows } = await cluster.db.query<{ id: string; email: string; session: string | null }>(
 		`select u.id::text, u.email,

@@ -68,9 +68,11 @@ export async function myRegistrations(
 	return ((data ?? []) as Json[]).map(toRegistration);
 }
 
+const stillOn = (all: MyRegistration[]) => all.find((r) => r.status !== 'cancelled') ?? null;
+
 /** The registration still on (not cancelled) among my_registrations' rows for one event. */
 export function activeOf(rows: unknown[]): MyRegistration | null {
-	return (rows as Json[]).map(toRegistration).find((r) => r.status !== 'cancelled') ?? null;
+	return stillOn((rows as Json[]).map(toRegistration));
 }
 
 /** The family's registration for one event that is still on (confirmed, waitlisted, attended …). */
@@ -78,9 +80,7 @@ export async function activeRegistration(
 	supabase: SupabaseClient,
 	eventId: string
 ): Promise<MyRegistration | null> {
-	const { data, error } = await supabase.rpc('my_registrations', { p_event_id: eventId });
-	if (error) throw new Error(`my_registrations: ${error.code} ${error.message}`);
-	return activeOf((data ?? []) as unknown[]);
+	return stillOn(await myRegistrations(supabase, eventId));
 }
 
 export interface Registered {

@@ -180,14 +180,10 @@ export async function findUserById(
 
 /**
  * The user and whether the token's session still exists, in one read without a row lock: what
- * GET /user needs on every page a signed-in visitor opens. `session` is null when the token names
- * none (then the second column is true).
- */
-/**
- * Every request a signed-in visitor makes asks for their user and whether their session still
- * stands (GET /user); the query is long, and planning it was most of its cost. As a PL/pgSQL
- * function (created by the bootstrap) its plan is kept for the connection's life. One JSON row with
- * the same columns as the query, or null. Only the owner may call it.
+ * GET /user needs on every page a signed-in visitor opens, as JSON with the user's columns and
+ * `session_exists` (true when `p_session` is null: the token names none), or null. A PL/pgSQL
+ * function made by the bootstrap, so its long query is planned once per connection rather than on
+ * every call (planning was most of its cost). Only the owner may call it.
  */
 export const userWithSessionSql = `
 create or replace function auth.user_with_session(p_id uuid, p_session uuid) returns json

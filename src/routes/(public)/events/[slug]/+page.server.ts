@@ -376,10 +376,10 @@ export const actions = {
 				selected
 			});
 		}
-		const answered = [...form.keys()].some((name) => name.startsWith('q_'));
-		let page = answered ? await readEventForm(locals.supabase, params.slug) : null;
-		if (answered && !page) error(404, { message: 'not_found' });
-		if (page && page.event.id !== parsed.data.event_id) return invalid();
+		// Not read yet: undefined. (No such event: null; register_on_page then refuses it too.)
+		let page: EventForm | null | undefined = [...form.keys()].some((name) => name.startsWith('q_'))
+			? await readEventForm(locals.supabase, params.slug)
+			: undefined;
 		const outcome = await register(locals.supabase, {
 			slug: params.slug,
 			eventId: parsed.data.event_id,
@@ -391,8 +391,9 @@ export const actions = {
 			note: String(form.get('note') ?? '')
 		});
 		if (!outcome.ok) {
-			page ??= await readEventForm(locals.supabase, params.slug);
+			if (page === undefined) page = await readEventForm(locals.supabase, params.slug);
 			if (!page) error(404, { message: 'not_found' });
+			// register_on_page refused a form drawn for another event (event_not_found): say so.
 			if (page.event.id !== parsed.data.event_id) return invalid();
 			const asked = page.questions.find((q) => q.id === outcome.hint);
 			return fail(outcome.code === 'generic' ? 500 : 400, {
